@@ -1,0 +1,13 @@
+//! Plain domain types and rules. No I/O: everything here is a value or a pure function.
+
+pub mod credit_code;
+pub mod inspector;
+pub mod target;
+
+pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
+pub use inspector::{
+    Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
+};
+pub use target::{
+    MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,
+};

@@ -1,0 +1,8 @@
+//! shuangsui: the office application of 双随机、一公开 (double-random, one-public) inspections.
+//!
+//! Layers, each depending only on those before it: [`i18n`] and [`domain`] (plain types),
+//! `draw` (the sampler), `import` (files to domain values), `store` (sled), `office` (the facade
+//! every front end calls), then the front ends `cli`, `tui` and `report`.
+
+pub mod domain;
+pub mod i18n;
