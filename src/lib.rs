@@ -7,3 +7,6 @@
 pub mod domain;
 pub mod i18n;
 pub mod store;
+pub mod office;
+pub mod cli;
+pub mod logging;

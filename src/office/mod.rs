@@ -1,0 +1,230 @@
+//! The office facade: the only API the front ends call.
+//!
+//! It owns the [`Store`] and an in-memory copy of the registries (see README, "What the office
+//! keeps in memory"): targets are loaded from their chunks at open, so filtering and drawing
+//! never wait on sled. Every change is validated first, then written with its audit entry in one
+//! transaction, then applied to memory: a failed commit leaves memory as it was.
+//!
+//! Methods take plain values and return plain values, so the facade can later be put behind a
+//! socket (see [`Request`] and [`Response`]).
+
+mod demo;
+mod error;
+mod registry;
+
+pub use error::OfficeError;
+pub use registry::{ImportKind, ImportOutcome, ListKind};
+
+use crate::domain::*;
+use crate::store::{codec, key_u64, Change, Store, TreeName, Write, TARGET_CHUNK};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// Everything the office keeps in memory.
+#[derive(Debug, Default, Clone)]
+pub struct State {
+    /// Index `i` holds the target with id `i + 1` (ids are never reused; targets are closed,
+    /// never deleted).
+    pub targets: Vec<Target>,
+    pub target_by_code: HashMap<String, TargetId>,
+    /// Index `i` holds the inspector with id `i + 1`.
+    pub inspectors: Vec<Inspector>,
+    pub inspector_by_cert: HashMap<String, InspectorId>,
+    /// Index `i` holds the department with id `i + 1`.
+    pub departments: Vec<Department>,
+    pub conflicts: Vec<RecusalPair>,
+}
+
+impl State {
+    pub fn target(&self, id: TargetId) -> Option<&Target> {
+        id.checked_sub(1).and_then(|i| self.targets.get(i as usize))
+    }
+    pub fn inspector(&self, id: InspectorId) -> Option<&Inspector> {
+        id.checked_sub(1).and_then(|i| self.inspectors.get(i as usize))
+    }
+    pub fn department_by_code(&self, code: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.code == code)
+    }
+    /// Find a target by id, credit code or exact name.
+    pub fn find_target(&self, key: &str) -> Option<&Target> {
+        let k = key.trim();
+        if let Ok(id) = k.parse::<u64>() {
+            if let Some(t) = self.target(id) {
+                return Some(t);
+            }
+        }
+        if let Some(id) = self.target_by_code.get(&k.to_uppercase()) {
+            return self.target(*id);
+        }
+        self.targets.iter().find(|t| t.name == k)
+    }
+}
+
+pub struct Office {
+    store: Store,
+    state: RwLock<State>,
+    user: String,
+    lang: crate::i18n::Lang,
+}
+
+impl Office {
+    /// Open the store at `path` and load the registries into memory.
+    pub fn open(path: &Path, lang: crate::i18n::Lang) -> Result<Office, OfficeError> {
+        let store = Store::open(path)?;
+        let state = load_state(&store)?;
+        Ok(Office {
+            store,
+            state: RwLock::new(state),
+            user: crate::store::audit::os_user(),
+            lang,
+        })
+    }
+
+    /// Act as another user (the audit log records this name).
+    pub fn with_user(mut self, user: impl Into<String>) -> Office {
+        self.user = user.into();
+        self
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.lang
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.store.path().to_path_buf()
+    }
+
+    /// Read access to the in-memory registries.
+    pub fn state(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn state_mut(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn commit(
+        &self,
+        action: &str,
+        summary: String,
+        writes: Vec<Write>,
+    ) -> Result<crate::store::audit::AuditEntry, OfficeError> {
+        Ok(self.store.commit(Change {
+            user: self.user.clone(),
+            action: action.into(),
+            summary,
+            writes,
+            guards: vec![],
+        })?)
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Walk the audit chain and compare every record with it.
+    pub fn verify(&self) -> Result<crate::store::VerifyReport, OfficeError> {
+        Ok(self.store.verify()?)
+    }
+
+    pub fn audit_tail(&self, n: usize) -> Result<Vec<crate::store::audit::AuditEntry>, OfficeError> {
+        Ok(self.store.audit_tail(n)?)
+    }
+
+    pub fn audit_len(&self) -> usize {
+        self.store.audit_len()
+    }
+
+    pub fn backup(&self, file: &Path) -> Result<u64, OfficeError> {
+        Ok(self.store.backup(file)?)
+    }
+
+    /// Restore a backup into this store (refused when not empty unless `force`), then reload.
+    pub fn restore(&self, file: &Path, force: bool) -> Result<u64, OfficeError> {
+        let n = self.store.restore(file, force)?;
+        let fresh = load_state(&self.store)?;
+        *self.state_mut() = fresh;
+        Ok(n)
+    }
+}
+
+/// The encoded chunk writes for the given target ids (each chunk once).
+pub(crate) fn target_chunk_writes(
+    targets: &[Target],
+    dirty: impl IntoIterator<Item = TargetId>,
+) -> Result<Vec<Write>, OfficeError> {
+    let mut chunks: Vec<u64> = dirty.into_iter().map(|id| (id - 1) / TARGET_CHUNK).collect();
+    chunks.sort_unstable();
+    chunks.dedup();
+    let mut out = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        let start = (c * TARGET_CHUNK) as usize;
+        let end = ((c + 1) * TARGET_CHUNK).min(targets.len() as u64) as usize;
+        let bytes = codec::encode(&targets[start..end]).map_err(crate::store::StoreError::Encode)?;
+        out.push(Write::put(TreeName::Targets, key_u64(c), bytes));
+    }
+    Ok(out)
+}
+
+pub(crate) fn encode_record<T: serde::Serialize>(
+    tree: TreeName,
+    key: impl Into<Vec<u8>>,
+    v: &T,
+) -> Result<Write, OfficeError> {
+    let bytes = codec::encode(v).map_err(crate::store::StoreError::Encode)?;
+    Ok(Write::put(tree, key, bytes))
+}
+
+pub(crate) fn conflict_key(p: &RecusalPair) -> Vec<u8> {
+    let mut k = key_u64(p.inspector).to_vec();
+    k.extend_from_slice(&key_u64(p.target));
+    k
+}
+
+fn load_state(store: &Store) -> Result<State, OfficeError> {
+    let mut st = State::default();
+    for kv in store.tree(TreeName::Targets).iter() {
+        let (k, v) = kv.map_err(|e| crate::store::StoreError::Sled(e.to_string()))?;
+        let chunk: Vec<Target> = Store::decode_value(TreeName::Targets, &k, &v)?;
+        st.targets.extend(chunk);
+    }
+    st.inspectors = store.scan(TreeName::Inspectors)?;
+    st.departments = store.scan(TreeName::Departments)?;
+    st.conflicts = store.scan(TreeName::Conflicts)?;
+    for (i, t) in st.targets.iter().enumerate() {
+        if t.id != i as u64 + 1 {
+            return Err(OfficeError::Corrupt(format!(
+                "targets: record {} found where id {} was expected",
+                t.id,
+                i + 1
+            )));
+        }
+        st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+    }
+    for (i, t) in st.inspectors.iter().enumerate() {
+        if t.id != i as u64 + 1 {
+            return Err(OfficeError::Corrupt(format!(
+                "inspectors: record {} found where id {} was expected",
+                t.id,
+                i + 1
+            )));
+        }
+        st.inspector_by_cert.insert(t.certificate_no.clone(), t.id);
+    }
+    Ok(st)
+}
+
+impl Office {
+    /// `list tasks|draws|plans`: filled by the draw engine.
+    pub fn list_draw_records(&self, _kind: ListKind, json: bool) -> Result<(), OfficeError> {
+        if json {
+            println!("[]");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,607 @@
+//! Registry maintenance: imports, status changes (动态调整), add and edit.
+
+use super::{conflict_key, encode_record, target_chunk_writes, Office, OfficeError, State};
+use crate::domain::*;
+use crate::i18n::Lang;
+use crate::import::{self, ImportReport};
+use crate::store::{key_u64, TreeName, Write};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Targets,
+    Inspectors,
+    Departments,
+    Conflicts,
+}
+
+impl ImportKind {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ImportKind::Targets => lang.pick("检查对象", "targets"),
+            ImportKind::Inspectors => lang.pick("检查人员", "inspectors"),
+            ImportKind::Departments => lang.pick("部门", "departments"),
+            ImportKind::Conflicts => lang.pick("回避关系", "recusal pairs"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    Targets,
+    Inspectors,
+    Departments,
+    Conflicts,
+    Tasks,
+    Draws,
+    Plans,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub kind: ImportKind,
+    pub file: String,
+    pub encoding: String,
+    pub rows: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub warnings: Vec<String>,
+    pub unknown_columns: Vec<String>,
+    pub dry_run: bool,
+    /// Audit entry sequence number of the commit (none for a dry run or when nothing changed).
+    pub audit_seq: Option<u64>,
+}
+
+impl ImportOutcome {
+    pub fn localize(&self, lang: Lang) -> String {
+        let mut s = match lang {
+            Lang::Zh => format!(
+                "{}{}：{}（{}，{} 行）：新增 {}，更新 {}，未变 {}",
+                if self.dry_run { "【试运行，未写入】" } else { "" },
+                self.kind.label(lang),
+                self.file,
+                self.encoding,
+                self.rows,
+                self.added,
+                self.updated,
+                self.unchanged
+            ),
+            Lang::En => format!(
+                "{}{}: {} ({}, {} rows): added {}, updated {}, unchanged {}",
+                if self.dry_run { "[dry run, nothing written] " } else { "" },
+                self.kind.label(lang),
+                self.file,
+                self.encoding,
+                self.rows,
+                self.added,
+                self.updated,
+                self.unchanged
+            ),
+        };
+        if !self.unknown_columns.is_empty() {
+            s.push('\n');
+            s.push_str(lang.pick("已忽略未知列：", "unknown columns ignored: "));
+            s.push_str(&self.unknown_columns.join(", "));
+        }
+        for w in &self.warnings {
+            s.push('\n');
+            s.push_str(lang.pick("警告：", "warning: "));
+            s.push_str(w);
+        }
+        s
+    }
+}
+
+fn invalid(e: import::ImportErrors, lang: Lang) -> OfficeError {
+    OfficeError::Invalid(e.localize(lang).lines().map(str::to_string).collect())
+}
+
+fn outcome<T>(kind: ImportKind, r: &ImportReport<T>, lang: Lang, dry_run: bool) -> ImportOutcome {
+    ImportOutcome {
+        kind,
+        file: r.file.clone(),
+        encoding: r.encoding.clone(),
+        rows: r.records.len(),
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        warnings: r.warnings.iter().map(|w| w.localize(lang)).collect(),
+        unknown_columns: r.unknown_columns.clone(),
+        dry_run,
+        audit_seq: None,
+    }
+}
+
+impl Office {
+    /// Import a registry file. All or nothing: any invalid row refuses the whole file.
+    pub fn import(
+        &self,
+        kind: ImportKind,
+        path: &Path,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, OfficeError> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            OfficeError::Invalid(vec![format!(
+                "{}: {}{e}",
+                path.display(),
+                self.lang.pick("无法读取文件：", "cannot read the file: ")
+            )])
+        })?;
+        let name = path.display().to_string();
+        self.import_bytes(kind, &name, &bytes, dry_run)
+    }
+
+    /// Import from bytes already read (the TUI and tests use this).
+    pub fn import_bytes(
+        &self,
+        kind: ImportKind,
+        name: &str,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportOutcome, OfficeError> {
+        let lang = self.lang;
+        match kind {
+            ImportKind::Targets => {
+                let r = import::read_targets_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
+                self.apply_targets(r, dry_run)
+            }
+            ImportKind::Inspectors => {
+                let known: HashSet<String> =
+                    self.state().departments.iter().map(|d| d.code.clone()).collect();
+                let r = import::read_inspectors_bytes(name, bytes, &known)
+                    .map_err(|e| invalid(e, lang))?;
+                self.apply_inspectors(r, dry_run)
+            }
+            ImportKind::Departments => {
+                let r = import::read_departments_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
+                self.apply_departments(r, dry_run)
+            }
+            ImportKind::Conflicts => {
+                let r = import::read_conflicts_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
+                self.apply_conflicts(r, dry_run)
+            }
+        }
+    }
+
+    fn apply_targets(
+        &self,
+        r: ImportReport<Target>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, OfficeError> {
+        let lang = self.lang;
+        let mut out = outcome(ImportKind::Targets, &r, lang, dry_run);
+        let today = chrono::Local::now().date_naive();
+        let mut st = self.state_mut();
+        let mut next: Vec<Target> = Vec::new();
+        let mut changed: Vec<Target> = Vec::new();
+        let mut new_id = st.targets.len() as u64;
+        for (_, mut t) in r.records {
+            match st.target_by_code.get(t.credit_code.as_str()).copied() {
+                Some(id) => {
+                    let Some(old) = st.target(id) else { continue };
+                    if old.same_content(&t) {
+                        out.unchanged += 1;
+                    } else {
+                        t.id = id;
+                        t.status_history = old.status_history.clone();
+                        if old.status != t.status {
+                            t.status_history.push(StatusChange {
+                                status: t.status,
+                                effective: today,
+                                reason: format!("导入 {}", out.file),
+                                by: self.user().to_string(),
+                            });
+                        }
+                        changed.push(t);
+                        out.updated += 1;
+                    }
+                }
+                None => {
+                    new_id += 1;
+                    t.id = new_id;
+                    t.status_history = vec![StatusChange {
+                        status: t.status,
+                        effective: today,
+                        reason: format!("导入 {}", out.file),
+                        by: self.user().to_string(),
+                    }];
+                    next.push(t);
+                    out.added += 1;
+                }
+            }
+        }
+        if dry_run || (next.is_empty() && changed.is_empty()) {
+            return Ok(out);
+        }
+        // Build the new target vector, then the chunk writes; memory changes only after the
+        // commit succeeded.
+        let mut all = st.targets.clone();
+        let mut dirty: Vec<TargetId> = Vec::new();
+        for t in changed {
+            dirty.push(t.id);
+            let i = (t.id - 1) as usize;
+            all[i] = t;
+        }
+        for t in next {
+            dirty.push(t.id);
+            all.push(t);
+        }
+        let writes = target_chunk_writes(&all, dirty)?;
+        let summary = out.localize(Lang::Zh);
+        let entry = self.commit("import targets", summary, writes)?;
+        out.audit_seq = Some(entry.seq);
+        for t in &all[st.targets.len()..] {
+            st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+        }
+        st.targets = all;
+        Ok(out)
+    }
+
+    fn apply_inspectors(
+        &self,
+        r: ImportReport<Inspector>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, OfficeError> {
+        let mut out = outcome(ImportKind::Inspectors, &r, self.lang, dry_run);
+        let today = chrono::Local::now().date_naive();
+        let mut st = self.state_mut();
+        let mut writes = Vec::new();
+        let mut staged: Vec<Inspector> = Vec::new();
+        let mut next_id = st.inspectors.len() as u64;
+        for (_, mut p) in r.records {
+            match st.inspector_by_cert.get(&p.certificate_no).copied() {
+                Some(id) => {
+                    let Some(old) = st.inspector(id) else { continue };
+                    if old.same_content(&p) {
+                        out.unchanged += 1;
+                        continue;
+                    }
+                    p.id = id;
+                    p.status_history = old.status_history.clone();
+                    if old.status != p.status {
+                        p.status_history.push(StatusChange {
+                            status: p.status,
+                            effective: today,
+                            reason: format!("导入 {}", out.file),
+                            by: self.user().to_string(),
+                        });
+                    }
+                    out.updated += 1;
+                }
+                None => {
+                    next_id += 1;
+                    p.id = next_id;
+                    p.status_history = vec![StatusChange {
+                        status: p.status,
+                        effective: today,
+                        reason: format!("导入 {}", out.file),
+                        by: self.user().to_string(),
+                    }];
+                    out.added += 1;
+                }
+            }
+            writes.push(encode_record(TreeName::Inspectors, key_u64(p.id), &p)?);
+            staged.push(p);
+        }
+        if dry_run || writes.is_empty() {
+            return Ok(out);
+        }
+        let entry = self.commit("import inspectors", out.localize(Lang::Zh), writes)?;
+        out.audit_seq = Some(entry.seq);
+        for p in staged {
+            let i = (p.id - 1) as usize;
+            st.inspector_by_cert.insert(p.certificate_no.clone(), p.id);
+            if i < st.inspectors.len() {
+                st.inspectors[i] = p;
+            } else {
+                st.inspectors.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    fn apply_departments(
+        &self,
+        r: ImportReport<Department>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, OfficeError> {
+        let mut out = outcome(ImportKind::Departments, &r, self.lang, dry_run);
+        let mut st = self.state_mut();
+        let mut writes = Vec::new();
+        let mut staged = Vec::new();
+        let mut next_id = st.departments.len() as u64;
+        for (_, mut d) in r.records {
+            match st.department_by_code(&d.code) {
+                Some(old) => {
+                    d.id = old.id;
+                    if *old == d {
+                        out.unchanged += 1;
+                        continue;
+                    }
+                    out.updated += 1;
+                }
+                None => {
+                    next_id += 1;
+                    d.id = next_id;
+                    out.added += 1;
+                }
+            }
+            writes.push(encode_record(TreeName::Departments, key_u64(d.id), &d)?);
+            staged.push(d);
+        }
+        if dry_run || writes.is_empty() {
+            return Ok(out);
+        }
+        let entry = self.commit("import departments", out.localize(Lang::Zh), writes)?;
+        out.audit_seq = Some(entry.seq);
+        for d in staged {
+            let i = (d.id - 1) as usize;
+            if i < st.departments.len() {
+                st.departments[i] = d;
+            } else {
+                st.departments.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    fn apply_conflicts(
+        &self,
+        r: ImportReport<import::ConflictRow>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, OfficeError> {
+        let lang = self.lang;
+        let mut out = outcome(ImportKind::Conflicts, &r, lang, dry_run);
+        let mut st = self.state_mut();
+        let mut errors = Vec::new();
+        let mut pairs = Vec::new();
+        for (row, c) in &r.records {
+            let insp = st.inspector_by_cert.get(c.certificate_no.trim()).copied();
+            let targ = st.target_by_code.get(&c.credit_code.trim().to_uppercase()).copied();
+            if insp.is_none() {
+                errors.push(format!(
+                    "{}:{row}:{}: {}{}",
+                    r.file,
+                    lang.pick("执法证号", "certificate_no"),
+                    lang.pick("检查人员名录库中没有执法证号 ", "no inspector has certificate "),
+                    c.certificate_no
+                ));
+            }
+            if targ.is_none() {
+                errors.push(format!(
+                    "{}:{row}:{}: {}{}",
+                    r.file,
+                    lang.pick("统一社会信用代码", "credit_code"),
+                    lang.pick("检查对象名录库中没有信用代码 ", "no target has credit code "),
+                    c.credit_code
+                ));
+            }
+            if let (Some(i), Some(t)) = (insp, targ) {
+                pairs.push(RecusalPair { inspector: i, target: t, reason: c.reason.clone() });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(OfficeError::Invalid(errors));
+        }
+        let mut writes = Vec::new();
+        let mut staged = Vec::new();
+        for p in pairs {
+            match st.conflicts.iter().find(|q| q.inspector == p.inspector && q.target == p.target) {
+                Some(q) if q.reason == p.reason => {
+                    out.unchanged += 1;
+                    continue;
+                }
+                Some(_) => out.updated += 1,
+                None => out.added += 1,
+            }
+            writes.push(encode_record(TreeName::Conflicts, conflict_key(&p), &p)?);
+            staged.push(p);
+        }
+        if dry_run || writes.is_empty() {
+            return Ok(out);
+        }
+        let entry = self.commit("import conflicts", out.localize(Lang::Zh), writes)?;
+        out.audit_seq = Some(entry.seq);
+        for p in staged {
+            match st
+                .conflicts
+                .iter_mut()
+                .find(|q| q.inspector == p.inspector && q.target == p.target)
+            {
+                Some(q) => *q = p,
+                None => st.conflicts.push(p),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Change a target's status (动态调整) with effective date and reason; history is kept.
+    pub fn set_target_status(
+        &self,
+        id: TargetId,
+        status: TargetStatus,
+        effective: NaiveDate,
+        reason: &str,
+    ) -> Result<Target, OfficeError> {
+        let lang = self.lang;
+        if reason.trim().is_empty() {
+            return Err(OfficeError::Refused(
+                lang.pick("变更状态必须填写原因", "a status change needs a reason").into(),
+            ));
+        }
+        let mut st = self.state_mut();
+        let Some(old) = st.target(id).cloned() else {
+            return Err(OfficeError::NotFound(format!("target {id}")));
+        };
+        let mut t = old.clone();
+        t.status = status;
+        t.status_history.push(StatusChange {
+            status,
+            effective,
+            reason: reason.trim().to_string(),
+            by: self.user().to_string(),
+        });
+        t.status_history.sort_by_key(|c| c.effective);
+        let mut all_chunk: Vec<Target> = Vec::new();
+        let chunk = (id - 1) / crate::store::TARGET_CHUNK;
+        let start = (chunk * crate::store::TARGET_CHUNK) as usize;
+        let end = (start + crate::store::TARGET_CHUNK as usize).min(st.targets.len());
+        all_chunk.extend_from_slice(&st.targets[start..end]);
+        all_chunk[(id - 1) as usize - start] = t.clone();
+        let bytes = crate::store::codec::encode(&all_chunk)
+            .map_err(crate::store::StoreError::Encode)?;
+        let writes = vec![Write::put(TreeName::Targets, key_u64(chunk), bytes)];
+        let summary = format!(
+            "检查对象 {} {}：{} → {}，{} 起，原因：{}",
+            t.id,
+            t.name,
+            old.status.label(Lang::Zh),
+            status.label(Lang::Zh),
+            effective,
+            reason.trim()
+        );
+        self.commit("target status", summary, writes)?;
+        st.targets[(id - 1) as usize] = t.clone();
+        Ok(t)
+    }
+
+    /// Change an inspector's status with effective date and reason; history is kept.
+    pub fn set_inspector_status(
+        &self,
+        id: InspectorId,
+        status: InspectorStatus,
+        effective: NaiveDate,
+        reason: &str,
+    ) -> Result<Inspector, OfficeError> {
+        let lang = self.lang;
+        if reason.trim().is_empty() {
+            return Err(OfficeError::Refused(
+                lang.pick("变更状态必须填写原因", "a status change needs a reason").into(),
+            ));
+        }
+        let mut st = self.state_mut();
+        let Some(old) = st.inspector(id).cloned() else {
+            return Err(OfficeError::NotFound(format!("inspector {id}")));
+        };
+        let mut p = old.clone();
+        p.status = status;
+        p.status_history.push(StatusChange {
+            status,
+            effective,
+            reason: reason.trim().to_string(),
+            by: self.user().to_string(),
+        });
+        p.status_history.sort_by_key(|c| c.effective);
+        let summary = format!(
+            "检查人员 {} {}：{} → {}，{} 起，原因：{}",
+            p.id,
+            p.name,
+            old.status.label(Lang::Zh),
+            status.label(Lang::Zh),
+            effective,
+            reason.trim()
+        );
+        let w = encode_record(TreeName::Inspectors, key_u64(id), &p)?;
+        self.commit("inspector status", summary, vec![w])?;
+        st.inspectors[(id - 1) as usize] = p.clone();
+        Ok(p)
+    }
+
+    /// Save a target from a form (id 0 = new). Validated like an import row.
+    pub fn save_target(&self, mut t: Target) -> Result<Target, OfficeError> {
+        let lang = self.lang;
+        let mut st = self.state_mut();
+        if let Some(&other) = st.target_by_code.get(t.credit_code.as_str()) {
+            if other != t.id {
+                return Err(OfficeError::Invalid(vec![format!(
+                    "{}: {} {}",
+                    lang.pick("统一社会信用代码", "credit_code"),
+                    lang.pick("已被另一检查对象使用：", "already used by target"),
+                    other
+                )]));
+            }
+        }
+        if t.name.trim().is_empty() {
+            return Err(OfficeError::Invalid(vec![format!(
+                "{}: {}",
+                lang.pick("单位名称", "name"),
+                lang.pick("不能为空", "must not be empty")
+            )]));
+        }
+        let today = chrono::Local::now().date_naive();
+        let is_new = t.id == 0;
+        let mut all_targets_len = st.targets.len();
+        if is_new {
+            all_targets_len += 1;
+            t.id = all_targets_len as u64;
+            t.status_history = vec![StatusChange {
+                status: t.status,
+                effective: today,
+                reason: lang.pick("新增", "added").into(),
+                by: self.user().to_string(),
+            }];
+        } else {
+            let Some(old) = st.target(t.id) else {
+                return Err(OfficeError::NotFound(format!("target {}", t.id)));
+            };
+            t.status_history = old.status_history.clone();
+            if old.status != t.status {
+                t.status_history.push(StatusChange {
+                    status: t.status,
+                    effective: today,
+                    reason: lang.pick("编辑", "edited").into(),
+                    by: self.user().to_string(),
+                });
+            }
+        }
+        let chunk = (t.id - 1) / crate::store::TARGET_CHUNK;
+        let start = (chunk * crate::store::TARGET_CHUNK) as usize;
+        let end = (start + crate::store::TARGET_CHUNK as usize).min(st.targets.len());
+        let mut chunk_vec: Vec<Target> = st.targets[start..end].to_vec();
+        let pos = (t.id - 1) as usize - start;
+        if pos < chunk_vec.len() {
+            chunk_vec[pos] = t.clone();
+        } else {
+            chunk_vec.push(t.clone());
+        }
+        let bytes =
+            crate::store::codec::encode(&chunk_vec).map_err(crate::store::StoreError::Encode)?;
+        let summary = format!(
+            "{}检查对象 {} {} {}",
+            if is_new { "新增" } else { "编辑" },
+            t.id,
+            t.name,
+            t.credit_code
+        );
+        self.commit(
+            if is_new { "target add" } else { "target edit" },
+            summary,
+            vec![Write::put(TreeName::Targets, key_u64(chunk), bytes)],
+        )?;
+        if is_new {
+            st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+            st.targets.push(t.clone());
+        } else {
+            let i = (t.id - 1) as usize;
+            let old_code = st.targets[i].credit_code.as_str().to_string();
+            st.target_by_code.remove(&old_code);
+            st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+            st.targets[i] = t.clone();
+        }
+        Ok(t)
+    }
+}
+
+/// Lookups used by list --json and the TUI.
+impl State {
+    pub fn department_name(&self, code: &str) -> String {
+        self.department_by_code(code).map(|d| d.name.clone()).unwrap_or_else(|| code.to_string())
+    }
+}
