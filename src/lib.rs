@@ -5,4 +5,5 @@
 //! every front end calls), then the front ends `cli`, `tui` and `report`.
 
 pub mod domain;
+pub mod draw;
 pub mod i18n;
