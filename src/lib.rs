@@ -5,6 +5,7 @@
 //! every front end calls), then the front ends `cli`, `tui` and `report`.
 
 pub mod domain;
+pub mod draw;
 pub mod i18n;
 pub mod store;
 pub mod office;
