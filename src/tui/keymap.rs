@@ -486,6 +486,20 @@ pub fn user_keymap_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "shuangsui").map(|d| d.config_dir().join("keymap.toml"))
 }
 
+/// The overlays the app loads at start-up, in order: the configuration directory's
+/// `keymap.toml` if it exists, then the `--keymap` argument (a preset name or a file). Pass
+/// [`user_keymap_path()`] as `config_file`.
+pub fn startup_sources(config_file: Option<&Path>, keymap_arg: Option<&str>) -> Vec<KeymapSource> {
+    let mut sources = Vec::new();
+    if let Some(path) = config_file.filter(|p| p.is_file()) {
+        sources.push(KeymapSource::File(path.to_path_buf()));
+    }
+    if let Some(arg) = keymap_arg {
+        sources.push(KeymapSource::from_arg(arg));
+    }
+    sources
+}
+
 impl Keymap {
     /// The compiled-in default keymap alone.
     pub fn builtin() -> Result<Keymap, KeymapError> {

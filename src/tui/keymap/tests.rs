@@ -584,3 +584,23 @@ fn line_of_counts_from_one() {
     assert_eq!(line_of("a\nb\nc", 4), 3);
     assert_eq!(line_of("a", 99), 1);
 }
+
+#[test]
+fn startup_sources_use_an_existing_config_file_then_the_argument() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("keymap.toml");
+    assert_eq!(startup_sources(Some(&config), None), vec![]);
+    assert_eq!(
+        startup_sources(Some(&config), Some("vim")),
+        vec![KeymapSource::Preset("vim".into())]
+    );
+    std::fs::write(&config, "").expect("write");
+    assert_eq!(
+        startup_sources(Some(&config), Some("mine.toml")),
+        vec![
+            KeymapSource::File(config.clone()),
+            KeymapSource::File("mine.toml".into())
+        ]
+    );
+    assert!(Keymap::load(&startup_sources(Some(&config), None)).is_ok());
+}
