@@ -11,3 +11,4 @@ pub mod store;
 pub mod office;
 pub mod cli;
 pub mod logging;
+pub mod tui;

@@ -1,0 +1,1202 @@
+//! Keymaps: which key, in which mode, means which [`Action`].
+//!
+//! A keymap is data (as in yazi): `keymaps/default.toml` is compiled in and is the single source
+//! of the keys, their descriptions and the help screen. A user file (the config directory's
+//! `keymap.toml`, or `--keymap FILE`, or the preset `--keymap vim`) is laid over it: the same
+//! chord in the same mode takes the user's action; new chords are added; `action = "unbind"`
+//! removes a chord.
+//!
+//! # File format
+//!
+//! ```toml
+//! [global]
+//! keys = [
+//!   { on = "q", action = "quit" },
+//!   { on = "ctrl-s", action = "save", desc = "保存", desc_en = "Save" },
+//!   { on = ["g", "g"], action = "top" },
+//! ]
+//! ```
+//!
+//! One table per [`Mode`]. `on` is one key or an array of keys (a sequence). `desc` is optional
+//! and defaults to [`Action::describe`]; when given it is shown in both languages unless
+//! `desc_en` is given too.
+//!
+//! Key names: a single character (`"q"`, `"?"`, `"G"`, `"狗"`), or `esc enter tab backtab
+//! backspace delete insert space up down left right home end pgup pgdn f1`…`f12`, each optionally
+//! prefixed with `ctrl-`, `alt-` and (for named keys only) `shift-`.
+//!
+//! # Loading never guesses
+//!
+//! A file is rejected, with its name, the line and the chord in a Chinese or English message,
+//! for: a TOML syntax error, an unknown mode, an unknown field, an unknown key name, an unknown
+//! action, the same chord twice in one mode of one file, and a chord that is a prefix of another
+//! chord in the same mode (`"g"` and `["g","g"]`: after `g` the longer one could never be typed).
+//! There is no silent fallback to the default.
+//!
+//! # Which bindings apply
+//!
+//! [`Mode::List`] and [`Mode::Detail`] also use the `[global]` bindings (a mode's own binding of
+//! the same chord wins). The text-entry modes (form, filter, palette, wizard) and the popups
+//! (help, confirm) use only their own table, so typing `q` into a form never quits.
+
+use super::action::Action;
+use crate::i18n::Lang;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// The built-in keymap, compiled in.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
+/// The vim preset, an overlay on the default (`--keymap vim`).
+pub const VIM_KEYMAP: &str = include_str!("../../keymaps/vim.toml");
+/// The name under which the built-in keymap appears in messages.
+pub const DEFAULT_KEYMAP_NAME: &str = "keymaps/default.toml";
+
+/// The presets that `--keymap NAME` accepts besides a file path.
+pub const PRESETS: &[(&str, &str)] = &[("default", DEFAULT_KEYMAP), ("vim", VIM_KEYMAP)];
+
+/// The pseudo-action that removes a chord inherited from an earlier file.
+pub const UNBIND: &str = "unbind";
+
+// ---------------------------------------------------------------------------------------------
+// Modes
+// ---------------------------------------------------------------------------------------------
+
+/// Where the keyboard focus is; each mode has its own table in a keymap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    /// Bindings that apply in [`Mode::List`] and [`Mode::Detail`] too.
+    Global,
+    /// A table of records (registries, plans, draws, tasks …).
+    List,
+    /// The detail pane of one record has the focus.
+    Detail,
+    /// A form with text fields (add / edit).
+    Form,
+    /// The `/` filter line of a list.
+    Filter,
+    /// The help popup (generated from the keymap).
+    Help,
+    /// The command palette.
+    Palette,
+    /// The draw wizard.
+    Wizard,
+    /// A yes/no confirmation popup.
+    Confirm,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 9] = [
+        Mode::Global,
+        Mode::List,
+        Mode::Detail,
+        Mode::Form,
+        Mode::Filter,
+        Mode::Help,
+        Mode::Palette,
+        Mode::Wizard,
+        Mode::Confirm,
+    ];
+
+    /// The table name in keymap files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Global => "global",
+            Mode::List => "list",
+            Mode::Detail => "detail",
+            Mode::Form => "form",
+            Mode::Filter => "filter",
+            Mode::Help => "help",
+            Mode::Palette => "palette",
+            Mode::Wizard => "wizard",
+            Mode::Confirm => "confirm",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether the `[global]` bindings also apply in this mode.
+    pub fn inherits_global(self) -> bool {
+        matches!(self, Mode::List | Mode::Detail)
+    }
+
+    /// Whether unbound printable keys are text typed into an input in this mode.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Mode::Form | Mode::Filter | Mode::Palette | Mode::Wizard | Mode::Help
+        )
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+/// Make one physical key press look the same whichever terminal sent it.
+///
+/// * A character keeps its case and loses `SHIFT` (crossterm reports `G` as `Char('G')` with
+///   `SHIFT`; the keymap writes `"G"`). With `CONTROL`, ASCII letters are lower-cased: legacy
+///   terminals cannot tell ctrl-shift-s from ctrl-s.
+/// * `ctrl-h` becomes `Backspace`: many terminals send ^H (0x08) for the backspace key, and
+///   crossterm's Unix parser maps bytes 0x01..=0x1A to ctrl-letter, so 0x08 arrives as ctrl-h
+///   (`crossterm-0.29 src/event/sys/unix/parse.rs`, `parse_event`). 0x7F arrives as
+///   `Backspace` already.
+/// * `shift-tab` becomes `BackTab`, and `BackTab` loses its `SHIFT`.
+/// * Home and End need nothing here: crossterm's parser already maps all their escape variants
+///   to `KeyCode::Home` / `KeyCode::End`: `ESC [ H` / `ESC [ F` and `ESC O H` / `ESC O F`
+///   (`parse_csi`, `parse_event`), and `ESC [ 1 ~` / `ESC [ 7 ~` (Home) and `ESC [ 4 ~` /
+///   `ESC [ 8 ~` (End) in `parse_csi_special_key_code` (checked in the crossterm 0.29.0
+///   source; the parser is crate-private, so no test here can feed it bytes).
+///
+/// The event kind and state are reset to a plain press, so that the keymap compares keys only.
+/// (The app drops `Release` events before calling this.)
+pub fn normalize(event: KeyEvent) -> KeyEvent {
+    let mut code = event.code;
+    let mut mods = event.modifiers;
+    match code {
+        KeyCode::Char(c) => {
+            mods.remove(KeyModifiers::SHIFT);
+            if mods.contains(KeyModifiers::CONTROL) {
+                let lower = c.to_ascii_lowercase();
+                if lower == 'h' && mods == KeyModifiers::CONTROL {
+                    code = KeyCode::Backspace;
+                    mods = KeyModifiers::NONE;
+                } else {
+                    code = KeyCode::Char(lower);
+                }
+            }
+        }
+        KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
+            code = KeyCode::BackTab;
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        KeyCode::BackTab => mods.remove(KeyModifiers::SHIFT),
+        _ => {}
+    }
+    KeyEvent::new_with_kind_and_state(code, mods, KeyEventKind::Press, KeyEventState::NONE)
+}
+
+/// One normalised key press: a key code and its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+/// Why a key name in a keymap file is not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyNameError {
+    Empty,
+    UnknownName(String),
+    /// `shift-` with a character: write the character itself (`"G"`, `"?"`).
+    ShiftWithChar,
+    /// `ctrl-` with an upper-case letter: terminals cannot tell it from the lower-case one.
+    CtrlUpper,
+    /// A ctrl chord that terminals send as another key (`ctrl-h` is backspace, `ctrl-i` tab,
+    /// `ctrl-m` enter, `ctrl-[` esc).
+    Indistinguishable {
+        same_as: &'static str,
+    },
+}
+
+impl KeyNameError {
+    pub fn localize(&self, lang: Lang) -> String {
+        use KeyNameError::*;
+        match (self, lang) {
+            (Empty, Lang::Zh) => "按键名为空".into(),
+            (Empty, Lang::En) => "empty key name".into(),
+            (UnknownName(n), Lang::Zh) => format!(
+                "未知按键名 {n:?}（可用：单个字符，或 esc enter tab backtab backspace delete \
+                 insert space up down left right home end pgup pgdn f1-f12，可加 ctrl- alt- \
+                 shift- 前缀）"
+            ),
+            (UnknownName(n), Lang::En) => format!(
+                "unknown key name {n:?} (use a single character, or esc enter tab backtab \
+                 backspace delete insert space up down left right home end pgup pgdn f1-f12, \
+                 optionally prefixed by ctrl- alt- shift-)"
+            ),
+            (ShiftWithChar, Lang::Zh) => {
+                "字符键不加 shift-，直接写大写字母或符号（如 \"G\"、\"?\"）".into()
+            }
+            (ShiftWithChar, Lang::En) => {
+                "no shift- with a character: write the character itself (\"G\", \"?\")".into()
+            }
+            (CtrlUpper, Lang::Zh) => {
+                "终端无法区分 ctrl 加大写字母与小写字母，请写小写（如 ctrl-s）".into()
+            }
+            (CtrlUpper, Lang::En) => {
+                "terminals cannot tell ctrl with an upper-case letter from lower-case: write ctrl-s"
+                    .into()
+            }
+            (Indistinguishable { same_as }, Lang::Zh) => {
+                format!("终端把这个组合键当作 {same_as} 发送，请改写为 {same_as}")
+            }
+            (Indistinguishable { same_as }, Lang::En) => {
+                format!("terminals send this chord as {same_as}: write {same_as} instead")
+            }
+        }
+    }
+}
+
+const NAMED_KEYS: &[(&str, KeyCode)] = &[
+    ("esc", KeyCode::Esc),
+    ("enter", KeyCode::Enter),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("space", KeyCode::Char(' ')),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pgup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+];
+
+impl Key {
+    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Key {
+        Key::from_event(KeyEvent::new(code, modifiers))
+    }
+
+    /// The key of an event, normalised with [`normalize`].
+    pub fn from_event(event: KeyEvent) -> Key {
+        let e = normalize(event);
+        Key {
+            code: e.code,
+            modifiers: e.modifiers,
+        }
+    }
+
+    /// Parse a key name as written in a keymap file (`"ctrl-s"`, `"G"`, `"pgdn"`, `"f11"`).
+    pub fn parse(text: &str) -> Result<Key, KeyNameError> {
+        if text.is_empty() {
+            return Err(KeyNameError::Empty);
+        }
+        let mut rest = text;
+        let mut mods = KeyModifiers::NONE;
+        // A lone character is always the character itself: "-" is the minus key.
+        while rest.chars().count() > 1 {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                mods |= KeyModifiers::CONTROL;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                mods |= KeyModifiers::ALT;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("shift-") {
+                mods |= KeyModifiers::SHIFT;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (None, _) => return Err(KeyNameError::UnknownName(text.to_string())),
+            (Some(c), None) => {
+                if c.is_control() {
+                    return Err(KeyNameError::UnknownName(text.to_string()));
+                }
+                if mods.contains(KeyModifiers::SHIFT) {
+                    return Err(KeyNameError::ShiftWithChar);
+                }
+                if mods.contains(KeyModifiers::CONTROL) {
+                    if c.is_ascii_uppercase() {
+                        return Err(KeyNameError::CtrlUpper);
+                    }
+                    let same_as = match c {
+                        'h' => Some("backspace"),
+                        'i' => Some("tab"),
+                        'm' => Some("enter"),
+                        '[' => Some("esc"),
+                        _ => None,
+                    };
+                    if let Some(same_as) = same_as {
+                        return Err(KeyNameError::Indistinguishable { same_as });
+                    }
+                }
+                KeyCode::Char(c)
+            }
+            _ => {
+                if let Some((_, code)) = NAMED_KEYS.iter().find(|(n, _)| *n == rest) {
+                    *code
+                } else if let Some(n) = rest
+                    .strip_prefix('f')
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (1..=12).contains(n) && !rest.starts_with("f0"))
+                {
+                    KeyCode::F(n)
+                } else {
+                    return Err(KeyNameError::UnknownName(text.to_string()));
+                }
+            }
+        };
+        if code == KeyCode::Char(' ') && mods.contains(KeyModifiers::SHIFT) {
+            return Err(KeyNameError::ShiftWithChar);
+        }
+        Ok(Key::new(code, mods))
+    }
+
+    /// A function key or an alt chord: allowed in the default keymap only as an alias of a plain
+    /// or ctrl binding (some terminals and remote sessions swallow them).
+    pub fn is_fn_or_alt(&self) -> bool {
+        matches!(self.code, KeyCode::F(_)) || self.modifiers.contains(KeyModifiers::ALT)
+    }
+
+    fn is_plain_char(&self) -> bool {
+        matches!(self.code, KeyCode::Char(c) if c != ' ') && self.modifiers.is_empty()
+    }
+}
+
+impl fmt::Display for Key {
+    /// The canonical key name, the same syntax [`Key::parse`] reads.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            code => match NAMED_KEYS.iter().find(|(_, k)| *k == code) {
+                Some((name, _)) => f.write_str(name),
+                None => write!(f, "{code:?}"),
+            },
+        }
+    }
+}
+
+/// Show a chord: `gg` for a sequence of plain characters, else names joined by spaces
+/// (`ctrl-x ctrl-s`, `ctrl-s`, `enter`).
+pub fn chord_text(chord: &[Key]) -> String {
+    if chord.len() > 1 && chord.iter().all(Key::is_plain_char) {
+        chord.iter().map(|k| k.to_string()).collect()
+    } else {
+        chord
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bindings and the keymap
+// ---------------------------------------------------------------------------------------------
+
+/// Where a binding was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 0 for the built-in default, then 1, 2 … for each overlay in loading order.
+    pub layer: usize,
+}
+
+/// One chord bound to one action in one mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub chord: Vec<Key>,
+    pub action: Action,
+    pub desc: Option<String>,
+    pub desc_en: Option<String>,
+    pub origin: Origin,
+}
+
+impl Binding {
+    pub fn chord_text(&self) -> String {
+        chord_text(&self.chord)
+    }
+
+    /// The description to show: `desc_en` in English if given, else `desc`, else the action's
+    /// default description.
+    pub fn description(&self, lang: Lang) -> &str {
+        let own = match lang {
+            Lang::En => self.desc_en.as_deref().or(self.desc.as_deref()),
+            Lang::Zh => self.desc.as_deref(),
+        };
+        own.unwrap_or_else(|| self.action.describe(lang))
+    }
+}
+
+/// The answer to "what do these keys mean here?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// A complete chord: do this.
+    Action(Action),
+    /// The keys so far begin a longer chord: wait for the next key.
+    Pending,
+    /// Not bound (in text-entry modes a plain character is then typed into the input).
+    None,
+}
+
+/// A loaded, validated keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// Each mode's own bindings, in file order (overlays replace in place or append).
+    own: BTreeMap<Mode, Vec<Binding>>,
+    /// What applies in each mode: its own bindings, then the global ones not overridden.
+    effective: BTreeMap<Mode, Vec<Binding>>,
+}
+
+/// Where an overlay keymap comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeymapSource {
+    /// A compiled-in preset by name (`vim`).
+    Preset(String),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+impl KeymapSource {
+    /// Read a `--keymap` argument: a preset name (`vim`, `default`) or a file path.
+    pub fn from_arg(arg: &str) -> KeymapSource {
+        if PRESETS.iter().any(|(name, _)| *name == arg) {
+            KeymapSource::Preset(arg.to_string())
+        } else {
+            KeymapSource::File(PathBuf::from(arg))
+        }
+    }
+}
+
+/// The user's keymap file in the configuration directory (it may not exist).
+pub fn user_keymap_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "shuangsui").map(|d| d.config_dir().join("keymap.toml"))
+}
+
+/// The overlays the app loads at start-up, in order: the configuration directory's
+/// `keymap.toml` if it exists, then the `--keymap` argument (a preset name or a file). Pass
+/// [`user_keymap_path()`] as `config_file`.
+pub fn startup_sources(config_file: Option<&Path>, keymap_arg: Option<&str>) -> Vec<KeymapSource> {
+    let mut sources = Vec::new();
+    if let Some(path) = config_file.filter(|p| p.is_file()) {
+        sources.push(KeymapSource::File(path.to_path_buf()));
+    }
+    if let Some(arg) = keymap_arg {
+        sources.push(KeymapSource::from_arg(arg));
+    }
+    sources
+}
+
+impl Keymap {
+    /// The compiled-in default keymap alone.
+    pub fn builtin() -> Result<Keymap, KeymapError> {
+        Keymap::from_texts(&[])
+    }
+
+    /// The default keymap with overlays, in order: presets by name, files from disk.
+    pub fn load(sources: &[KeymapSource]) -> Result<Keymap, KeymapError> {
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for source in sources {
+            match source {
+                KeymapSource::Preset(name) => {
+                    let Some((_, text)) = PRESETS.iter().find(|(n, _)| n == name) else {
+                        return Err(KeymapError::new(
+                            name.clone(),
+                            None,
+                            KeymapErrorKind::UnknownPreset(name.clone()),
+                        ));
+                    };
+                    texts.push((format!("keymaps/{name}.toml"), (*text).to_string()));
+                }
+                KeymapSource::File(path) => {
+                    let text = read_file(path)?;
+                    texts.push((path.display().to_string(), text));
+                }
+            }
+        }
+        let refs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        Keymap::from_texts(&refs)
+    }
+
+    /// The default keymap with overlays given as `(file name, text)`.
+    pub fn from_texts(overlays: &[(&str, &str)]) -> Result<Keymap, KeymapError> {
+        let mut layers = vec![(DEFAULT_KEYMAP_NAME, DEFAULT_KEYMAP)];
+        layers.extend_from_slice(overlays);
+        Keymap::from_layers(&layers)
+    }
+
+    /// Build a keymap from layers alone, the first being the base (no built-in default).
+    pub fn from_layers(layers: &[(&str, &str)]) -> Result<Keymap, KeymapError> {
+        let mut own: BTreeMap<Mode, Vec<Binding>> = BTreeMap::new();
+        for (index, (file, text)) in layers.iter().enumerate() {
+            for (mode, entry) in parse_layer(file, text, index)? {
+                let table = own.entry(mode).or_default();
+                let existing = table.iter().position(|b| b.chord == entry.chord);
+                match (entry.action, existing) {
+                    (Some(action), Some(i)) => {
+                        table[i] = Binding {
+                            chord: entry.chord,
+                            action,
+                            desc: entry.desc,
+                            desc_en: entry.desc_en,
+                            origin: entry.origin,
+                        }
+                    }
+                    (Some(action), None) => table.push(Binding {
+                        chord: entry.chord,
+                        action,
+                        desc: entry.desc,
+                        desc_en: entry.desc_en,
+                        origin: entry.origin,
+                    }),
+                    (None, Some(i)) => {
+                        table.remove(i);
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        let mut effective = BTreeMap::new();
+        for mode in Mode::ALL {
+            let mut list = own.get(&mode).cloned().unwrap_or_default();
+            if mode.inherits_global() {
+                for g in own.get(&Mode::Global).into_iter().flatten() {
+                    if !list.iter().any(|b| b.chord == g.chord) {
+                        list.push(g.clone());
+                    }
+                }
+            }
+            check_prefixes(mode, &list)?;
+            effective.insert(mode, list);
+        }
+        Ok(Keymap { own, effective })
+    }
+
+    /// What `keys` (the keys typed so far in this chord) mean in `mode`.
+    pub fn lookup(&self, mode: Mode, keys: &[KeyEvent]) -> Lookup {
+        if keys.is_empty() {
+            return Lookup::None;
+        }
+        let typed: Vec<Key> = keys.iter().map(|e| Key::from_event(*e)).collect();
+        let mut pending = false;
+        for b in self.bindings(mode) {
+            if b.chord == typed {
+                return Lookup::Action(b.action);
+            }
+            if b.chord.len() > typed.len() && b.chord.starts_with(&typed) {
+                pending = true;
+            }
+        }
+        if pending {
+            Lookup::Pending
+        } else {
+            Lookup::None
+        }
+    }
+
+    /// Every binding that applies in `mode`, in order: the mode's own, then inherited global.
+    /// This is what the help screen lists.
+    pub fn bindings(&self, mode: Mode) -> &[Binding] {
+        self.effective.get(&mode).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The bindings written in `mode`'s own table (without inherited global ones).
+    pub fn own_bindings(&self, mode: Mode) -> &[Binding] {
+        self.own.get(&mode).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// One `(chord, description)` per action bound in `mode`, using the action's first chord,
+    /// for the status bar and the help screen.
+    pub fn hints(&self, mode: Mode, lang: Lang) -> Vec<(String, String)> {
+        let mut seen: Vec<Action> = Vec::new();
+        let mut out = Vec::new();
+        for b in self.bindings(mode) {
+            if seen.contains(&b.action) {
+                continue;
+            }
+            seen.push(b.action);
+            out.push((b.chord_text(), b.description(lang).to_string()));
+        }
+        out
+    }
+
+    /// The hint for one action, if it is bound in `mode`.
+    pub fn hint(&self, mode: Mode, action: Action, lang: Lang) -> Option<(String, String)> {
+        self.bindings(mode)
+            .iter()
+            .find(|b| b.action == action)
+            .map(|b| (b.chord_text(), b.description(lang).to_string()))
+    }
+
+    /// The first chord bound to `action` in `mode` (including inherited global bindings).
+    pub fn key_for(&self, mode: Mode, action: Action) -> Option<String> {
+        self.bindings(mode)
+            .iter()
+            .find(|b| b.action == action)
+            .map(Binding::chord_text)
+    }
+}
+
+fn read_file(path: &Path) -> Result<String, KeymapError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| KeymapError::new(file.clone(), None, KeymapErrorKind::Io(e.to_string())))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| KeymapError::new(file, None, KeymapErrorKind::NotUtf8))
+}
+
+/// Reject a chord that is a proper prefix of another one in the same mode.
+fn check_prefixes(mode: Mode, list: &[Binding]) -> Result<(), KeymapError> {
+    for short in list {
+        for long in list {
+            if long.chord.len() > short.chord.len() && long.chord.starts_with(&short.chord) {
+                // Blame the binding written later: it is the one that broke the keymap.
+                let short_later = (short.origin.layer, short.origin.line)
+                    >= (long.origin.layer, long.origin.line);
+                let (blamed, other) = if short_later {
+                    (short, long)
+                } else {
+                    (long, short)
+                };
+                return Err(KeymapError::new(
+                    blamed.origin.file.clone(),
+                    Some(blamed.origin.line),
+                    KeymapErrorKind::Shadowing {
+                        mode,
+                        chord: blamed.chord_text(),
+                        short: short.chord_text(),
+                        long: long.chord_text(),
+                        other_file: other.origin.file.clone(),
+                        other_line: other.origin.line,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing one file
+// ---------------------------------------------------------------------------------------------
+
+/// One entry of one file; `action: None` is `unbind`.
+struct Entry {
+    chord: Vec<Key>,
+    action: Option<Action>,
+    desc: Option<String>,
+    desc_en: Option<String>,
+    origin: Origin,
+}
+
+const BINDING_FIELDS: &[&str] = &["on", "action", "desc", "desc_en"];
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn sorted_entries<'a, 'i>(
+    table: &'a DeTable<'i>,
+) -> Vec<(
+    &'a Spanned<toml::de::DeString<'i>>,
+    &'a Spanned<DeValue<'i>>,
+)> {
+    let mut v: Vec<_> = table.iter().collect();
+    v.sort_by_key(|(k, _)| k.span().start);
+    v
+}
+
+fn parse_layer(file: &str, text: &str, layer: usize) -> Result<Vec<(Mode, Entry)>, KeymapError> {
+    let err = |offset: usize, kind: KeymapErrorKind| {
+        KeymapError::new(file.to_string(), Some(line_of(text, offset)), kind)
+    };
+    let doc = DeTable::parse(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        KeymapError::new(
+            file.to_string(),
+            line,
+            KeymapErrorKind::Syntax(e.message().to_string()),
+        )
+    })?;
+    let mut out: Vec<(Mode, Entry)> = Vec::new();
+    for (mode_key, mode_value) in sorted_entries(doc.get_ref()) {
+        let mode_name = mode_key.get_ref().as_ref();
+        let Some(mode) = Mode::from_name(mode_name) else {
+            return Err(err(
+                mode_key.span().start,
+                KeymapErrorKind::UnknownMode(mode_name.to_string()),
+            ));
+        };
+        let DeValue::Table(mode_table) = mode_value.get_ref() else {
+            return Err(err(
+                mode_key.span().start,
+                KeymapErrorKind::NotATable(mode_name.to_string()),
+            ));
+        };
+        let mut seen: Vec<(Vec<Key>, usize)> = Vec::new();
+        for (field, value) in sorted_entries(mode_table) {
+            if field.get_ref().as_ref() != "keys" {
+                return Err(err(
+                    field.span().start,
+                    KeymapErrorKind::UnknownField {
+                        field: field.get_ref().to_string(),
+                        chord: None,
+                    },
+                ));
+            }
+            let DeValue::Array(items) = value.get_ref() else {
+                return Err(err(field.span().start, KeymapErrorKind::KeysNotAList(mode)));
+            };
+            for item in items.iter() {
+                let entry = parse_entry(file, text, layer, item)?;
+                if let Some((_, first)) = seen.iter().find(|(c, _)| *c == entry.chord) {
+                    return Err(KeymapError::new(
+                        file.to_string(),
+                        Some(entry.origin.line),
+                        KeymapErrorKind::Duplicate {
+                            mode,
+                            chord: chord_text(&entry.chord),
+                            first_line: *first,
+                        },
+                    ));
+                }
+                seen.push((entry.chord.clone(), entry.origin.line));
+                out.push((mode, entry));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse_entry(
+    file: &str,
+    text: &str,
+    layer: usize,
+    item: &Spanned<DeValue<'_>>,
+) -> Result<Entry, KeymapError> {
+    let line = line_of(text, item.span().start);
+    let err =
+        |line: usize, kind: KeymapErrorKind| KeymapError::new(file.to_string(), Some(line), kind);
+    let DeValue::Table(fields) = item.get_ref() else {
+        return Err(err(line, KeymapErrorKind::BindingNotATable));
+    };
+    let get = |name: &str| fields.iter().find(|(k, _)| k.get_ref().as_ref() == name);
+
+    // `on` first, so that every later message can name the chord.
+    let Some((on_key, on)) = get("on") else {
+        return Err(err(
+            line,
+            KeymapErrorKind::MissingField {
+                field: "on",
+                chord: None,
+            },
+        ));
+    };
+    let on_line = line_of(text, on_key.span().start);
+    let names: Vec<&str> = match on.get_ref() {
+        DeValue::String(s) => vec![s.as_ref()],
+        DeValue::Array(a) => {
+            let mut v = Vec::new();
+            for k in a.iter() {
+                match k.get_ref() {
+                    DeValue::String(s) => v.push(s.as_ref()),
+                    _ => return Err(err(on_line, KeymapErrorKind::BadOn)),
+                }
+            }
+            v
+        }
+        _ => return Err(err(on_line, KeymapErrorKind::BadOn)),
+    };
+    if names.is_empty() {
+        return Err(err(on_line, KeymapErrorKind::BadOn));
+    }
+    let written = names.join(" ");
+    let mut chord = Vec::new();
+    for name in &names {
+        let key = Key::parse(name).map_err(|reason| {
+            err(
+                on_line,
+                KeymapErrorKind::BadKey {
+                    chord: written.clone(),
+                    reason,
+                },
+            )
+        })?;
+        chord.push(key);
+    }
+    let shown = chord_text(&chord);
+
+    for (k, _) in fields.iter() {
+        let name = k.get_ref().as_ref();
+        if !BINDING_FIELDS.contains(&name) {
+            return Err(err(
+                line_of(text, k.span().start),
+                KeymapErrorKind::UnknownField {
+                    field: name.to_string(),
+                    chord: Some(shown.clone()),
+                },
+            ));
+        }
+    }
+
+    let Some((action_key, action_value)) = get("action") else {
+        return Err(err(
+            line,
+            KeymapErrorKind::MissingField {
+                field: "action",
+                chord: Some(shown),
+            },
+        ));
+    };
+    let action_line = line_of(text, action_key.span().start);
+    let DeValue::String(action_name) = action_value.get_ref() else {
+        return Err(err(
+            action_line,
+            KeymapErrorKind::NotAString {
+                field: "action",
+                chord: shown,
+            },
+        ));
+    };
+    let action = if action_name.as_ref() == UNBIND {
+        None
+    } else {
+        match Action::from_name(action_name) {
+            Some(a) => Some(a),
+            None => {
+                return Err(err(
+                    action_line,
+                    KeymapErrorKind::UnknownAction {
+                        chord: shown,
+                        action: action_name.to_string(),
+                    },
+                ))
+            }
+        }
+    };
+
+    let text_field = |field: &'static str| -> Result<Option<String>, KeymapError> {
+        match get(field) {
+            None => Ok(None),
+            Some((k, v)) => match v.get_ref() {
+                DeValue::String(s) => Ok(Some(s.to_string())),
+                _ => Err(err(
+                    line_of(text, k.span().start),
+                    KeymapErrorKind::NotAString {
+                        field,
+                        chord: shown.clone(),
+                    },
+                )),
+            },
+        }
+    };
+    let desc = text_field("desc")?;
+    let desc_en = text_field("desc_en")?;
+
+    Ok(Entry {
+        chord,
+        action,
+        desc,
+        desc_en,
+        origin: Origin {
+            file: file.to_string(),
+            line: on_line,
+            layer,
+        },
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// A keymap that cannot be used, with the file and line (when there is one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub kind: Box<KeymapErrorKind>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeymapErrorKind {
+    Io(String),
+    NotUtf8,
+    UnknownPreset(String),
+    Syntax(String),
+    UnknownMode(String),
+    NotATable(String),
+    KeysNotAList(Mode),
+    BindingNotATable,
+    UnknownField {
+        field: String,
+        chord: Option<String>,
+    },
+    MissingField {
+        field: &'static str,
+        chord: Option<String>,
+    },
+    NotAString {
+        field: &'static str,
+        chord: String,
+    },
+    BadOn,
+    BadKey {
+        chord: String,
+        reason: KeyNameError,
+    },
+    UnknownAction {
+        chord: String,
+        action: String,
+    },
+    Duplicate {
+        mode: Mode,
+        chord: String,
+        first_line: usize,
+    },
+    Shadowing {
+        mode: Mode,
+        /// The chord on the blamed line.
+        chord: String,
+        short: String,
+        long: String,
+        other_file: String,
+        other_line: usize,
+    },
+}
+
+impl KeymapError {
+    fn new(file: String, line: Option<usize>, kind: KeymapErrorKind) -> KeymapError {
+        KeymapError {
+            file,
+            line,
+            kind: Box::new(kind),
+        }
+    }
+
+    pub fn localize(&self, lang: Lang) -> String {
+        let place = match (self.line, lang) {
+            (Some(l), Lang::Zh) => format!("键位文件 {} 第 {l} 行", self.file),
+            (Some(l), Lang::En) => format!("keymap {}, line {l}", self.file),
+            (None, Lang::Zh) => format!("键位文件 {}", self.file),
+            (None, Lang::En) => format!("keymap {}", self.file),
+        };
+        let sep = lang.pick("：", ": ");
+        format!("{place}{sep}{}", self.kind.localize(lang))
+    }
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.localize(Lang::Zh))
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
+impl KeymapErrorKind {
+    pub fn localize(&self, lang: Lang) -> String {
+        use KeymapErrorKind::*;
+        let modes = Mode::ALL.map(Mode::name).join(" ");
+        let zh = lang == Lang::Zh;
+        match self {
+            Io(e) => {
+                if zh {
+                    format!("无法读取：{e}")
+                } else {
+                    format!("cannot read it: {e}")
+                }
+            }
+            NotUtf8 => lang
+                .pick("不是 UTF-8 文本，请用 UTF-8 保存", "is not UTF-8 text: save it as UTF-8")
+                .into(),
+            UnknownPreset(p) => {
+                let names = PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" ");
+                if zh {
+                    format!("没有名为 {p:?} 的预置键位（可用：{names}）")
+                } else {
+                    format!("no preset keymap {p:?} (available: {names})")
+                }
+            }
+            Syntax(m) => {
+                if zh {
+                    format!("TOML 语法错误：{m}")
+                } else {
+                    format!("TOML syntax error: {m}")
+                }
+            }
+            UnknownMode(m) => {
+                if zh {
+                    format!("未知模式 [{m}]（可用：{modes}）")
+                } else {
+                    format!("unknown mode [{m}] (known: {modes})")
+                }
+            }
+            NotATable(m) => {
+                if zh {
+                    format!("{m} 应为表 [{m}]")
+                } else {
+                    format!("{m} must be a table [{m}]")
+                }
+            }
+            KeysNotAList(m) => {
+                if zh {
+                    format!("[{m}] 的 keys 应为列表 keys = [ {{ on = ..., action = ... }} ]")
+                } else {
+                    format!("keys of [{m}] must be a list: keys = [ {{ on = ..., action = ... }} ]")
+                }
+            }
+            BindingNotATable => lang
+                .pick(
+                    "keys 的每一项应为 { on = ..., action = ... }",
+                    "each item of keys must be { on = ..., action = ... }",
+                )
+                .into(),
+            UnknownField { field, chord } => {
+                let allowed = BINDING_FIELDS.join(" ");
+                match (chord, zh) {
+                    (Some(c), true) => format!(
+                        "按键 {c:?} 的绑定中有未知字段 {field:?}（可用：{allowed}）"
+                    ),
+                    (Some(c), false) => format!(
+                        "binding of {c:?} has an unknown field {field:?} (known: {allowed})"
+                    ),
+                    (None, true) => format!("未知字段 {field:?}（模式表中只能有 keys）"),
+                    (None, false) => {
+                        format!("unknown field {field:?} (a mode table holds only keys)")
+                    }
+                }
+            }
+            MissingField { field, chord } => match (chord, zh) {
+                (Some(c), true) => format!("按键 {c:?} 的绑定缺少 {field}"),
+                (Some(c), false) => format!("binding of {c:?} lacks {field}"),
+                (None, true) => format!("绑定缺少 {field}"),
+                (None, false) => format!("binding lacks {field}"),
+            },
+            NotAString { field, chord } => {
+                if zh {
+                    format!("按键 {chord:?} 的 {field} 应为字符串")
+                } else {
+                    format!("{field} of {chord:?} must be a string")
+                }
+            }
+            BadOn => lang
+                .pick(
+                    "on 应为按键名或按键名列表，如 on = \"q\" 或 on = [\"g\", \"g\"]",
+                    "on must be a key name or a list of key names: on = \"q\" or on = [\"g\", \"g\"]",
+                )
+                .into(),
+            BadKey { chord, reason } => {
+                if zh {
+                    format!("按键 {chord:?}：{}", reason.localize(lang))
+                } else {
+                    format!("key {chord:?}: {}", reason.localize(lang))
+                }
+            }
+            UnknownAction { chord, action } => {
+                let hint = suggest_action(action);
+                match (hint, zh) {
+                    (Some(h), true) => format!(
+                        "按键 {chord:?} 绑定了未知动作 {action:?}（是否想写 {h:?}？）"
+                    ),
+                    (Some(h), false) => format!(
+                        "key {chord:?} is bound to an unknown action {action:?} (did you mean {h:?}?)"
+                    ),
+                    (None, true) => format!(
+                        "按键 {chord:?} 绑定了未知动作 {action:?}（动作列表见命令面板或 keymaps/default.toml）"
+                    ),
+                    (None, false) => format!(
+                        "key {chord:?} is bound to an unknown action {action:?} (see the command palette or keymaps/default.toml)"
+                    ),
+                }
+            }
+            Duplicate {
+                mode,
+                chord,
+                first_line,
+            } => {
+                if zh {
+                    format!("[{mode}] 中按键 {chord:?} 重复绑定（第 {first_line} 行已绑定），请删去其一")
+                } else {
+                    format!(
+                        "key {chord:?} is bound twice in [{mode}] (already on line {first_line}): remove one"
+                    )
+                }
+            }
+            Shadowing {
+                mode,
+                chord,
+                short,
+                long,
+                other_file,
+                other_line,
+            } => {
+                let other = if chord == short { long } else { short };
+                if zh {
+                    format!(
+                        "[{mode}] 中按键 {chord:?} 与 {other:?}（{other_file} 第 {other_line} 行）冲突：\
+                         按下 {short:?} 即执行，{long:?} 永远无法输入；请改用别的键，\
+                         或用 action = \"unbind\" 解除其一"
+                    )
+                } else {
+                    format!(
+                        "in [{mode}] key {chord:?} conflicts with {other:?} ({other_file}, line {other_line}): \
+                         {short:?} acts at once, so {long:?} can never be typed; use another key, \
+                         or remove one with action = \"unbind\""
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// The known action name closest to a misspelt one, if any is close.
+fn suggest_action(name: &str) -> Option<&'static str> {
+    Action::ALL
+        .iter()
+        .map(|a| (edit_distance(name, a.name()), a.name()))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,15 @@
+//! The terminal user interface (ratatui + crossterm).
+//!
+//! One path from a key to the screen, as in television: a key event is normalised
+//! ([`keymap::normalize`]), looked up in the loaded [`keymap::Keymap`] for the current
+//! [`keymap::Mode`], which yields an [`action::Action`]; the app's `update` handles the action and
+//! `draw` renders from the state. Help and status-bar hints are generated from the loaded keymap,
+//! so they always follow the user's overrides.
+//!
+//! This module holds the parts that do not need the store: actions, keymaps, the symbol table
+//! and a Chinese-aware single-line text input.
+
+pub mod action;
+pub mod keymap;
+pub mod symbols;
+pub mod text_input;
