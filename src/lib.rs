@@ -7,6 +7,7 @@
 pub mod domain;
 pub mod draw;
 pub mod i18n;
+pub mod import;
 pub mod store;
 pub mod office;
 pub mod cli;

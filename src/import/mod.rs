@@ -1,0 +1,454 @@
+//! Files to domain values: targets, inspectors, departments and conflicts of interest from CSV
+//! (UTF-8, UTF-8 with BOM, GBK/GB18030) or Excel (.xlsx/.xls, first sheet). No store: ids are
+//! left at 0 for the store to assign, and conflicts stay keyed by certificate number and credit
+//! code until the office resolves them.
+//!
+//! The file formats are in docs/CONTRACTS.md. An import is all or nothing: either every row
+//! converts and the caller gets all values plus warnings ([`ImportReport`]), or it gets every
+//! error found ([`ImportErrors`]), each naming the file, the row as seen in Excel (header = 1),
+//! the column as written in the file, and why.
+//!
+//! Layers inside: [`table`] reads bytes into headers and a stream of text rows (CSV or Excel),
+//! [`schema`] maps headers onto fields, [`values`] parses cell text, and this module turns rows
+//! into domain values.
+
+pub mod issue;
+pub mod schema;
+pub mod table;
+pub mod values;
+
+pub use issue::{ImportErrors, Reason, RowIssue};
+pub use table::{Row, SourceFormat, Table};
+
+use crate::domain::{
+    CreditCode, CreditCodeCheck, Department, DepartmentKind, Inspector, InspectorStatus, MonthSet,
+    PermitClass, SupervisionLists, Target, TargetStatus,
+};
+use chrono::NaiveDate;
+use schema::{c, d, i, t, Columns, Field};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// A file that imported cleanly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReport<T> {
+    /// The file name (not the path).
+    pub file: String,
+    /// How the file was read: "UTF-8", "UTF-8 (BOM)", "GB18030/GBK", "XLSX", ...
+    pub encoding: String,
+    /// Every value with the row it came from, in file order.
+    pub records: Vec<(usize, T)>,
+    /// Pilot credit codes and unknown columns.
+    pub warnings: Vec<RowIssue>,
+    /// Headers the importer did not understand (their values were ignored).
+    pub unknown_columns: Vec<String>,
+}
+
+impl<T> ImportReport<T> {
+    /// The values without their row numbers.
+    pub fn into_values(self) -> Vec<T> {
+        self.records.into_iter().map(|(_, v)| v).collect()
+    }
+}
+
+/// A conflict of interest as written in a file, before the office resolves the keys to ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictRow {
+    pub certificate_no: String,
+    pub credit_code: CreditCode,
+    pub reason: String,
+}
+
+// ---------------------------------------------------------------- public entry points
+
+pub fn read_targets(path: &Path) -> Result<ImportReport<Target>, ImportErrors> {
+    let table = open(path)?;
+    targets_from(table)
+}
+
+pub fn read_targets_bytes(name: &str, bytes: &[u8]) -> Result<ImportReport<Target>, ImportErrors> {
+    targets_from(from_bytes(name, bytes)?)
+}
+
+/// `known_departments`: the department codes an inspector may name (those in the store plus
+/// any being imported alongside). A code outside it is an error.
+pub fn read_inspectors(
+    path: &Path,
+    known_departments: &HashSet<String>,
+) -> Result<ImportReport<Inspector>, ImportErrors> {
+    inspectors_from(open(path)?, known_departments)
+}
+
+pub fn read_inspectors_bytes(
+    name: &str,
+    bytes: &[u8],
+    known_departments: &HashSet<String>,
+) -> Result<ImportReport<Inspector>, ImportErrors> {
+    inspectors_from(from_bytes(name, bytes)?, known_departments)
+}
+
+pub fn read_departments(path: &Path) -> Result<ImportReport<Department>, ImportErrors> {
+    departments_from(open(path)?)
+}
+
+pub fn read_departments_bytes(
+    name: &str,
+    bytes: &[u8],
+) -> Result<ImportReport<Department>, ImportErrors> {
+    departments_from(from_bytes(name, bytes)?)
+}
+
+pub fn read_conflicts(path: &Path) -> Result<ImportReport<ConflictRow>, ImportErrors> {
+    conflicts_from(open(path)?)
+}
+
+pub fn read_conflicts_bytes(
+    name: &str,
+    bytes: &[u8],
+) -> Result<ImportReport<ConflictRow>, ImportErrors> {
+    conflicts_from(from_bytes(name, bytes)?)
+}
+
+fn open(path: &Path) -> Result<Table<'static>, ImportErrors> {
+    Table::open(path).map_err(|r| ImportErrors::single(&table::display_name(path), r))
+}
+
+fn from_bytes<'a>(name: &str, bytes: &'a [u8]) -> Result<Table<'a>, ImportErrors> {
+    Table::from_bytes(name, bytes).map_err(|r| ImportErrors::single(name, r))
+}
+
+// ---------------------------------------------------------------- the shared driver
+
+/// One row being converted: reads cells by field, records errors and warnings against the
+/// right row and column.
+struct Cx<'a, 'r> {
+    file: &'a str,
+    row: &'a Row<'r>,
+    cols: &'a Columns,
+    /// This row's errors with their column index, sorted into file order by the driver.
+    errors: &'a mut Vec<(usize, RowIssue)>,
+    warnings: &'a mut Vec<RowIssue>,
+}
+
+impl Cx<'_, '_> {
+    /// The trimmed cell of `field`; "" if the file has no such column.
+    fn cell(&self, field: usize) -> &str {
+        match self.cols.index[field] {
+            Some(col) => self.row.get(col).trim(),
+            None => "",
+        }
+    }
+
+    fn issue(&self, field: usize, reason: Reason) -> RowIssue {
+        RowIssue {
+            file: self.file.to_string(),
+            row: Some(self.row.number),
+            column: self.cols.header(field).map(str::to_string),
+            reason,
+        }
+    }
+
+    fn error(&mut self, field: usize, reason: Reason) {
+        let issue = self.issue(field, reason);
+        let col = self.cols.index[field].unwrap_or(usize::MAX);
+        self.errors.push((col, issue));
+    }
+
+    fn warn(&mut self, field: usize, reason: Reason) {
+        let issue = self.issue(field, reason);
+        self.warnings.push(issue);
+    }
+
+    fn text(&self, field: usize) -> String {
+        self.cell(field).to_string()
+    }
+
+    fn required(&mut self, field: usize) -> String {
+        let v = self.cell(field);
+        if v.is_empty() {
+            self.error(field, Reason::MissingValue);
+        }
+        self.cell(field).to_string()
+    }
+
+    /// Parses a non-required value; on failure records `bad(cell)` and returns `fallback`.
+    fn parse<T>(
+        &mut self,
+        field: usize,
+        parse: impl Fn(&str) -> Option<T>,
+        bad: impl Fn(String) -> Reason,
+        fallback: T,
+    ) -> T {
+        let v = self.cell(field);
+        match parse(v) {
+            Some(x) => x,
+            None => {
+                let reason = bad(v.to_string());
+                self.error(field, reason);
+                fallback
+            }
+        }
+    }
+
+    fn flag(&mut self, field: usize) -> bool {
+        self.parse(field, values::parse_bool, Reason::BadBool, false)
+    }
+
+    fn count(&mut self, field: usize) -> u32 {
+        self.parse(field, values::parse_count, Reason::BadInteger, 0)
+    }
+
+    fn list(&self, field: usize) -> Vec<String> {
+        values::parse_list(self.cell(field))
+    }
+
+    fn date_opt(&mut self, field: usize) -> Option<NaiveDate> {
+        self.parse(
+            field,
+            |s| {
+                if s.is_empty() {
+                    Some(None)
+                } else {
+                    values::parse_date(s).map(Some)
+                }
+            },
+            Reason::BadDate,
+            None,
+        )
+    }
+
+    /// A required, valid credit code; pilot codes warn.
+    fn credit_code(&mut self, field: usize) -> Option<CreditCode> {
+        let v = self.cell(field);
+        if v.is_empty() {
+            self.error(field, Reason::MissingValue);
+            return None;
+        }
+        match CreditCode::parse(v) {
+            Ok((code, CreditCodeCheck::Valid)) => Some(code),
+            Ok((code, CreditCodeCheck::PilotWarning)) => {
+                self.warn(field, Reason::PilotCreditCode(code.to_string()));
+                Some(code)
+            }
+            Err(e) => {
+                self.error(field, Reason::BadCreditCode(e));
+                None
+            }
+        }
+    }
+
+    /// Records a duplicate if `key` was seen on an earlier row; remembers it otherwise.
+    fn unique(&mut self, field: usize, seen: &mut HashMap<String, usize>, key: String) {
+        let number = self.row.number;
+        match seen.get(&key) {
+            Some(&first_row) => self.error(field, Reason::Duplicate { key, first_row }),
+            None => {
+                seen.insert(key, number);
+            }
+        }
+    }
+}
+
+/// Maps the headers, then converts every row with `convert`; all or nothing.
+fn run<T>(
+    mut table: Table<'_>,
+    schema: &[Field],
+    mut convert: impl FnMut(&mut Cx<'_, '_>) -> Option<T>,
+) -> Result<ImportReport<T>, ImportErrors> {
+    let file = table.file().to_string();
+    let encoding = table.format().label().to_string();
+    let (cols, mut errors, mut warnings) =
+        schema::map_columns(&file, table.header_row(), table.headers(), schema);
+    if !errors.is_empty() {
+        return Err(ImportErrors { file, errors });
+    }
+    let mut records = Vec::new();
+    let mut row_errors: Vec<(usize, RowIssue)> = Vec::new();
+    while let Some(row) = table.next_row() {
+        let row = match row {
+            Ok(r) => r,
+            Err(reason) => {
+                errors.push(RowIssue::file_level(&file, reason));
+                break;
+            }
+        };
+        let mut cx = Cx {
+            file: &file,
+            row: &row,
+            cols: &cols,
+            errors: &mut row_errors,
+            warnings: &mut warnings,
+        };
+        let value = convert(&mut cx);
+        if row_errors.is_empty() {
+            if let (true, Some(v)) = (errors.is_empty(), value) {
+                records.push((row.number, v));
+            }
+        } else {
+            // Errors of one row in column order; the file will be rejected, so stop holding
+            // values.
+            row_errors.sort_by_key(|(col, _)| *col);
+            errors.extend(row_errors.drain(..).map(|(_, issue)| issue));
+            records = Vec::new();
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportErrors { file, errors });
+    }
+    Ok(ImportReport {
+        file,
+        encoding,
+        records,
+        warnings,
+        unknown_columns: cols.unknown,
+    })
+}
+
+// ---------------------------------------------------------------- the four kinds
+
+fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    run(table, &schema::TARGET_FIELDS, |cx| {
+        let name = cx.required(t::NAME);
+        let credit_code = cx.credit_code(t::CREDIT_CODE);
+        if let Some(code) = &credit_code {
+            cx.unique(t::CREDIT_CODE, &mut seen, code.to_string());
+        }
+        let region = cx.required(t::REGION);
+        let permit_class = cx.parse(
+            t::PERMIT_CLASS,
+            PermitClass::parse,
+            Reason::UnknownPermitClass,
+            PermitClass::None,
+        );
+        let mut lists = SupervisionLists::default();
+        for fi in t::LISTS {
+            let v = cx.flag(fi);
+            lists.set(schema::TARGET_FIELDS[fi].en, v);
+        }
+        // `credit_code?` comes last in the literal so every other cell is checked (and its
+        // errors recorded) before a row with a bad code returns.
+        let target = Target {
+            id: 0,
+            name,
+            region,
+            industry: cx.text(t::INDUSTRY),
+            address: cx.text(t::ADDRESS),
+            permit_class,
+            permit_number: cx.text(t::PERMIT_NUMBER),
+            lists,
+            radiation_user: cx.flag(t::RADIATION_USER),
+            construction_project: cx.flag(t::CONSTRUCTION_PROJECT),
+            positive_list: cx.flag(t::POSITIVE_LIST),
+            online_monitoring: cx.flag(t::ONLINE_MONITORING),
+            video_monitoring: cx.flag(t::VIDEO_MONITORING),
+            pollutants: cx.list(t::POLLUTANTS),
+            production_months: cx.parse(
+                t::PRODUCTION_MONTHS,
+                MonthSet::parse,
+                Reason::BadMonths,
+                MonthSet::ALL,
+            ),
+            credit_grade: cx.text(t::CREDIT_GRADE),
+            performance_grade: cx.text(t::PERFORMANCE_GRADE),
+            violations: cx.count(t::VIOLATIONS),
+            complaints: cx.count(t::COMPLAINTS),
+            status: cx.parse(
+                t::STATUS,
+                TargetStatus::parse,
+                Reason::UnknownTargetStatus,
+                TargetStatus::Operating,
+            ),
+            status_history: Vec::new(),
+            tags: cx.list(t::TAGS),
+            credit_code: credit_code?,
+        };
+        Some(target)
+    })
+}
+
+fn inspectors_from(
+    table: Table<'_>,
+    known_departments: &HashSet<String>,
+) -> Result<ImportReport<Inspector>, ImportErrors> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    run(table, &schema::INSPECTOR_FIELDS, |cx| {
+        let name = cx.required(i::NAME);
+        let department = cx.required(i::DEPARTMENT);
+        if !department.is_empty() && !known_departments.contains(&department) {
+            cx.error(i::DEPARTMENT, Reason::UnknownDepartment(department.clone()));
+        }
+        let certificate_no = cx.required(i::CERTIFICATE_NO);
+        if !certificate_no.is_empty() {
+            cx.unique(i::CERTIFICATE_NO, &mut seen, certificate_no.clone());
+        }
+        Some(Inspector {
+            id: 0,
+            name,
+            department,
+            certificate_no,
+            certificate_valid_until: cx.date_opt(i::VALID_UNTIL),
+            post: cx.text(i::POST),
+            years_of_work: cx.count(i::YEARS),
+            expertise: cx.list(i::EXPERTISE),
+            status: cx.parse(
+                i::STATUS,
+                InspectorStatus::parse,
+                Reason::UnknownInspectorStatus,
+                InspectorStatus::Active,
+            ),
+            status_history: Vec::new(),
+        })
+    })
+}
+
+/// The kind column is optional; absent or empty means internal.
+fn departments_from(table: Table<'_>) -> Result<ImportReport<Department>, ImportErrors> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    run(table, &schema::DEPARTMENT_FIELDS, |cx| {
+        let code = cx.required(d::CODE);
+        if !code.is_empty() {
+            cx.unique(d::CODE, &mut seen, code.clone());
+        }
+        let name = cx.required(d::NAME);
+        let kind = cx.parse(
+            d::KIND,
+            |s| {
+                if s.is_empty() {
+                    Some(DepartmentKind::Internal)
+                } else {
+                    DepartmentKind::parse(s)
+                }
+            },
+            Reason::UnknownDepartmentKind,
+            DepartmentKind::Internal,
+        );
+        Some(Department {
+            id: 0,
+            code,
+            name,
+            kind,
+        })
+    })
+}
+
+/// The key of a conflict row is the (certificate number, credit code) pair.
+fn conflicts_from(table: Table<'_>) -> Result<ImportReport<ConflictRow>, ImportErrors> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    run(table, &schema::CONFLICT_FIELDS, |cx| {
+        let certificate_no = cx.required(c::CERTIFICATE_NO);
+        let credit_code = cx.credit_code(c::CREDIT_CODE)?;
+        if !certificate_no.is_empty() {
+            let key = format!("{certificate_no} / {credit_code}");
+            cx.unique(c::CREDIT_CODE, &mut seen, key);
+        }
+        Some(ConflictRow {
+            certificate_no,
+            credit_code,
+            reason: cx.text(c::REASON),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,580 @@
+//! A [`Table`]: a header row and a stream of data rows of text cells, read from CSV or Excel,
+//! so the field parsing above it is written once.
+//!
+//! - CSV (.csv, .txt): the encoding is decided from the bytes: a byte-order mark wins (UTF-8,
+//!   UTF-16); otherwise valid UTF-8 is UTF-8; otherwise the text is decoded as GB18030, the
+//!   superset of the GBK that Chinese Excel writes. Tab-separated text (Excel's "Unicode text")
+//!   is recognised from the header line. Rows are streamed with one reused record, and the
+//!   bytes are held once (borrowed when valid UTF-8, decoded once otherwise).
+//! - Excel (.xlsx, .xlsm, .xls): the first worksheet, via calamine. Whole numbers are rendered
+//!   without ".0", date cells as `YYYY-MM-DD`, text as stored.
+//!
+//! The header is the first row with at least two non-empty cells (a title row such as
+//! "宜良县检查对象名录" above it is skipped). Rows whose cells are all empty are skipped.
+//! Row numbers are what a person sees: the CSV line where the record starts, or the Excel row.
+
+use super::issue::Reason;
+use calamine::{Data, Reader};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::Cursor;
+use std::path::Path;
+
+/// How the file's text was decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Utf8,
+    Utf8Bom,
+    Gb18030,
+    Utf16Le,
+    Utf16Be,
+    Xlsx,
+    Xls,
+}
+
+impl SourceFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceFormat::Utf8 => "UTF-8",
+            SourceFormat::Utf8Bom => "UTF-8 (BOM)",
+            SourceFormat::Gb18030 => "GB18030/GBK",
+            SourceFormat::Utf16Le => "UTF-16LE",
+            SourceFormat::Utf16Be => "UTF-16BE",
+            SourceFormat::Xlsx => "XLSX",
+            SourceFormat::Xls => "XLS",
+        }
+    }
+}
+
+enum Kind {
+    Csv,
+    Sheet,
+}
+
+fn kind_of(name: &str) -> Result<Kind, Reason> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => Ok(Kind::Csv),
+        "xlsx" | "xlsm" | "xls" => Ok(Kind::Sheet),
+        _ => Err(Reason::UnsupportedFormat(ext)),
+    }
+}
+
+/// One data row: its number and its cells (missing cells read as "").
+pub struct Row<'r> {
+    pub number: usize,
+    cells: Cells<'r>,
+}
+
+enum Cells<'r> {
+    Csv(&'r csv::StringRecord),
+    Sheet(&'r [String]),
+}
+
+impl Row<'_> {
+    /// The cell at column `i`, untrimmed; "" past the end of a short row.
+    pub fn get(&self, i: usize) -> &str {
+        match &self.cells {
+            Cells::Csv(r) => r.get(i).unwrap_or(""),
+            Cells::Sheet(c) => c.get(i).map(String::as_str).unwrap_or(""),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.cells {
+            Cells::Csv(r) => r.len(),
+            Cells::Sheet(c) => c.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+enum Source<'a> {
+    Csv {
+        reader: csv::Reader<Cursor<Cow<'a, [u8]>>>,
+        record: csv::StringRecord,
+        /// Bytes before the reader's start (a UTF-8 BOM).
+        skip: usize,
+    },
+    Sheet {
+        range: calamine::Range<Data>,
+        /// Next row, relative to the range.
+        next: usize,
+        /// Excel row number (1-based) of the range's first row.
+        first_row: usize,
+        cells: Vec<String>,
+    },
+}
+
+/// Headers plus a stream of rows, from CSV or Excel.
+pub struct Table<'a> {
+    file: String,
+    format: SourceFormat,
+    headers: Vec<String>,
+    header_row: usize,
+    source: Source<'a>,
+}
+
+impl<'a> Table<'a> {
+    /// Reads a file; the file name (not the path) is used in messages.
+    pub fn open(path: &Path) -> Result<Table<'static>, Reason> {
+        let name = display_name(path);
+        let kind = kind_of(&name)?;
+        let bytes = std::fs::read(path).map_err(|e| Reason::CannotRead(e.to_string()))?;
+        Table::build(name, kind, Cow::Owned(bytes))
+    }
+
+    /// Reads from bytes; `name` decides the format by its extension and is used in messages.
+    pub fn from_bytes(name: &str, bytes: &'a [u8]) -> Result<Table<'a>, Reason> {
+        let kind = kind_of(name)?;
+        Table::build(name.to_string(), kind, Cow::Borrowed(bytes))
+    }
+
+    fn build(file: String, kind: Kind, bytes: Cow<'a, [u8]>) -> Result<Table<'a>, Reason> {
+        let mut table = match kind {
+            Kind::Csv => {
+                let (text, skip, format) = decode(bytes)?;
+                let delimiter = sniff_delimiter(&text[skip..]);
+                let mut cursor = Cursor::new(text);
+                cursor.set_position(skip as u64);
+                let reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(delimiter)
+                    .from_reader(cursor);
+                Table {
+                    file,
+                    format,
+                    headers: Vec::new(),
+                    header_row: 0,
+                    source: Source::Csv {
+                        reader,
+                        record: csv::StringRecord::new(),
+                        skip,
+                    },
+                }
+            }
+            Kind::Sheet => {
+                let is_xls = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+                let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.as_ref()))
+                    .map_err(|e| Reason::Spreadsheet(e.to_string()))?;
+                let range = match book.worksheet_range_at(0) {
+                    None => return Err(Reason::NoSheet),
+                    Some(r) => r.map_err(|e| Reason::Spreadsheet(e.to_string()))?,
+                };
+                let first_row = range.start().map(|(r, _)| r as usize + 1).unwrap_or(1);
+                Table {
+                    file,
+                    format: if is_xls {
+                        SourceFormat::Xls
+                    } else {
+                        SourceFormat::Xlsx
+                    },
+                    headers: Vec::new(),
+                    header_row: 0,
+                    source: Source::Sheet {
+                        range,
+                        next: 0,
+                        first_row,
+                        cells: Vec::new(),
+                    },
+                }
+            }
+        };
+        table.find_header()?;
+        Ok(table)
+    }
+
+    /// Header = first row with two or more non-empty cells; failing that, the first non-empty
+    /// row (no schema can be satisfied by one column, so the mapping will say what is missing).
+    fn find_header(&mut self) -> Result<(), Reason> {
+        let mut fallback: Option<(usize, Vec<String>)> = None;
+        loop {
+            let row = match self.next_row() {
+                None => break,
+                Some(r) => r?,
+            };
+            let filled = (0..row.len())
+                .filter(|&i| !row.get(i).trim().is_empty())
+                .count();
+            let cells: Vec<String> = (0..row.len())
+                .map(|i| row.get(i).trim().to_string())
+                .collect();
+            let number = row.number;
+            if filled >= 2 {
+                self.headers = cells;
+                self.header_row = number;
+                return Ok(());
+            }
+            if fallback.is_none() {
+                fallback = Some((number, cells));
+            }
+        }
+        match fallback {
+            Some((n, cells)) => {
+                self.headers = cells;
+                self.header_row = n;
+                Ok(())
+            }
+            None => Err(Reason::NoHeaderRow),
+        }
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    pub fn format(&self) -> SourceFormat {
+        self.format
+    }
+
+    /// The header cells, trimmed, as written.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The row number of the header (1 unless title rows precede it).
+    pub fn header_row(&self) -> usize {
+        self.header_row
+    }
+
+    /// The next row that has at least one non-empty cell.
+    pub fn next_row(&mut self) -> Option<Result<Row<'_>, Reason>> {
+        match &mut self.source {
+            Source::Csv {
+                reader,
+                record,
+                skip,
+            } => {
+                loop {
+                    match reader.read_record(record) {
+                        Ok(true) => {}
+                        Ok(false) => return None,
+                        Err(e) => return Some(Err(Reason::Csv(e.to_string()))),
+                    }
+                    if record.iter().any(|c| !c.trim().is_empty()) {
+                        break;
+                    }
+                }
+                let number = record
+                    .position()
+                    .map(|p| record_line(reader.get_ref().get_ref(), *skip, p))
+                    .unwrap_or(0);
+                Some(Ok(Row {
+                    number,
+                    cells: Cells::Csv(record),
+                }))
+            }
+            Source::Sheet {
+                range,
+                next,
+                first_row,
+                cells,
+            } => {
+                let (height, width) = range.get_size();
+                loop {
+                    if *next >= height {
+                        return None;
+                    }
+                    let r = *next;
+                    *next += 1;
+                    cells.resize(width, String::new());
+                    let mut any = false;
+                    for (c, out) in cells.iter_mut().enumerate() {
+                        out.clear();
+                        if let Some(v) = range.get((r, c)) {
+                            render(v, out);
+                        }
+                        any |= !out.trim().is_empty();
+                    }
+                    if any {
+                        return Some(Ok(Row {
+                            number: *first_row + r,
+                            cells: Cells::Sheet(cells),
+                        }));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The line a record starts on. The reader reports the position just after the previous
+/// record, which is before any line ends (the `\n` of a CRLF) and blank lines it skipped; those
+/// are counted here.
+fn record_line(data: &[u8], skip: usize, p: &csv::Position) -> usize {
+    let mut line = p.line() as usize;
+    let start = (skip as u64 + p.byte()) as usize;
+    for &b in data.get(start..).unwrap_or(&[]) {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+    }
+    line
+}
+
+/// The file name shown in messages.
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Renders an Excel cell as the text a person sees.
+fn render(v: &Data, out: &mut String) {
+    match v {
+        Data::Empty => {}
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => out.push_str(s),
+        Data::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                let _ = write!(out, "{}", *f as i64);
+            } else {
+                let _ = write!(out, "{f}");
+            }
+        }
+        Data::Bool(b) => out.push_str(if *b { "是" } else { "否" }),
+        Data::DateTime(dt) => {
+            if dt.is_datetime() {
+                let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+                let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+                if (hh, mm, ss) != (0, 0, 0) {
+                    let _ = write!(out, " {hh:02}:{mm:02}:{ss:02}");
+                }
+            } else {
+                let _ = write!(out, "{}", dt.as_f64());
+            }
+        }
+        Data::Error(e) => {
+            let _ = write!(out, "{e}");
+        }
+    }
+}
+
+/// Decides the encoding and returns UTF-8 bytes, how many leading bytes to skip (a UTF-8 BOM),
+/// and the encoding found. Valid UTF-8 is not copied.
+fn decode(bytes: Cow<'_, [u8]>) -> Result<(Cow<'_, [u8]>, usize, SourceFormat), Reason> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        if enc == encoding_rs::UTF_8 {
+            if let Err(e) = std::str::from_utf8(&bytes[bom..]) {
+                return Err(Reason::Encoding {
+                    line: line_at(&bytes, bom + e.valid_up_to()),
+                });
+            }
+            return Ok((bytes, bom, SourceFormat::Utf8Bom));
+        }
+        let format = if enc == encoding_rs::UTF_16LE {
+            SourceFormat::Utf16Le
+        } else {
+            SourceFormat::Utf16Be
+        };
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            return Err(Reason::Encoding { line: 1 });
+        }
+        return Ok((Cow::Owned(text.into_owned().into_bytes()), 0, format));
+    }
+    if std::str::from_utf8(&bytes).is_ok() {
+        return Ok((bytes, 0, SourceFormat::Utf8));
+    }
+    let gb = encoding_rs::GB18030;
+    match gb.decode_without_bom_handling_and_without_replacement(&bytes) {
+        Some(text) => Ok((
+            Cow::Owned(text.into_owned().into_bytes()),
+            0,
+            SourceFormat::Gb18030,
+        )),
+        None => Err(Reason::Encoding {
+            line: line_at(&bytes, first_malformed(gb, &bytes)),
+        }),
+    }
+}
+
+fn line_at(bytes: &[u8], pos: usize) -> usize {
+    bytes[..pos.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Byte offset of the first sequence `enc` cannot decode.
+fn first_malformed(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> usize {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; 1 << 16];
+    let mut pos = 0;
+    loop {
+        let (result, read, _) =
+            decoder.decode_to_utf8_without_replacement(&bytes[pos..], &mut out, true);
+        pos += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return bytes.len(),
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                return pos.saturating_sub(bad as usize + after as usize);
+            }
+        }
+    }
+}
+
+/// Tab if the first line has more tabs than commas, else comma.
+fn sniff_delimiter(text: &[u8]) -> u8 {
+    let line = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let tabs = line.iter().filter(|&&b| b == b'\t').count();
+    let commas = line.iter().filter(|&&b| b == b',').count();
+    if tabs > commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(t: &mut Table<'_>) -> Vec<(usize, Vec<String>)> {
+        let mut out = Vec::new();
+        while let Some(r) = t.next_row() {
+            let r = r.unwrap();
+            out.push((
+                r.number,
+                (0..r.len()).map(|i| r.get(i).to_string()).collect(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn csv_utf8_rows_keep_line_numbers_and_skip_blank_rows() {
+        let data = "名称,代码\n甲,1\n\n,\n\"乙\n丙\",2\n丁\n".as_bytes();
+        let mut t = Table::from_bytes("x.csv", data).unwrap();
+        assert_eq!(t.format(), SourceFormat::Utf8);
+        assert_eq!(t.headers(), ["名称", "代码"]);
+        assert_eq!(t.header_row(), 1);
+        let r = rows(&mut t);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0], (2, vec!["甲".to_string(), "1".to_string()]));
+        assert_eq!(r[1].0, 5, "a quoted multi-line record starts on line 5");
+        assert_eq!(r[1].1[0], "乙\n丙");
+        assert_eq!(r[2].0, 7);
+    }
+
+    #[test]
+    fn bom_gbk_and_utf16_are_decoded() {
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("名称,代码\n甲,1\n".as_bytes());
+        let t = Table::from_bytes("x.csv", &bom).unwrap();
+        assert_eq!(t.format(), SourceFormat::Utf8Bom);
+        assert_eq!(
+            t.headers(),
+            ["名称", "代码"],
+            "the BOM is not part of the first header"
+        );
+
+        let (gbk, _, bad) = encoding_rs::GBK.encode("名称,代码\r\n宜良县某厂,1\r\n");
+        assert!(!bad);
+        assert!(std::str::from_utf8(&gbk).is_err());
+        let mut t = Table::from_bytes("x.csv", &gbk).unwrap();
+        assert_eq!(t.format(), SourceFormat::Gb18030);
+        assert_eq!(t.headers(), ["名称", "代码"]);
+        assert_eq!(rows(&mut t)[0].1[0], "宜良县某厂");
+
+        let mut u16le = vec![0xFF, 0xFE];
+        for u in "名称\t代码\r\n甲\t1\r\n".encode_utf16() {
+            u16le.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut t = Table::from_bytes("x.txt", &u16le).unwrap();
+        assert_eq!(t.format(), SourceFormat::Utf16Le);
+        assert_eq!(
+            t.headers(),
+            ["名称", "代码"],
+            "tab-separated text is recognised"
+        );
+        assert_eq!(rows(&mut t)[0].1, ["甲", "1"]);
+    }
+
+    #[test]
+    fn undecodable_bytes_are_an_encoding_error_with_line() {
+        // 0x81 0x20 is malformed in GB18030 (and not UTF-8).
+        let data = b"a,b\n1,2\n\x81\x20,3\n";
+        assert_eq!(
+            Table::from_bytes("x.csv", data).err(),
+            Some(Reason::Encoding { line: 3 })
+        );
+    }
+
+    #[test]
+    fn title_row_is_skipped_and_empty_file_has_no_header() {
+        let data = "宜良县检查对象名录,,\n\n名称,代码,地区\n甲,1,北古城镇\n".as_bytes();
+        let mut t = Table::from_bytes("x.csv", data).unwrap();
+        assert_eq!(t.header_row(), 3);
+        assert_eq!(rows(&mut t)[0].0, 4);
+        assert_eq!(
+            Table::from_bytes("x.csv", b"\n , \n").err(),
+            Some(Reason::NoHeaderRow)
+        );
+        assert_eq!(
+            Table::from_bytes("x.csv", b"").err(),
+            Some(Reason::NoHeaderRow)
+        );
+    }
+
+    #[test]
+    fn extension_decides_format() {
+        assert_eq!(
+            Table::from_bytes("x.docx", b"a,b").err(),
+            Some(Reason::UnsupportedFormat("docx".into()))
+        );
+        assert!(matches!(
+            Table::from_bytes("x.XLSX", b"a,b\n1,2").err(),
+            Some(Reason::Spreadsheet(_))
+        ));
+        assert!(Table::from_bytes("X.CSV", b"a,b\n1,2").is_ok());
+    }
+
+    #[test]
+    fn xlsx_cells_render_as_people_see_them() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        ws.write_string(0, 0, "名称").unwrap();
+        ws.write_string(0, 1, "次数").unwrap();
+        ws.write_string(0, 2, "日期").unwrap();
+        ws.write_string(0, 3, "代码").unwrap();
+        ws.write_string(0, 4, "比例").unwrap();
+        ws.write_string(2, 0, "甲").unwrap();
+        ws.write_number(2, 1, 3.0).unwrap();
+        let dt = ExcelDateTime::from_ymd(2026, 3, 31).unwrap();
+        ws.write_datetime_with_format(2, 2, &dt, &date).unwrap();
+        ws.write_string(2, 3, "0012").unwrap();
+        ws.write_number(2, 4, 0.5).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut t = Table::from_bytes("x.xlsx", &bytes).unwrap();
+        assert_eq!(t.format(), SourceFormat::Xlsx);
+        assert_eq!(t.headers(), ["名称", "次数", "日期", "代码", "比例"]);
+        let r = rows(&mut t);
+        assert_eq!(
+            r,
+            [(
+                3,
+                vec!["甲", "3", "2026-03-31", "0012", "0.5"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            )]
+        );
+    }
+}
