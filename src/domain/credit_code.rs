@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-pub const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+pub const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Codes known to be genuine although their check character fails (early pilot issues).
 /// An import accepts them with a warning. Extend this list only with a documented source.
@@ -38,9 +40,9 @@ impl CreditCodeError {
             (CreditCodeError::BadChar { pos, ch }, Zh) => {
                 format!("第 {pos} 位字符 {ch:?} 不是信用代码允许的字符（不含 I、O、Z、S、V）")
             }
-            (CreditCodeError::BadChar { pos, ch }, En) => format!(
-                "character {pos} {ch:?} is not allowed in a credit code (no I, O, Z, S, V)"
-            ),
+            (CreditCodeError::BadChar { pos, ch }, En) => {
+                format!("character {pos} {ch:?} is not allowed in a credit code (no I, O, Z, S, V)")
+            }
             (CreditCodeError::Check { expected, found }, Zh) => {
                 format!("校验位错误：应为 {expected}，实际为 {found}")
             }
@@ -140,13 +142,22 @@ mod tests {
     #[test]
     fn wrong_check_char_is_rejected() {
         let e = CreditCode::parse("91440300708461136U").unwrap_err();
-        assert_eq!(e, CreditCodeError::Check { expected: 'T', found: 'U' });
+        assert_eq!(
+            e,
+            CreditCodeError::Check {
+                expected: 'T',
+                found: 'U'
+            }
+        );
         assert!(e.localize(crate::i18n::Lang::Zh).contains("校验位"));
     }
 
     #[test]
     fn bad_length_and_chars() {
-        assert_eq!(CreditCode::parse("123").unwrap_err(), CreditCodeError::Length(3));
+        assert_eq!(
+            CreditCode::parse("123").unwrap_err(),
+            CreditCodeError::Length(3)
+        );
         assert!(matches!(
             CreditCode::parse("9144030070846113IT").unwrap_err(),
             CreditCodeError::BadChar { pos: 17, ch: 'I' }
@@ -161,7 +172,10 @@ mod tests {
     fn pilot_codes_warn() {
         for p in PILOT_CODES {
             assert!(check_char(&p[..17]).unwrap() != p.as_bytes()[17] as char);
-            assert_eq!(CreditCode::parse(p).unwrap().1, CreditCodeCheck::PilotWarning);
+            assert_eq!(
+                CreditCode::parse(p).unwrap().1,
+                CreditCodeCheck::PilotWarning
+            );
         }
     }
 

@@ -22,7 +22,9 @@ impl DepartmentKind {
             "内部" | "内设" | "内设机构" | "本局" | "internal" | "Internal" => {
                 Some(DepartmentKind::Internal)
             }
-            "外部" | "外部门" | "其他部门" | "external" | "External" => Some(DepartmentKind::External),
+            "外部" | "外部门" | "其他部门" | "external" | "External" => {
+                Some(DepartmentKind::External)
+            }
             _ => None,
         }
     }
@@ -63,8 +65,12 @@ pub enum InspectorStatus {
 impl InspectorStatus {
     pub fn parse(s: &str) -> Option<InspectorStatus> {
         match s.trim() {
-            "在岗" | "在职" | "正常" | "active" | "Active" | "" => Some(InspectorStatus::Active),
-            "暂停" | "休假" | "借调" | "inactive" | "Inactive" => Some(InspectorStatus::Inactive),
+            "在岗" | "在职" | "正常" | "active" | "Active" | "" => {
+                Some(InspectorStatus::Active)
+            }
+            "暂停" | "休假" | "借调" | "inactive" | "Inactive" => {
+                Some(InspectorStatus::Inactive)
+            }
             "调离" | "退休" | "离职" | "left" | "Left" => Some(InspectorStatus::Left),
             _ => None,
         }

@@ -2,12 +2,14 @@
 
 pub mod credit_code;
 pub mod inspector;
+pub mod period;
 pub mod target;
 
 pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
 pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
 };
+pub use period::{Cycle, Period, PeriodError};
 pub use target::{
     MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,
 };

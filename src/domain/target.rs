@@ -82,13 +82,48 @@ impl SupervisionLists {
     /// (field name, Chinese name, English name, value) for display and import.
     pub fn entries(&self) -> [(&'static str, &'static str, &'static str, bool); 7] {
         [
-            ("mee_provincial_key", "部省重点监管", "MEE/provincial key", self.mee_provincial_key),
-            ("inspection_key", "督察重点监管", "inspection key", self.inspection_key),
-            ("city_confirmed_key", "市局确定重点", "city-confirmed key", self.city_confirmed_key),
-            ("kunming_key_discharge", "昆明市重点排污单位", "Kunming key discharge", self.kunming_key_discharge),
-            ("city_government", "市政府重点监管", "city government", self.city_government),
-            ("county_government", "县政府重点监管", "county government", self.county_government),
-            ("concentrated_complaints", "群众集中投诉", "concentrated complaints", self.concentrated_complaints),
+            (
+                "mee_provincial_key",
+                "部省重点监管",
+                "MEE/provincial key",
+                self.mee_provincial_key,
+            ),
+            (
+                "inspection_key",
+                "督察重点监管",
+                "inspection key",
+                self.inspection_key,
+            ),
+            (
+                "city_confirmed_key",
+                "市局确定重点",
+                "city-confirmed key",
+                self.city_confirmed_key,
+            ),
+            (
+                "kunming_key_discharge",
+                "昆明市重点排污单位",
+                "Kunming key discharge",
+                self.kunming_key_discharge,
+            ),
+            (
+                "city_government",
+                "市政府重点监管",
+                "city government",
+                self.city_government,
+            ),
+            (
+                "county_government",
+                "县政府重点监管",
+                "county government",
+                self.county_government,
+            ),
+            (
+                "concentrated_complaints",
+                "群众集中投诉",
+                "concentrated complaints",
+                self.concentrated_complaints,
+            ),
         ]
     }
 
@@ -129,7 +164,9 @@ impl TargetStatus {
             "在产" | "正常" | "正常经营" | "运营" | "operating" | "Operating" | "" => {
                 Some(TargetStatus::Operating)
             }
-            "停产" | "停工" | "停产停工" | "suspended" | "Suspended" => Some(TargetStatus::Suspended),
+            "停产" | "停工" | "停产停工" | "suspended" | "Suspended" => {
+                Some(TargetStatus::Suspended)
+            }
             "关闭" | "注销" | "关停" | "closed" | "Closed" => Some(TargetStatus::Closed),
             _ => None,
         }
@@ -230,7 +267,11 @@ impl MonthSet {
                 while m < 12 && self.contains(m + 1) {
                     m += 1;
                 }
-                parts.push(if start == m { format!("{m}") } else { format!("{start}-{m}") });
+                parts.push(if start == m {
+                    format!("{m}")
+                } else {
+                    format!("{start}-{m}")
+                });
             }
             m += 1;
         }
