@@ -3,6 +3,7 @@
 pub mod credit_code;
 pub mod inspector;
 pub mod period;
+pub mod rules;
 pub mod target;
 
 pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
@@ -10,6 +11,10 @@ pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
 };
 pub use period::{Cycle, Period, PeriodError};
+pub use rules::{
+    Classification, Condition, Level, LostReason, QuotaError, Row, RowClass, RowGroup, RowId,
+    Rules, RulesError, RulesErrorKind, Settings,
+};
 pub use target::{
     MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,
 };
