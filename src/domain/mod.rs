@@ -1,11 +1,15 @@
 //! Plain domain types and rules. No I/O: everything here is a value or a pure function.
 
+pub mod calendar;
 pub mod credit_code;
 pub mod inspector;
 pub mod period;
 pub mod rules;
 pub mod target;
 
+pub use calendar::{
+    CalendarError, CalendarErrorKind, CalendarYear, WorkingCalendar, PUBLICATION_WORKING_DAYS,
+};
 pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
 pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
