@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod credit_code;
 pub mod inspector;
 pub mod period;
+pub mod plan;
 pub mod rules;
 pub mod target;
 
@@ -15,6 +16,7 @@ pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
 };
 pub use period::{Cycle, Period, PeriodError};
+pub use plan::{InspectionMethod, ItemClass, JointKind, Plan, PlanError, PlanId, PLAN_HEADERS};
 pub use rules::{
     Classification, Condition, Level, LostReason, QuotaError, Row, RowClass, RowGroup, RowId,
     Rules, RulesError, RulesErrorKind, Settings,
