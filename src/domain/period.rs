@@ -299,6 +299,29 @@ impl fmt::Display for Period {
     }
 }
 
+impl Period {
+    fn sort_key(self) -> (i32, u32, Cycle, u8) {
+        let index = match self {
+            Period::Quarter(_, i) | Period::Half(_, i) => i,
+            Period::Year(_) => 0,
+        };
+        (self.year(), *self.months().start(), self.cycle(), index)
+    }
+}
+
+/// Chronological by start, then the shorter period first (2022Q1 < 2022H1 < 2022 < 2022Q2).
+impl Ord for Period {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl std::str::FromStr for Period {
     type Err = PeriodError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -448,6 +471,20 @@ mod tests {
         assert_eq!(Period::Half(2022, 2).label(Lang::En), "2022 H2");
         assert_eq!(Period::quarter(2022, 5), None);
         assert_eq!(Period::half(2022, 2), Some(Period::Half(2022, 2)));
+    }
+
+    #[test]
+    fn chronological_order() {
+        let mut v = [
+            Period::Quarter(2022, 2),
+            Period::Year(2022),
+            Period::Half(2022, 1),
+            Period::Quarter(2022, 1),
+            Period::Quarter(2021, 4),
+        ];
+        v.sort();
+        let text: Vec<String> = v.iter().map(|p| p.to_string()).collect();
+        assert_eq!(text, ["2021Q4", "2022Q1", "2022H1", "2022", "2022Q2"]);
     }
 
     #[test]

@@ -251,7 +251,7 @@ pub struct Row {
 }
 
 fn bp_text(bp: u32) -> String {
-    if bp % 100 == 0 {
+    if bp.is_multiple_of(100) {
         format!("{}%", bp / 100)
     } else {
         let frac = format!("{:02}", bp % 100);
