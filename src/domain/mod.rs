@@ -1,12 +1,25 @@
 //! Plain domain types and rules. No I/O: everything here is a value or a pure function.
 
+pub mod calendar;
 pub mod credit_code;
 pub mod inspector;
+pub mod period;
+pub mod plan;
+pub mod rules;
 pub mod target;
 
+pub use calendar::{
+    CalendarError, CalendarErrorKind, CalendarYear, WorkingCalendar, PUBLICATION_WORKING_DAYS,
+};
 pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
 pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
+};
+pub use period::{Cycle, Period, PeriodError};
+pub use plan::{InspectionMethod, ItemClass, JointKind, Plan, PlanError, PlanId, PLAN_HEADERS};
+pub use rules::{
+    Classification, Condition, Level, LostReason, QuotaError, Row, RowClass, RowGroup, RowId,
+    Rules, RulesError, RulesErrorKind, Settings,
 };
 pub use target::{
     MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,

@@ -1,0 +1,1628 @@
+//! Table 1 of the source (表一) as data: which stratum (row) a target belongs to, how often the
+//! row is drawn and what share of it, and the settings the draws need.
+//!
+//! The rows live in a TOML file (`fixtures/rules.toml` is the default, embedded with
+//! `include_str!` as [`Rules::default_rules`]); its comments explain every field and the
+//! precedence. This module reads and checks the file, classifies a [`Target`] (the row that
+//! governs it, the other rows it matched and why they lost) and computes quotas.
+//!
+//! What it does not do: decide whether a target is in the pool at all (closed, out of
+//! production season, outside a directed scope); that is the draw's job.
+//!
+//! Quota arithmetic is exact: ratios are held in basis points (1/100 of a percent) and the
+//! number drawn is `ceil(bp × eligible / 10000)` in integers, so 5% of 40 is 2 and of 41 is 3.
+
+use super::period::Cycle;
+use super::target::{PermitClass, SupervisionLists, Target};
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use toml::Spanned;
+
+/// A row's id: "A-1" ... "C-4", "R", "P".
+pub type RowId = String;
+
+/// Class column of Table 1 (`-` for radiation users and construction projects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RowClass {
+    A,
+    B,
+    C,
+    /// `-`: radiation users and construction projects
+    None,
+}
+
+impl RowClass {
+    pub fn parse(s: &str) -> Option<RowClass> {
+        match s.trim() {
+            "A" | "a" => Some(RowClass::A),
+            "B" | "b" => Some(RowClass::B),
+            "C" | "c" => Some(RowClass::C),
+            "-" | "" | "—" | "none" => Some(RowClass::None),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RowClass::A => "A",
+            RowClass::B => "B",
+            RowClass::C => "C",
+            RowClass::None => "-",
+        }
+    }
+}
+
+/// The source's grouping (二(四)): 重点 / 特殊 / 一般, plus radiation users and construction
+/// projects, which are always drawn in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowGroup {
+    /// 双随机重点企业 (class A)
+    Key,
+    /// 双随机特殊企业 (class B)
+    Special,
+    /// 双随机一般企业 (class C)
+    General,
+    /// 核技术利用单位 (放射性污染防治, 100%)
+    Radiation,
+    /// 建设项目 (100%)
+    Construction,
+}
+
+impl RowGroup {
+    pub fn parse(s: &str) -> Option<RowGroup> {
+        match s.trim() {
+            "key" | "重点" => Some(RowGroup::Key),
+            "special" | "特殊" => Some(RowGroup::Special),
+            "general" | "一般" => Some(RowGroup::General),
+            "radiation" | "核技术利用" | "放射性" => Some(RowGroup::Radiation),
+            "construction" | "建设项目" => Some(RowGroup::Construction),
+            _ => None,
+        }
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            RowGroup::Key => lang.pick("重点", "key"),
+            RowGroup::Special => lang.pick("特殊", "special"),
+            RowGroup::General => lang.pick("一般", "general"),
+            RowGroup::Radiation => lang.pick("核技术利用", "radiation"),
+            RowGroup::Construction => lang.pick("建设项目", "construction"),
+        }
+    }
+}
+
+/// 监管职责: which office draws a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 县（市）区
+    County,
+    /// 市级
+    City,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim() {
+            "county" | "县" | "县级" | "县（市）区" => Some(Level::County),
+            "city" | "市" | "市级" => Some(Level::City),
+            _ => None,
+        }
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Level::County => lang.pick("县级", "county"),
+            Level::City => lang.pick("市级", "city"),
+        }
+    }
+}
+
+/// What makes a target match a row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Condition {
+    /// `permit_class:key|simplified|registration`
+    PermitClass(PermitClass),
+    /// `list:<flag>`: a supervision-list flag of [`SupervisionLists`] is set.
+    List(String),
+    /// `radiation_user`
+    RadiationUser,
+    /// `construction_project`
+    ConstructionProject,
+    /// `other`: no other row of the office's level matches.
+    Other,
+}
+
+impl Condition {
+    /// Reads the file form; `None` for anything unknown (including an unknown list flag).
+    pub fn parse(s: &str) -> Option<Condition> {
+        let t = s.trim();
+        match t {
+            "radiation_user" => return Some(Condition::RadiationUser),
+            "construction_project" => return Some(Condition::ConstructionProject),
+            "other" => return Some(Condition::Other),
+            _ => {}
+        }
+        let (kind, value) = t.split_once(':')?;
+        match kind.trim() {
+            "permit_class" => match value.trim() {
+                "key" => Some(Condition::PermitClass(PermitClass::Key)),
+                "simplified" => Some(Condition::PermitClass(PermitClass::Simplified)),
+                "registration" => Some(Condition::PermitClass(PermitClass::Registration)),
+                _ => None,
+            },
+            "list" => {
+                let flag = value.trim();
+                SupervisionLists::default()
+                    .get(flag)
+                    .map(|_| Condition::List(flag.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The file form.
+    pub fn key(&self) -> String {
+        match self {
+            Condition::PermitClass(PermitClass::Key) => "permit_class:key".into(),
+            Condition::PermitClass(PermitClass::Simplified) => "permit_class:simplified".into(),
+            Condition::PermitClass(PermitClass::Registration) => "permit_class:registration".into(),
+            Condition::PermitClass(PermitClass::None) => "permit_class:none".into(),
+            Condition::List(f) => format!("list:{f}"),
+            Condition::RadiationUser => "radiation_user".into(),
+            Condition::ConstructionProject => "construction_project".into(),
+            Condition::Other => "other".into(),
+        }
+    }
+
+    /// Whether the target's own fields satisfy the condition. `Other` is never satisfied here:
+    /// it depends on the other rows, see [`Rules::classify`].
+    pub fn holds(&self, t: &Target) -> bool {
+        match self {
+            Condition::PermitClass(c) => t.permit_class == *c,
+            Condition::List(f) => t.lists.get(f).unwrap_or(false),
+            Condition::RadiationUser => t.radiation_user,
+            Condition::ConstructionProject => t.construction_project,
+            Condition::Other => false,
+        }
+    }
+
+    /// Why the condition holds, in words: "排污许可管理类别 = 重点管理", "群众集中投诉 = 是".
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Condition::PermitClass(c) => format!(
+                "{} = {}",
+                lang.pick("排污许可管理类别", "discharge permit class"),
+                c.label(lang)
+            ),
+            Condition::List(f) => {
+                let entries = SupervisionLists::default().entries();
+                let (zh, en) = entries
+                    .iter()
+                    .find(|e| e.0 == f)
+                    .map(|e| (e.1, e.2))
+                    .unwrap_or((f.as_str(), f.as_str()));
+                format!("{} = {}", lang.pick(zh, en), lang.pick("是", "yes"))
+            }
+            Condition::RadiationUser => {
+                format!(
+                    "{} = {}",
+                    lang.pick("核技术利用单位", "nuclear technology user"),
+                    lang.pick("是", "yes")
+                )
+            }
+            Condition::ConstructionProject => {
+                format!(
+                    "{} = {}",
+                    lang.pick("建设项目", "construction project"),
+                    lang.pick("是", "yes")
+                )
+            }
+            Condition::Other => lang
+                .pick(
+                    "不符合本级其他任何一类的条件",
+                    "matches no other row of this level",
+                )
+                .to_string(),
+        }
+    }
+}
+
+/// One row of Table 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub id: RowId,
+    pub class: RowClass,
+    pub group: RowGroup,
+    pub name_zh: String,
+    pub name_en: String,
+    pub short_zh: String,
+    pub short_en: String,
+    pub cycle: Cycle,
+    /// Floor of the ratio, basis points (500 = 5%).
+    pub ratio_min_bp: u32,
+    /// Top of the ratio range, basis points; equal to `ratio_min_bp` for a fixed-ratio row.
+    pub ratio_max_bp: u32,
+    pub level: Level,
+    pub condition: Condition,
+    /// Classes this row leaves out by definition (B-1: A; C-1: A and B).
+    pub excludes: Vec<RowClass>,
+    /// Lower wins.
+    pub priority: u32,
+}
+
+fn bp_text(bp: u32) -> String {
+    if bp.is_multiple_of(100) {
+        format!("{}%", bp / 100)
+    } else {
+        let frac = format!("{:02}", bp % 100);
+        format!("{}.{}%", bp / 100, frac.trim_end_matches('0'))
+    }
+}
+
+impl Row {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_zh, &self.name_en)
+    }
+    pub fn short(&self, lang: Lang) -> &str {
+        lang.pick(&self.short_zh, &self.short_en)
+    }
+    /// A 10-30% row: the plan chooses the ratio.
+    pub fn is_range(&self) -> bool {
+        self.ratio_min_bp < self.ratio_max_bp
+    }
+    /// Drawn in full (100%).
+    pub fn is_full(&self) -> bool {
+        self.ratio_min_bp >= 10_000
+    }
+    /// "100%", "不低于5%", "10%–30%".
+    pub fn ratio_text(&self, lang: Lang) -> String {
+        if self.is_full() {
+            "100%".into()
+        } else if self.is_range() {
+            format!(
+                "{}–{}",
+                bp_text(self.ratio_min_bp),
+                bp_text(self.ratio_max_bp)
+            )
+        } else {
+            format!(
+                "{}{}",
+                lang.pick("不低于", "at least "),
+                bp_text(self.ratio_min_bp)
+            )
+        }
+    }
+
+    /// The ratio a draw uses, in basis points. A range row takes the plan's chosen ratio
+    /// (percent), which must lie inside the range; without one it takes the floor. A fixed
+    /// row ignores the chosen ratio (it belongs to the range row).
+    pub fn effective_ratio_bp(&self, chosen_ratio: Option<f64>) -> Result<u32, QuotaError> {
+        if !self.is_range() {
+            return Ok(self.ratio_min_bp);
+        }
+        let Some(r) = chosen_ratio else {
+            return Ok(self.ratio_min_bp);
+        };
+        let bp = percent_to_bp(r).ok_or_else(|| QuotaError::BadRatio {
+            row: self.id.clone(),
+            chosen: r,
+        })?;
+        if bp < self.ratio_min_bp || bp > self.ratio_max_bp {
+            return Err(QuotaError::OutOfRange {
+                row: self.id.clone(),
+                chosen: r,
+                min_bp: self.ratio_min_bp,
+                max_bp: self.ratio_max_bp,
+            });
+        }
+        Ok(bp)
+    }
+
+    /// Number of targets to draw from `eligible`: `ceil(ratio × eligible)`, all for 100%.
+    pub fn quota(&self, eligible: usize, chosen_ratio: Option<f64>) -> Result<usize, QuotaError> {
+        let bp = self.effective_ratio_bp(chosen_ratio)?;
+        Ok(ceil_share(bp, eligible))
+    }
+}
+
+/// `ceil(bp × n / 10000)`, capped at `n`, in exact integers.
+pub fn ceil_share(bp: u32, n: usize) -> usize {
+    let num = u128::from(bp.min(10_000)) * n as u128;
+    let q = num.div_ceil(10_000);
+    usize::try_from(q).unwrap_or(n).min(n)
+}
+
+/// Percent (possibly fractional) to basis points, rounded to the nearest basis point;
+/// `None` when negative, above 100 or not a number.
+pub fn percent_to_bp(percent: f64) -> Option<u32> {
+    if !percent.is_finite() || !(0.0..=100.0).contains(&percent) {
+        return None;
+    }
+    Some((percent * 100.0).round() as u32)
+}
+
+/// See [`Row::quota`].
+pub fn quota(row: &Row, eligible: usize, chosen_ratio: Option<f64>) -> Result<usize, QuotaError> {
+    row.quota(eligible, chosen_ratio)
+}
+
+/// A plan's chosen ratio that a row cannot take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuotaError {
+    /// Outside the row's range.
+    OutOfRange {
+        row: RowId,
+        chosen: f64,
+        min_bp: u32,
+        max_bp: u32,
+    },
+    /// Negative, above 100 or not a number.
+    BadRatio { row: RowId, chosen: f64 },
+}
+
+impl QuotaError {
+    pub fn localize(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (QuotaError::OutOfRange { row, chosen, min_bp, max_bp }, Lang::Zh) => format!(
+                "{row} 的抽查比例应在 {}–{} 之间，计划选择的是 {chosen}%，请修改计划的抽查比例",
+                bp_text(*min_bp),
+                bp_text(*max_bp)
+            ),
+            (QuotaError::OutOfRange { row, chosen, min_bp, max_bp }, Lang::En) => format!(
+                "the ratio of {row} must be between {} and {}; the plan chose {chosen}%: change the plan's ratio",
+                bp_text(*min_bp),
+                bp_text(*max_bp)
+            ),
+            (QuotaError::BadRatio { row, chosen }, Lang::Zh) => {
+                format!("{row} 的抽查比例 {chosen} 无效：应为 0 到 100 之间的百分数")
+            }
+            (QuotaError::BadRatio { row, chosen }, Lang::En) => {
+                format!("the ratio {chosen} for {row} is invalid: give a percent between 0 and 100")
+            }
+        }
+    }
+}
+
+impl fmt::Display for QuotaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.localize(Lang::En))
+    }
+}
+impl std::error::Error for QuotaError {}
+
+/// The draws' parameters, section `[settings]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Which rows this office draws.
+    pub office_level: Level,
+    /// 内部联合抽查比例不低于 (percent of the year's inspections).
+    pub internal_joint_min_percent: u32,
+    /// 部门联合: yearly number of draws required.
+    pub inter_department_draws_per_year: u32,
+    /// 部门联合: yearly number of targets required.
+    pub inter_department_targets_per_year: u32,
+    /// Inspectors per team (at least 2).
+    pub default_team_size: u32,
+    /// Most tasks per inspector per `workload_cap_cycle`.
+    pub workload_cap: u32,
+    pub workload_cap_cycle: Cycle,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            office_level: Level::County,
+            internal_joint_min_percent: 3,
+            inter_department_draws_per_year: 4,
+            inter_department_targets_per_year: 20,
+            default_team_size: 2,
+            workload_cap: 8,
+            workload_cap_cycle: Cycle::Quarter,
+        }
+    }
+}
+
+/// What is wrong with a rules file, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesError {
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// The field (key) at fault, when known.
+    pub field: Option<String>,
+    pub kind: RulesErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RulesErrorKind {
+    /// TOML syntax or a missing/mistyped field; the parser's own message.
+    Syntax(String),
+    NoRows,
+    EmptyId,
+    DuplicateId(String),
+    DuplicatePriority {
+        priority: u32,
+        other: String,
+    },
+    RatioOutOfRange(f64),
+    RatioMinAboveMax {
+        min: f64,
+        max: f64,
+    },
+    UnknownCondition(String),
+    UnknownCycle(String),
+    UnknownClass(String),
+    UnknownGroup(String),
+    UnknownLevel(String),
+    /// A setting outside its allowed values (the text says which).
+    BadSetting(String),
+    /// More than one `other` row for one level.
+    SecondOther(String),
+}
+
+impl RulesError {
+    pub fn localize(&self, lang: Lang) -> String {
+        use RulesErrorKind as K;
+        let place = match (self.line, &self.field, lang) {
+            (Some(l), Some(f), Lang::Zh) => format!("{} 第 {l} 行，字段 {f}", self.file),
+            (Some(l), None, Lang::Zh) => format!("{} 第 {l} 行", self.file),
+            (None, Some(f), Lang::Zh) => format!("{}，字段 {f}", self.file),
+            (Some(l), Some(f), Lang::En) => format!("{}, line {l}, field {f}", self.file),
+            (Some(l), None, Lang::En) => format!("{}, line {l}", self.file),
+            (None, Some(f), Lang::En) => format!("{}, field {f}", self.file),
+            (None, None, _) => self.file.clone(),
+        };
+        let what = match (&self.kind, lang) {
+            (K::Syntax(m), Lang::Zh) => format!("格式错误：{m}"),
+            (K::Syntax(m), Lang::En) => format!("format error: {m}"),
+            (K::NoRows, Lang::Zh) => "没有任何 [[rows]] 分层规则".into(),
+            (K::NoRows, Lang::En) => "there is no [[rows]] entry".into(),
+            (K::EmptyId, Lang::Zh) => "id 不能为空".into(),
+            (K::EmptyId, Lang::En) => "id must not be empty".into(),
+            (K::DuplicateId(id), Lang::Zh) => format!("id {id:?} 重复出现"),
+            (K::DuplicateId(id), Lang::En) => format!("id {id:?} appears twice"),
+            (K::DuplicatePriority { priority, other }, Lang::Zh) => {
+                format!("优先级 {priority} 与 {other} 相同，优先顺序必须唯一")
+            }
+            (K::DuplicatePriority { priority, other }, Lang::En) => format!(
+                "priority {priority} is the same as {other}'s; priorities must be unique"
+            ),
+            (K::RatioOutOfRange(r), Lang::Zh) => {
+                format!("抽查比例 {r} 超出范围：应为 0 到 100 之间的百分数")
+            }
+            (K::RatioOutOfRange(r), Lang::En) => {
+                format!("ratio {r} is out of range: give a percent between 0 and 100")
+            }
+            (K::RatioMinAboveMax { min, max }, Lang::Zh) => {
+                format!("ratio_min（{min}）大于 ratio_max（{max}）")
+            }
+            (K::RatioMinAboveMax { min, max }, Lang::En) => {
+                format!("ratio_min ({min}) is greater than ratio_max ({max})")
+            }
+            (K::UnknownCondition(c), Lang::Zh) => format!(
+                "无法识别的条件 {c:?}：可用 permit_class:key|simplified|registration、list:<名录标识>、radiation_user、construction_project、other"
+            ),
+            (K::UnknownCondition(c), Lang::En) => format!(
+                "unknown condition {c:?}: use permit_class:key|simplified|registration, list:<flag>, radiation_user, construction_project or other"
+            ),
+            (K::UnknownCycle(c), Lang::Zh) => {
+                format!("无法识别的检查频次 {c:?}：可用 quarter、half、year")
+            }
+            (K::UnknownCycle(c), Lang::En) => {
+                format!("unknown cycle {c:?}: use quarter, half or year")
+            }
+            (K::UnknownClass(c), Lang::Zh) => format!("无法识别的类别 {c:?}：可用 A、B、C、-"),
+            (K::UnknownClass(c), Lang::En) => format!("unknown class {c:?}: use A, B, C or -"),
+            (K::UnknownGroup(g), Lang::Zh) => format!(
+                "无法识别的分组 {g:?}：可用 key、special、general、radiation、construction"
+            ),
+            (K::UnknownGroup(g), Lang::En) => format!(
+                "unknown group {g:?}: use key, special, general, radiation or construction"
+            ),
+            (K::UnknownLevel(l), Lang::Zh) => format!("无法识别的监管层级 {l:?}：可用 county、city"),
+            (K::UnknownLevel(l), Lang::En) => format!("unknown level {l:?}: use county or city"),
+            (K::BadSetting(m), _) => m.clone(),
+            (K::SecondOther(id), Lang::Zh) => {
+                format!("同一层级只能有一个 other 条件的分层，{id} 之前已有一个")
+            }
+            (K::SecondOther(id), Lang::En) => {
+                format!("only one row per level may have the condition other; one comes before {id}")
+            }
+        };
+        format!("{place}{}{what}", lang.pick("：", ": "))
+    }
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.localize(Lang::En))
+    }
+}
+impl std::error::Error for RulesError {}
+
+/// 1-based line of a byte offset in `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// For a TOML parse error: (line, field). The field is the key written on the error's line
+/// (`key = value`), or the name in the parser's message ("missing field `cycle`").
+pub(crate) fn toml_error_place(text: &str, e: &toml::de::Error) -> (Option<usize>, Option<String>) {
+    let line = e.span().map(|s| line_of(text, s.start));
+    let from_message = e
+        .message()
+        .split('`')
+        .nth(1)
+        .filter(|f| !f.is_empty() && e.message().contains("field"))
+        .map(str::to_string);
+    let from_line = line.and_then(|l| {
+        let src = text.lines().nth(l - 1)?;
+        let (key, _) = src.split_once('=')?;
+        let key = key.trim();
+        (!key.is_empty() && !key.starts_with('#') && !key.starts_with('['))
+            .then(|| key.trim_matches('"').to_string())
+    });
+    (line, from_message.or(from_line))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    settings: Option<RawSettings>,
+    #[serde(default)]
+    rows: Vec<Spanned<RawRow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    office_level: Option<Spanned<String>>,
+    internal_joint_min_percent: Option<Spanned<i64>>,
+    inter_department_draws_per_year: Option<Spanned<i64>>,
+    inter_department_targets_per_year: Option<Spanned<i64>>,
+    default_team_size: Option<Spanned<i64>>,
+    workload_cap: Option<Spanned<i64>>,
+    workload_cap_cycle: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRow {
+    id: Spanned<String>,
+    class: Spanned<String>,
+    group: Spanned<String>,
+    name_zh: String,
+    name_en: String,
+    #[serde(default)]
+    short_zh: Option<String>,
+    #[serde(default)]
+    short_en: Option<String>,
+    cycle: Spanned<String>,
+    ratio_min: Spanned<f64>,
+    #[serde(default)]
+    ratio_max: Option<Spanned<f64>>,
+    level: Spanned<String>,
+    condition: Spanned<String>,
+    #[serde(default)]
+    excludes: Option<Spanned<Vec<String>>>,
+    priority: Spanned<i64>,
+}
+
+/// Table 1 and the settings, checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    /// Sorted by priority (the winner first).
+    rows: Vec<Row>,
+    settings: Settings,
+    file: String,
+}
+
+/// Why a matched row does not govern the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LostReason {
+    /// Key (A) condition against a special (B) or general (C) one: the latter governs (二(四)).
+    SpecialOrGeneralPrevails { winner: RowId },
+    /// The winner is drawn in full (radiation users, construction projects).
+    FullCoverage { winner: RowId },
+    /// The row leaves out these classes by definition (B-1 除A类外) and the target is in one,
+    /// through row `by`.
+    Excluded { classes: Vec<RowClass>, by: RowId },
+    /// The row is drawn by an office of another level (A-4 is city-only).
+    OtherLevel { level: Level },
+    /// The winner comes first in the file's priority order.
+    LowerPriority { winner: RowId },
+}
+
+/// The outcome of [`Rules::classify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    /// The row the target is drawn under, `None` when no row of this level applies.
+    pub governing: Option<RowId>,
+    /// Every row whose condition the target meets (the governing one included), in priority
+    /// order, with the condition that held.
+    pub matched: Vec<(RowId, Condition)>,
+    /// The matched rows that do not govern, and why.
+    pub lost: Vec<(RowId, LostReason)>,
+}
+
+fn semantic(
+    file: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+    field: &str,
+    kind: RulesErrorKind,
+) -> RulesError {
+    RulesError {
+        file: file.to_string(),
+        line: Some(line_of(text, span.start)),
+        field: Some(field.to_string()),
+        kind,
+    }
+}
+
+fn setting_u32(
+    file: &str,
+    text: &str,
+    v: &Option<Spanned<i64>>,
+    field: &str,
+    min: i64,
+    max: i64,
+    default: u32,
+) -> Result<u32, RulesError> {
+    let Some(v) = v else { return Ok(default) };
+    let n = *v.get_ref();
+    if n < min || n > max {
+        let msg =
+            format!("{field} = {n}: 应在 {min} 到 {max} 之间 / must be between {min} and {max}");
+        return Err(semantic(
+            file,
+            text,
+            v.span(),
+            field,
+            RulesErrorKind::BadSetting(msg),
+        ));
+    }
+    Ok(n as u32)
+}
+
+impl Rules {
+    /// The embedded default (`fixtures/rules.toml`, the 2022 source's county figures).
+    pub const DEFAULT_TOML: &'static str = include_str!("../../fixtures/rules.toml");
+
+    /// The embedded default rules. The embedded file is checked by a unit test, so this
+    /// cannot fail at run time.
+    pub fn default_rules() -> Rules {
+        match Rules::from_toml_str(Self::DEFAULT_TOML, "rules.toml") {
+            Ok(r) => r,
+            // Unreachable: `tests::default_rules_load` parses the same text.
+            Err(e) => panic!("embedded rules.toml is invalid: {e}"),
+        }
+    }
+
+    /// Reads and checks a rules file; `file_name` is used in error messages.
+    pub fn from_toml_str(text: &str, file_name: &str) -> Result<Rules, RulesError> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let (line, field) = toml_error_place(text, &e);
+            RulesError {
+                file: file_name.to_string(),
+                line,
+                field,
+                kind: RulesErrorKind::Syntax(e.message().trim().to_string()),
+            }
+        })?;
+        let f = file_name;
+        let settings = match raw.settings {
+            None => Settings::default(),
+            Some(s) => {
+                let d = Settings::default();
+                let office_level = match &s.office_level {
+                    None => d.office_level,
+                    Some(v) => Level::parse(v.get_ref()).ok_or_else(|| {
+                        semantic(
+                            f,
+                            text,
+                            v.span(),
+                            "office_level",
+                            RulesErrorKind::UnknownLevel(v.get_ref().clone()),
+                        )
+                    })?,
+                };
+                let workload_cap_cycle = match &s.workload_cap_cycle {
+                    None => d.workload_cap_cycle,
+                    Some(v) => Cycle::parse(v.get_ref()).ok_or_else(|| {
+                        semantic(
+                            f,
+                            text,
+                            v.span(),
+                            "workload_cap_cycle",
+                            RulesErrorKind::UnknownCycle(v.get_ref().clone()),
+                        )
+                    })?,
+                };
+                Settings {
+                    office_level,
+                    internal_joint_min_percent: setting_u32(
+                        f,
+                        text,
+                        &s.internal_joint_min_percent,
+                        "internal_joint_min_percent",
+                        0,
+                        100,
+                        d.internal_joint_min_percent,
+                    )?,
+                    inter_department_draws_per_year: setting_u32(
+                        f,
+                        text,
+                        &s.inter_department_draws_per_year,
+                        "inter_department_draws_per_year",
+                        0,
+                        10_000,
+                        d.inter_department_draws_per_year,
+                    )?,
+                    inter_department_targets_per_year: setting_u32(
+                        f,
+                        text,
+                        &s.inter_department_targets_per_year,
+                        "inter_department_targets_per_year",
+                        0,
+                        1_000_000,
+                        d.inter_department_targets_per_year,
+                    )?,
+                    // 二(八) and the house rule: a team has at least two inspectors.
+                    default_team_size: setting_u32(
+                        f,
+                        text,
+                        &s.default_team_size,
+                        "default_team_size",
+                        2,
+                        20,
+                        d.default_team_size,
+                    )?,
+                    workload_cap: setting_u32(
+                        f,
+                        text,
+                        &s.workload_cap,
+                        "workload_cap",
+                        1,
+                        10_000,
+                        d.workload_cap,
+                    )?,
+                    workload_cap_cycle,
+                }
+            }
+        };
+
+        if raw.rows.is_empty() {
+            return Err(RulesError {
+                file: f.to_string(),
+                line: None,
+                field: Some("rows".into()),
+                kind: RulesErrorKind::NoRows,
+            });
+        }
+
+        let mut rows: Vec<Row> = Vec::with_capacity(raw.rows.len());
+        for spanned in raw.rows {
+            let r = spanned.into_inner();
+            let id = r.id.get_ref().trim().to_string();
+            if id.is_empty() {
+                return Err(semantic(
+                    f,
+                    text,
+                    r.id.span(),
+                    "id",
+                    RulesErrorKind::EmptyId,
+                ));
+            }
+            if rows.iter().any(|x| x.id == id) {
+                return Err(semantic(
+                    f,
+                    text,
+                    r.id.span(),
+                    "id",
+                    RulesErrorKind::DuplicateId(id),
+                ));
+            }
+            let class = RowClass::parse(r.class.get_ref()).ok_or_else(|| {
+                semantic(
+                    f,
+                    text,
+                    r.class.span(),
+                    "class",
+                    RulesErrorKind::UnknownClass(r.class.get_ref().clone()),
+                )
+            })?;
+            let group = RowGroup::parse(r.group.get_ref()).ok_or_else(|| {
+                semantic(
+                    f,
+                    text,
+                    r.group.span(),
+                    "group",
+                    RulesErrorKind::UnknownGroup(r.group.get_ref().clone()),
+                )
+            })?;
+            let cycle = Cycle::parse(r.cycle.get_ref()).ok_or_else(|| {
+                semantic(
+                    f,
+                    text,
+                    r.cycle.span(),
+                    "cycle",
+                    RulesErrorKind::UnknownCycle(r.cycle.get_ref().clone()),
+                )
+            })?;
+            let level = Level::parse(r.level.get_ref()).ok_or_else(|| {
+                semantic(
+                    f,
+                    text,
+                    r.level.span(),
+                    "level",
+                    RulesErrorKind::UnknownLevel(r.level.get_ref().clone()),
+                )
+            })?;
+            let condition = Condition::parse(r.condition.get_ref()).ok_or_else(|| {
+                semantic(
+                    f,
+                    text,
+                    r.condition.span(),
+                    "condition",
+                    RulesErrorKind::UnknownCondition(r.condition.get_ref().clone()),
+                )
+            })?;
+            let min_pct = *r.ratio_min.get_ref();
+            let ratio_min_bp = percent_to_bp(min_pct).ok_or_else(|| {
+                semantic(
+                    f,
+                    text,
+                    r.ratio_min.span(),
+                    "ratio_min",
+                    RulesErrorKind::RatioOutOfRange(min_pct),
+                )
+            })?;
+            let ratio_max_bp = match &r.ratio_max {
+                None => ratio_min_bp,
+                Some(m) => {
+                    let max_pct = *m.get_ref();
+                    let bp = percent_to_bp(max_pct).ok_or_else(|| {
+                        semantic(
+                            f,
+                            text,
+                            m.span(),
+                            "ratio_max",
+                            RulesErrorKind::RatioOutOfRange(max_pct),
+                        )
+                    })?;
+                    if bp < ratio_min_bp {
+                        return Err(semantic(
+                            f,
+                            text,
+                            m.span(),
+                            "ratio_max",
+                            RulesErrorKind::RatioMinAboveMax {
+                                min: min_pct,
+                                max: max_pct,
+                            },
+                        ));
+                    }
+                    bp
+                }
+            };
+            let mut excludes = Vec::new();
+            if let Some(ex) = &r.excludes {
+                for c in ex.get_ref() {
+                    let cls = RowClass::parse(c).ok_or_else(|| {
+                        semantic(
+                            f,
+                            text,
+                            ex.span(),
+                            "excludes",
+                            RulesErrorKind::UnknownClass(c.clone()),
+                        )
+                    })?;
+                    excludes.push(cls);
+                }
+            }
+            let p = *r.priority.get_ref();
+            let priority = u32::try_from(p).map_err(|_| {
+                semantic(
+                    f,
+                    text,
+                    r.priority.span(),
+                    "priority",
+                    RulesErrorKind::BadSetting(format!(
+                        "priority = {p}: 应为非负整数 / must be a whole number >= 0"
+                    )),
+                )
+            })?;
+            if let Some(other) = rows.iter().find(|x| x.priority == priority) {
+                return Err(semantic(
+                    f,
+                    text,
+                    r.priority.span(),
+                    "priority",
+                    RulesErrorKind::DuplicatePriority {
+                        priority,
+                        other: other.id.clone(),
+                    },
+                ));
+            }
+            if condition == Condition::Other
+                && rows
+                    .iter()
+                    .any(|x| x.condition == Condition::Other && x.level == level)
+            {
+                return Err(semantic(
+                    f,
+                    text,
+                    r.condition.span(),
+                    "condition",
+                    RulesErrorKind::SecondOther(id),
+                ));
+            }
+            rows.push(Row {
+                short_zh: r.short_zh.unwrap_or_else(|| r.name_zh.clone()),
+                short_en: r.short_en.unwrap_or_else(|| r.name_en.clone()),
+                id,
+                class,
+                group,
+                name_zh: r.name_zh,
+                name_en: r.name_en,
+                cycle,
+                ratio_min_bp,
+                ratio_max_bp,
+                level,
+                condition,
+                excludes,
+                priority,
+            });
+        }
+        rows.sort_by_key(|r| r.priority);
+        Ok(Rules {
+            rows,
+            settings,
+            file: file_name.to_string(),
+        })
+    }
+
+    /// All rows, winner first.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The rows this office draws (its level), winner first.
+    pub fn applicable_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows
+            .iter()
+            .filter(move |r| r.level == self.settings.office_level)
+    }
+
+    pub fn row(&self, id: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| r.id == id)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn file_name(&self) -> &str {
+        &self.file
+    }
+
+    /// Which row governs `target`, the other rows it matched, and why each lost.
+    ///
+    /// 1. Every row whose condition holds is *matched* (rows of another level included, so
+    ///    the explanation can show them).
+    /// 2. A row of this office's level that excludes classes by definition (B-1, C-1) drops out
+    ///    when another matched row of this level is of an excluded class.
+    /// 3. If no row of this level is left, the `other` row of this level matches.
+    /// 4. The remaining row of this level with the lowest priority governs.
+    pub fn classify(&self, target: &Target) -> Classification {
+        let level = self.settings.office_level;
+        let held: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| r.condition.holds(target))
+            .collect();
+        let excluded_by = |r: &Row| -> Option<&Row> {
+            if r.excludes.is_empty() || r.level != level {
+                return None;
+            }
+            held.iter()
+                .copied()
+                .find(|o| o.id != r.id && o.level == level && r.excludes.contains(&o.class))
+        };
+        let mut candidates: Vec<&Row> = held
+            .iter()
+            .copied()
+            .filter(|r| r.level == level && excluded_by(r).is_none())
+            .collect();
+        let mut matched: Vec<&Row> = held.clone();
+        if candidates.is_empty() {
+            if let Some(other) = self
+                .rows
+                .iter()
+                .find(|r| r.condition == Condition::Other && r.level == level)
+            {
+                candidates.push(other);
+                matched.push(other);
+                matched.sort_by_key(|r| r.priority);
+            }
+        }
+        let winner = candidates.iter().min_by_key(|r| r.priority).copied();
+        let mut lost = Vec::new();
+        for r in &matched {
+            if winner.is_some_and(|w| w.id == r.id) {
+                continue;
+            }
+            let reason = if r.level != level {
+                LostReason::OtherLevel { level: r.level }
+            } else if let Some(by) = excluded_by(r) {
+                LostReason::Excluded {
+                    classes: r.excludes.clone(),
+                    by: by.id.clone(),
+                }
+            } else if let Some(w) = winner {
+                if matches!(w.group, RowGroup::Radiation | RowGroup::Construction) {
+                    LostReason::FullCoverage {
+                        winner: w.id.clone(),
+                    }
+                } else if r.group == RowGroup::Key
+                    && matches!(w.group, RowGroup::Special | RowGroup::General)
+                {
+                    LostReason::SpecialOrGeneralPrevails {
+                        winner: w.id.clone(),
+                    }
+                } else {
+                    LostReason::LowerPriority {
+                        winner: w.id.clone(),
+                    }
+                }
+            } else {
+                // Without a winner only the two reasons above can apply; keep the row visible.
+                LostReason::OtherLevel { level: r.level }
+            };
+            lost.push((r.id.clone(), reason));
+        }
+        Classification {
+            governing: winner.map(|w| w.id.clone()),
+            matched: matched
+                .iter()
+                .map(|r| (r.id.clone(), r.condition.clone()))
+                .collect(),
+            lost,
+        }
+    }
+
+    /// The classification in words, one line per row: the governing row and why, then each
+    /// other matched row and why it lost.
+    pub fn explain(&self, target: &Target, lang: Lang) -> String {
+        let c = self.classify(target);
+        let mut out = Vec::new();
+        let label = |id: &str| -> String {
+            match self.row(id) {
+                Some(r) => format!("{} {}", r.id, r.short(lang)),
+                None => id.to_string(),
+            }
+        };
+        match c.governing.as_deref().and_then(|id| self.row(id)) {
+            Some(w) => {
+                let cond = c
+                    .matched
+                    .iter()
+                    .find(|(id, _)| *id == w.id)
+                    .map(|(_, cond)| cond.describe(lang))
+                    .unwrap_or_default();
+                out.push(match lang {
+                    Lang::Zh => format!(
+                        "适用 {}（{}，{}，{}）：{}",
+                        label(&w.id),
+                        w.group.label(lang),
+                        w.cycle.frequency(lang),
+                        w.ratio_text(lang),
+                        cond
+                    ),
+                    Lang::En => format!(
+                        "governed by {} ({}, {}, {}): {}",
+                        label(&w.id),
+                        w.group.label(lang),
+                        w.cycle.frequency(lang),
+                        w.ratio_text(lang),
+                        cond
+                    ),
+                });
+            }
+            None => out.push(
+                lang.pick(
+                    "不属于本级任何一类抽查对象",
+                    "falls under no row drawn at this level",
+                )
+                .to_string(),
+            ),
+        }
+        for (id, reason) in &c.lost {
+            let me = label(id);
+            let line = match (reason, lang) {
+                (LostReason::SpecialOrGeneralPrevails { winner }, Lang::Zh) => format!(
+                    "也符合 {me}，但 {} 优先（特殊/一般条件优先于重点条件）",
+                    label(winner)
+                ),
+                (LostReason::SpecialOrGeneralPrevails { winner }, Lang::En) => format!(
+                    "also matches {me}, but {} governs (special/general conditions govern over key conditions)",
+                    label(winner)
+                ),
+                (LostReason::FullCoverage { winner }, Lang::Zh) => {
+                    format!("也符合 {me}，但 {} 优先（100% 全覆盖检查）", label(winner))
+                }
+                (LostReason::FullCoverage { winner }, Lang::En) => format!(
+                    "also matches {me}, but {} governs (drawn in full, 100%)",
+                    label(winner)
+                ),
+                (LostReason::Excluded { classes, by }, Lang::Zh) => {
+                    let cl: Vec<&str> = classes.iter().map(|c| c.label()).collect();
+                    format!(
+                        "也符合 {me} 的条件，但该类不含 {} 类（已属 {}）",
+                        cl.join("、"),
+                        label(by)
+                    )
+                }
+                (LostReason::Excluded { classes, by }, Lang::En) => {
+                    let cl: Vec<&str> = classes.iter().map(|c| c.label()).collect();
+                    format!(
+                        "also meets the condition of {me}, but that row leaves out class {} (already {})",
+                        cl.join(" and "),
+                        label(by)
+                    )
+                }
+                (LostReason::OtherLevel { level }, Lang::Zh) => format!(
+                    "也符合 {me}，但该类由{}抽查，本级不抽取",
+                    level.label(lang)
+                ),
+                (LostReason::OtherLevel { level }, Lang::En) => format!(
+                    "also matches {me}, but that row is drawn at {} level, not by this office",
+                    level.label(lang)
+                ),
+                (LostReason::LowerPriority { winner }, Lang::Zh) => {
+                    format!("也符合 {me}，但 {} 优先（规则顺序在前）", label(winner))
+                }
+                (LostReason::LowerPriority { winner }, Lang::En) => format!(
+                    "also matches {me}, but {} governs (earlier in the rules' order)",
+                    label(winner)
+                ),
+            };
+            out.push(line);
+        }
+        out.join("\n")
+    }
+
+    /// See [`Row::quota`]; `None` for an unknown row id.
+    pub fn quota(
+        &self,
+        row: &str,
+        eligible: usize,
+        chosen_ratio: Option<f64>,
+    ) -> Option<Result<usize, QuotaError>> {
+        self.row(row).map(|r| r.quota(eligible, chosen_ratio))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::credit_code::CreditCode;
+    use crate::domain::target::{MonthSet, TargetStatus};
+
+    fn target() -> Target {
+        Target {
+            id: 1,
+            name: "宜良某厂".into(),
+            credit_code: CreditCode::from_stored("91530125MA6K5XQ10X".into()),
+            region: "匡远街道".into(),
+            industry: "化工".into(),
+            address: String::new(),
+            permit_class: PermitClass::None,
+            permit_number: String::new(),
+            lists: SupervisionLists::default(),
+            radiation_user: false,
+            construction_project: false,
+            positive_list: false,
+            online_monitoring: false,
+            video_monitoring: false,
+            pollutants: vec![],
+            production_months: MonthSet::ALL,
+            credit_grade: String::new(),
+            performance_grade: String::new(),
+            violations: 0,
+            complaints: 0,
+            status: TargetStatus::Operating,
+            status_history: vec![],
+            tags: vec![],
+        }
+    }
+
+    fn rules() -> Rules {
+        Rules::default_rules()
+    }
+
+    #[test]
+    fn default_rules_load() {
+        let r = Rules::from_toml_str(Rules::DEFAULT_TOML, "rules.toml").unwrap();
+        let ids: Vec<&str> = r.rows().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "R", "P", "C-3", "C-2", "B-2", "B-3", "A-2", "A-3", "A-1", "B-1", "C-1", "C-4",
+                "A-4"
+            ]
+        );
+        assert_eq!(r.applicable_rows().count(), 12);
+        let a1 = r.row("A-1").unwrap();
+        assert_eq!(
+            (a1.cycle, a1.ratio_min_bp, a1.ratio_max_bp),
+            (Cycle::Quarter, 500, 500)
+        );
+        let c4 = r.row("C-4").unwrap();
+        assert!(c4.is_range());
+        assert_eq!(c4.ratio_text(Lang::Zh), "10%–30%");
+        assert_eq!(a1.ratio_text(Lang::Zh), "不低于5%");
+        assert_eq!(r.row("B-2").unwrap().cycle, Cycle::Half);
+        assert_eq!(r.row("A-4").unwrap().level, Level::City);
+        let s = r.settings();
+        assert_eq!(s.internal_joint_min_percent, 3);
+        assert_eq!(
+            (
+                s.inter_department_draws_per_year,
+                s.inter_department_targets_per_year
+            ),
+            (4, 20)
+        );
+        assert_eq!(
+            (s.default_team_size, s.workload_cap, s.workload_cap_cycle),
+            (2, 8, Cycle::Quarter)
+        );
+    }
+
+    #[test]
+    fn key_permit_alone_is_a1() {
+        let mut t = target();
+        t.permit_class = PermitClass::Key;
+        let c = rules().classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("A-1"));
+        assert!(c.lost.is_empty());
+    }
+
+    #[test]
+    fn complaints_govern_over_key_permit() {
+        let mut t = target();
+        t.permit_class = PermitClass::Key;
+        t.lists.concentrated_complaints = true;
+        let r = rules();
+        let c = r.classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("C-3"));
+        assert_eq!(
+            c.lost,
+            vec![(
+                "A-1".to_string(),
+                LostReason::SpecialOrGeneralPrevails {
+                    winner: "C-3".into()
+                }
+            )]
+        );
+        let zh = r.explain(&t, Lang::Zh);
+        assert!(
+            zh.starts_with("适用 C-3 群众集中投诉（一般，2次/年，100%）：群众集中投诉 = 是"),
+            "{zh}"
+        );
+        assert!(
+            zh.contains("也符合 A-1 排污许可重点管理，但 C-3 群众集中投诉 优先（特殊/一般条件优先于重点条件）"),
+            "{zh}"
+        );
+        let en = r.explain(&t, Lang::En);
+        assert!(
+            en.contains("special/general conditions govern over key conditions"),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn special_list_beats_mee_list() {
+        let mut t = target();
+        t.lists.mee_provincial_key = true;
+        t.lists.kunming_key_discharge = true;
+        let c = rules().classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("B-2"));
+        assert_eq!(c.matched.len(), 2);
+    }
+
+    #[test]
+    fn radiation_and_construction_are_full_coverage_first() {
+        let mut t = target();
+        t.radiation_user = true;
+        t.construction_project = true;
+        t.permit_class = PermitClass::Simplified;
+        let c = rules().classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("R"));
+        assert_eq!(
+            c.lost,
+            vec![
+                (
+                    "P".to_string(),
+                    LostReason::FullCoverage { winner: "R".into() }
+                ),
+                (
+                    "B-1".to_string(),
+                    LostReason::FullCoverage { winner: "R".into() }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn simplified_permit_on_a_list_is_class_a_not_b1() {
+        let mut t = target();
+        t.permit_class = PermitClass::Simplified;
+        t.lists.inspection_key = true;
+        let r = rules();
+        let c = r.classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("A-3"));
+        assert_eq!(
+            c.lost,
+            vec![(
+                "B-1".to_string(),
+                LostReason::Excluded {
+                    classes: vec![RowClass::A],
+                    by: "A-3".into()
+                }
+            )]
+        );
+        assert!(r
+            .explain(&t, Lang::Zh)
+            .contains("但该类不含 A 类（已属 A-3 环保督察要求重点监管）"));
+    }
+
+    #[test]
+    fn registration_with_b_list_is_not_c1() {
+        let mut t = target();
+        t.permit_class = PermitClass::Registration;
+        t.lists.city_government = true;
+        let c = rules().classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("B-3"));
+        assert!(matches!(c.lost[0].1, LostReason::Excluded { ref by, .. } if by == "B-3"));
+        // Alone, registration is C-1.
+        let mut t = target();
+        t.permit_class = PermitClass::Registration;
+        assert_eq!(rules().classify(&t).governing.as_deref(), Some("C-1"));
+    }
+
+    #[test]
+    fn nothing_else_is_other_c4() {
+        let t = target();
+        let c = rules().classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("C-4"));
+        assert_eq!(c.matched, vec![("C-4".to_string(), Condition::Other)]);
+    }
+
+    #[test]
+    fn city_only_row_is_shown_but_not_drawn() {
+        let mut t = target();
+        t.lists.city_confirmed_key = true;
+        let r = rules();
+        let c = r.classify(&t);
+        assert_eq!(c.governing.as_deref(), Some("C-4"));
+        assert_eq!(
+            c.lost,
+            vec![(
+                "A-4".to_string(),
+                LostReason::OtherLevel { level: Level::City }
+            )]
+        );
+        assert!(r
+            .explain(&t, Lang::Zh)
+            .contains("A-4 市局确定重点监管，但该类由市级抽查"));
+
+        // A city office draws A-4.
+        let city = Rules::from_toml_str(
+            &Rules::DEFAULT_TOML.replace("office_level = \"county\"", "office_level = \"city\""),
+            "city.toml",
+        )
+        .unwrap();
+        assert_eq!(city.classify(&t).governing.as_deref(), Some("A-4"));
+    }
+
+    #[test]
+    fn quota_is_exact_ceiling() {
+        let r = rules();
+        let a1 = r.row("A-1").unwrap();
+        assert_eq!(quota(a1, 40, None), Ok(2));
+        assert_eq!(quota(a1, 41, None), Ok(3));
+        assert_eq!(quota(a1, 0, None), Ok(0));
+        assert_eq!(quota(a1, 1, None), Ok(1));
+        assert_eq!(quota(a1, 20, None), Ok(1));
+        let b1 = r.row("B-1").unwrap();
+        assert_eq!(quota(b1, 30, None), Ok(3));
+        assert_eq!(quota(b1, 31, None), Ok(4));
+        // A fixed row ignores a chosen ratio.
+        assert_eq!(quota(b1, 30, Some(25.0)), Ok(3));
+        let r100 = r.row("R").unwrap();
+        assert_eq!(quota(r100, 17, None), Ok(17));
+        let c4 = r.row("C-4").unwrap();
+        assert_eq!(quota(c4, 50, Some(20.0)), Ok(10));
+        assert_eq!(quota(c4, 51, Some(20.0)), Ok(11));
+        // 12.5% of 8 = 1 exactly, of 9 = 1.125 -> 2.
+        assert_eq!(quota(c4, 8, Some(12.5)), Ok(1));
+        assert_eq!(quota(c4, 9, Some(12.5)), Ok(2));
+        // Floats that would round badly: 0.1 * 30 is not exactly 3 in binary.
+        assert_eq!(quota(c4, 30, Some(10.0)), Ok(3));
+        assert_eq!(quota(c4, 50, None), Ok(5));
+        assert!(matches!(
+            quota(c4, 50, Some(35.0)),
+            Err(QuotaError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            quota(c4, 50, Some(9.99)),
+            Err(QuotaError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            quota(c4, 50, Some(f64::NAN)),
+            Err(QuotaError::BadRatio { .. })
+        ));
+        let msg = quota(c4, 50, Some(35.0)).unwrap_err().localize(Lang::Zh);
+        assert!(
+            msg.contains("C-4") && msg.contains("10%–30%") && msg.contains("35%"),
+            "{msg}"
+        );
+        assert_eq!(r.quota("X-9", 1, None), None);
+    }
+
+    #[test]
+    fn ceil_share_edges() {
+        assert_eq!(ceil_share(500, 40), 2);
+        assert_eq!(ceil_share(500, 41), 3);
+        assert_eq!(ceil_share(10_000, 7), 7);
+        assert_eq!(ceil_share(0, 7), 0);
+        assert_eq!(bp_text(1250), "12.5%");
+        assert_eq!(bp_text(1005), "10.05%");
+        assert_eq!(bp_text(3000), "30%");
+        assert_eq!(ceil_share(1, usize::MAX), usize::MAX / 10_000 + 1);
+    }
+
+    fn err(text: &str) -> RulesError {
+        Rules::from_toml_str(text, "my-rules.toml").unwrap_err()
+    }
+
+    const ONE_ROW: &str = r#"[settings]
+office_level = "county"
+
+[[rows]]
+id = "A-1"
+class = "A"
+group = "key"
+name_zh = "重点管理"
+name_en = "key"
+cycle = "quarter"
+ratio_min = 5
+level = "county"
+condition = "permit_class:key"
+priority = 1
+"#;
+
+    #[test]
+    fn minimal_file_loads() {
+        let r = Rules::from_toml_str(ONE_ROW, "x.toml").unwrap();
+        assert_eq!(r.rows().len(), 1);
+        assert_eq!(r.rows()[0].short_zh, "重点管理");
+        // No `other` row: a target matching nothing has no governing row.
+        let c = r.classify(&target());
+        assert_eq!(c.governing, None);
+        assert!(r
+            .explain(&target(), Lang::Zh)
+            .contains("不属于本级任何一类"));
+    }
+
+    #[test]
+    fn unknown_cycle_names_file_line_field() {
+        let e = err(&ONE_ROW.replace("\"quarter\"", "\"weekly\""));
+        assert_eq!(e.line, Some(10));
+        assert_eq!(e.field.as_deref(), Some("cycle"));
+        assert_eq!(e.kind, RulesErrorKind::UnknownCycle("weekly".into()));
+        let zh = e.localize(Lang::Zh);
+        assert!(
+            zh.starts_with("my-rules.toml 第 10 行，字段 cycle："),
+            "{zh}"
+        );
+        let en = e.localize(Lang::En);
+        assert!(
+            en.starts_with("my-rules.toml, line 10, field cycle: unknown cycle"),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn semantic_errors() {
+        let e = err(&ONE_ROW.replace("ratio_min = 5", "ratio_min = 150"));
+        assert_eq!(
+            (e.line, e.kind),
+            (Some(11), RulesErrorKind::RatioOutOfRange(150.0))
+        );
+        let e = err(&ONE_ROW.replace("ratio_min = 5", "ratio_min = 30\nratio_max = 10"));
+        assert_eq!(e.field.as_deref(), Some("ratio_max"));
+        assert!(matches!(e.kind, RulesErrorKind::RatioMinAboveMax { .. }));
+        let e = err(&ONE_ROW.replace("permit_class:key", "list:nonsense"));
+        assert_eq!(
+            (e.line, e.kind),
+            (
+                Some(13),
+                RulesErrorKind::UnknownCondition("list:nonsense".into())
+            )
+        );
+        let e = err(&ONE_ROW.replace("\"county\"\ncondition", "\"province\"\ncondition"));
+        assert_eq!(e.kind, RulesErrorKind::UnknownLevel("province".into()));
+        let e = err(&ONE_ROW.replace("class = \"A\"", "class = \"D\""));
+        assert_eq!(e.kind, RulesErrorKind::UnknownClass("D".into()));
+        let two = format!(
+            "{ONE_ROW}\n{}",
+            &ONE_ROW[ONE_ROW.find("[[rows]]").unwrap()..]
+        );
+        let e = err(&two);
+        assert_eq!(
+            (e.line, e.kind.clone()),
+            (Some(17), RulesErrorKind::DuplicateId("A-1".into()))
+        );
+        let e = err(&two.replacen("id = \"A-1\"", "id = \"A-9\"", 1));
+        assert!(
+            matches!(
+                e.kind,
+                RulesErrorKind::DuplicatePriority { priority: 1, .. }
+            ),
+            "{e}"
+        );
+        let e = err(&ONE_ROW.replace("office_level = \"county\"", "default_team_size = 1"));
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(2), Some("default_team_size"))
+        );
+        let e = err("[settings]\n");
+        assert_eq!(e.kind, RulesErrorKind::NoRows);
+    }
+
+    #[test]
+    fn syntax_errors_have_a_line_and_field() {
+        let e = err(&ONE_ROW.replace("ratio_min = 5", "ratio_min = \"five\""));
+        assert!(matches!(e.kind, RulesErrorKind::Syntax(_)));
+        assert_eq!(e.line, Some(11));
+        assert_eq!(e.field.as_deref(), Some("ratio_min"));
+        let e = err(&ONE_ROW.replace("priority = 1\n", ""));
+        assert!(matches!(e.kind, RulesErrorKind::Syntax(_)));
+        assert_eq!(e.field.as_deref(), Some("priority"), "{e}");
+        let e = err(&ONE_ROW.replace(
+            "level = \"county\"\ncondition",
+            "levle = \"county\"\ncondition",
+        ));
+        assert_eq!(e.line, Some(12), "{e}");
+        let e = err("[[rows]\nid = 1");
+        assert_eq!(e.line, Some(1));
+        assert!(e.localize(Lang::Zh).contains("格式错误"));
+    }
+
+    #[test]
+    fn conditions_round_trip() {
+        for text in [
+            "permit_class:key",
+            "permit_class:simplified",
+            "permit_class:registration",
+            "list:county_government",
+            "radiation_user",
+            "construction_project",
+            "other",
+        ] {
+            let c = Condition::parse(text).unwrap();
+            assert_eq!(c.key(), text);
+        }
+        assert_eq!(Condition::parse("permit_class:none"), None);
+        assert_eq!(Condition::parse("tag:x"), None);
+    }
+}
