@@ -910,6 +910,18 @@ fn choose_region(rng: &mut Rng, industry: &Industry) -> usize {
     rng.weighted(&weights)
 }
 
+/// The place word of a village for a facility name: "上寨村" -> "上寨", "新华社区" -> "新华", but
+/// "下村" stays "下村" (one character alone is not a place name).
+fn place_word(village: &str) -> &str {
+    let base = village.trim_end_matches("社区");
+    let short = base.trim_end_matches('村');
+    if short.chars().count() >= 2 {
+        short
+    } else {
+        base
+    }
+}
+
 fn unit_name(rng: &mut Rng, ind: &Industry, region: &Region, village: &str, trade: &str) -> String {
     let word = pick_str(rng, ind.words);
     match ind.form {
@@ -927,14 +939,14 @@ fn unit_name(rng: &mut Rng, ind: &Industry, region: &Region, village: &str, trad
         Form::Clinic => format!("宜良{trade}{word}"),
         Form::Public => {
             if word == "卫生院" {
-                let place = village.trim_end_matches("社区").trim_end_matches('村');
+                let place = place_word(village);
                 format!("宜良县{}{place}卫生院", region.short)
             } else {
                 format!("宜良{trade}{word}")
             }
         }
         Form::Place | Form::Project => {
-            let place = village.trim_end_matches("社区").trim_end_matches('村');
+            let place = place_word(village);
             format!("宜良县{}{place}{word}", region.short)
         }
     }
@@ -969,7 +981,14 @@ pub fn target_at(id: TargetId, seed: u64) -> Target {
     let in_park = matches!(region_ix, BEIGUCHENG | GOUJIE) && rng.chance(ind.park);
     let trade = trade_name(id, seed);
     let name = unit_name(&mut rng, ind, region, village, &trade);
-    let credit_code = credit_code(ind.form, id, seed);
+    // Township health centres are public institutions (12); trade-named hospitals are private
+    // non-enterprise units (52), like clinics.
+    let code_form = if ind.form == Form::Public && !name.ends_with("卫生院") {
+        Form::Clinic
+    } else {
+        ind.form
+    };
+    let credit_code = credit_code(code_form, id, seed);
     let address = address(&mut rng, region, village, in_park);
 
     let permit_class = PermitClass::ALL[rng.weighted(&ind.permit)];
@@ -1767,6 +1786,14 @@ mod tests {
         assert_eq!(r.range(9, 9), 9);
         assert_eq!(r.weighted(&[0, 5, 0]), 1);
         assert!(r.pick::<u8>(&[]).is_none());
+    }
+
+    #[test]
+    fn place_words() {
+        assert_eq!(place_word("上寨村"), "上寨");
+        assert_eq!(place_word("新华社区"), "新华");
+        assert_eq!(place_word("下村"), "下村");
+        assert_eq!(place_word("西村"), "西村");
     }
 
     #[test]
