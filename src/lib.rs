@@ -9,6 +9,7 @@ pub mod draw;
 pub mod i18n;
 pub mod import;
 pub mod store;
+pub mod synth;
 pub mod office;
 pub mod cli;
 pub mod logging;
