@@ -7,7 +7,11 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "shuangsui", version, about = "双随机、一公开 抽查工作台 / double-random, one-public inspection office")]
+#[command(
+    name = "shuangsui",
+    version,
+    about = "双随机、一公开 抽查工作台 / double-random, one-public inspection office"
+)]
 pub struct Cli {
     /// Store directory (default: the platform data directory; env SHUANGSUI_DB).
     #[arg(long, global = true, env = "SHUANGSUI_DB")]
@@ -115,7 +119,11 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             );
             Ok(0)
         }
-        Command::Import { kind, file, dry_run } => {
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+        } => {
             let o = office.import(*kind, file, *dry_run)?;
             println!("{}", o.localize(lang));
             Ok(0)
@@ -222,7 +230,14 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
                 return print_json(&st.departments);
             }
             for d in &st.departments {
-                let _ = writeln!(out, "{}\t{}\t{}\t{}", d.id, d.code, d.name, d.kind.label(lang));
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    d.id,
+                    d.code,
+                    d.name,
+                    d.kind.label(lang)
+                );
             }
         }
         ListKind::Conflicts => {
@@ -230,9 +245,16 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
                 return print_json(&st.conflicts);
             }
             for c in &st.conflicts {
-                let insp = st.inspector(c.inspector).map(|p| p.name.as_str()).unwrap_or("?");
+                let insp = st
+                    .inspector(c.inspector)
+                    .map(|p| p.name.as_str())
+                    .unwrap_or("?");
                 let targ = st.target(c.target).map(|t| t.name.as_str()).unwrap_or("?");
-                let _ = writeln!(out, "{}\t{insp}\t{}\t{targ}\t{}", c.inspector, c.target, c.reason);
+                let _ = writeln!(
+                    out,
+                    "{}\t{insp}\t{}\t{targ}\t{}",
+                    c.inspector, c.target, c.reason
+                );
             }
         }
         ListKind::Tasks | ListKind::Draws | ListKind::Plans => {

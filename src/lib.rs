@@ -4,13 +4,13 @@
 //! `draw` (the sampler), `import` (files to domain values), `store` (sled), `office` (the facade
 //! every front end calls), then the front ends `cli`, `tui` and `report`.
 
+pub mod cli;
 pub mod domain;
 pub mod draw;
 pub mod i18n;
 pub mod import;
+pub mod logging;
+pub mod office;
 pub mod store;
 pub mod synth;
-pub mod office;
-pub mod cli;
-pub mod logging;
 pub mod tui;

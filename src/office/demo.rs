@@ -12,10 +12,22 @@ impl Office {
     /// ordinary audited import.
     pub fn load_demo(&self) -> Result<Vec<ImportOutcome>, OfficeError> {
         let files: [(ImportKind, &str, &[u8]); 4] = [
-            (ImportKind::Departments, "fixtures/departments.csv", DEPARTMENTS_CSV),
-            (ImportKind::Inspectors, "fixtures/inspectors.csv", INSPECTORS_CSV),
+            (
+                ImportKind::Departments,
+                "fixtures/departments.csv",
+                DEPARTMENTS_CSV,
+            ),
+            (
+                ImportKind::Inspectors,
+                "fixtures/inspectors.csv",
+                INSPECTORS_CSV,
+            ),
             (ImportKind::Targets, "fixtures/targets.csv", TARGETS_CSV),
-            (ImportKind::Conflicts, "fixtures/conflicts.csv", CONFLICTS_CSV),
+            (
+                ImportKind::Conflicts,
+                "fixtures/conflicts.csv",
+                CONFLICTS_CSV,
+            ),
         ];
         let mut out = Vec::new();
         for (kind, name, bytes) in files {

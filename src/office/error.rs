@@ -22,7 +22,10 @@ impl OfficeError {
         match self {
             OfficeError::Store(e) => e.localize(lang),
             OfficeError::Invalid(lines) => {
-                let head = lang.pick("输入有误，未做任何修改：", "invalid input, nothing was changed:");
+                let head = lang.pick(
+                    "输入有误，未做任何修改：",
+                    "invalid input, nothing was changed:",
+                );
                 let mut s = head.to_string();
                 for l in lines {
                     s.push('\n');
@@ -30,10 +33,15 @@ impl OfficeError {
                 }
                 s
             }
-            OfficeError::NotFound(what) => format!("{}{what}", lang.pick("找不到：", "not found: ")),
+            OfficeError::NotFound(what) => {
+                format!("{}{what}", lang.pick("找不到：", "not found: "))
+            }
             OfficeError::Refused(why) => why.clone(),
             OfficeError::Corrupt(why) => {
-                format!("{}{why}", lang.pick("数据库内容不一致：", "stored data is inconsistent: "))
+                format!(
+                    "{}{why}",
+                    lang.pick("数据库内容不一致：", "stored data is inconsistent: ")
+                )
             }
         }
     }

@@ -41,7 +41,8 @@ impl State {
         id.checked_sub(1).and_then(|i| self.targets.get(i as usize))
     }
     pub fn inspector(&self, id: InspectorId) -> Option<&Inspector> {
-        id.checked_sub(1).and_then(|i| self.inspectors.get(i as usize))
+        id.checked_sub(1)
+            .and_then(|i| self.inspectors.get(i as usize))
     }
     pub fn department_by_code(&self, code: &str) -> Option<&Department> {
         self.departments.iter().find(|d| d.code == code)
@@ -66,6 +67,8 @@ pub struct Office {
     state: RwLock<State>,
     user: String,
     lang: crate::i18n::Lang,
+    rules: crate::domain::rules::Rules,
+    calendar: crate::domain::calendar::WorkingCalendar,
 }
 
 impl Office {
@@ -78,6 +81,8 @@ impl Office {
             state: RwLock::new(state),
             user: crate::store::audit::os_user(),
             lang,
+            rules: crate::domain::rules::Rules::default_rules(),
+            calendar: crate::domain::calendar::WorkingCalendar::default_calendar(),
         })
     }
 
@@ -93,6 +98,31 @@ impl Office {
 
     pub fn lang(&self) -> crate::i18n::Lang {
         self.lang
+    }
+
+    /// Table 1 as data (fixtures/rules.toml compiled in).
+    pub fn rules(&self) -> &crate::domain::rules::Rules {
+        &self.rules
+    }
+
+    /// The working-day calendar (fixtures/calendar.toml compiled in).
+    pub fn calendar(&self) -> &crate::domain::calendar::WorkingCalendar {
+        &self.calendar
+    }
+
+    /// Open a fresh throwaway store in a temporary directory, loaded with the demo data.
+    /// The directory is removed when the returned guard is dropped.
+    pub fn open_demo(lang: crate::i18n::Lang) -> Result<(Office, DemoDir), OfficeError> {
+        let dir = std::env::temp_dir().join(format!(
+            "shuangsui-demo-{}-{}",
+            std::process::id(),
+            chrono::Local::now()
+                .timestamp_nanos_opt()
+                .unwrap_or_default()
+        ));
+        let office = Office::open(&dir, lang)?;
+        office.load_demo()?;
+        Ok((office, DemoDir(dir)))
     }
 
     pub fn store_path(&self) -> PathBuf {
@@ -123,16 +153,15 @@ impl Office {
         })?)
     }
 
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Walk the audit chain and compare every record with it.
     pub fn verify(&self) -> Result<crate::store::VerifyReport, OfficeError> {
         Ok(self.store.verify()?)
     }
 
-    pub fn audit_tail(&self, n: usize) -> Result<Vec<crate::store::audit::AuditEntry>, OfficeError> {
+    pub fn audit_tail(
+        &self,
+        n: usize,
+    ) -> Result<Vec<crate::store::audit::AuditEntry>, OfficeError> {
         Ok(self.store.audit_tail(n)?)
     }
 
@@ -158,14 +187,18 @@ pub(crate) fn target_chunk_writes(
     targets: &[Target],
     dirty: impl IntoIterator<Item = TargetId>,
 ) -> Result<Vec<Write>, OfficeError> {
-    let mut chunks: Vec<u64> = dirty.into_iter().map(|id| (id - 1) / TARGET_CHUNK).collect();
+    let mut chunks: Vec<u64> = dirty
+        .into_iter()
+        .map(|id| (id - 1) / TARGET_CHUNK)
+        .collect();
     chunks.sort_unstable();
     chunks.dedup();
     let mut out = Vec::with_capacity(chunks.len());
     for c in chunks {
         let start = (c * TARGET_CHUNK) as usize;
         let end = ((c + 1) * TARGET_CHUNK).min(targets.len() as u64) as usize;
-        let bytes = codec::encode(&targets[start..end]).map_err(crate::store::StoreError::Encode)?;
+        let bytes =
+            codec::encode(&targets[start..end]).map_err(crate::store::StoreError::Encode)?;
         out.push(Write::put(TreeName::Targets, key_u64(c), bytes));
     }
     Ok(out)
@@ -204,7 +237,8 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
                 i + 1
             )));
         }
-        st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+        st.target_by_code
+            .insert(t.credit_code.as_str().to_string(), t.id);
     }
     for (i, t) in st.inspectors.iter().enumerate() {
         if t.id != i as u64 + 1 {
@@ -226,5 +260,14 @@ impl Office {
             println!("[]");
         }
         Ok(())
+    }
+}
+
+/// Removes a demo store's directory when dropped.
+pub struct DemoDir(pub PathBuf);
+
+impl Drop for DemoDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }

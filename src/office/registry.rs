@@ -64,7 +64,11 @@ impl ImportOutcome {
         let mut s = match lang {
             Lang::Zh => format!(
                 "{}{}：{}（{}，{} 行）：新增 {}，更新 {}，未变 {}",
-                if self.dry_run { "【试运行，未写入】" } else { "" },
+                if self.dry_run {
+                    "【试运行，未写入】"
+                } else {
+                    ""
+                },
                 self.kind.label(lang),
                 self.file,
                 self.encoding,
@@ -75,7 +79,11 @@ impl ImportOutcome {
             ),
             Lang::En => format!(
                 "{}{}: {} ({}, {} rows): added {}, updated {}, unchanged {}",
-                if self.dry_run { "[dry run, nothing written] " } else { "" },
+                if self.dry_run {
+                    "[dry run, nothing written] "
+                } else {
+                    ""
+                },
                 self.kind.label(lang),
                 self.file,
                 self.encoding,
@@ -153,14 +161,19 @@ impl Office {
                 self.apply_targets(r, dry_run)
             }
             ImportKind::Inspectors => {
-                let known: HashSet<String> =
-                    self.state().departments.iter().map(|d| d.code.clone()).collect();
+                let known: HashSet<String> = self
+                    .state()
+                    .departments
+                    .iter()
+                    .map(|d| d.code.clone())
+                    .collect();
                 let r = import::read_inspectors_bytes(name, bytes, &known)
                     .map_err(|e| invalid(e, lang))?;
                 self.apply_inspectors(r, dry_run)
             }
             ImportKind::Departments => {
-                let r = import::read_departments_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
+                let r =
+                    import::read_departments_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
                 self.apply_departments(r, dry_run)
             }
             ImportKind::Conflicts => {
@@ -238,7 +251,8 @@ impl Office {
         let entry = self.commit("import targets", summary, writes)?;
         out.audit_seq = Some(entry.seq);
         for t in &all[st.targets.len()..] {
-            st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+            st.target_by_code
+                .insert(t.credit_code.as_str().to_string(), t.id);
         }
         st.targets = all;
         Ok(out)
@@ -258,7 +272,9 @@ impl Office {
         for (_, mut p) in r.records {
             match st.inspector_by_cert.get(&p.certificate_no).copied() {
                 Some(id) => {
-                    let Some(old) = st.inspector(id) else { continue };
+                    let Some(old) = st.inspector(id) else {
+                        continue;
+                    };
                     if old.same_content(&p) {
                         out.unchanged += 1;
                         continue;
@@ -364,13 +380,19 @@ impl Office {
         let mut pairs = Vec::new();
         for (row, c) in &r.records {
             let insp = st.inspector_by_cert.get(c.certificate_no.trim()).copied();
-            let targ = st.target_by_code.get(&c.credit_code.trim().to_uppercase()).copied();
+            let targ = st
+                .target_by_code
+                .get(&c.credit_code.as_str().to_string())
+                .copied();
             if insp.is_none() {
                 errors.push(format!(
                     "{}:{row}:{}: {}{}",
                     r.file,
                     lang.pick("执法证号", "certificate_no"),
-                    lang.pick("检查人员名录库中没有执法证号 ", "no inspector has certificate "),
+                    lang.pick(
+                        "检查人员名录库中没有执法证号 ",
+                        "no inspector has certificate "
+                    ),
                     c.certificate_no
                 ));
             }
@@ -379,12 +401,19 @@ impl Office {
                     "{}:{row}:{}: {}{}",
                     r.file,
                     lang.pick("统一社会信用代码", "credit_code"),
-                    lang.pick("检查对象名录库中没有信用代码 ", "no target has credit code "),
+                    lang.pick(
+                        "检查对象名录库中没有信用代码 ",
+                        "no target has credit code "
+                    ),
                     c.credit_code
                 ));
             }
             if let (Some(i), Some(t)) = (insp, targ) {
-                pairs.push(RecusalPair { inspector: i, target: t, reason: c.reason.clone() });
+                pairs.push(RecusalPair {
+                    inspector: i,
+                    target: t,
+                    reason: c.reason.clone(),
+                });
             }
         }
         if !errors.is_empty() {
@@ -393,7 +422,11 @@ impl Office {
         let mut writes = Vec::new();
         let mut staged = Vec::new();
         for p in pairs {
-            match st.conflicts.iter().find(|q| q.inspector == p.inspector && q.target == p.target) {
+            match st
+                .conflicts
+                .iter()
+                .find(|q| q.inspector == p.inspector && q.target == p.target)
+            {
                 Some(q) if q.reason == p.reason => {
                     out.unchanged += 1;
                     continue;
@@ -433,7 +466,8 @@ impl Office {
         let lang = self.lang;
         if reason.trim().is_empty() {
             return Err(OfficeError::Refused(
-                lang.pick("变更状态必须填写原因", "a status change needs a reason").into(),
+                lang.pick("变更状态必须填写原因", "a status change needs a reason")
+                    .into(),
             ));
         }
         let mut st = self.state_mut();
@@ -455,8 +489,8 @@ impl Office {
         let end = (start + crate::store::TARGET_CHUNK as usize).min(st.targets.len());
         all_chunk.extend_from_slice(&st.targets[start..end]);
         all_chunk[(id - 1) as usize - start] = t.clone();
-        let bytes = crate::store::codec::encode(&all_chunk)
-            .map_err(crate::store::StoreError::Encode)?;
+        let bytes =
+            crate::store::codec::encode(&all_chunk).map_err(crate::store::StoreError::Encode)?;
         let writes = vec![Write::put(TreeName::Targets, key_u64(chunk), bytes)];
         let summary = format!(
             "检查对象 {} {}：{} → {}，{} 起，原因：{}",
@@ -483,7 +517,8 @@ impl Office {
         let lang = self.lang;
         if reason.trim().is_empty() {
             return Err(OfficeError::Refused(
-                lang.pick("变更状态必须填写原因", "a status change needs a reason").into(),
+                lang.pick("变更状态必须填写原因", "a status change needs a reason")
+                    .into(),
             ));
         }
         let mut st = self.state_mut();
@@ -586,13 +621,15 @@ impl Office {
             vec![Write::put(TreeName::Targets, key_u64(chunk), bytes)],
         )?;
         if is_new {
-            st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+            st.target_by_code
+                .insert(t.credit_code.as_str().to_string(), t.id);
             st.targets.push(t.clone());
         } else {
             let i = (t.id - 1) as usize;
             let old_code = st.targets[i].credit_code.as_str().to_string();
             st.target_by_code.remove(&old_code);
-            st.target_by_code.insert(t.credit_code.as_str().to_string(), t.id);
+            st.target_by_code
+                .insert(t.credit_code.as_str().to_string(), t.id);
             st.targets[i] = t.clone();
         }
         Ok(t)
@@ -602,6 +639,8 @@ impl Office {
 /// Lookups used by list --json and the TUI.
 impl State {
     pub fn department_name(&self, code: &str) -> String {
-        self.department_by_code(code).map(|d| d.name.clone()).unwrap_or_else(|| code.to_string())
+        self.department_by_code(code)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| code.to_string())
     }
 }

@@ -27,7 +27,7 @@ fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
-pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
     let mut out = vec![FORMAT_VERSION];
     let body = bincode::serde::encode_to_vec(value, config())
         .map_err(|e| CodecError::Encode(e.to_string()))?;
