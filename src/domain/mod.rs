@@ -7,6 +7,8 @@ pub mod period;
 pub mod plan;
 pub mod rules;
 pub mod target;
+pub mod task;
+pub mod scope;
 
 pub use calendar::{
     CalendarError, CalendarErrorKind, CalendarYear, WorkingCalendar, PUBLICATION_WORKING_DAYS,
