@@ -339,8 +339,8 @@ const SIZE_PROBE: usize = 4096;
 
 fn reserve_for_rest<T>(records: &mut Vec<T>, (done, total): (u64, u64), start: u64) {
     let per_record = done.saturating_sub(start) / records.len() as u64;
-    if per_record > 0 {
-        let rest = (total.saturating_sub(done) / per_record) as usize;
+    if let Some(rest) = total.saturating_sub(done).checked_div(per_record) {
+        let rest = rest as usize;
         // A little slack rather than a second doubling near the end.
         records.reserve(rest + rest / 16);
     }
