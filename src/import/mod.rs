@@ -129,6 +129,8 @@ struct Cx<'a, 'r> {
     /// This row's errors with their column index, sorted into file order by the driver.
     errors: &'a mut Vec<(usize, RowIssue)>,
     warnings: &'a mut Vec<RowIssue>,
+    /// The file is a workbook (numbers there may have lost digits).
+    from_sheet: bool,
 }
 
 impl Cx<'_, '_> {
@@ -230,6 +232,10 @@ impl Cx<'_, '_> {
             Ok((code, CreditCodeCheck::PilotWarning)) => {
                 self.warn(field, Reason::PilotCreditCode(code.to_string()));
                 Some(code)
+            }
+            Err(_) if self.from_sheet && v.len() >= 16 && v.bytes().all(|b| b.is_ascii_digit()) => {
+                self.error(field, Reason::CodeStoredAsNumber(v.to_string()));
+                None
             }
             Err(e) => {
                 self.error(field, Reason::BadCreditCode(e));
@@ -354,6 +360,7 @@ fn run<T>(
 ) -> Result<ImportReport<T>, ImportErrors> {
     let file = table.file().to_string();
     let encoding = table.format().label().to_string();
+    let from_sheet = matches!(table.format(), SourceFormat::Xlsx | SourceFormat::Xls);
     let (cols, mut errors, mut warnings) =
         schema::map_columns(&file, table.header_row(), table.headers(), schema);
     if !errors.is_empty() {
@@ -376,6 +383,7 @@ fn run<T>(
             cols: &cols,
             errors: &mut row_errors,
             warnings: &mut warnings,
+            from_sheet,
         };
         let value = convert(&mut cx);
         if row_errors.is_empty() {
