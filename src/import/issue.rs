@@ -44,6 +44,8 @@ pub enum Reason {
     /// A required value is empty.
     MissingValue,
     BadCreditCode(CreditCodeError),
+    /// A credit code Excel stored as a number: digits beyond the 15th are lost.
+    CodeStoredAsNumber(String),
     UnknownPermitClass(String),
     UnknownTargetStatus(String),
     UnknownInspectorStatus(String),
@@ -123,6 +125,12 @@ impl Reason {
             (Reason::MissingValue, Zh) => "必填项为空".into(),
             (Reason::MissingValue, En) => "required value is empty".into(),
             (Reason::BadCreditCode(e), _) => e.localize(lang),
+            (Reason::CodeStoredAsNumber(v), Zh) => format!(
+                "Excel 把代码存成了数字（{v}），第 15 位以后已丢失；请把该列设为「文本」格式后重新输入"
+            ),
+            (Reason::CodeStoredAsNumber(v), En) => format!(
+                "Excel stored the code as a number ({v}) and lost the digits after the 15th; format the column as Text and enter it again"
+            ),
             (Reason::UnknownPermitClass(v), Zh) => {
                 format!("无法识别的管理类别 {v:?}；可填：重点管理、简化管理、登记管理、无")
             }

@@ -27,6 +27,7 @@ use crate::domain::{
 use chrono::NaiveDate;
 use schema::{c, d, i, t, Columns, Field};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::Path;
 
 /// A file that imported cleanly.
@@ -128,6 +129,8 @@ struct Cx<'a, 'r> {
     /// This row's errors with their column index, sorted into file order by the driver.
     errors: &'a mut Vec<(usize, RowIssue)>,
     warnings: &'a mut Vec<RowIssue>,
+    /// The file is a workbook (numbers there may have lost digits).
+    from_sheet: bool,
 }
 
 impl Cx<'_, '_> {
@@ -175,8 +178,8 @@ impl Cx<'_, '_> {
     fn parse<T>(
         &mut self,
         field: usize,
-        parse: impl Fn(&str) -> Option<T>,
-        bad: impl Fn(String) -> Reason,
+        mut parse: impl FnMut(&str) -> Option<T>,
+        bad: impl FnOnce(String) -> Reason,
         fallback: T,
     ) -> T {
         let v = self.cell(field);
@@ -230,6 +233,10 @@ impl Cx<'_, '_> {
                 self.warn(field, Reason::PilotCreditCode(code.to_string()));
                 Some(code)
             }
+            Err(_) if self.from_sheet && v.len() >= 16 && v.bytes().all(|b| b.is_ascii_digit()) => {
+                self.error(field, Reason::CodeStoredAsNumber(v.to_string()));
+                None
+            }
             Err(e) => {
                 self.error(field, Reason::BadCreditCode(e));
                 None
@@ -238,14 +245,110 @@ impl Cx<'_, '_> {
     }
 
     /// Records a duplicate if `key` was seen on an earlier row; remembers it otherwise.
-    fn unique(&mut self, field: usize, seen: &mut HashMap<String, usize>, key: String) {
+    /// `show` names the key in the message.
+    fn unique<K: Hash + Eq>(
+        &mut self,
+        field: usize,
+        seen: &mut Seen<K>,
+        key: K,
+        show: impl FnOnce() -> String,
+    ) {
         let number = self.row.number;
-        match seen.get(&key) {
-            Some(&first_row) => self.error(field, Reason::Duplicate { key, first_row }),
-            None => {
-                seen.insert(key, number);
-            }
+        if let Some(&first_row) = seen.get(&key) {
+            self.error(
+                field,
+                Reason::Duplicate {
+                    key: show(),
+                    first_row,
+                },
+            );
+        } else {
+            seen.insert(key, number);
         }
+    }
+}
+
+/// Keys already used in a file, with the row that used them first.
+type Seen<K> = HashMap<K, usize, BuildHasherDefault<FxHasher>>;
+
+/// A fast, non-cryptographic hash for the duplicate maps (the Firefox/rustc "Fx" hash). Import
+/// files come from the office itself, so hash flooding is not a concern.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.add(v as u64);
+        self.add((v >> 64) as u64);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A credit code packed into an integer (6 bits per character), to key the duplicate map
+/// without allocating.
+fn code_key(code: &CreditCode) -> u128 {
+    code.as_str().bytes().fold(0u128, |k, b| {
+        (k << 6) | u128::from(b.wrapping_sub(b'0') & 0x3f)
+    })
+}
+
+/// Remembers the last text parsed and its value: consecutive rows often repeat a value.
+struct Memo<T> {
+    text: String,
+    value: Option<T>,
+}
+
+impl<T: Copy> Memo<T> {
+    fn new() -> Self {
+        Memo {
+            text: String::new(),
+            value: None,
+        }
+    }
+    fn parse(&mut self, s: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        if self.value.is_none() || self.text != s {
+            self.value = parse(s);
+            self.text.clear();
+            self.text.push_str(s);
+        }
+        self.value
+    }
+}
+
+/// After this many records the rest of the file is estimated and the vector sized once.
+const SIZE_PROBE: usize = 4096;
+
+fn reserve_for_rest<T>(records: &mut Vec<T>, (done, total): (u64, u64), start: u64) {
+    let per_record = done.saturating_sub(start) / records.len() as u64;
+    if let Some(rest) = total.saturating_sub(done).checked_div(per_record) {
+        let rest = rest as usize;
+        // A little slack rather than a second doubling near the end.
+        records.reserve(rest + rest / 16);
     }
 }
 
@@ -257,12 +360,14 @@ fn run<T>(
 ) -> Result<ImportReport<T>, ImportErrors> {
     let file = table.file().to_string();
     let encoding = table.format().label().to_string();
+    let from_sheet = matches!(table.format(), SourceFormat::Xlsx | SourceFormat::Xls);
     let (cols, mut errors, mut warnings) =
         schema::map_columns(&file, table.header_row(), table.headers(), schema);
     if !errors.is_empty() {
         return Err(ImportErrors { file, errors });
     }
     let mut records = Vec::new();
+    let start = table.progress().0;
     let mut row_errors: Vec<(usize, RowIssue)> = Vec::new();
     while let Some(row) = table.next_row() {
         let row = match row {
@@ -278,11 +383,15 @@ fn run<T>(
             cols: &cols,
             errors: &mut row_errors,
             warnings: &mut warnings,
+            from_sheet,
         };
         let value = convert(&mut cx);
         if row_errors.is_empty() {
             if let (true, Some(v)) = (errors.is_empty(), value) {
                 records.push((row.number, v));
+                if records.len() == SIZE_PROBE {
+                    reserve_for_rest(&mut records, table.progress(), start);
+                }
             }
         } else {
             // Errors of one row in column order; the file will be rejected, so stop holding
@@ -307,12 +416,15 @@ fn run<T>(
 // ---------------------------------------------------------------- the four kinds
 
 fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: Seen<u128> = Seen::default();
+    let mut months = Memo::new();
     run(table, &schema::TARGET_FIELDS, |cx| {
         let name = cx.required(t::NAME);
         let credit_code = cx.credit_code(t::CREDIT_CODE);
         if let Some(code) = &credit_code {
-            cx.unique(t::CREDIT_CODE, &mut seen, code.to_string());
+            cx.unique(t::CREDIT_CODE, &mut seen, code_key(code), || {
+                code.to_string()
+            });
         }
         let region = cx.required(t::REGION);
         let permit_class = cx.parse(
@@ -345,7 +457,7 @@ fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> 
             pollutants: cx.list(t::POLLUTANTS),
             production_months: cx.parse(
                 t::PRODUCTION_MONTHS,
-                MonthSet::parse,
+                |s| months.parse(s, MonthSet::parse),
                 Reason::BadMonths,
                 MonthSet::ALL,
             ),
@@ -371,7 +483,7 @@ fn inspectors_from(
     table: Table<'_>,
     known_departments: &HashSet<String>,
 ) -> Result<ImportReport<Inspector>, ImportErrors> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: Seen<String> = Seen::default();
     run(table, &schema::INSPECTOR_FIELDS, |cx| {
         let name = cx.required(i::NAME);
         let department = cx.required(i::DEPARTMENT);
@@ -380,7 +492,8 @@ fn inspectors_from(
         }
         let certificate_no = cx.required(i::CERTIFICATE_NO);
         if !certificate_no.is_empty() {
-            cx.unique(i::CERTIFICATE_NO, &mut seen, certificate_no.clone());
+            let key = certificate_no.clone();
+            cx.unique(i::CERTIFICATE_NO, &mut seen, key, || certificate_no.clone());
         }
         Some(Inspector {
             id: 0,
@@ -404,11 +517,11 @@ fn inspectors_from(
 
 /// The kind column is optional; absent or empty means internal.
 fn departments_from(table: Table<'_>) -> Result<ImportReport<Department>, ImportErrors> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: Seen<String> = Seen::default();
     run(table, &schema::DEPARTMENT_FIELDS, |cx| {
         let code = cx.required(d::CODE);
         if !code.is_empty() {
-            cx.unique(d::CODE, &mut seen, code.clone());
+            cx.unique(d::CODE, &mut seen, code.clone(), || code.clone());
         }
         let name = cx.required(d::NAME);
         let kind = cx.parse(
@@ -434,13 +547,15 @@ fn departments_from(table: Table<'_>) -> Result<ImportReport<Department>, Import
 
 /// The key of a conflict row is the (certificate number, credit code) pair.
 fn conflicts_from(table: Table<'_>) -> Result<ImportReport<ConflictRow>, ImportErrors> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: Seen<(String, u128)> = Seen::default();
     run(table, &schema::CONFLICT_FIELDS, |cx| {
         let certificate_no = cx.required(c::CERTIFICATE_NO);
         let credit_code = cx.credit_code(c::CREDIT_CODE)?;
         if !certificate_no.is_empty() {
-            let key = format!("{certificate_no} / {credit_code}");
-            cx.unique(c::CREDIT_CODE, &mut seen, key);
+            let key = (certificate_no.clone(), code_key(&credit_code));
+            cx.unique(c::CREDIT_CODE, &mut seen, key, || {
+                format!("{certificate_no} / {credit_code}")
+            });
         }
         Some(ConflictRow {
             certificate_no,

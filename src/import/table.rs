@@ -245,6 +245,18 @@ impl<'a> Table<'a> {
         self.header_row
     }
 
+    /// How far the reading has come, as (done, total) in bytes for CSV or rows for Excel;
+    /// for progress bars and for sizing result vectors.
+    pub fn progress(&self) -> (u64, u64) {
+        match &self.source {
+            Source::Csv { reader, skip, .. } => {
+                let total = reader.get_ref().get_ref().len() as u64;
+                (reader.position().byte() + *skip as u64, total)
+            }
+            Source::Sheet { range, next, .. } => (*next as u64, range.height() as u64),
+        }
+    }
+
     /// The next row that has at least one non-empty cell.
     pub fn next_row(&mut self) -> Option<Result<Row<'_>, Reason>> {
         match &mut self.source {
@@ -257,7 +269,7 @@ impl<'a> Table<'a> {
                     match reader.read_record(record) {
                         Ok(true) => {}
                         Ok(false) => return None,
-                        Err(e) => return Some(Err(Reason::Csv(e.to_string()))),
+                        Err(e) => return Some(Err(csv_error(e))),
                     }
                     if record.iter().any(|c| !c.trim().is_empty()) {
                         break;
@@ -303,6 +315,15 @@ impl<'a> Table<'a> {
                 }
             }
         }
+    }
+}
+
+fn csv_error(e: csv::Error) -> Reason {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => Reason::Encoding {
+            line: pos.as_ref().map(|p| p.line() as usize).unwrap_or(0),
+        },
+        _ => Reason::Csv(e.to_string()),
     }
 }
 
@@ -362,6 +383,9 @@ fn render(v: &Data, out: &mut String) {
     }
 }
 
+/// How many leading bytes decide between UTF-8 and GB18030.
+const UTF8_PROBE: usize = 1 << 20;
+
 /// Decides the encoding and returns UTF-8 bytes, how many leading bytes to skip (a UTF-8 BOM),
 /// and the encoding found. Valid UTF-8 is not copied.
 fn decode(bytes: Cow<'_, [u8]>) -> Result<(Cow<'_, [u8]>, usize, SourceFormat), Reason> {
@@ -385,7 +409,15 @@ fn decode(bytes: Cow<'_, [u8]>) -> Result<(Cow<'_, [u8]>, usize, SourceFormat), 
         }
         return Ok((Cow::Owned(text.into_owned().into_bytes()), 0, format));
     }
-    if std::str::from_utf8(&bytes).is_ok() {
+    // Decide on a prefix, so a large UTF-8 file is not validated twice: the CSV reader
+    // validates every record anyway, and reports a bad byte later on as an encoding error.
+    let prefix = &bytes[..bytes.len().min(UTF8_PROBE)];
+    let utf8 = match std::str::from_utf8(prefix) {
+        Ok(_) => true,
+        // Cut in the middle of a character: what was there is fine.
+        Err(e) => e.error_len().is_none() && prefix.len() < bytes.len(),
+    };
+    if utf8 {
         return Ok((bytes, 0, SourceFormat::Utf8));
     }
     let gb = encoding_rs::GB18030;
@@ -513,6 +545,28 @@ mod tests {
             Table::from_bytes("x.csv", data).err(),
             Some(Reason::Encoding { line: 3 })
         );
+    }
+
+    #[test]
+    fn bad_utf8_after_the_probe_is_an_encoding_error_at_its_line() {
+        let mut data = "名称,代码\n".as_bytes().to_vec();
+        let row = "宜良县某某有限公司,91530125MA6K1234XC\n".as_bytes();
+        let mut lines = 1;
+        while data.len() <= UTF8_PROBE {
+            data.extend_from_slice(row);
+            lines += 1;
+        }
+        data.extend_from_slice(b"\xff\xfe,1\n");
+        let mut t = Table::from_bytes("x.csv", &data).unwrap();
+        assert_eq!(t.format(), SourceFormat::Utf8);
+        let mut last = None;
+        while let Some(r) = t.next_row() {
+            if let Err(e) = r {
+                last = Some(e);
+                break;
+            }
+        }
+        assert_eq!(last, Some(Reason::Encoding { line: lines + 1 }));
     }
 
     #[test]
