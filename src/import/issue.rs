@@ -11,6 +11,8 @@ use std::fmt;
 /// Why a file, a row or a cell was rejected, or why it earned a warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
+    /// A cell rejected by a domain parser that localizes itself (both texts kept).
+    Domain { zh: String, en: String },
     // ---- file-level errors ----
     /// The file could not be read (the operating system's message).
     CannotRead(String),
@@ -193,6 +195,7 @@ impl Reason {
             ),
             (Reason::UnknownColumn, Zh) => "未识别的列，已忽略".into(),
             (Reason::UnknownColumn, En) => "unknown column, ignored".into(),
+            (Reason::Domain { zh, en }, _) => lang.pick(zh, en).to_string(),
         }
     }
 }

@@ -17,6 +17,8 @@ pub mod schema;
 pub mod table;
 pub mod values;
 
+mod plans;
+pub use plans::read_plans_bytes;
 pub use issue::{ImportErrors, Reason, RowIssue};
 pub use table::{Row, SourceFormat, Table};
 
