@@ -56,8 +56,54 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Walk the audit chain and compare every record with it.
-    Verify,
+    /// Walk the audit chain, compare every record with it, and recompute every draw.
+    Verify {
+        /// Recompute only this draw.
+        #[arg(long)]
+        draw: Option<u64>,
+    },
+    /// Which Table 1 row governs a target (id, credit code or name), and why.
+    Explain { target: String },
+    /// Draw targets and teams for a plan and period, and commit the result.
+    Draw {
+        /// Plan id (see `list plans`).
+        #[arg(long)]
+        plan: u64,
+        /// 2022Q3, 2022H2 or 2022.
+        #[arg(long)]
+        period: String,
+        /// Directed draw: target scope, e.g. "所在地区=狗街镇; 行业=水泥".
+        #[arg(long)]
+        scope: Option<String>,
+        /// Inspector scope, e.g. "专长=辐射" or "部门=ZFDD|HJGL".
+        #[arg(long)]
+        inspectors: Option<String>,
+        #[arg(long)]
+        team_size: Option<usize>,
+        /// internal, or departments:D1,D2 (overrides the plan).
+        #[arg(long)]
+        joint: Option<String>,
+        /// Replay a given 32-byte seed (64 hex digits).
+        #[arg(long)]
+        seed: Option<String>,
+        /// Numbers read out at a public draw, mixed into the seed.
+        #[arg(long, default_value = "")]
+        witness: String,
+        /// The draw date (default today), YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+        /// Show pools, quotas and the joint count; never the picks. Writes nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Void a committed draw (it is kept, with the reason).
+    Void {
+        draw: u64,
+        #[arg(long)]
+        reason: String,
+    },
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
     /// Restore a backup (refuses a non-empty store unless --force).
@@ -132,7 +178,116 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             list(office, *kind, *json)?;
             Ok(0)
         }
-        Command::Verify => {
+        Command::Explain { target } => {
+            let st = office.state();
+            let t = st
+                .find_target(target)
+                .ok_or_else(|| OfficeError::NotFound(target.clone()))?;
+            println!("{} {} {}", t.id, t.name, t.credit_code);
+            println!("{}", office.rules().explain(t, lang));
+            Ok(0)
+        }
+        Command::Draw {
+            plan,
+            period,
+            scope,
+            inspectors,
+            team_size,
+            joint,
+            seed,
+            witness,
+            date,
+            dry_run,
+            json,
+        } => {
+            let joint = match joint {
+                None => None,
+                Some(j) => {
+                    let (kind, depts) = j.split_once(':').unwrap_or((j.as_str(), ""));
+                    let kind = match kind {
+                        "internal" => "内部联合",
+                        "departments" => "部门联合",
+                        "none" => "无",
+                        other => other,
+                    };
+                    Some(
+                        crate::domain::JointKind::parse(kind, depts)
+                            .map_err(|e| OfficeError::Refused(e.localize(lang)))?,
+                    )
+                }
+            };
+            let date = match date {
+                None => None,
+                Some(d) => Some(crate::import::values::parse_date(d).ok_or_else(|| {
+                    OfficeError::Refused(format!(
+                        "{}{d}",
+                        lang.pick(
+                            "日期格式错误（应为 YYYY-MM-DD）：",
+                            "bad date (YYYY-MM-DD): "
+                        )
+                    ))
+                })?),
+            };
+            let req = crate::office::DrawRequest {
+                plan: *plan,
+                period: period.clone(),
+                scope: scope.clone(),
+                inspector_scope: inspectors.clone(),
+                team_size: *team_size,
+                joint,
+                seed: seed.clone(),
+                witness: witness.clone(),
+                date,
+            };
+            if *dry_run {
+                let (p, _) = office.prepare_draw(&req)?;
+                if *json {
+                    print_json(&p)?;
+                } else {
+                    print_preview(&p, lang);
+                }
+                return Ok(0);
+            }
+            let d = office.commit_draw(&req)?;
+            if *json {
+                print_json(&office.draw_json(&d))?;
+            } else {
+                print_draw(office, &d);
+            }
+            Ok(0)
+        }
+        Command::Void { draw, reason } => {
+            let d = office.void_draw(*draw, reason)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("抽取 #{} 已作废，原因：{}", d.id, reason),
+                    Lang::En => format!("draw #{} voided: {}", d.id, reason),
+                }
+            );
+            Ok(0)
+        }
+        Command::Verify { draw: Some(id) } => match office.verify_draw(*id)? {
+            Ok(()) => {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("抽取 #{id} 重算一致"),
+                        Lang::En => format!("draw #{id} recomputes identically"),
+                    }
+                );
+                Ok(0)
+            }
+            Err(m) => {
+                eprintln!("{m}");
+                Ok(1)
+            }
+        },
+        Command::Verify { draw: None } => {
+            if let Some((_, m)) = office.verify_all_draws() {
+                eprintln!("{m}");
+                return Ok(1);
+            }
             let r = office.verify()?;
             match &r.problem {
                 None => {
@@ -140,12 +295,12 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                         "{}",
                         match lang {
                             Lang::Zh => format!(
-                                "校验通过：审计日志 {} 条，记录 {} 个，链头 {}",
-                                r.entries, r.records, r.head
+                                "校验通过：审计日志 {} 条，记录 {} 个，抽取 {} 次均重算一致，链头 {}",
+                                r.entries, r.records, office.book().draws.len(), r.head
                             ),
                             Lang::En => format!(
-                                "verified: {} audit entries, {} records, head {}",
-                                r.entries, r.records, r.head
+                                "verified: {} audit entries, {} records, {} draws recompute identically, head {}",
+                                r.entries, r.records, office.book().draws.len(), r.head
                             ),
                         }
                     );
@@ -257,9 +412,87 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
                 );
             }
         }
-        ListKind::Tasks | ListKind::Draws | ListKind::Plans => {
+        ListKind::Tasks => {
+            let book = office.book();
+            if json {
+                let v: Vec<_> = book
+                    .tasks
+                    .iter()
+                    .map(|t| crate::office::task_json_of(t, &st))
+                    .collect();
+                return print_json(&v);
+            }
+            for t in &book.tasks {
+                let name = st.target(t.target).map(|x| x.name.as_str()).unwrap_or("?");
+                let team: Vec<String> = t
+                    .team
+                    .iter()
+                    .map(|i| {
+                        st.inspector(*i)
+                            .map(|p| p.name.clone())
+                            .unwrap_or_else(|| i.to_string())
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{}\t#{}\t{}\t{}\t{}\t{}\t{}{}",
+                    t.id,
+                    t.draw,
+                    t.period,
+                    t.row,
+                    name,
+                    team.join("、"),
+                    t.method.label(lang),
+                    if t.voided {
+                        lang.pick("\t已作废", "\tvoided")
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        ListKind::Draws => {
             drop(st);
-            return office.list_draw_records(kind, json);
+            let book = office.book();
+            if json {
+                let v: Vec<_> = book.draws.iter().map(|d| office.draw_json(d)).collect();
+                return print_json(&v);
+            }
+            for d in &book.draws {
+                let state = match &d.voided {
+                    None => lang.pick("有效", "committed").to_string(),
+                    Some(v) => format!("{}{}", lang.pick("已作废：", "voided: "), v.reason),
+                };
+                let _ = writeln!(
+                    out,
+                    "#{}\t{}\t{}\t{}\t{} {}\t{}",
+                    d.id,
+                    d.period,
+                    d.plan_name,
+                    d.time,
+                    d.tasks.len(),
+                    lang.pick("个任务", "tasks"),
+                    state
+                );
+            }
+        }
+        ListKind::Plans => {
+            let book = office.book();
+            if json {
+                return print_json(&book.plans);
+            }
+            for p in &book.plans {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    p.id,
+                    p.seq,
+                    p.name,
+                    p.method.label(lang),
+                    p.date_text,
+                    p.joint.label(lang)
+                );
+            }
         }
     }
     Ok(())
@@ -276,4 +509,104 @@ pub fn run_tui(cli: &Cli) -> i32 {
         )
     );
     1
+}
+
+fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
+    use crate::draw::engine::ratio_text;
+    println!(
+        "{} {} · {}",
+        lang.pick("预览：计划", "preview: plan"),
+        p.plan,
+        p.plan_name
+    );
+    println!(
+        "{}",
+        lang.pick(
+            "分层\t依据\t对象\t排除\t本期已抽\t池\t应抽",
+            "row\tratio\ttargets\texcluded\talready\tpool\tquota"
+        )
+    );
+    for s in &p.strata {
+        println!(
+            "{} {}\t{}\t{}\t{}\t{}\t{}\t{}",
+            s.row, s.name, s.ratio, s.targets, s.excluded, s.already, s.pool, s.quota
+        );
+    }
+    println!("{}\t{}", lang.pick("合计", "total"), p.total);
+    println!(
+        "{} {} · {} {} · {} {}",
+        lang.pick("内部联合：本年", "internal joint: year"),
+        ratio_text(p.year_before.0, p.year_before.1),
+        lang.pick("本次需", "this draw needs"),
+        p.internal_joint,
+        lang.pick("抽后", "after"),
+        ratio_text(p.year_after.0, p.year_after.1)
+    );
+    println!(
+        "{} {} · {} {} · {} {} · {} {}",
+        lang.pick("检查人员可用", "inspectors eligible"),
+        p.inspectors_eligible,
+        lang.pick("持证", "certified"),
+        p.inspectors_certified,
+        lang.pick("回避", "recusals"),
+        p.recusal_pairs,
+        lang.pick("每人本期上限", "cap per period"),
+        p.workload_cap
+    );
+    println!("{} {}", lang.pick("池哈希", "pool hash"), p.pool_hash);
+}
+
+fn print_draw(office: &Office, d: &crate::office::DrawRecord) {
+    let lang = office.lang();
+    let j = office.draw_json(d);
+    println!(
+        "{} #{} · {} · {} · {} {}",
+        lang.pick("抽取", "draw"),
+        j.id,
+        d.plan_name,
+        j.period,
+        j.tasks.len(),
+        lang.pick("个任务", "tasks")
+    );
+    let st = office.state();
+    for t in &j.tasks {
+        let team: Vec<String> = t
+            .team
+            .iter()
+            .map(|i| {
+                st.inspector(*i)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| i.to_string())
+            })
+            .collect();
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            t.row,
+            t.name,
+            t.credit_code,
+            team.join("、"),
+            t.joint,
+            t.method
+        );
+    }
+    println!("{} {}", lang.pick("种子", "seed"), j.seed);
+    if let Some(e) = &j.entropy {
+        println!("{} {}", lang.pick("系统随机数", "OS entropy"), e);
+    }
+    if !j.witness.is_empty() {
+        println!("{} {}", lang.pick("见证号码", "witness"), j.witness);
+    }
+    println!("{} {}", lang.pick("池哈希", "pool hash"), j.pool_hash);
+    println!("{} {}", lang.pick("算法", "algorithm"), j.algorithm);
+    println!(
+        "{} {} → {}",
+        lang.pick("本年内部联合", "year internal joint"),
+        j.year_before,
+        j.year_after
+    );
+    println!(
+        "{} shuangsui verify --draw {}",
+        lang.pick("复核命令：", "re-check with:"),
+        j.id
+    );
 }

@@ -6,9 +6,9 @@ pub mod inspector;
 pub mod period;
 pub mod plan;
 pub mod rules;
+pub mod scope;
 pub mod target;
 pub mod task;
-pub mod scope;
 
 pub use calendar::{
     CalendarError, CalendarErrorKind, CalendarYear, WorkingCalendar, PUBLICATION_WORKING_DAYS,

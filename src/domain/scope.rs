@@ -100,7 +100,10 @@ fn field_of(name: &str) -> Option<Field> {
         "部门" | "单位" | "科室" | "department" | "section" => Field::Department,
         other => {
             let lists = super::target::SupervisionLists::default();
-            let hit = lists.entries().into_iter().find(|e| e.0 == other || e.1 == n);
+            let hit = lists
+                .entries()
+                .into_iter()
+                .find(|e| e.0 == other || e.1 == n);
             return hit.map(|e| Field::List(e.0));
         }
     };
@@ -131,7 +134,11 @@ impl Scope {
     pub fn parse(text: &str) -> Result<Scope, ScopeError> {
         let mut terms = Vec::new();
         let normalized = text.replace(['；', '，', ','], ";").replace(" and ", ";");
-        for raw in normalized.split(';').map(str::trim).filter(|t| !t.is_empty()) {
+        for raw in normalized
+            .split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let (name, value, negate) = if let Some((a, b)) = raw.split_once("!=") {
                 (a, b, true)
             } else if let Some((a, b)) = raw.split_once('=') {
@@ -139,7 +146,8 @@ impl Scope {
             } else {
                 return Err(ScopeError::NoOperator(raw.to_string()));
             };
-            let field = field_of(name).ok_or_else(|| ScopeError::UnknownField(name.trim().into()))?;
+            let field =
+                field_of(name).ok_or_else(|| ScopeError::UnknownField(name.trim().into()))?;
             let values: Vec<String> = value
                 .split(['|', '、'])
                 .map(|v| v.trim().to_string())
@@ -154,9 +162,16 @@ impl Scope {
             if field == Field::Permit && values.iter().any(|v| PermitClass::parse(v).is_none()) {
                 return Err(ScopeError::BadPermit(raw.to_string()));
             }
-            terms.push(Term { field, values, negate });
+            terms.push(Term {
+                field,
+                values,
+                negate,
+            });
         }
-        Ok(Scope { text: text.trim().to_string(), terms })
+        Ok(Scope {
+            text: text.trim().to_string(),
+            terms,
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -262,12 +277,24 @@ mod tests {
     fn terms_and_alternatives() {
         let t = target();
         assert!(Scope::parse("").unwrap().matches_target(&t));
-        assert!(Scope::parse("所在地区=狗街镇|北古城镇; 行业=水泥").unwrap().matches_target(&t));
-        assert!(!Scope::parse("所在地区=北古城镇").unwrap().matches_target(&t));
-        assert!(Scope::parse("所在地区!=北古城镇，正面清单=是").unwrap().matches_target(&t));
-        assert!(Scope::parse("管理类别=重点管理; 标识=危废").unwrap().matches_target(&t));
-        assert!(!Scope::parse("县政府重点监管=是").unwrap().matches_target(&t));
-        assert!(Scope::parse("county_government=否").unwrap().matches_target(&t));
+        assert!(Scope::parse("所在地区=狗街镇|北古城镇; 行业=水泥")
+            .unwrap()
+            .matches_target(&t));
+        assert!(!Scope::parse("所在地区=北古城镇")
+            .unwrap()
+            .matches_target(&t));
+        assert!(Scope::parse("所在地区!=北古城镇，正面清单=是")
+            .unwrap()
+            .matches_target(&t));
+        assert!(Scope::parse("管理类别=重点管理; 标识=危废")
+            .unwrap()
+            .matches_target(&t));
+        assert!(!Scope::parse("县政府重点监管=是")
+            .unwrap()
+            .matches_target(&t));
+        assert!(Scope::parse("county_government=否")
+            .unwrap()
+            .matches_target(&t));
     }
 
     #[test]
@@ -276,10 +303,22 @@ mod tests {
             Scope::parse("颜色=红").unwrap_err(),
             ScopeError::UnknownField("颜色".into())
         );
-        assert!(matches!(Scope::parse("所在地区"), Err(ScopeError::NoOperator(_))));
-        assert!(matches!(Scope::parse("正面清单=也许"), Err(ScopeError::BadBool(_))));
-        assert!(matches!(Scope::parse("管理类别=特殊"), Err(ScopeError::BadPermit(_))));
+        assert!(matches!(
+            Scope::parse("所在地区"),
+            Err(ScopeError::NoOperator(_))
+        ));
+        assert!(matches!(
+            Scope::parse("正面清单=也许"),
+            Err(ScopeError::BadBool(_))
+        ));
+        assert!(matches!(
+            Scope::parse("管理类别=特殊"),
+            Err(ScopeError::BadPermit(_))
+        ));
         assert!(Scope::parse("专长=辐射").unwrap().for_targets().is_err());
-        assert!(Scope::parse("颜色=红").unwrap_err().localize(Lang::Zh).contains("颜色"));
+        assert!(Scope::parse("颜色=红")
+            .unwrap_err()
+            .localize(Lang::Zh)
+            .contains("颜色"));
     }
 }

@@ -44,7 +44,11 @@ pub struct ResultStep {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Publication {
-    Published { date: NaiveDate, url: String, by: String },
+    Published {
+        date: NaiveDate,
+        url: String,
+        by: String,
+    },
     /// Confidential (secrecy, national or public security).
     Exempt { reason: String, by: String },
 }

@@ -12,7 +12,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
     /// A cell rejected by a domain parser that localizes itself (both texts kept).
-    Domain { zh: String, en: String },
+    Domain {
+        zh: String,
+        en: String,
+    },
     // ---- file-level errors ----
     /// The file could not be read (the operating system's message).
     CannotRead(String),

@@ -18,8 +18,8 @@ pub mod table;
 pub mod values;
 
 mod plans;
-pub use plans::read_plans_bytes;
 pub use issue::{ImportErrors, Reason, RowIssue};
+pub use plans::read_plans_bytes;
 pub use table::{Row, SourceFormat, Table};
 
 use crate::domain::{

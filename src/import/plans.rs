@@ -11,11 +11,17 @@ use crate::domain::plan::{
 use crate::i18n::Lang;
 
 fn domain(e: &PlanError) -> Reason {
-    Reason::Domain { zh: e.localize(Lang::Zh), en: e.localize(Lang::En) }
+    Reason::Domain {
+        zh: e.localize(Lang::Zh),
+        en: e.localize(Lang::En),
+    }
 }
 
 fn word(zh: &str, en: &str) -> Reason {
-    Reason::Domain { zh: zh.to_string(), en: en.to_string() }
+    Reason::Domain {
+        zh: zh.to_string(),
+        en: en.to_string(),
+    }
 }
 
 /// Read plans; `default_year` is used when the 抽查日期 cell names no year.
@@ -24,9 +30,15 @@ pub fn read_plans_bytes(
     bytes: &[u8],
     default_year: i32,
 ) -> Result<ImportReport<Plan>, ImportErrors> {
-    let mut table =
-        Table::from_bytes(name, bytes).map_err(|r| ImportErrors { file: name.into(), errors: vec![RowIssue::file_level(name, r)] })?;
-    let headers: Vec<String> = table.headers().iter().map(|h| normalize_header(h)).collect();
+    let mut table = Table::from_bytes(name, bytes).map_err(|r| ImportErrors {
+        file: name.into(),
+        errors: vec![RowIssue::file_level(name, r)],
+    })?;
+    let headers: Vec<String> = table
+        .headers()
+        .iter()
+        .map(|h| normalize_header(h))
+        .collect();
     let col = |h: &str| headers.iter().position(|x| x == h);
     let idx: Vec<Option<usize>> = PLAN_HEADERS.iter().map(|h| col(h)).collect();
     let mut errors = Vec::new();
@@ -39,7 +51,10 @@ pub fn read_plans_bytes(
         }
     }
     if !errors.is_empty() {
-        return Err(ImportErrors { file: name.into(), errors });
+        return Err(ImportErrors {
+            file: name.into(),
+            errors,
+        });
     }
     let unknown_columns: Vec<String> = table
         .headers()
@@ -57,7 +72,11 @@ pub fn read_plans_bytes(
                 break;
             }
         };
-        let cell = |i: usize| idx[i].map(|c| row.get(c).trim().to_string()).unwrap_or_default();
+        let cell = |i: usize| {
+            idx[i]
+                .map(|c| row.get(c).trim().to_string())
+                .unwrap_or_default()
+        };
         if (0..PLAN_HEADERS.len()).all(|i| cell(i).is_empty()) {
             continue;
         }
@@ -80,17 +99,35 @@ pub fn read_plans_bytes(
             bad(1, Reason::MissingValue);
         }
         let item_class = ItemClass::parse(&cell(5)).unwrap_or_else(|| {
-            bad(5, word("事项类别应为 重点检查事项 或 一般检查事项", "item class is key or general"));
+            bad(
+                5,
+                word(
+                    "事项类别应为 重点检查事项 或 一般检查事项",
+                    "item class is key or general",
+                ),
+            );
             ItemClass::General
         });
         let method = InspectionMethod::parse(&cell(6)).unwrap_or_else(|| {
-            bad(6, word("抽查方式应为 现场检查、科技检查 或 其他检查", "method is on-site, remote or other"));
+            bad(
+                6,
+                word(
+                    "抽查方式应为 现场检查、科技检查 或 其他检查",
+                    "method is on-site, remote or other",
+                ),
+            );
             InspectionMethod::OnSite
         });
         let (year, start_month, end_month) = match parse_month_range(&cell(7)) {
             Some((y, a, b)) => (y.unwrap_or(default_year), a, b),
             None => {
-                bad(7, word("抽查日期应如 2022年1月—12月", "date range like 2022年1月—12月"));
+                bad(
+                    7,
+                    word(
+                        "抽查日期应如 2022年1月—12月",
+                        "date range like 2022年1月—12月",
+                    ),
+                );
                 (default_year, 1, 12)
             }
         };
@@ -109,7 +146,13 @@ pub fn read_plans_bytes(
             }
         };
         if let Err(e) = crate::domain::scope::Scope::parse(&cell(8)) {
-            bad(8, Reason::Domain { zh: e.localize(Lang::Zh), en: e.localize(Lang::En) });
+            bad(
+                8,
+                Reason::Domain {
+                    zh: e.localize(Lang::Zh),
+                    en: e.localize(Lang::En),
+                },
+            );
         }
         records.push((
             row.number,
@@ -137,13 +180,27 @@ pub fn read_plans_bytes(
     let rules = crate::domain::rules::Rules::default_rules();
     for (row, p) in &records {
         if let Err(e) = p.validate(&rules) {
-            errors.push(RowIssue { file: name.into(), row: Some(*row), column: None, reason: domain(&e) });
+            errors.push(RowIssue {
+                file: name.into(),
+                row: Some(*row),
+                column: None,
+                reason: domain(&e),
+            });
         }
     }
     if !errors.is_empty() {
-        return Err(ImportErrors { file: name.into(), errors });
+        return Err(ImportErrors {
+            file: name.into(),
+            errors,
+        });
     }
-    Ok(ImportReport { file: name.into(), encoding, records, warnings: vec![], unknown_columns })
+    Ok(ImportReport {
+        file: name.into(),
+        encoding,
+        records,
+        warnings: vec![],
+        unknown_columns,
+    })
 }
 
 #[cfg(test)]
@@ -158,8 +215,14 @@ mod tests {
         let first = &r.records[0].1;
         assert_eq!(first.name, "对放射性污染防治监督检查的工作计划");
         assert_eq!(first.method, InspectionMethod::OnSite);
-        assert_eq!((first.year, first.start_month, first.end_month), (2022, 1, 12));
-        assert!(r.records.iter().any(|(_, p)| matches!(p.joint, JointKind::Departments(_))));
+        assert_eq!(
+            (first.year, first.start_month, first.end_month),
+            (2022, 1, 12)
+        );
+        assert!(r
+            .records
+            .iter()
+            .any(|(_, p)| matches!(p.joint, JointKind::Departments(_))));
     }
 
     #[test]

@@ -6,12 +6,13 @@ pub const DEPARTMENTS_CSV: &[u8] = include_bytes!("../../fixtures/departments.cs
 pub const INSPECTORS_CSV: &[u8] = include_bytes!("../../fixtures/inspectors.csv");
 pub const TARGETS_CSV: &[u8] = include_bytes!("../../fixtures/targets.csv");
 pub const CONFLICTS_CSV: &[u8] = include_bytes!("../../fixtures/conflicts.csv");
+pub const PLAN_CSV: &[u8] = include_bytes!("../../fixtures/plan-2022.csv");
 
 impl Office {
-    /// Load the demo registries (departments, inspectors, targets, recusal pairs), each an
+    /// Load the demo registries (departments, inspectors, targets, recusal pairs, the 2022 plan), each an
     /// ordinary audited import.
     pub fn load_demo(&self) -> Result<Vec<ImportOutcome>, OfficeError> {
-        let files: [(ImportKind, &str, &[u8]); 4] = [
+        let files: [(ImportKind, &str, &[u8]); 5] = [
             (
                 ImportKind::Departments,
                 "fixtures/departments.csv",
@@ -28,6 +29,7 @@ impl Office {
                 "fixtures/conflicts.csv",
                 CONFLICTS_CSV,
             ),
+            (ImportKind::Plans, "fixtures/plan-2022.csv", PLAN_CSV),
         ];
         let mut out = Vec::new();
         for (kind, name, bytes) in files {

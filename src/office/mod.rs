@@ -9,9 +9,14 @@
 //! socket (see [`Request`] and [`Response`]).
 
 mod demo;
+mod draws;
 mod error;
 mod registry;
 
+pub use draws::{
+    task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
+    Voided,
+};
 pub use error::OfficeError;
 pub use registry::{ImportKind, ImportOutcome, ListKind};
 
@@ -65,6 +70,7 @@ impl State {
 pub struct Office {
     store: Store,
     state: RwLock<State>,
+    book: RwLock<draws::Book>,
     user: String,
     lang: crate::i18n::Lang,
     rules: crate::domain::rules::Rules,
@@ -76,9 +82,11 @@ impl Office {
     pub fn open(path: &Path, lang: crate::i18n::Lang) -> Result<Office, OfficeError> {
         let store = Store::open(path)?;
         let state = load_state(&store)?;
+        let book = draws::load_book(&store)?;
         Ok(Office {
             store,
             state: RwLock::new(state),
+            book: RwLock::new(book),
             user: crate::store::audit::os_user(),
             lang,
             rules: crate::domain::rules::Rules::default_rules(),
@@ -177,7 +185,9 @@ impl Office {
     pub fn restore(&self, file: &Path, force: bool) -> Result<u64, OfficeError> {
         let n = self.store.restore(file, force)?;
         let fresh = load_state(&self.store)?;
+        let book = draws::load_book(&self.store)?;
         *self.state_mut() = fresh;
+        *self.book.write().unwrap_or_else(|p| p.into_inner()) = book;
         Ok(n)
     }
 }
@@ -251,16 +261,6 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
         st.inspector_by_cert.insert(t.certificate_no.clone(), t.id);
     }
     Ok(st)
-}
-
-impl Office {
-    /// `list tasks|draws|plans`: filled by the draw engine.
-    pub fn list_draw_records(&self, _kind: ListKind, json: bool) -> Result<(), OfficeError> {
-        if json {
-            println!("[]");
-        }
-        Ok(())
-    }
 }
 
 /// Removes a demo store's directory when dropped.

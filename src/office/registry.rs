@@ -17,6 +17,7 @@ pub enum ImportKind {
     Inspectors,
     Departments,
     Conflicts,
+    Plans,
 }
 
 impl ImportKind {
@@ -26,6 +27,7 @@ impl ImportKind {
             ImportKind::Inspectors => lang.pick("检查人员", "inspectors"),
             ImportKind::Departments => lang.pick("部门", "departments"),
             ImportKind::Conflicts => lang.pick("回避关系", "recusal pairs"),
+            ImportKind::Plans => lang.pick("抽查计划", "plans"),
         }
     }
 }
@@ -179,6 +181,11 @@ impl Office {
             ImportKind::Conflicts => {
                 let r = import::read_conflicts_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
                 self.apply_conflicts(r, dry_run)
+            }
+            ImportKind::Plans => {
+                use chrono::Datelike;
+                let year = chrono::Local::now().year();
+                self.import_plans(name, bytes, year, dry_run)
             }
         }
     }

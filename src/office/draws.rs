@@ -1,0 +1,764 @@
+//! Plans, draws and tasks: building a draw's input from the registries, committing it with its
+//! tasks in one transaction, verifying and voiding.
+
+use super::{encode_record, Office, OfficeError, State};
+use crate::domain::plan::{InspectionMethod, JointKind, Plan, PlanId};
+use crate::domain::scope::Scope;
+use crate::domain::task::{DrawId, FollowUp, Task};
+use crate::domain::*;
+use crate::draw::engine::{self, DrawInput, DrawOutcome, InspectorSnap, StratumInput};
+use crate::draw::sampler::{self, Seed};
+use crate::i18n::Lang;
+use crate::store::{key_u64, Change, Guard, TreeName, Write};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A committed draw, with everything needed to recompute it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawRecord {
+    pub id: DrawId,
+    pub plan: PlanId,
+    pub plan_name: String,
+    pub period: String,
+    /// The draw date (eligibility: status, certificates).
+    pub date: NaiveDate,
+    pub time: String,
+    pub operator: String,
+    pub scope: String,
+    pub inspector_scope: String,
+    pub joint: JointKind,
+    /// OS entropy, when the seed was made fresh (none when replayed with --seed).
+    pub entropy: Option<[u8; 32]>,
+    pub witness: String,
+    pub seed: [u8; 32],
+    /// Sampler and engine versions.
+    pub algorithm: String,
+    pub pool_hash: [u8; 32],
+    pub input: DrawInput,
+    pub outcome: DrawOutcome,
+    pub tasks: Vec<u64>,
+    /// Year's internal joint figures before and after this draw: (joint, total).
+    pub year_before: (usize, usize),
+    pub year_after: (usize, usize),
+    pub voided: Option<Voided>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    pub reason: String,
+    pub by: String,
+    pub time: String,
+}
+
+/// What the user asks for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DrawRequest {
+    pub plan: PlanId,
+    pub period: String,
+    pub scope: Option<String>,
+    pub inspector_scope: Option<String>,
+    pub team_size: Option<usize>,
+    pub joint: Option<JointKind>,
+    pub seed: Option<String>,
+    pub witness: String,
+    pub date: Option<NaiveDate>,
+}
+
+/// One stratum as the preview shows it (never the picks).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StratumPreview {
+    pub row: String,
+    pub name: String,
+    pub ratio: String,
+    /// Targets governed by the row and in scope.
+    pub targets: usize,
+    /// Excluded: closed, suspended, out of season.
+    pub excluded: usize,
+    /// Already drawn in the row's cycle for this plan.
+    pub already: usize,
+    pub quota: usize,
+    pub pool: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DrawPreview {
+    pub plan: PlanId,
+    pub plan_name: String,
+    pub period: String,
+    pub strata: Vec<StratumPreview>,
+    pub total: usize,
+    pub internal_joint: usize,
+    pub year_before: (usize, usize),
+    pub year_after: (usize, usize),
+    pub inspectors_eligible: usize,
+    pub inspectors_certified: usize,
+    pub recusal_pairs: usize,
+    pub workload_cap: u32,
+    pub pool_hash: String,
+}
+
+/// The `--json` form of a draw.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrawJson {
+    pub id: DrawId,
+    pub plan: PlanId,
+    pub period: String,
+    pub seed: String,
+    pub entropy: Option<String>,
+    pub witness: String,
+    pub pool_hash: String,
+    pub algorithm: String,
+    pub quotas: Vec<(String, usize)>,
+    pub internal_joint: usize,
+    pub year_before: String,
+    pub year_after: String,
+    pub voided: Option<Voided>,
+    pub tasks: Vec<TaskJson>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskJson {
+    pub id: u64,
+    pub target: u64,
+    pub credit_code: String,
+    pub name: String,
+    pub row: String,
+    pub team: Vec<u64>,
+    pub joint: String,
+    pub method: String,
+}
+
+fn period_key(plan: PlanId, period: &str) -> Vec<u8> {
+    format!("draw-slot/{plan}/{period}").into_bytes()
+}
+
+fn refused(s: String) -> OfficeError {
+    OfficeError::Refused(s)
+}
+
+/// Draws, tasks and plans kept in memory beside the registries.
+#[derive(Debug, Default, Clone)]
+pub struct Book {
+    pub plans: Vec<Plan>,
+    pub draws: Vec<DrawRecord>,
+    pub tasks: Vec<Task>,
+}
+
+impl Office {
+    /// Import the annual plan table; plans are matched by (year, 序号).
+    pub fn import_plans(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        year: i32,
+        dry_run: bool,
+    ) -> Result<super::ImportOutcome, OfficeError> {
+        let lang = self.lang();
+        let r = crate::import::read_plans_bytes(name, bytes, year).map_err(|e| {
+            OfficeError::Invalid(e.localize(lang).lines().map(String::from).collect())
+        })?;
+        let mut out = super::ImportOutcome {
+            kind: super::ImportKind::Plans,
+            file: r.file.clone(),
+            encoding: r.encoding.clone(),
+            rows: r.records.len(),
+            added: 0,
+            updated: 0,
+            unchanged: 0,
+            warnings: vec![],
+            unknown_columns: r.unknown_columns.clone(),
+            dry_run,
+            audit_seq: None,
+        };
+        let mut book = self.book_mut();
+        let mut writes = Vec::new();
+        let mut staged = Vec::new();
+        let mut next = book.plans.len() as u64;
+        for (_, mut p) in r.records {
+            match book
+                .plans
+                .iter()
+                .find(|q| q.year == p.year && q.seq == p.seq)
+            {
+                Some(q) => {
+                    p.id = q.id;
+                    if *q == p {
+                        out.unchanged += 1;
+                        continue;
+                    }
+                    out.updated += 1;
+                }
+                None => {
+                    next += 1;
+                    p.id = next;
+                    out.added += 1;
+                }
+            }
+            writes.push(encode_record(TreeName::Plans, key_u64(p.id), &p)?);
+            staged.push(p);
+        }
+        if dry_run || writes.is_empty() {
+            return Ok(out);
+        }
+        let e = self.commit("import plans", out.localize(Lang::Zh), writes)?;
+        out.audit_seq = Some(e.seq);
+        for p in staged {
+            let i = (p.id - 1) as usize;
+            if i < book.plans.len() {
+                book.plans[i] = p;
+            } else {
+                book.plans.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    fn plan(&self, id: PlanId) -> Result<Plan, OfficeError> {
+        self.book()
+            .plans
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| OfficeError::NotFound(format!("plan {id}")))
+    }
+
+    /// Build the draw's input (pool snapshot) and the preview. Nothing random happens here.
+    pub fn prepare_draw(&self, req: &DrawRequest) -> Result<(DrawPreview, DrawInput), OfficeError> {
+        let lang = self.lang();
+        let plan = self.plan(req.plan)?;
+        let period = Period::parse(&req.period).map_err(|e| refused(e.localize(lang)))?;
+        if period.year() != plan.year {
+            return Err(refused(match lang {
+                Lang::Zh => format!(
+                    "计划 {} 属于 {} 年，不能抽取 {}",
+                    plan.id, plan.year, period
+                ),
+                Lang::En => format!("plan {} is for {}, not {}", plan.id, plan.year, period),
+            }));
+        }
+        let scope_text = req.scope.clone().unwrap_or_else(|| plan.scope.clone());
+        let scope = Scope::parse(&scope_text)
+            .and_then(Scope::for_targets)
+            .map_err(|e| refused(e.localize(lang)))?;
+        let iscope_text = req.inspector_scope.clone().unwrap_or_default();
+        let iscope = Scope::parse(&iscope_text)
+            .and_then(Scope::for_inspectors)
+            .map_err(|e| refused(e.localize(lang)))?;
+        let joint = req.joint.clone().unwrap_or_else(|| plan.joint.clone());
+        let date = req
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let rules = self.rules();
+        let settings = rules.settings().clone();
+        let team_size = req.team_size.unwrap_or(settings.default_team_size as usize);
+        if team_size < 2 {
+            return Err(refused(
+                lang.pick("检查组至少 2 人", "a team has at least 2 members")
+                    .into(),
+            ));
+        }
+        let st = self.state();
+        let book = self.book();
+        let live_tasks = || book.tasks.iter().filter(|t| !t.voided);
+
+        // Strata.
+        let mut strata = Vec::new();
+        let mut previews = Vec::new();
+        let mut governing: HashMap<String, Vec<&Target>> = HashMap::new();
+        for t in &st.targets {
+            if !scope.matches_target(t) {
+                continue;
+            }
+            if let Some(row) = rules.classify(t).governing {
+                governing.entry(row).or_default().push(t);
+            }
+        }
+        for row in rules.applicable_rows() {
+            if !plan.draws_row(rules, &row.id) {
+                continue;
+            }
+            let Some(cycle_period) = period.cycle_of(row.cycle) else {
+                continue;
+            };
+            let members = governing.get(&row.id).map(Vec::as_slice).unwrap_or(&[]);
+            let drawn_in_cycle: HashSet<TargetId> = live_tasks()
+                .filter(|t| t.plan == plan.id && t.row == row.id)
+                .filter(|t| {
+                    Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
+                })
+                .map(|t| t.target)
+                .collect();
+            let mut eligible = 0usize;
+            let mut excluded = 0usize;
+            let mut pool = Vec::new();
+            for t in members {
+                let in_season = period.months().any(|m| t.production_months.contains(m));
+                if t.status != TargetStatus::Operating || !in_season {
+                    excluded += 1;
+                    continue;
+                }
+                eligible += 1;
+                if !drawn_in_cycle.contains(&t.id) {
+                    pool.push(t.id);
+                }
+            }
+            let full = row
+                .quota(eligible, plan.chosen_ratio)
+                .map_err(|e| refused(e.localize(lang)))?;
+            let already = eligible - pool.len();
+            let quota = full.saturating_sub(already).min(pool.len());
+            previews.push(StratumPreview {
+                row: row.id.clone(),
+                name: row.name(lang).to_string(),
+                ratio: row.ratio_text(lang),
+                targets: members.len(),
+                excluded,
+                already,
+                quota,
+                pool: pool.len(),
+            });
+            strata.push(StratumInput {
+                row: row.id.clone(),
+                quota,
+                pool,
+            });
+        }
+        let total: usize = strata.iter().map(|s| s.quota).sum();
+
+        // The year's internal joint ratio.
+        let year_tasks: Vec<&Task> = live_tasks()
+            .filter(|t| Period::parse(&t.period).is_ok_and(|p| p.year() == period.year()))
+            .collect();
+        let year_joint = year_tasks.iter().filter(|t| t.internal_joint).count();
+        let internal_joint = match joint {
+            JointKind::Internal => total,
+            _ => engine::internal_joint_needed(
+                year_tasks.len(),
+                year_joint,
+                total,
+                settings.internal_joint_min_percent,
+            ),
+        };
+        let year_before = (year_joint, year_tasks.len());
+        let year_after = (year_joint + internal_joint, year_tasks.len() + total);
+
+        // Inspectors.
+        let partners = match &joint {
+            JointKind::Departments(codes) => codes.clone(),
+            _ => vec![],
+        };
+        for code in &partners {
+            if st.department_by_code(code).is_none() {
+                return Err(refused(format!(
+                    "{}{code}",
+                    lang.pick("未知的联合部门：", "unknown partner department: ")
+                )));
+            }
+        }
+        let cap_cycle = settings.workload_cap_cycle;
+        let load_period = period.cycle_of(cap_cycle).unwrap_or(period);
+        let mut load: HashMap<InspectorId, u32> = HashMap::new();
+        for t in live_tasks() {
+            if Period::parse(&t.period).is_ok_and(|p| load_period.contains(p.start())) {
+                for m in &t.team {
+                    *load.entry(*m).or_default() += 1;
+                }
+            }
+        }
+        let mut inspectors = Vec::new();
+        for p in &st.inspectors {
+            if p.status != InspectorStatus::Active {
+                continue;
+            }
+            let Some(dept) = st.department_by_code(&p.department) else {
+                continue;
+            };
+            let internal = dept.kind == DepartmentKind::Internal;
+            if internal {
+                if !plan.required_expertise.is_empty()
+                    && !plan
+                        .required_expertise
+                        .iter()
+                        .any(|e| p.expertise.contains(e))
+                {
+                    continue;
+                }
+                if !iscope.matches_inspector(p, &dept.name) {
+                    continue;
+                }
+            } else if !partners.contains(&p.department) {
+                continue;
+            }
+            inspectors.push(InspectorSnap {
+                id: p.id,
+                department: p.department.clone(),
+                internal,
+                certified: p.certified_on(date),
+                load: load.get(&p.id).copied().unwrap_or(0),
+            });
+        }
+        let pool_ids: HashSet<TargetId> =
+            strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
+        let inspector_ids: HashSet<InspectorId> = inspectors.iter().map(|i| i.id).collect();
+        let mut recusals: Vec<(u64, u64)> = st
+            .conflicts
+            .iter()
+            .filter(|c| pool_ids.contains(&c.target) && inspector_ids.contains(&c.inspector))
+            .map(|c| (c.target, c.inspector))
+            .collect();
+        recusals.sort_unstable();
+        recusals.dedup();
+        let mut last: BTreeMap<u64, (u64, Vec<u64>)> = BTreeMap::new();
+        for t in live_tasks() {
+            if pool_ids.contains(&t.target) {
+                let e = last.entry(t.target).or_insert((0, vec![]));
+                if t.id >= e.0 {
+                    *e = (t.id, t.team.clone());
+                }
+            }
+        }
+        let last_teams: Vec<(u64, Vec<u64>)> = last
+            .into_iter()
+            .map(|(k, (_, mut team))| {
+                team.sort_unstable();
+                (k, team)
+            })
+            .collect();
+        let input = DrawInput {
+            strata,
+            internal_joint,
+            inspectors,
+            recusals,
+            last_teams,
+            team_size,
+            partners,
+            workload_cap: settings.workload_cap,
+        };
+        let preview = DrawPreview {
+            plan: plan.id,
+            plan_name: plan.name.clone(),
+            period: period.to_string(),
+            strata: previews,
+            total,
+            internal_joint,
+            year_before,
+            year_after,
+            inspectors_eligible: input.inspectors.iter().filter(|i| i.internal).count(),
+            inspectors_certified: input
+                .inspectors
+                .iter()
+                .filter(|i| i.internal && i.certified)
+                .count(),
+            recusal_pairs: input.recusals.len(),
+            workload_cap: input.workload_cap,
+            pool_hash: hex::encode(engine::pool_hash(&input)),
+        };
+        Ok((preview, input))
+    }
+
+    /// Draw and commit: draw record, tasks and audit entry in one transaction.
+    pub fn commit_draw(&self, req: &DrawRequest) -> Result<DrawRecord, OfficeError> {
+        let lang = self.lang();
+        let (preview, input) = self.prepare_draw(req)?;
+        let plan = self.plan(req.plan)?;
+        let (entropy, seed): (Option<[u8; 32]>, Seed) = match &req.seed {
+            Some(hex) => (
+                None,
+                sampler::parse_seed_hex(hex).map_err(|e| refused(e.localize(lang)))?,
+            ),
+            None => {
+                let e = sampler::fresh_entropy().map_err(|e| refused(e.localize(lang)))?;
+                (Some(e), sampler::derive_seed(&e, &req.witness))
+            }
+        };
+        let outcome = engine::run(&input, &seed).map_err(|e| refused(e.localize(lang)))?;
+        let date = req
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let st = self.state();
+        let mut book = self.book_mut();
+        let draw_id = book.draws.len() as u64 + 1;
+        let mut next_task = book.tasks.len() as u64;
+        let mut tasks = Vec::new();
+        for d in &outcome.tasks {
+            next_task += 1;
+            let target = st.target(d.target);
+            let method = if plan.method == InspectionMethod::Other {
+                InspectionMethod::Other
+            } else if target.is_some_and(|t| t.remote_by_default()) {
+                InspectionMethod::Remote
+            } else {
+                InspectionMethod::OnSite
+            };
+            tasks.push(Task {
+                id: next_task,
+                draw: draw_id,
+                plan: plan.id,
+                period: preview.period.clone(),
+                target: d.target,
+                row: d.row.clone(),
+                team: d.team.clone(),
+                internal_joint: d.internal_joint,
+                partners: input.partners.clone(),
+                method,
+                relaxed_last_team: d.relaxed_last_team,
+                voided: false,
+                check: None,
+                result: None,
+                publication: None,
+                follow_up: FollowUp::default(),
+            });
+        }
+        let record = DrawRecord {
+            id: draw_id,
+            plan: plan.id,
+            plan_name: plan.name.clone(),
+            period: preview.period.clone(),
+            date,
+            time: crate::store::audit::now_text(),
+            operator: self.user().to_string(),
+            scope: req.scope.clone().unwrap_or_else(|| plan.scope.clone()),
+            inspector_scope: req.inspector_scope.clone().unwrap_or_default(),
+            joint: req.joint.clone().unwrap_or_else(|| plan.joint.clone()),
+            entropy,
+            witness: req.witness.clone(),
+            seed,
+            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+            pool_hash: engine::pool_hash(&input),
+            input,
+            outcome,
+            tasks: tasks.iter().map(|t| t.id).collect(),
+            year_before: preview.year_before,
+            year_after: preview.year_after,
+            voided: None,
+        };
+        let mut writes = vec![encode_record(TreeName::Draws, key_u64(record.id), &record)?];
+        for t in &tasks {
+            writes.push(encode_record(TreeName::Tasks, key_u64(t.id), t)?);
+        }
+        let slot = period_key(plan.id, &record.period);
+        writes.push(encode_record(TreeName::Meta, slot.clone(), &record.id)?);
+        let summary = format!(
+            "抽取 #{} 计划 {} {} {}：{} 个任务，种子 {}，池哈希 {}",
+            record.id,
+            plan.id,
+            plan.name,
+            record.period,
+            tasks.len(),
+            sampler::seed_hex(&record.seed),
+            hex::encode(record.pool_hash)
+        );
+        self.store
+            .commit(Change {
+                user: self.user().to_string(),
+                action: "draw".into(),
+                summary,
+                writes,
+                guards: vec![Guard { tree: TreeName::Meta, key: slot }],
+            })
+            .map_err(|e| match e {
+                crate::store::StoreError::Conflict { .. } => refused(match lang {
+                    Lang::Zh => format!(
+                        "计划 {} 在 {} 已有抽取结果，不能重抽；如确有错误，请先作废原抽取（void）并说明原因",
+                        plan.id, preview.period
+                    ),
+                    Lang::En => format!(
+                        "plan {} already has a draw for {}; a draw is never redone (void it with a reason first)",
+                        plan.id, preview.period
+                    ),
+                }),
+                other => other.into(),
+            })?;
+        book.tasks.extend(tasks);
+        book.draws.push(record.clone());
+        Ok(record)
+    }
+
+    /// Void a committed draw with a reason. The record is kept; its tasks are marked voided.
+    pub fn void_draw(&self, id: DrawId, reason: &str) -> Result<DrawRecord, OfficeError> {
+        let lang = self.lang();
+        if reason.trim().is_empty() {
+            return Err(refused(
+                lang.pick("作废必须说明原因", "voiding needs a reason")
+                    .into(),
+            ));
+        }
+        let mut book = self.book_mut();
+        let Some(mut d) = book.draws.iter().find(|d| d.id == id).cloned() else {
+            return Err(OfficeError::NotFound(format!("draw {id}")));
+        };
+        if d.voided.is_some() {
+            return Err(refused(
+                lang.pick("该抽取已作废", "this draw is already voided")
+                    .into(),
+            ));
+        }
+        d.voided = Some(Voided {
+            reason: reason.trim().into(),
+            by: self.user().into(),
+            time: crate::store::audit::now_text(),
+        });
+        let mut writes = vec![encode_record(TreeName::Draws, key_u64(d.id), &d)?];
+        let mut changed = Vec::new();
+        for t in book.tasks.iter().filter(|t| t.draw == id) {
+            let mut t = t.clone();
+            t.voided = true;
+            writes.push(encode_record(TreeName::Tasks, key_u64(t.id), &t)?);
+            changed.push(t);
+        }
+        writes.push(Write::remove(TreeName::Meta, period_key(d.plan, &d.period)));
+        self.commit(
+            "void draw",
+            format!("作废抽取 #{id}，原因：{}", reason.trim()),
+            writes,
+        )?;
+        for t in changed {
+            let i = (t.id - 1) as usize;
+            book.tasks[i] = t;
+        }
+        let i = (id - 1) as usize;
+        book.draws[i] = d.clone();
+        Ok(d)
+    }
+
+    /// Recompute one draw from what is stored and compare; also checks the stored tasks.
+    pub fn verify_draw(&self, id: DrawId) -> Result<Result<(), String>, OfficeError> {
+        let lang = self.lang();
+        let book = self.book();
+        let Some(d) = book.draws.iter().find(|d| d.id == id) else {
+            return Err(OfficeError::NotFound(format!("draw {id}")));
+        };
+        Ok(check_draw(d, &book, lang))
+    }
+
+    /// Check every draw; the first failure, if any, as (draw id, message).
+    pub fn verify_all_draws(&self) -> Option<(DrawId, String)> {
+        let lang = self.lang();
+        let book = self.book();
+        book.draws
+            .iter()
+            .find_map(|d| check_draw(d, &book, lang).err().map(|m| (d.id, m)))
+    }
+
+    pub fn draw_json(&self, d: &DrawRecord) -> DrawJson {
+        let st = self.state();
+        let book = self.book();
+        draw_json(d, &st, &book)
+    }
+
+    pub fn book(&self) -> std::sync::RwLockReadGuard<'_, Book> {
+        self.book.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn book_mut(&self) -> std::sync::RwLockWriteGuard<'_, Book> {
+        self.book.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
+    let name = |zh: &str, en: &str| {
+        format!(
+            "{} #{}: {}",
+            lang.pick("抽取", "draw"),
+            d.id,
+            lang.pick(zh, en)
+        )
+    };
+    if engine::pool_hash(&d.input) != d.pool_hash {
+        return Err(name(
+            "抽取池与记录的池哈希不符（池被改动）",
+            "the pool does not match its recorded hash (pool altered)",
+        ));
+    }
+    if let Err(m) = engine::verify(&d.input, &d.seed, &d.outcome) {
+        return Err(format!(
+            "{}: {}",
+            name("重算结果与记录不符", "recomputing gives a different result"),
+            m.localize(lang)
+        ));
+    }
+    if let Some(e) = d.entropy {
+        if sampler::derive_seed(&e, &d.witness) != d.seed {
+            return Err(name(
+                "种子与记录的随机数和见证号码不符",
+                "the seed does not match the recorded entropy and witness",
+            ));
+        }
+    }
+    for (i, draft) in d.outcome.tasks.iter().enumerate() {
+        let ok = d
+            .tasks
+            .get(i)
+            .and_then(|id| book.tasks.iter().find(|t| t.id == *id))
+            .is_some_and(|t| {
+                t.target == draft.target
+                    && t.team == draft.team
+                    && t.internal_joint == draft.internal_joint
+            });
+        if !ok {
+            return Err(name(
+                "已保存的任务与抽取结果不符",
+                "the stored tasks differ from the draw's result",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn draw_json(d: &DrawRecord, st: &State, book: &Book) -> DrawJson {
+    DrawJson {
+        id: d.id,
+        plan: d.plan,
+        period: d.period.clone(),
+        seed: sampler::seed_hex(&d.seed),
+        entropy: d.entropy.map(hex::encode),
+        witness: d.witness.clone(),
+        pool_hash: hex::encode(d.pool_hash),
+        algorithm: d.algorithm.clone(),
+        quotas: d
+            .input
+            .strata
+            .iter()
+            .map(|s| (s.row.clone(), s.quota))
+            .collect(),
+        internal_joint: d.input.internal_joint,
+        year_before: engine::ratio_text(d.year_before.0, d.year_before.1),
+        year_after: engine::ratio_text(d.year_after.0, d.year_after.1),
+        voided: d.voided.clone(),
+        tasks: d
+            .tasks
+            .iter()
+            .filter_map(|id| book.tasks.iter().find(|t| t.id == *id))
+            .map(|t| task_json_of(t, st))
+            .collect(),
+    }
+}
+
+pub fn task_json_of(t: &Task, st: &State) -> TaskJson {
+    let target = st.target(t.target);
+    TaskJson {
+        id: t.id,
+        target: t.target,
+        credit_code: target
+            .map(|x| x.credit_code.to_string())
+            .unwrap_or_default(),
+        name: target.map(|x| x.name.clone()).unwrap_or_default(),
+        row: t.row.clone(),
+        team: t.team.clone(),
+        joint: match t.joint_kind() {
+            JointKind::None => "none".into(),
+            JointKind::Internal => "internal".into(),
+            JointKind::Departments(c) => format!("departments:{}", c.join(",")),
+        },
+        method: t.method.label(Lang::En).to_string(),
+    }
+}
+
+pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError> {
+    Ok(Book {
+        plans: store.scan(TreeName::Plans)?,
+        draws: store.scan(TreeName::Draws)?,
+        tasks: store.scan(TreeName::Tasks)?,
+    })
+}
