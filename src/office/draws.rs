@@ -341,7 +341,6 @@ impl Office {
             ),
         };
         let year_before = (year_joint, year_tasks.len());
-        let year_after = (year_joint + internal_joint, year_tasks.len() + total);
 
         // Inspectors.
         let partners = match &joint {
@@ -398,6 +397,20 @@ impl Office {
                 load: load.get(&p.id).copied().unwrap_or(0),
             });
         }
+        // A joint team needs certified inspectors of two sections; when the plan's inspectors
+        // (expertise, scope) are all of one section, this draw cannot carry joint tasks and the
+        // year's 3% must come from other draws (the preview shows the ratio after).
+        let sections: HashSet<&str> = inspectors
+            .iter()
+            .filter(|i| i.internal && i.certified)
+            .map(|i| i.department.as_str())
+            .collect();
+        let internal_joint = if sections.len() < 2 && !matches!(joint, JointKind::Internal) {
+            0
+        } else {
+            internal_joint
+        };
+        let year_after = (year_joint + internal_joint, year_tasks.len() + total);
         let pool_ids: HashSet<TargetId> =
             strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
         let inspector_ids: HashSet<InspectorId> = inspectors.iter().map(|i| i.id).collect();
