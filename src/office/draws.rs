@@ -492,10 +492,8 @@ impl Office {
         let st = self.state();
         let mut book = self.book_mut();
         let draw_id = book.draws.len() as u64 + 1;
-        let mut next_task = book.tasks.len() as u64;
         let mut tasks = Vec::new();
-        for d in &outcome.tasks {
-            next_task += 1;
+        for (next_task, d) in (book.tasks.len() as u64 + 1..).zip(outcome.tasks.iter()) {
             let target = st.target(d.target);
             let method = if plan.method == InspectionMethod::Other {
                 InspectionMethod::Other

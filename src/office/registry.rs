@@ -387,10 +387,7 @@ impl Office {
         let mut pairs = Vec::new();
         for (row, c) in &r.records {
             let insp = st.inspector_by_cert.get(c.certificate_no.trim()).copied();
-            let targ = st
-                .target_by_code
-                .get(&c.credit_code.as_str().to_string())
-                .copied();
+            let targ = st.target_by_code.get(c.credit_code.as_str()).copied();
             if insp.is_none() {
                 errors.push(format!(
                     "{}:{row}:{}: {}{}",

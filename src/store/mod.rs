@@ -273,13 +273,18 @@ pub struct VerifyReport {
     pub problem: Option<VerifyProblem>,
 }
 
+/// The key/value pairs of one tree, as a backup holds them.
+type TreeDump = Vec<(Vec<u8>, Vec<u8>)>;
+/// (tree, key) → (hash of the value written or none, audit entry that wrote it).
+type Expected = HashMap<(String, Vec<u8>), (Option<[u8; 32]>, u64)>;
+
 const BACKUP_MAGIC: &[u8; 8] = b"SSBACKUP";
 const BACKUP_VERSION: u8 = 1;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct BackupBody {
     created: String,
-    trees: Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)>,
+    trees: Vec<(String, TreeDump)>,
 }
 
 impl Store {
@@ -464,7 +469,7 @@ impl Store {
     /// Walk the chain, then compare every record with the entry that last wrote it.
     /// Stops at the first problem, which it names.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
-        let mut expected: HashMap<(String, Vec<u8>), (Option<[u8; 32]>, u64)> = HashMap::new();
+        let mut expected: Expected = HashMap::new();
         let mut prev = [0u8; 32];
         let mut n = 0u64;
         let report =
@@ -629,7 +634,7 @@ impl Store {
                 TreeName::parse(name).map(|t| t.index())
             }
         };
-        let mut plan: Vec<(usize, &Vec<(Vec<u8>, Vec<u8>)>)> = Vec::new();
+        let mut plan: Vec<(usize, &TreeDump)> = Vec::new();
         for (name, kvs) in &body.trees {
             let i = index_of(name)
                 .ok_or_else(|| StoreError::Backup(format!("unknown tree {name:?} in backup")))?;
