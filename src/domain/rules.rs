@@ -1282,7 +1282,7 @@ mod tests {
         );
         assert_eq!(
             (s.default_team_size, s.workload_cap, s.workload_cap_cycle),
-            (2, 8, Cycle::Quarter)
+            (2, 16, Cycle::Quarter)
         );
     }
 
