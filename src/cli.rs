@@ -2,9 +2,10 @@
 
 use crate::i18n::Lang;
 use crate::office::{ImportKind, ListKind, Office, OfficeError};
+use crate::store::VerifyReport;
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,6 +79,24 @@ pub fn default_db() -> PathBuf {
 pub fn run(cli: &Cli, command: &Command) -> i32 {
     let lang = cli.lang;
     let db = cli.db.clone().unwrap_or_else(default_db);
+    // verify and restore work on the raw store: a store too damaged for the office to load is
+    // exactly what they are for.
+    let direct = match command {
+        Command::Verify => Some(Office::verify_at(&db).map(|r| print_verify(&r, lang))),
+        Command::Restore { file, force } => Some(
+            Office::restore_at(&db, file, *force).map(|(n, r)| print_restore(file, n, &r, lang)),
+        ),
+        _ => None,
+    };
+    if let Some(res) = direct {
+        return match res {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                e.exit_code()
+            }
+        };
+    }
     let office = match Office::open(&db, lang) {
         Ok(o) => o,
         Err(e) => {
@@ -132,31 +151,7 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             list(office, *kind, *json)?;
             Ok(0)
         }
-        Command::Verify => {
-            let r = office.verify()?;
-            match &r.problem {
-                None => {
-                    println!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!(
-                                "校验通过：审计日志 {} 条，记录 {} 个，链头 {}",
-                                r.entries, r.records, r.head
-                            ),
-                            Lang::En => format!(
-                                "verified: {} audit entries, {} records, head {}",
-                                r.entries, r.records, r.head
-                            ),
-                        }
-                    );
-                    Ok(0)
-                }
-                Some(p) => {
-                    eprintln!("{}", p.localize(lang));
-                    Ok(1)
-                }
-            }
-        }
+        Command::Verify => Ok(print_verify(&office.verify()?, lang)),
         Command::Backup { file } => {
             let n = office.backup(file)?;
             println!(
@@ -170,21 +165,51 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
         }
         Command::Restore { file, force } => {
             let n = office.restore(file, *force)?;
-            let r = office.verify()?;
+            Ok(print_restore(file, n, &office.verify()?, lang))
+        }
+    }
+}
+
+/// Print a verification; the exit status (1 when it found a problem).
+fn print_verify(r: &VerifyReport, lang: Lang) -> i32 {
+    match &r.problem {
+        None => {
             println!(
                 "{}",
                 match lang {
-                    Lang::Zh => format!("已从 {} 恢复 {n} 个键值", file.display()),
-                    Lang::En => format!("restored {n} keys from {}", file.display()),
+                    Lang::Zh => format!(
+                        "校验通过：审计日志 {} 条，记录 {} 个，链头 {}",
+                        r.entries, r.records, r.head
+                    ),
+                    Lang::En => format!(
+                        "verified: {} audit entries, {} records, head {}",
+                        r.entries, r.records, r.head
+                    ),
                 }
             );
-            if let Some(p) = r.problem {
-                eprintln!("{}", p.localize(lang));
-                return Ok(1);
-            }
-            Ok(0)
+            0
+        }
+        Some(p) => {
+            eprintln!("{}", p.localize(lang));
+            1
         }
     }
+}
+
+/// Print the outcome of a restore and of the verification that follows it.
+fn print_restore(file: &Path, n: u64, r: &VerifyReport, lang: Lang) -> i32 {
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("已从 {} 恢复 {n} 个键值", file.display()),
+            Lang::En => format!("restored {n} keys from {}", file.display()),
+        }
+    );
+    if let Some(p) = &r.problem {
+        eprintln!("{}", p.localize(lang));
+        return 1;
+    }
+    0
 }
 
 fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> {
