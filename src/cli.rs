@@ -2,9 +2,10 @@
 
 use crate::i18n::Lang;
 use crate::office::{ImportKind, ListKind, Office, OfficeError};
+use crate::store::VerifyReport;
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -124,6 +125,29 @@ pub fn default_db() -> PathBuf {
 pub fn run(cli: &Cli, command: &Command) -> i32 {
     let lang = cli.lang;
     let db = cli.db.clone().unwrap_or_else(default_db);
+    // verify and restore work on the raw store: a store too damaged for the office to load is
+    // exactly what they are for.
+    let direct = match command {
+        // The records and the chain first, on the raw store; the draws need the office.
+        Command::Verify { draw: None } => match Office::verify_at(&db) {
+            Ok(r) if r.problem.is_some() => Some(Ok(print_verify(&r, lang))),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        },
+        Command::Restore { file, force } => Some(
+            Office::restore_at(&db, file, *force).map(|(n, r)| print_restore(file, n, &r, lang)),
+        ),
+        _ => None,
+    };
+    if let Some(res) = direct {
+        return match res {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                e.exit_code()
+            }
+        };
+    }
     let office = match Office::open(&db, lang) {
         Ok(o) => o,
         Err(e) => {
@@ -288,29 +312,7 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                 eprintln!("{m}");
                 return Ok(1);
             }
-            let r = office.verify()?;
-            match &r.problem {
-                None => {
-                    println!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!(
-                                "校验通过：审计日志 {} 条，记录 {} 个，抽取 {} 次均重算一致，链头 {}",
-                                r.entries, r.records, office.book().draws.len(), r.head
-                            ),
-                            Lang::En => format!(
-                                "verified: {} audit entries, {} records, {} draws recompute identically, head {}",
-                                r.entries, r.records, office.book().draws.len(), r.head
-                            ),
-                        }
-                    );
-                    Ok(0)
-                }
-                Some(p) => {
-                    eprintln!("{}", p.localize(lang));
-                    Ok(1)
-                }
-            }
+            Ok(print_verify(&office.verify()?, lang))
         }
         Command::Backup { file } => {
             let n = office.backup(file)?;
@@ -325,21 +327,51 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
         }
         Command::Restore { file, force } => {
             let n = office.restore(file, *force)?;
-            let r = office.verify()?;
+            Ok(print_restore(file, n, &office.verify()?, lang))
+        }
+    }
+}
+
+/// Print a verification; the exit status (1 when it found a problem).
+fn print_verify(r: &VerifyReport, lang: Lang) -> i32 {
+    match &r.problem {
+        None => {
             println!(
                 "{}",
                 match lang {
-                    Lang::Zh => format!("已从 {} 恢复 {n} 个键值", file.display()),
-                    Lang::En => format!("restored {n} keys from {}", file.display()),
+                    Lang::Zh => format!(
+                        "校验通过：审计日志 {} 条，记录 {} 个，抽取均可重算，链头 {}",
+                        r.entries, r.records, r.head
+                    ),
+                    Lang::En => format!(
+                        "verified: {} audit entries, {} records, every draw recomputes, head {}",
+                        r.entries, r.records, r.head
+                    ),
                 }
             );
-            if let Some(p) = r.problem {
-                eprintln!("{}", p.localize(lang));
-                return Ok(1);
-            }
-            Ok(0)
+            0
+        }
+        Some(p) => {
+            eprintln!("{}", p.localize(lang));
+            1
         }
     }
+}
+
+/// Print the outcome of a restore and of the verification that follows it.
+fn print_restore(file: &Path, n: u64, r: &VerifyReport, lang: Lang) -> i32 {
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("已从 {} 恢复 {n} 个键值", file.display()),
+            Lang::En => format!("restored {n} keys from {}", file.display()),
+        }
+    );
+    if let Some(p) = &r.problem {
+        eprintln!("{}", p.localize(lang));
+        return 1;
+    }
+    0
 }
 
 fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> {

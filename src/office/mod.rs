@@ -166,6 +166,25 @@ impl Office {
         Ok(self.store.verify()?)
     }
 
+    /// [`Office::verify`] on the store at `path` without loading the registries, so a record
+    /// damaged beyond decoding is still named with the audit entry that wrote it.
+    pub fn verify_at(path: &Path) -> Result<crate::store::VerifyReport, OfficeError> {
+        Ok(Store::open(path)?.verify()?)
+    }
+
+    /// [`Office::restore`] into the store at `path` without loading the registries first, so
+    /// a store too damaged to open as an office can still be restored over (with `force`).
+    /// Returns the number of keys restored and the verification of the result.
+    pub fn restore_at(
+        path: &Path,
+        file: &Path,
+        force: bool,
+    ) -> Result<(u64, crate::store::VerifyReport), OfficeError> {
+        let store = Store::open(path)?;
+        let n = store.restore(file, force)?;
+        Ok((n, store.verify()?))
+    }
+
     pub fn audit_tail(
         &self,
         n: usize,
