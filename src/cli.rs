@@ -29,6 +29,10 @@ pub struct Cli {
     /// Enable mouse clicks and scrolling in the TUI (off: keeps text selection over SSH).
     #[arg(long, global = true)]
     pub mouse: bool,
+    /// Symbols in the TUI: auto (from the locale), unicode, or ascii (for terminals that draw
+    /// ambiguous-width characters two columns wide).
+    #[arg(long, global = true, default_value = "auto")]
+    pub symbols: crate::tui::symbols::SymbolChoice,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -532,15 +536,61 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
 
 /// No subcommand: the TUI (on a throwaway demo store with `--demo`).
 pub fn run_tui(cli: &Cli) -> i32 {
+    use crate::tui::{app, keymap, state::Config};
     let lang = cli.lang;
-    eprintln!(
-        "{}",
-        lang.pick(
-            "终端界面尚未完成；请使用子命令（shuangsui --help）。",
-            "the terminal UI is not built yet; use a subcommand (shuangsui --help)."
-        )
-    );
-    1
+    let keymap_arg = cli
+        .keymap
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned());
+    let sources =
+        keymap::startup_sources(keymap::user_keymap_path().as_deref(), keymap_arg.as_deref());
+    let keymap = match keymap::Keymap::load(&sources) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("{}", e.localize(lang));
+            return 1;
+        }
+    };
+    let (office, _demo_dir, store_label) = if cli.demo {
+        match Office::open_demo(lang) {
+            Ok((o, dir)) => (
+                o,
+                Some(dir),
+                lang.pick("演示库（临时）", "demo store (temporary)")
+                    .to_string(),
+            ),
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return e.exit_code();
+            }
+        }
+    } else {
+        let db = cli.db.clone().unwrap_or_else(default_db);
+        match Office::open(&db, lang) {
+            Ok(o) => (o, None, db.display().to_string()),
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return e.exit_code();
+            }
+        }
+    };
+    let cfg = Config {
+        lang,
+        keymap,
+        symbols: cli.symbols.resolve(),
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        mouse: cli.mouse,
+        today: chrono::Local::now().date_naive(),
+        store_label,
+        user: office.user().to_string(),
+    };
+    match app::run(std::sync::Arc::new(office), cfg) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}{e}", lang.pick("终端界面出错：", "terminal UI error: "));
+            1
+        }
+    }
 }
 
 fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {

@@ -10,6 +10,12 @@
 //! and a Chinese-aware single-line text input.
 
 pub mod action;
+pub mod app;
 pub mod keymap;
+pub mod state;
 pub mod symbols;
 pub mod text_input;
+pub mod views;
+
+#[cfg(test)]
+mod tests;

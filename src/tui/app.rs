@@ -1,0 +1,279 @@
+//! The event loop: terminal in, frames out, office operations on the side.
+//!
+//! `ratatui::init()` switches to the alternate screen and installs a panic hook that restores
+//! the terminal; `ratatui::restore()` undoes it on every way out. Only key *presses* are used
+//! (Windows also reports releases); a burst of resize events becomes one; a frame is drawn only
+//! after something changed. Imports and the audit verification run on background threads and
+//! report through a channel, so the screen never waits on the store.
+
+use super::state::{AppState, Config, Ctx, Effect, Input, Op, OpResult};
+use super::views;
+use crate::i18n::Lang;
+use crate::office::Office;
+use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+use std::io;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Run the TUI until the user quits.
+pub fn run(office: Arc<Office>, cfg: Config) -> io::Result<()> {
+    let mouse = cfg.mouse;
+    let mut terminal = ratatui::init();
+    if mouse {
+        let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+    let result = event_loop(&mut terminal, &office, cfg);
+    if mouse {
+        let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+    ratatui::restore();
+    result
+}
+
+/// Build the state over the office's current registries.
+pub fn new_state(office: &Office, cfg: Config) -> AppState {
+    let st = office.state();
+    let ctx = Ctx {
+        data: &st,
+        rules: office.rules(),
+    };
+    AppState::new(cfg, &ctx)
+}
+
+/// Feed one input to the state (holding the registries' read lock only while it runs).
+pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
+    let st = office.state();
+    let ctx = Ctx {
+        data: &st,
+        rules: office.rules(),
+    };
+    app.update(input, &ctx)
+}
+
+/// Give the outcome of an operation to the state.
+pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
+    let st = office.state();
+    let ctx = Ctx {
+        data: &st,
+        rules: office.rules(),
+    };
+    app.finish(result, &ctx);
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    office: &Arc<Office>,
+    cfg: Config,
+) -> io::Result<()> {
+    let (tx, rx): (Sender<OpResult>, Receiver<OpResult>) = mpsc::channel();
+    let mut app = new_state(office, cfg);
+    let size = terminal.size()?;
+    app.size = (size.width, size.height);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            let st = office.state();
+            let ctx = Ctx {
+                data: &st,
+                rules: office.rules(),
+            };
+            terminal.draw(|f| views::draw(f, &app, &ctx))?;
+            dirty = false;
+        }
+        while let Ok(r) = rx.try_recv() {
+            finish(office, &mut app, r);
+            dirty = true;
+        }
+        if dirty {
+            continue;
+        }
+        let busy = matches!(app.overlay, Some(super::state::Overlay::Busy { .. }));
+        let timeout = Duration::from_millis(if busy { 100 } else { 250 });
+        if !event::poll(timeout)? {
+            if busy {
+                dirty |= update(office, &mut app, Input::Tick) != Effect::Ignored;
+            }
+            continue;
+        }
+        // Read everything that is waiting; a burst of resizes becomes the last one.
+        let mut inputs: Vec<Input> = Vec::new();
+        loop {
+            match event::read()? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => inputs.push(Input::Key(k)),
+                Event::Resize(w, h) => {
+                    if let Some(Input::Resize(..)) = inputs.last() {
+                        inputs.pop();
+                    }
+                    inputs.push(Input::Resize(w, h));
+                }
+                Event::Mouse(m) => match m.kind {
+                    MouseEventKind::ScrollUp => inputs.push(Input::ScrollUp),
+                    MouseEventKind::ScrollDown => inputs.push(Input::ScrollDown),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        inputs.push(Input::Click(m.column, m.row))
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+            if !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+        for input in inputs {
+            match update(office, &mut app, input) {
+                Effect::Ignored => {}
+                Effect::Redraw => dirty = true,
+                Effect::Quit => return Ok(()),
+                Effect::Op(op) => {
+                    dirty = true;
+                    perform(office, &mut app, op, &tx);
+                }
+            }
+        }
+    }
+}
+
+/// Perform an operation: quick ones now, imports and verification on a thread that sends its
+/// result to `tx`.
+pub fn perform(office: &Arc<Office>, app: &mut AppState, op: Op, tx: &Sender<OpResult>) {
+    let lang = app.lang();
+    match op {
+        Op::OpenAudit => {
+            let r = load_audit(office);
+            let ok = matches!(r, OpResult::Audit(Ok(_)));
+            finish(office, app, r);
+            if ok {
+                let office = Arc::clone(office);
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let _ = tx.send(verify(&office, lang));
+                });
+            }
+        }
+        Op::Import { kind, path } => {
+            app.start_busy(format!(
+                "{}{} {}",
+                lang.pick("正在导入", "importing "),
+                kind.label(lang),
+                path.display()
+            ));
+            let office = Arc::clone(office);
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(run_now(&office, Op::Import { kind, path }, lang));
+            });
+        }
+        other => {
+            let r = run_now(office, other, lang);
+            finish(office, app, r);
+        }
+    }
+}
+
+/// Perform an operation on this thread and give every result to the state (tests, scripts).
+pub fn perform_blocking(office: &Office, app: &mut AppState, op: Op) {
+    let lang = app.lang();
+    if op == Op::OpenAudit {
+        let r = load_audit(office);
+        finish(office, app, r);
+        finish(office, app, verify(office, lang));
+        return;
+    }
+    let r = run_now(office, op, lang);
+    finish(office, app, r);
+}
+
+fn load_audit(office: &Office) -> OpResult {
+    let lang = office.lang();
+    OpResult::Audit(
+        office
+            .audit_tail(1000)
+            .map(|e| (e, office.audit_len()))
+            .map_err(|e| e.localize(lang)),
+    )
+}
+
+fn verify(office: &Office, lang: Lang) -> OpResult {
+    match office.verify() {
+        Ok(r) => match r.problem {
+            None => OpResult::Verify {
+                ok: true,
+                text: match lang {
+                    Lang::Zh => {
+                        format!("校验通过：审计日志 {} 条，记录 {} 个", r.entries, r.records)
+                    }
+                    Lang::En => format!(
+                        "verified: {} audit entries, {} records",
+                        r.entries, r.records
+                    ),
+                },
+            },
+            Some(p) => OpResult::Verify {
+                ok: false,
+                text: p.localize(lang),
+            },
+        },
+        Err(e) => OpResult::Verify {
+            ok: false,
+            text: e.localize(lang),
+        },
+    }
+}
+
+fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
+    match op {
+        Op::OpenAudit => load_audit(office),
+        Op::SetTargetStatus {
+            id,
+            status,
+            date,
+            reason,
+        } => OpResult::Saved(
+            office
+                .set_target_status(id, status, date, &reason)
+                .map(|t| {
+                    format!(
+                        "{}{} {} {}",
+                        lang.pick("已变更状态：", "status changed: "),
+                        t.name,
+                        status.label(lang),
+                        date
+                    )
+                })
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::SetInspectorStatus {
+            id,
+            status,
+            date,
+            reason,
+        } => OpResult::Saved(
+            office
+                .set_inspector_status(id, status, date, &reason)
+                .map(|p| {
+                    format!(
+                        "{}{} {} {}",
+                        lang.pick("已变更状态：", "status changed: "),
+                        p.name,
+                        status.label(lang),
+                        date
+                    )
+                })
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::SaveTarget(t) => OpResult::Saved(
+            office
+                .save_target(*t)
+                .map(|t| format!("{}{} {}", lang.pick("已保存：", "saved: "), t.id, t.name))
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::Import { kind, path } => OpResult::Imported(
+            office
+                .import(kind, &path, false)
+                .map(|o| o.localize(lang).lines().map(str::to_string).collect())
+                .map_err(|e| e.localize(lang).lines().map(str::to_string).collect()),
+        ),
+    }
+}

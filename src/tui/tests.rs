@@ -1,0 +1,573 @@
+//! Tests of the app state and snapshots of the screens (TestBackend + insta).
+
+use super::action::Action;
+use super::app::{new_state, perform_blocking, update};
+use super::keymap::Keymap;
+use super::state::{AppState, Config, Effect, Input, Op, Overlay, Registry, TAB_AUDIT};
+use super::symbols::Symbols;
+use super::views;
+use crate::i18n::Lang;
+use crate::office::Office;
+use crate::tui::state::Ctx;
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// The demo registries in a temporary store, every change made by "tester".
+fn demo(lang: Lang) -> (Office, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let office = Office::open(&dir.path().join("store"), lang)
+        .expect("open")
+        .with_user("tester");
+    office.load_demo().expect("demo data");
+    (office, dir)
+}
+
+fn config(lang: Lang) -> Config {
+    Config {
+        lang,
+        keymap: Keymap::builtin().expect("built-in keymap"),
+        symbols: Symbols::unicode(),
+        color: false,
+        mouse: false,
+        today: NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
+        store_label: "demo".into(),
+        user: "tester".into(),
+    }
+}
+
+fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
+    let mut app = new_state(office, config(lang));
+    update(office, &mut app, Input::Resize(w, h));
+    app
+}
+
+fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let st = office.state();
+    let ctx = Ctx {
+        data: &st,
+        rules: office.rules(),
+    };
+    terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
+    terminal
+}
+
+fn key(c: char) -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn special(code: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typ(office: &Office, app: &mut AppState, s: &str) {
+    for c in s.chars() {
+        update(office, app, key(c));
+    }
+}
+
+/// Every visible line of a rendered screen (wide characters once).
+fn screen_lines(t: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = t.backend().buffer();
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut x = 0;
+            while x < area.width {
+                let sym = buf[(x, y)].symbol();
+                s.push_str(sym);
+                x += (views::width(sym) as u16).max(1);
+            }
+            s
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// update()
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn filter_by_chinese_town_keeps_only_matching_rows() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    let total = office.state().targets.len();
+    assert_eq!(app.list().matches.len(), total);
+    update(&office, &mut app, key('/'));
+    assert!(app.filtering);
+    typ(&office, &mut app, "狗街镇");
+    let st = office.state();
+    let expected: Vec<u32> = st
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.name.contains("狗街镇")
+                || t.region.contains("狗街镇")
+                || t.industry.contains("狗街镇")
+                || t.tags.iter().any(|g| g.contains("狗街镇"))
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < total);
+    assert_eq!(app.list().matches, expected);
+    drop(st);
+    // Enter keeps the filter; Esc in the list clears it.
+    update(&office, &mut app, special(KeyCode::Enter));
+    assert!(!app.filtering);
+    assert_eq!(app.list().matches.len(), expected.len());
+    update(&office, &mut app, special(KeyCode::Esc));
+    assert_eq!(app.list().matches.len(), total);
+}
+
+#[test]
+fn narrowing_a_filter_gives_the_same_rows_as_a_fresh_scan() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('/'));
+    typ(&office, &mut app, "宜良");
+    let wide = app.list().matches.len();
+    typ(&office, &mut app, "狗");
+    let narrowed = app.list().matches.clone();
+    assert!(narrowed.len() < wide);
+    // Backspace, then retype: a full scan.
+    update(&office, &mut app, special(KeyCode::Backspace));
+    assert_eq!(app.list().matches.len(), wide);
+    let mut fresh = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut fresh, key('/'));
+    typ(&office, &mut fresh, "宜良狗");
+    assert_eq!(fresh.list().matches, narrowed);
+}
+
+#[test]
+fn sort_by_column_and_reverse() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, Input::Action(Action::SortNextColumn));
+    assert_eq!(app.list().sort_col, Some(0));
+    let names: Vec<String> = {
+        let st = office.state();
+        app.list()
+            .matches
+            .iter()
+            .map(|&i| st.targets[i as usize].name.clone())
+            .collect()
+    };
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "ascending by name");
+    update(&office, &mut app, Input::Action(Action::SortReverse));
+    let st = office.state();
+    let rev: Vec<&str> = app
+        .list()
+        .matches
+        .iter()
+        .map(|&i| st.targets[i as usize].name.as_str())
+        .collect();
+    assert!(rev.windows(2).all(|w| w[0] >= w[1]), "descending by name");
+    assert_eq!(rev.len(), st.targets.len());
+    drop(st);
+    // Next column: credit code; a filter keeps the sort order.
+    update(&office, &mut app, Input::Action(Action::SortNextColumn));
+    update(&office, &mut app, key('/'));
+    typ(&office, &mut app, "镇");
+    let st = office.state();
+    let codes: Vec<&str> = app
+        .list()
+        .matches
+        .iter()
+        .map(|&i| st.targets[i as usize].credit_code.as_str())
+        .collect();
+    assert!(codes.len() > 1 && codes.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn page_down_at_the_end_clamps() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    let len = app.list().matches.len();
+    let page = app.list_height();
+    for _ in 0..(len / page + 5) {
+        update(&office, &mut app, special(KeyCode::PageDown));
+    }
+    assert_eq!(app.list().selected, len - 1);
+    assert_eq!(app.list().offset, len - page);
+    update(&office, &mut app, special(KeyCode::Down));
+    assert_eq!(app.list().selected, len - 1);
+    update(&office, &mut app, special(KeyCode::Home));
+    assert_eq!((app.list().selected, app.list().offset), (0, 0));
+    update(&office, &mut app, special(KeyCode::Up));
+    assert_eq!(app.list().selected, 0);
+}
+
+#[test]
+fn registry_switch_and_counts() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key(']'));
+    assert_eq!(app.registry, Registry::Inspectors);
+    assert_eq!(app.list().matches.len(), office.state().inspectors.len());
+    update(&office, &mut app, key('['));
+    update(&office, &mut app, key('['));
+    assert_eq!(app.registry, Registry::Conflicts);
+}
+
+#[test]
+fn a_form_error_keeps_the_store_unchanged() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    let before = (office.state().targets.len(), office.audit_len());
+    update(&office, &mut app, key('a'));
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    typ(&office, &mut app, "宜良测试厂");
+    update(&office, &mut app, special(KeyCode::Tab));
+    typ(&office, &mut app, "91530125MA6K5XQ10Y"); // wrong check character
+    let effect = update(&office, &mut app, ctrl('s'));
+    assert_eq!(effect, Effect::Redraw, "no office operation");
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the form stays open");
+    };
+    assert!(f.fields[1]
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("校验位")));
+    assert!(f.fields[2].error.is_some(), "town is required");
+    assert!(f.fields[0].error.is_none());
+    assert_eq!(f.focus, 1, "focus goes to the first error");
+    assert_eq!((office.state().targets.len(), office.audit_len()), before);
+    // Esc closes without writing.
+    update(&office, &mut app, special(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert_eq!((office.state().targets.len(), office.audit_len()), before);
+}
+
+#[test]
+fn adding_a_target_through_the_form_saves_it() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    let before = office.state().targets.len();
+    let code = crate::domain::CreditCode::complete("91530125MA6Q7R8T1")
+        .expect("complete code")
+        .as_str()
+        .to_string();
+    update(&office, &mut app, key('a'));
+    typ(&office, &mut app, "宜良测试厂");
+    update(&office, &mut app, special(KeyCode::Tab));
+    typ(&office, &mut app, &code);
+    update(&office, &mut app, special(KeyCode::Tab));
+    typ(&office, &mut app, "狗街镇");
+    let Effect::Op(op) = update(&office, &mut app, ctrl('s')) else {
+        panic!("a valid form gives an operation");
+    };
+    assert!(matches!(op, Op::SaveTarget(_)));
+    perform_blocking(&office, &mut app, op);
+    assert!(app.overlay.is_none());
+    let st = office.state();
+    assert_eq!(st.targets.len(), before + 1);
+    let t = st.targets.last().expect("new target");
+    assert_eq!(
+        (t.name.as_str(), t.region.as_str()),
+        ("宜良测试厂", "狗街镇")
+    );
+    assert_eq!(app.list().matches.len(), before + 1);
+}
+
+#[test]
+fn status_change_adds_history_and_an_audit_entry() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    let id = office.state().targets[0].id;
+    let history = office.state().targets[0].status_history.len();
+    let audit = office.audit_len();
+    update(&office, &mut app, key('s'));
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("status form");
+    };
+    assert_eq!(f.fields[1].input.text(), "2022-08-15");
+    // Replace the status with 停产, keep the date, give a reason.
+    update(&office, &mut app, ctrl('u'));
+    update(&office, &mut app, special(KeyCode::End));
+    for _ in 0..4 {
+        update(&office, &mut app, special(KeyCode::Backspace));
+    }
+    typ(&office, &mut app, "停产");
+    // Empty reason: refused inline, nothing written.
+    assert_eq!(update(&office, &mut app, ctrl('s')), Effect::Redraw);
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("form stays");
+    };
+    assert!(f.fields[2].error.is_some());
+    assert_eq!(office.audit_len(), audit);
+    assert_eq!(f.focus, 2, "focus moved to the reason");
+    typ(&office, &mut app, "环保督查停产整治");
+    let Effect::Op(op) = update(&office, &mut app, ctrl('s')) else {
+        panic!("valid status form gives an operation");
+    };
+    perform_blocking(&office, &mut app, op);
+    assert!(app.overlay.is_none(), "form closes after saving");
+    let st = office.state();
+    let t = st.target(id).expect("target");
+    assert_eq!(t.status, crate::domain::TargetStatus::Suspended);
+    assert_eq!(t.status_history.len(), history + 1);
+    assert!(t
+        .status_history
+        .iter()
+        .any(|c| c.reason == "环保督查停产整治" && c.by == "tester"));
+    assert_eq!(office.audit_len(), audit + 1);
+    drop(st);
+    let tail = office.audit_tail(1).expect("audit tail");
+    assert_eq!(tail[0].action, "target status");
+}
+
+#[test]
+fn bad_date_is_refused_inline() {
+    let (office, _dir) = demo(Lang::En);
+    let mut app = state(&office, Lang::En, 80, 24);
+    update(&office, &mut app, key('s'));
+    update(&office, &mut app, special(KeyCode::Tab));
+    update(&office, &mut app, special(KeyCode::End));
+    typ(&office, &mut app, "x");
+    update(&office, &mut app, special(KeyCode::Tab));
+    typ(&office, &mut app, "reason");
+    assert_eq!(update(&office, &mut app, ctrl('s')), Effect::Redraw);
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("form stays");
+    };
+    assert!(f.fields[1]
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("YYYY-MM-DD")));
+}
+
+#[test]
+fn palette_fuzzy_filter_and_run() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key(':'));
+    typ(&office, &mut app, "nxtreg");
+    let Some(Overlay::Palette(p)) = &app.overlay else {
+        panic!("palette");
+    };
+    assert_eq!(
+        p.selected_entry().map(|e| e.action),
+        Some(Action::NextRegistry)
+    );
+    update(&office, &mut app, special(KeyCode::Enter));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.registry, Registry::Inspectors);
+    // Chinese description matches too.
+    update(&office, &mut app, key(':'));
+    typ(&office, &mut app, "审计");
+    let Some(Overlay::Palette(p)) = &app.overlay else {
+        panic!("palette");
+    };
+    assert_eq!(p.selected_entry().map(|e| e.action), Some(Action::GoAudit));
+    assert_eq!(
+        update(&office, &mut app, special(KeyCode::Enter)),
+        Effect::Op(Op::OpenAudit)
+    );
+    assert_eq!(app.tab, TAB_AUDIT);
+}
+
+#[test]
+fn help_lists_the_loaded_bindings_and_q_does_not_quit_in_text_modes() {
+    let (office, _dir) = demo(Lang::Zh);
+    let overlay = Keymap::from_texts(&[(
+        "user.toml",
+        "[list]\nkeys = [ { on = \"Z\", action = \"detail\", desc = \"我的详情\" } ]\n",
+    )])
+    .expect("overlay");
+    let mut cfg = config(Lang::Zh);
+    cfg.keymap = overlay;
+    let mut app = new_state(&office, cfg);
+    update(&office, &mut app, key('?'));
+    let Some(Overlay::Help(p)) = &app.overlay else {
+        panic!("help");
+    };
+    assert!(p
+        .entries
+        .iter()
+        .any(|e| e.keys == "Z" && e.desc == "我的详情"));
+    assert!(p.entries.iter().any(|e| e.action == Action::Quit));
+    // Typing q filters the help, it does not quit.
+    assert_ne!(update(&office, &mut app, key('q')), Effect::Quit);
+    update(&office, &mut app, special(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    update(&office, &mut app, key('/'));
+    assert_ne!(update(&office, &mut app, key('q')), Effect::Quit);
+    assert_eq!(app.list().filter.text(), "q");
+    update(&office, &mut app, special(KeyCode::Esc));
+    assert_eq!(update(&office, &mut app, key('q')), Effect::Quit);
+}
+
+#[test]
+fn fit_never_cuts_a_wide_character() {
+    assert_eq!(views::fit("宜良狗街", 5, "…"), "宜良…");
+    assert_eq!(views::fit("宜良狗街", 6, "…"), "宜良… ");
+    assert_eq!(views::fit("宜良", 6, "…"), "宜良  ");
+    assert_eq!(views::fit("abc", 2, "…"), "a…");
+    for w in 0..12 {
+        assert_eq!(views::width(&views::fit("宜良狗街水泥有限公司", w, "…")), w);
+    }
+}
+
+#[test]
+fn rows_fit_the_width_at_80_columns() {
+    let (office, _dir) = demo(Lang::Zh);
+    for registry in 0..4 {
+        let mut app = state(&office, Lang::Zh, 80, 24);
+        for _ in 0..registry {
+            update(&office, &mut app, key(']'));
+        }
+        let t = render(&office, &app);
+        // No cell holds a cut wide character: each wide symbol is followed by its hidden cell.
+        let buf = t.backend().buffer();
+        for y in 0..24 {
+            let mut x = 0;
+            while x < 80 {
+                let w = views::width(buf[(x, y)].symbol()) as u16;
+                assert!(x + w.max(1) <= 80, "row {y} overflows");
+                x += w.max(1);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn snapshot_registries_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let app = state(&office, Lang::Zh, 80, 24);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_registries_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let app = state(&office, Lang::Zh, 120, 40);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_registries_filtered_en_80x24() {
+    let (office, _dir) = demo(Lang::En);
+    let mut app = state(&office, Lang::En, 80, 24);
+    update(&office, &mut app, key('/'));
+    typ(&office, &mut app, "狗街镇");
+    let t = render(&office, &app);
+    for line in screen_lines(&t)
+        .iter()
+        .skip(4)
+        .take(app.list().matches.len().min(19))
+    {
+        assert!(line.contains("狗街"), "{line}");
+    }
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn snapshot_inspectors_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key(']'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_help_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('?'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_help_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    update(&office, &mut app, key('?'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_palette_80x24() {
+    let (office, _dir) = demo(Lang::En);
+    let mut app = state(&office, Lang::En, 80, 24);
+    update(&office, &mut app, key(':'));
+    typ(&office, &mut app, "st");
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+fn form_with_errors(office: &Office, w: u16, h: u16) -> AppState {
+    let mut app = state(office, Lang::Zh, w, h);
+    update(office, &mut app, key('a'));
+    typ(office, &mut app, "宜良测试厂");
+    update(office, &mut app, special(KeyCode::Tab));
+    typ(office, &mut app, "91530125MA6K5XQ10Y");
+    update(office, &mut app, ctrl('s'));
+    app
+}
+
+#[test]
+fn snapshot_form_error_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let app = form_with_errors(&office, 80, 24);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_form_error_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let app = form_with_errors(&office, 120, 40);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+fn audit_state(office: &Office, w: u16, h: u16) -> AppState {
+    let mut app = state(office, Lang::Zh, w, h);
+    let Effect::Op(op) = update(office, &mut app, key('7')) else {
+        panic!("audit tab loads the log");
+    };
+    perform_blocking(office, &mut app, op);
+    // Times are the wall clock: fix them for the snapshot.
+    for e in &mut app.audit.entries {
+        e.time = "2022-08-15T09:30:00+08:00".into();
+    }
+    app
+}
+
+#[test]
+fn snapshot_audit_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let app = audit_state(&office, 80, 24);
+    assert!(matches!(
+        app.audit.verify,
+        crate::tui::state::VerifyState::Done { ok: true, .. }
+    ));
+    assert_eq!(app.audit.entries.len(), 4);
+    assert_eq!(app.audit.entries[0].seq, 4, "newest first");
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_audit_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let app = audit_state(&office, 120, 40);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_placeholder_tab_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('3'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
