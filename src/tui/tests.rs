@@ -552,8 +552,8 @@ fn snapshot_audit_80x24() {
         app.audit.verify,
         crate::tui::state::VerifyState::Done { ok: true, .. }
     ));
-    assert_eq!(app.audit.entries.len(), 4);
-    assert_eq!(app.audit.entries[0].seq, 4, "newest first");
+    assert_eq!(app.audit.entries.len(), 5);
+    assert_eq!(app.audit.entries[0].seq, 5, "newest first");
     insta::assert_snapshot!(render(&office, &app).backend());
 }
 
