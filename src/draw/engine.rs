@@ -47,12 +47,12 @@
 //! 4. **Teams.** Every inspector starts with an assigned count of 0. For each task in order:
 //!    1. The team has `m = max(team_size, 2 + number of partners)` members, filled slot by slot
 //!       in this order:
-//!       a. for each partner department, in the input's order: one inspector who is not
-//!       internal and whose department is that partner (no certificate needed);
-//!       b. certified slot 1: an internal, certified inspector;
-//!       c. certified slot 2: an internal, certified inspector; for an internal joint task, of
-//!       a different department (section) than the inspector of slot 1;
-//!       d. the remaining `m − 2 − partners` slots: internal inspectors, certified or not.
+//!       1. for each partner department, in the input's order: one inspector who is not
+//!          internal and whose department is that partner (no certificate needed);
+//!       2. certified slot 1: an internal, certified inspector;
+//!       3. certified slot 2: an internal, certified inspector; for an internal joint task, of
+//!          a different department (section) than the inspector of slot 1;
+//!       4. the remaining `m − 2 − partners` slots: internal inspectors, certified or not.
 //!    2. The candidates of the task are the inspectors with `load + assigned count <
 //!       workload_cap` who are not recused for the task's target and, in the strict attempt,
 //!       are not on the target's last team (ids of a last team that are not among the input's
@@ -92,6 +92,16 @@
 //! pool), internal_joint, inspectors (each: id, department, internal, certified, load), recusals
 //! (each: target, inspector), last_teams (each: target, team), team_size, partners,
 //! workload_cap.
+//!
+//! # The yearly share of internal joint inspections
+//!
+//! [`internal_joint_needed`]`(year_tasks, year_joint, this_draw, min_percent)` is the smallest
+//! `x ≤ this_draw` with `(year_joint + x) × 100 ≥ min_percent × (year_tasks + this_draw)`, where
+//! the year's counts are those before this draw (integer arithmetic, no rounding); if no such
+//! `x` exists, it is `this_draw`. The office passes it as `internal_joint`.
+//! [`ratio_text`]`(43, 1268)` is `43/1268 = 3.39%` (hundredths of a percent, rounded half up).
+//!
+//! `docs/sampler.md` also has a worked example (the test `a_pinned_draw_never_changes`).
 
 use std::fmt;
 
