@@ -47,12 +47,12 @@
 //! 4. **Teams.** Every inspector starts with an assigned count of 0. For each task in order:
 //!    1. The team has `m = max(team_size, 2 + number of partners)` members, filled slot by slot
 //!       in this order:
-//!       a. for each partner department, in the input's order: one inspector who is not
-//!       internal and whose department is that partner (no certificate needed);
-//!       b. certified slot 1: an internal, certified inspector;
-//!       c. certified slot 2: an internal, certified inspector; for an internal joint task, of
-//!       a different department (section) than the inspector of slot 1;
-//!       d. the remaining `m − 2 − partners` slots: internal inspectors, certified or not.
+//!       1. for each partner department, in the input's order: one inspector who is not
+//!          internal and whose department is that partner (no certificate needed);
+//!       2. certified slot 1: an internal, certified inspector;
+//!       3. certified slot 2: an internal, certified inspector; for an internal joint task, of
+//!          a different department (section) than the inspector of slot 1;
+//!       4. the remaining `m − 2 − partners` slots: internal inspectors, certified or not.
 //!    2. The candidates of the task are the inspectors with `load + assigned count <
 //!       workload_cap` who are not recused for the task's target and, in the strict attempt,
 //!       are not on the target's last team (ids of a last team that are not among the input's
@@ -92,6 +92,16 @@
 //! pool), internal_joint, inspectors (each: id, department, internal, certified, load), recusals
 //! (each: target, inspector), last_teams (each: target, team), team_size, partners,
 //! workload_cap.
+//!
+//! # The yearly share of internal joint inspections
+//!
+//! [`internal_joint_needed`]`(year_tasks, year_joint, this_draw, min_percent)` is the smallest
+//! `x ≤ this_draw` with `(year_joint + x) × 100 ≥ min_percent × (year_tasks + this_draw)`, where
+//! the year's counts are those before this draw (integer arithmetic, no rounding); if no such
+//! `x` exists, it is `this_draw`. The office passes it as `internal_joint`.
+//! [`ratio_text`]`(43, 1268)` is `43/1268 = 3.39%` (hundredths of a percent, rounded half up).
+//!
+//! `docs/sampler.md` also has a worked example (the test `a_pinned_draw_never_changes`).
 
 use std::fmt;
 
@@ -721,7 +731,8 @@ fn validate(input: &DrawInput) -> Result<(), DrawError> {
     for s in &input.strata {
         all.extend_from_slice(&s.pool);
     }
-    all.sort_unstable();
+    // Each pool is ascending: the stable sort merges these runs.
+    all.sort();
     if let Some(w) = all.windows(2).find(|w| w[0] == w[1]) {
         let rows: Vec<&str> = input
             .strata
@@ -788,6 +799,8 @@ fn validate(input: &DrawInput) -> Result<(), DrawError> {
 /// the team). Lists hold inspector indices in ascending order, which is ascending id order.
 struct TeamBuilder<'a> {
     input: &'a DrawInput,
+    /// The inspectors' ids (ascending), compact for binary search.
+    ids: Vec<u64>,
     /// Department of each inspector, as a small number.
     section: Vec<u32>,
     assigned: Vec<u32>,
@@ -795,39 +808,44 @@ struct TeamBuilder<'a> {
     partner: Vec<Vec<u32>>,
     /// Available internal certified inspectors.
     certified: Vec<u32>,
+    /// The same, per department (indexed by `section`).
+    certified_in: Vec<Vec<u32>>,
     /// Available internal inspectors.
     internal: Vec<u32>,
     members: usize,
 }
 
-/// The `r`-th (from 0) entry of `list` that is not in `excluded` (both ascending), and the
-/// number of such entries.
-fn available_count(list: &[u32], excluded: &[u32]) -> (usize, Vec<usize>) {
-    let positions: Vec<usize> = excluded
-        .iter()
-        .filter_map(|e| list.binary_search(e).ok())
-        .collect();
-    (list.len() - positions.len(), positions)
+/// How many entries of `list` are not in `excluded` (both ascending).
+fn available_count(list: &[u32], excluded: &[u32]) -> usize {
+    list.len()
+        - excluded
+            .iter()
+            .filter(|e| list.binary_search(e).is_ok())
+            .count()
 }
 
-/// Step 4.3 for one slot whose list is `list` minus `excluded`: `None` if that is empty.
+/// Step 4.3 for one slot whose list is `list` minus `excluded` (both ascending): the entry at
+/// position `uniform(count)` of that list, or `None` if it is empty.
 fn pick_from(
     list: &[u32],
     excluded: &[u32],
     sampler: &mut Sampler,
 ) -> Result<Option<u32>, SamplerError> {
-    let (count, positions) = available_count(list, excluded);
+    let count = available_count(list, excluded);
     if count == 0 {
         return Ok(None);
     }
     // count <= number of inspectors <= MAX_POOL (checked in step 1).
     let mut idx = sampler.uniform(count as u32)? as usize;
-    // Skip over the excluded positions at or before the chosen one (they are ascending).
-    for p in positions {
-        if p <= idx {
-            idx += 1;
-        } else {
-            break;
+    // Step over the excluded entries at or before the chosen position; their positions in
+    // `list` ascend because `excluded` does.
+    for e in excluded {
+        if let Ok(p) = list.binary_search(e) {
+            if p <= idx {
+                idx += 1;
+            } else {
+                break;
+            }
         }
     }
     Ok(list.get(idx).copied())
@@ -854,11 +872,12 @@ impl<'a> TeamBuilder<'a> {
             .collect();
         names.sort_unstable();
         names.dedup();
-        let section = input
+        let section: Vec<u32> = input
             .inspectors
             .iter()
             .map(|i| names.binary_search(&i.department.as_str()).unwrap_or(0) as u32)
             .collect();
+        let mut certified_in = vec![Vec::new(); names.len()];
         let cap = input.workload_cap;
         let mut partner = vec![Vec::new(); input.partners.len()];
         let mut certified = Vec::new();
@@ -872,6 +891,7 @@ impl<'a> TeamBuilder<'a> {
                 internal.push(k);
                 if i.certified {
                     certified.push(k);
+                    certified_in[section[k as usize] as usize].push(k);
                 }
             } else if let Some(p) = input.partners.iter().position(|p| *p == i.department) {
                 partner[p].push(k);
@@ -879,44 +899,91 @@ impl<'a> TeamBuilder<'a> {
         }
         TeamBuilder {
             input,
+            ids: input.inspectors.iter().map(|i| i.id).collect(),
             section,
             assigned: vec![0; input.inspectors.len()],
             partner,
             certified,
+            certified_in,
             internal,
             members: input.team_size.max(2 + input.partners.len()),
         }
     }
 
     fn index_of(&self, id: u64) -> Option<u32> {
-        self.input
-            .inspectors
-            .binary_search_by_key(&id, |i| i.id)
-            .ok()
-            .map(|k| k as u32)
+        self.ids.binary_search(&id).ok().map(|k| k as u32)
     }
 
-    /// Indices of the inspectors recused for `target`, ascending.
-    fn recused(&self, target: u64) -> Vec<u32> {
-        let r = &self.input.recusals;
-        let start = r.partition_point(|&(t, _)| t < target);
-        let mut out: Vec<u32> = r[start..]
+    /// Indices of the inspectors recused for the task, ascending.
+    fn recused(&self, refs: &TaskRefs) -> Vec<u32> {
+        let mut out: Vec<u32> = self
+            .input
+            .recusals
+            .get(refs.recusals.clone())
+            .unwrap_or_default()
             .iter()
-            .take_while(|&&(t, _)| t == target)
             .filter_map(|&(_, i)| self.index_of(i))
             .collect();
         out.dedup();
         out
     }
 
-    /// Indices of the members of `target`'s last team, ascending; `None` if it has none.
-    fn last_team(&self, target: u64) -> Option<Vec<u32>> {
-        let lt = &self.input.last_teams;
-        let k = lt.binary_search_by_key(&target, |(t, _)| *t).ok()?;
-        let mut out: Vec<u32> = lt[k].1.iter().filter_map(|&i| self.index_of(i)).collect();
+    /// Indices of the members of the task's last team, ascending; `None` if it has none.
+    fn last_team(&self, refs: &TaskRefs) -> Option<Vec<u32>> {
+        let (_, team) = self.input.last_teams.get(refs.last_team?)?;
+        let mut out: Vec<u32> = team.iter().filter_map(|&i| self.index_of(i)).collect();
         out.sort_unstable();
         out.dedup();
         Some(out)
+    }
+
+    /// Certified slot 2 of an internal joint task: `pick_from` over the certified inspectors
+    /// not in `excluded` and not of `first`'s section (`first` is in `excluded`). That list is
+    /// not built: the inspector at position `r` of it is found by binary search on
+    /// `f(p)` = how many entries of `certified[..=p]` are on it, which grows by one exactly at
+    /// the entries on it.
+    fn pick_other_section(
+        &self,
+        excluded: &[u32],
+        first: u32,
+        sampler: &mut Sampler,
+    ) -> Result<Result<u32, Constraint>, SamplerError> {
+        let section = self.section[first as usize];
+        let same: &[u32] = self
+            .certified_in
+            .get(section as usize)
+            .map_or(&[], Vec::as_slice);
+        let certified = &self.certified;
+        // Excluded certified inspectors of other sections (those of `section` are in `same`).
+        let others_excluded: Vec<u32> = excluded
+            .iter()
+            .copied()
+            .filter(|&e| self.section[e as usize] != section && certified.binary_search(&e).is_ok())
+            .collect();
+        let count = certified.len() - same.len() - others_excluded.len();
+        if count == 0 {
+            return Ok(Err(if available_count(certified, excluded) == 0 {
+                Constraint::NotEnoughCertified
+            } else {
+                Constraint::NoSecondSection
+            }));
+        }
+        let r = sampler.uniform(count as u32)? as usize;
+        let on_list_up_to = |p: usize| {
+            let v = certified[p];
+            p + 1 - same.partition_point(|&x| x <= v) - others_excluded.partition_point(|&x| x <= v)
+        };
+        // The smallest p with f(p) = r + 1; f(len - 1) = count > r.
+        let (mut lo, mut hi) = (0, certified.len() - 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if on_list_up_to(mid) > r {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Ok(Ok(certified[lo]))
     }
 
     /// One attempt (step 4.3) with `excluded` (ascending) removed from the candidates.
@@ -945,25 +1012,10 @@ impl<'a> TeamBuilder<'a> {
         team.push(first);
         insert_sorted(&mut excluded, first);
         let second = if joint {
-            let section = self.section[first as usize];
-            let list: Vec<u32> = self
-                .certified
-                .iter()
-                .copied()
-                .filter(|k| {
-                    self.section[*k as usize] != section && excluded.binary_search(k).is_err()
-                })
-                .collect();
-            if list.is_empty() {
-                let (left, _) = available_count(&self.certified, &excluded);
-                return Ok(Err(if left == 0 {
-                    Constraint::NotEnoughCertified
-                } else {
-                    Constraint::NoSecondSection
-                }));
+            match self.pick_other_section(&excluded, first, sampler)? {
+                Ok(k) => Some(k),
+                Err(constraint) => return Ok(Err(constraint)),
             }
-            let r = sampler.uniform(list.len() as u32)? as usize;
-            list.get(r).copied()
         } else {
             pick_from(&self.certified, &excluded, sampler)?
         };
@@ -986,13 +1038,14 @@ impl<'a> TeamBuilder<'a> {
     fn team_for(
         &mut self,
         target: u64,
+        refs: &TaskRefs,
         row: &str,
         joint: bool,
         sampler: &mut Sampler,
     ) -> Result<(Vec<u64>, bool), DrawError> {
-        let recused = self.recused(target);
+        let recused = self.recused(refs);
         let mut strict = recused.clone();
-        if let Some(last) = self.last_team(target) {
+        if let Some(last) = self.last_team(refs) {
             strict.extend(last);
             strict.sort_unstable();
             strict.dedup();
@@ -1020,6 +1073,9 @@ impl<'a> TeamBuilder<'a> {
             if u64::from(snap.load) + u64::from(self.assigned[ku]) >= cap {
                 remove_sorted(&mut self.internal, k);
                 remove_sorted(&mut self.certified, k);
+                if let Some(list) = self.certified_in.get_mut(self.section[ku] as usize) {
+                    remove_sorted(list, k);
+                }
                 for list in &mut self.partner {
                     remove_sorted(list, k);
                 }
@@ -1027,6 +1083,47 @@ impl<'a> TeamBuilder<'a> {
         }
         Ok((ids, relaxed))
     }
+}
+
+/// Where a task's recusals and last team are in the input.
+#[derive(Clone, Default)]
+struct TaskRefs {
+    /// The task's entries of `recusals` (which are sorted by target).
+    recusals: std::ops::Range<usize>,
+    /// The task's entry of `last_teams`, if any.
+    last_team: Option<usize>,
+}
+
+/// For each task, where its recusals and last team are: one merge of the tasks sorted by
+/// target with the two sorted lists, rather than a search per task in lists too large for the
+/// processor's cache.
+fn task_refs(input: &DrawInput, task_list: &[(u64, usize)]) -> Vec<TaskRefs> {
+    let mut order: Vec<(u64, usize)> = task_list
+        .iter()
+        .enumerate()
+        .map(|(n, &(target, _))| (target, n))
+        .collect();
+    order.sort_unstable();
+    let mut refs = vec![TaskRefs::default(); task_list.len()];
+    let (recusals, last_teams) = (&input.recusals, &input.last_teams);
+    let (mut r, mut l) = (0, 0);
+    for (target, n) in order {
+        while r < recusals.len() && recusals[r].0 < target {
+            r += 1;
+        }
+        let start = r;
+        while r < recusals.len() && recusals[r].0 == target {
+            r += 1;
+        }
+        while l < last_teams.len() && last_teams[l].0 < target {
+            l += 1;
+        }
+        if let Some(slot) = refs.get_mut(n) {
+            slot.recusals = start..r;
+            slot.last_team = (l < last_teams.len() && last_teams[l].0 == target).then_some(l);
+        }
+    }
+    refs
 }
 
 /// Draw: steps 1 to 5 of the module doc.
@@ -1057,10 +1154,11 @@ pub fn run(input: &DrawInput, seed: &Seed) -> Result<DrawOutcome, DrawError> {
 
     // Step 4.
     let mut builder = TeamBuilder::new(input);
+    let refs = task_refs(input, &task_list);
     let mut tasks = Vec::with_capacity(task_list.len());
-    for (&(target, k), &joint) in task_list.iter().zip(&joint) {
+    for ((&(target, k), &joint), refs) in task_list.iter().zip(&joint).zip(&refs) {
         let row = &input.strata[k].row;
-        let (team, relaxed) = builder.team_for(target, row, joint, &mut sampler)?;
+        let (team, relaxed) = builder.team_for(target, refs, row, joint, &mut sampler)?;
         tasks.push(TaskDraft {
             target,
             row: row.clone(),
