@@ -135,7 +135,8 @@ fn report_line(stdout: &str) -> &str {
 
 // ------------------------------------------------------------------------------------------
 
-/// 1. The demo store: >= 600 targets with valid codes covering every county row of Table 1.
+/// Acceptance 1: the demo store has >= 600 targets with valid codes, covering every county row
+/// of Table 1.
 #[test]
 fn demo_store_covers_table_1_and_verifies() {
     let env = Env::new();
@@ -191,7 +192,7 @@ fn demo_store_covers_table_1_and_verifies() {
     );
 }
 
-/// 2. A GBK-encoded CSV with Chinese (alias) headers imports, names intact.
+/// Acceptance 2: A GBK-encoded CSV with Chinese (alias) headers imports, names intact.
 #[test]
 fn gbk_csv_with_chinese_alias_headers_imports() {
     let env = Env::new();
@@ -259,7 +260,7 @@ fn bad_targets_file(env: &Env) -> PathBuf {
     file
 }
 
-/// 3. A file with bad rows is refused as a whole, every bad row named, nothing written.
+/// Acceptance 3: A file with bad rows is refused as a whole, every bad row named, nothing written.
 #[test]
 fn bad_rows_refuse_the_whole_file_and_name_every_row() {
     let env = Env::new();
@@ -318,7 +319,7 @@ fn bad_rows_refuse_the_whole_file_and_name_every_row() {
     assert_eq!(env.run(&["verify"]).stdout, verify_before.stdout);
 }
 
-/// 4. Re-importing a file changes nothing; a dry run reports without writing.
+/// Acceptance 4: Re-importing a file changes nothing; a dry run reports without writing.
 #[test]
 fn reimport_is_idempotent_and_dry_run_writes_nothing() {
     let env = Env::new();
@@ -398,7 +399,7 @@ fn audit_seq_of_last_write(db: &sled::Db, tree: &str, key: &[u8]) -> u64 {
     seq
 }
 
-/// 5. A byte changed behind the application's back is found and named; so is an altered
+/// Acceptance 5: A byte changed behind the application's back is found and named; so is an altered
 /// audit entry.
 #[test]
 fn tampering_is_detected_and_named() {
@@ -481,7 +482,7 @@ fn tampering_is_detected_and_named() {
     );
 }
 
-/// 6. A second process on the same store gets a clear message and exit status 2.
+/// Acceptance 6: A second process on the same store gets a clear message and exit status 2.
 #[test]
 fn second_process_gets_in_use_and_status_2() {
     let env = Env::new();
@@ -509,8 +510,8 @@ fn second_process_gets_in_use_and_status_2() {
     assert_ok(&env.run(&["verify"]), "verify once the store is free");
 }
 
-/// 7. backup then restore round-trips; a non-empty store needs --force; a damaged backup is
-/// refused.
+/// Acceptance 7: backup then restore round-trips; a non-empty store needs --force; a damaged backup
+/// is refused.
 #[test]
 fn backup_restore_round_trip_force_and_checksum() {
     let env = Env::new();
@@ -614,8 +615,8 @@ fn backup_restore_round_trip_force_and_checksum() {
     assert_eq!(lists(&busy), original);
 }
 
-/// 8. Inspectors naming an unknown department and conflicts naming an unknown certificate are
-/// refused, naming the row.
+/// Acceptance 8: Inspectors naming an unknown department and conflicts naming an unknown
+/// certificate are refused, naming the row.
 #[test]
 fn unknown_references_are_refused_naming_the_row() {
     let env = Env::new();
@@ -776,8 +777,8 @@ fn xlsx_with_chinese_headers_imports() {
     );
 }
 
-/// 5b. A byte change that makes a chunk undecodable: the office cannot load the store, but
-/// `verify` still names the record and its audit entry, and a backup can be restored over it.
+/// Acceptance 5b: A byte change that makes a chunk undecodable: the office cannot load the store,
+/// but `verify` still names the record and its audit entry, and a backup can be restored over it.
 #[test]
 fn undecodable_record_is_named_and_restorable() {
     let env = Env::new();
