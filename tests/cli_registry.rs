@@ -135,7 +135,8 @@ fn report_line(stdout: &str) -> &str {
 
 // ------------------------------------------------------------------------------------------
 
-/// Acceptance 1: The demo store: >= 600 targets with valid codes covering every county row of Table 1.
+/// Acceptance 1: the demo store has >= 600 targets with valid codes, covering every county row
+/// of Table 1.
 #[test]
 fn demo_store_covers_table_1_and_verifies() {
     let env = Env::new();
@@ -509,8 +510,8 @@ fn second_process_gets_in_use_and_status_2() {
     assert_ok(&env.run(&["verify"]), "verify once the store is free");
 }
 
-/// Acceptance 7: backup then restore round-trips; a non-empty store needs --force; a damaged backup is
-/// refused.
+/// Acceptance 7: backup then restore round-trips; a non-empty store needs --force; a damaged backup
+/// is refused.
 #[test]
 fn backup_restore_round_trip_force_and_checksum() {
     let env = Env::new();
@@ -614,8 +615,8 @@ fn backup_restore_round_trip_force_and_checksum() {
     assert_eq!(lists(&busy), original);
 }
 
-/// Acceptance 8: Inspectors naming an unknown department and conflicts naming an unknown certificate are
-/// refused, naming the row.
+/// Acceptance 8: Inspectors naming an unknown department and conflicts naming an unknown
+/// certificate are refused, naming the row.
 #[test]
 fn unknown_references_are_refused_naming_the_row() {
     let env = Env::new();
@@ -776,8 +777,8 @@ fn xlsx_with_chinese_headers_imports() {
     );
 }
 
-/// 5b. A byte change that makes a chunk undecodable: the office cannot load the store, but
-/// `verify` still names the record and its audit entry, and a backup can be restored over it.
+/// Acceptance 5b: A byte change that makes a chunk undecodable: the office cannot load the store,
+/// but `verify` still names the record and its audit entry, and a backup can be restored over it.
 #[test]
 fn undecodable_record_is_named_and_restorable() {
     let env = Env::new();
