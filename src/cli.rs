@@ -159,13 +159,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             return e.exit_code();
         }
     };
-    match execute(&office, command) {
+    let code = match execute(&office, command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
             e.exit_code()
         }
-    }
+    };
+    // Every commit was flushed before it reported success; freeing a million targets one by
+    // one only delays the exit (about 3 s at 1M), so the process lets the OS reclaim them.
+    std::mem::forget(office);
+    code
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {

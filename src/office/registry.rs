@@ -226,12 +226,8 @@ impl Office {
                 None => {
                     new_id += 1;
                     t.id = new_id;
-                    t.status_history = vec![StatusChange {
-                        status: t.status,
-                        effective: today,
-                        reason: format!("导入 {}", out.file),
-                        by: self.user().to_string(),
-                    }];
+                    // History records changes; the import itself is in the audit log.
+                    t.status_history = Vec::new();
                     next.push(t);
                     out.added += 1;
                 }
@@ -301,12 +297,7 @@ impl Office {
                 None => {
                     next_id += 1;
                     p.id = next_id;
-                    p.status_history = vec![StatusChange {
-                        status: p.status,
-                        effective: today,
-                        reason: format!("导入 {}", out.file),
-                        by: self.user().to_string(),
-                    }];
+                    p.status_history = Vec::new();
                     out.added += 1;
                 }
             }
