@@ -1446,11 +1446,12 @@ pub fn mode_label(mode: Mode, lang: Lang) -> &'static str {
     }
 }
 
-/// A prepared filter query.
+/// A prepared filter query: the text as typed, upper- and lower-cased (for ASCII letters),
+/// each distinct variant compiled once into a substring finder.
 struct Query {
     text: String,
-    upper: String,
-    lower: String,
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    upper: memchr::memmem::Finder<'static>,
     permits: Vec<PermitClass>,
     /// Department codes whose name matches (inspectors are filtered by department name).
     departments: Vec<String>,
@@ -1472,17 +1473,27 @@ impl Query {
             .filter(|d| !text.is_empty() && d.name.contains(text))
             .map(|d| d.code.clone())
             .collect();
+        let mut variants = vec![text.to_string(), text.to_uppercase(), text.to_lowercase()];
+        variants.dedup();
+        variants.sort();
+        variants.dedup();
+        let finders = variants
+            .iter()
+            .map(|v| memchr::memmem::Finder::new(v.as_bytes()).into_owned())
+            .collect();
         Query {
             text: text.to_string(),
-            upper: text.to_uppercase(),
-            lower: text.to_lowercase(),
+            finders,
+            upper: memchr::memmem::Finder::new(text.to_uppercase().as_bytes()).into_owned(),
             permits,
             departments,
         }
     }
 
     fn hit(&self, field: &str) -> bool {
-        field.contains(&self.text) || field.contains(&self.upper) || field.contains(&self.lower)
+        self.finders
+            .iter()
+            .any(|f| f.find(field.as_bytes()).is_some())
     }
 
     fn matches(&self, r: Registry, data: &State, i: usize) -> bool {
@@ -1492,7 +1503,7 @@ impl Query {
         match r {
             Registry::Targets => data.targets.get(i).is_some_and(|t| {
                 self.hit(&t.name)
-                    || t.credit_code.as_str().contains(&self.upper)
+                    || self.upper.find(t.credit_code.as_str().as_bytes()).is_some()
                     || self.hit(&t.region)
                     || self.hit(&t.industry)
                     || self.permits.contains(&t.permit_class)
