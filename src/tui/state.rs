@@ -1204,9 +1204,11 @@ impl AppState {
                     Ok(lines) => (lang.pick("导入完成", "Import finished"), lines),
                     Err(lines) => (lang.pick("导入被拒绝", "Import refused"), lines),
                 };
+                // The panel is at most 76 columns wide: border, margin and scrollbar aside.
+                let cols = usize::from(self.size.0.clamp(20, 76)) - 4;
                 self.overlay = Some(Overlay::Report {
                     title: title.into(),
-                    lines,
+                    lines: wrap_lines(&lines, cols),
                     scroll: 0,
                 });
                 for r in Registry::ALL {
@@ -1372,6 +1374,28 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
         }
     }
     op
+}
+
+/// Break lines longer than `cols` display columns (never inside a character).
+pub fn wrap_lines(lines: &[String], cols: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let cols = cols.max(4);
+    let mut out = Vec::new();
+    for line in lines {
+        let mut cur = String::new();
+        let mut w = 0;
+        for ch in line.chars() {
+            let cw = ch.width().unwrap_or(1);
+            if w + cw > cols {
+                out.push(std::mem::take(&mut cur));
+                w = 0;
+            }
+            cur.push(ch);
+            w += cw;
+        }
+        out.push(cur);
+    }
+    out
 }
 
 fn unknown(lang: Lang) -> &'static str {
