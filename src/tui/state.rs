@@ -1204,9 +1204,11 @@ impl AppState {
                     Ok(lines) => (lang.pick("导入完成", "Import finished"), lines),
                     Err(lines) => (lang.pick("导入被拒绝", "Import refused"), lines),
                 };
+                // The panel is at most 76 columns wide: border, margin and scrollbar aside.
+                let cols = usize::from(self.size.0.clamp(20, 76)) - 4;
                 self.overlay = Some(Overlay::Report {
                     title: title.into(),
-                    lines,
+                    lines: wrap_lines(&lines, cols),
                     scroll: 0,
                 });
                 for r in Registry::ALL {
@@ -1374,6 +1376,28 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
     op
 }
 
+/// Break lines longer than `cols` display columns (never inside a character).
+pub fn wrap_lines(lines: &[String], cols: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let cols = cols.max(4);
+    let mut out = Vec::new();
+    for line in lines {
+        let mut cur = String::new();
+        let mut w = 0;
+        for ch in line.chars() {
+            let cw = ch.width().unwrap_or(1);
+            if w + cw > cols {
+                out.push(std::mem::take(&mut cur));
+                w = 0;
+            }
+            cur.push(ch);
+            w += cw;
+        }
+        out.push(cur);
+    }
+    out
+}
+
 fn unknown(lang: Lang) -> &'static str {
     lang.pick("无法识别，可填", "not recognised; one of")
 }
@@ -1446,11 +1470,12 @@ pub fn mode_label(mode: Mode, lang: Lang) -> &'static str {
     }
 }
 
-/// A prepared filter query.
+/// A prepared filter query: the text as typed, upper- and lower-cased (for ASCII letters),
+/// each distinct variant compiled once into a substring finder.
 struct Query {
     text: String,
-    upper: String,
-    lower: String,
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    upper: memchr::memmem::Finder<'static>,
     permits: Vec<PermitClass>,
     /// Department codes whose name matches (inspectors are filtered by department name).
     departments: Vec<String>,
@@ -1472,17 +1497,27 @@ impl Query {
             .filter(|d| !text.is_empty() && d.name.contains(text))
             .map(|d| d.code.clone())
             .collect();
+        let mut variants = vec![text.to_string(), text.to_uppercase(), text.to_lowercase()];
+        variants.dedup();
+        variants.sort();
+        variants.dedup();
+        let finders = variants
+            .iter()
+            .map(|v| memchr::memmem::Finder::new(v.as_bytes()).into_owned())
+            .collect();
         Query {
             text: text.to_string(),
-            upper: text.to_uppercase(),
-            lower: text.to_lowercase(),
+            finders,
+            upper: memchr::memmem::Finder::new(text.to_uppercase().as_bytes()).into_owned(),
             permits,
             departments,
         }
     }
 
     fn hit(&self, field: &str) -> bool {
-        field.contains(&self.text) || field.contains(&self.upper) || field.contains(&self.lower)
+        self.finders
+            .iter()
+            .any(|f| f.find(field.as_bytes()).is_some())
     }
 
     fn matches(&self, r: Registry, data: &State, i: usize) -> bool {
@@ -1492,7 +1527,7 @@ impl Query {
         match r {
             Registry::Targets => data.targets.get(i).is_some_and(|t| {
                 self.hit(&t.name)
-                    || t.credit_code.as_str().contains(&self.upper)
+                    || self.upper.find(t.credit_code.as_str().as_bytes()).is_some()
                     || self.hit(&t.region)
                     || self.hit(&t.industry)
                     || self.permits.contains(&t.permit_class)

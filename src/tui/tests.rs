@@ -407,6 +407,13 @@ fn help_lists_the_loaded_bindings_and_q_does_not_quit_in_text_modes() {
 }
 
 #[test]
+fn report_lines_wrap_by_display_width() {
+    let lines = vec!["宜良狗街水泥有限公司".to_string(), "ab".to_string()];
+    let w = crate::tui::state::wrap_lines(&lines, 7);
+    assert_eq!(w, vec!["宜良狗", "街水泥", "有限公", "司", "ab"]);
+}
+
+#[test]
 fn fit_never_cuts_a_wide_character() {
     assert_eq!(views::fit("宜良狗街", 5, "…"), "宜良…");
     assert_eq!(views::fit("宜良狗街", 6, "…"), "宜良… ");
