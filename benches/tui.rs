@@ -17,8 +17,11 @@ use shuangsui::tui::views;
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
+    let targets = shuangsui::synth::targets(1_000_000, 1);
+    let target_search = shuangsui::office::search::TargetSearch::build(&targets);
     let data = State {
-        targets: shuangsui::synth::targets(1_000_000, 1),
+        targets,
+        target_search,
         ..State::default()
     };
     let rules = Rules::default_rules();

@@ -12,6 +12,7 @@ mod demo;
 mod draws;
 mod error;
 mod registry;
+pub mod search;
 
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
@@ -39,6 +40,8 @@ pub struct State {
     /// Index `i` holds the department with id `i + 1`.
     pub departments: Vec<Department>,
     pub conflicts: Vec<RecusalPair>,
+    /// The targets' searchable text (rebuilt whenever targets change).
+    pub target_search: search::TargetSearch,
 }
 
 impl State {
@@ -269,6 +272,7 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
         st.target_by_code
             .insert(t.credit_code.as_str().to_string(), t.id);
     }
+    st.target_search = search::TargetSearch::build(&st.targets);
     for (i, t) in st.inspectors.iter().enumerate() {
         if t.id != i as u64 + 1 {
             return Err(OfficeError::Corrupt(format!(

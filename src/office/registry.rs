@@ -258,6 +258,7 @@ impl Office {
                 .insert(t.credit_code.as_str().to_string(), t.id);
         }
         st.targets = all;
+        st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(out)
     }
 
@@ -498,6 +499,7 @@ impl Office {
         );
         self.commit("target status", summary, writes)?;
         st.targets[(id - 1) as usize] = t.clone();
+        st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(t)
     }
 
@@ -627,6 +629,7 @@ impl Office {
                 .insert(t.credit_code.as_str().to_string(), t.id);
             st.targets[i] = t.clone();
         }
+        st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(t)
     }
 }

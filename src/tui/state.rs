@@ -902,6 +902,22 @@ impl AppState {
             } else {
                 (0..n as u32).collect()
             }
+        } else if r == Registry::Targets && ctx.data.target_search.len() == n {
+            // One substring scan over the targets' contiguous search text.
+            let hits = ctx.data.target_search.find(&query);
+            if l.sort_col.is_some() && l.order.len() == n {
+                let mut hit = vec![false; n];
+                for &i in &hits {
+                    hit[i as usize] = true;
+                }
+                l.order
+                    .iter()
+                    .copied()
+                    .filter(|&i| hit[i as usize])
+                    .collect()
+            } else {
+                hits
+            }
         } else if narrowing {
             l.matches
                 .iter()
