@@ -1021,6 +1021,30 @@ impl Rules {
     ///    when another matched row of this level is of an excluded class.
     /// 3. If no row of this level is left, the `other` row of this level matches.
     /// 4. The remaining row of this level with the lowest priority governs.
+    /// The governing row only, without the explanation and without allocating: the same
+    /// answer as `classify(target).governing` (a test holds them together), fast enough to run
+    /// over a million targets in every draw.
+    pub fn governing(&self, target: &Target) -> Option<&Row> {
+        let level = self.settings.office_level;
+        let holds = |r: &Row| r.condition.holds(target);
+        let excluded = |r: &Row| {
+            !r.excludes.is_empty()
+                && r.level == level
+                && self.rows.iter().any(|o| {
+                    o.id != r.id && o.level == level && r.excludes.contains(&o.class) && holds(o)
+                })
+        };
+        self.rows
+            .iter()
+            .filter(|r| r.level == level && holds(r) && !excluded(r))
+            .min_by_key(|r| r.priority)
+            .or_else(|| {
+                self.rows
+                    .iter()
+                    .find(|r| r.condition == Condition::Other && r.level == level)
+            })
+    }
+
     pub fn classify(&self, target: &Target) -> Classification {
         let level = self.settings.office_level;
         let held: Vec<&Row> = self
@@ -1624,5 +1648,18 @@ priority = 1
         }
         assert_eq!(Condition::parse("permit_class:none"), None);
         assert_eq!(Condition::parse("tag:x"), None);
+    }
+
+    #[test]
+    fn governing_agrees_with_classify() {
+        let rules = Rules::default_rules();
+        for t in crate::synth::targets(3000, 11) {
+            assert_eq!(
+                rules.governing(&t).map(|r| r.id.clone()),
+                rules.classify(&t).governing,
+                "target {}",
+                t.id
+            );
+        }
     }
 }

@@ -265,13 +265,13 @@ impl Office {
         // Strata.
         let mut strata = Vec::new();
         let mut previews = Vec::new();
-        let mut governing: HashMap<String, Vec<&Target>> = HashMap::new();
+        let mut governing: HashMap<&str, Vec<&Target>> = HashMap::new();
         for t in &st.targets {
             if !scope.matches_target(t) {
                 continue;
             }
-            if let Some(row) = rules.classify(t).governing {
-                governing.entry(row).or_default().push(t);
+            if let Some(row) = rules.governing(t) {
+                governing.entry(row.id.as_str()).or_default().push(t);
             }
         }
         for row in rules.applicable_rows() {
@@ -281,7 +281,10 @@ impl Office {
             let Some(cycle_period) = period.cycle_of(row.cycle) else {
                 continue;
             };
-            let members = governing.get(&row.id).map(Vec::as_slice).unwrap_or(&[]);
+            let members = governing
+                .get(row.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let drawn_in_cycle: HashSet<TargetId> = live_tasks()
                 .filter(|t| t.plan == plan.id && t.row == row.id)
                 .filter(|t| {

@@ -1579,10 +1579,10 @@ fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: Lang) -> Ve
     match r {
         Registry::Targets => {
             if col == 3 {
-                let keys: Vec<String> = d
+                let keys: Vec<&str> = d
                     .targets
                     .iter()
-                    .map(|t| ctx.rules.classify(t).governing.unwrap_or_default())
+                    .map(|t| ctx.rules.governing(t).map(|r| r.id.as_str()).unwrap_or(""))
                     .collect();
                 idx.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
             } else {
