@@ -1013,14 +1013,6 @@ impl Rules {
         &self.file
     }
 
-    /// Which row governs `target`, the other rows it matched, and why each lost.
-    ///
-    /// 1. Every row whose condition holds is *matched* (rows of another level included, so
-    ///    the explanation can show them).
-    /// 2. A row of this office's level that excludes classes by definition (B-1, C-1) drops out
-    ///    when another matched row of this level is of an excluded class.
-    /// 3. If no row of this level is left, the `other` row of this level matches.
-    /// 4. The remaining row of this level with the lowest priority governs.
     /// The governing row only, without the explanation and without allocating: the same
     /// answer as `classify(target).governing` (a test holds them together), fast enough to run
     /// over a million targets in every draw.
@@ -1045,6 +1037,14 @@ impl Rules {
             })
     }
 
+    /// Which row governs `target`, the other rows it matched, and why each lost.
+    ///
+    /// 1. Every row whose condition holds is *matched* (rows of another level included, so
+    ///    the explanation can show them).
+    /// 2. A row of this office's level that excludes classes by definition (B-1, C-1) drops out
+    ///    when another matched row of this level is of an excluded class.
+    /// 3. If no row of this level is left, the `other` row of this level matches.
+    /// 4. The remaining row of this level with the lowest priority governs.
     pub fn classify(&self, target: &Target) -> Classification {
         let level = self.settings.office_level;
         let held: Vec<&Row> = self

@@ -1584,7 +1584,7 @@ fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: Lang) -> Ve
                     .iter()
                     .map(|t| ctx.rules.governing(t).map(|r| r.id.as_str()).unwrap_or(""))
                     .collect();
-                idx.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+                idx.sort_by(|&a, &b| keys[a as usize].cmp(keys[b as usize]));
             } else {
                 let key = |t: &Target| -> String {
                     match col {
