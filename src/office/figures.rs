@@ -416,3 +416,237 @@ impl Office {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::office::tasks::tests::{d, drawn, SEED};
+    use crate::office::DrawRequest;
+
+    fn row<'a>(f: &'a StatusFigures, id: &str) -> &'a RowFigures {
+        f.rows.iter().find(|r| r.row == id).unwrap()
+    }
+
+    #[test]
+    fn required_is_the_undirected_draws_quota_and_sums_shorter_cycles() {
+        let (o, _dir) = crate::office::Office::open_demo(crate::i18n::Lang::En).unwrap();
+        let q3 = Period::parse("2022Q3").unwrap();
+        let f = o.status(q3, d(2022, 7, 1)).unwrap();
+        // Rules order, this office's rows.
+        let ids: Vec<&str> = f.rows.iter().map(|r| r.row.as_str()).collect();
+        let expected: Vec<&str> = o.rules().applicable_rows().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, expected);
+        // Plan 3 is undirected with no chosen ratio: before any draw, its preview's quotas are
+        // the requirements.
+        let (pv, _) = o
+            .prepare_draw(&DrawRequest {
+                plan: 3,
+                period: "2022Q3".into(),
+                date: Some(d(2022, 7, 5)),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(pv.strata.len(), 4);
+        for s in &pv.strata {
+            assert_eq!(row(&f, &s.row).required, s.quota, "row {}", s.row);
+            assert!(s.quota > 0, "row {}", s.row);
+        }
+        // A row whose cycle is shorter than the period sums its cycles inside the period.
+        let year = o.status(Period::Year(2022), d(2022, 7, 1)).unwrap();
+        let h2 = o.status(Period::Half(2022, 2), d(2022, 7, 1)).unwrap();
+        let quarters: Vec<StatusFigures> = (1..=4)
+            .map(|q| o.status(Period::Quarter(2022, q), d(2022, 7, 1)).unwrap())
+            .collect();
+        let mut seen_quarterly = false;
+        for r in o.rules().applicable_rows() {
+            let per_q: Vec<usize> = quarters.iter().map(|f| row(f, &r.id).required).collect();
+            if r.cycle == Cycle::Quarter {
+                seen_quarterly = true;
+                assert_eq!(row(&year, &r.id).required, per_q.iter().sum::<usize>());
+                assert_eq!(row(&h2, &r.id).required, per_q[2] + per_q[3]);
+            }
+        }
+        assert!(seen_quarterly, "the demo rules have quarterly rows");
+    }
+
+    #[test]
+    fn drawn_checked_publication_violations_and_progress() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        let tasks = o.book().tasks.clone();
+        assert!(tasks.len() >= 8);
+        // 1: on time; 2: late; 3: pending on 11/1; 4: overdue on 11/1 (determined 9/1, due
+        // 9/29); 5: exempt; 6: checked only. 1 and 4 found a problem.
+        for id in 1..=6 {
+            o.task_check(id, d(2022, 7, 20), None, "").unwrap();
+        }
+        o.task_result(1, 5, d(2022, 9, 30), "", None, false)
+            .unwrap();
+        o.task_result(2, 1, d(2022, 9, 1), "", None, false).unwrap();
+        o.task_result(3, 1, d(2022, 10, 20), "", None, false)
+            .unwrap();
+        o.task_result(4, 8, d(2022, 9, 1), "", None, false).unwrap();
+        o.task_result(5, 1, d(2022, 9, 1), "", None, false).unwrap();
+        o.task_publish(1, d(2022, 11, 2), "").unwrap();
+        // Due 9/30 (9/12 is the Mid-Autumn holiday): 10/8, a make-up working day, is late.
+        o.task_publish(2, d(2022, 10, 8), "").unwrap();
+        o.task_exempt(5, "涉密").unwrap();
+        o.task_follow_up(
+            1,
+            Some(d(2022, 10, 8)),
+            None,
+            Some(d(2022, 10, 20)),
+            Some("7号".into()),
+            None,
+        )
+        .unwrap();
+        o.task_follow_up(
+            4,
+            Some(d(2022, 9, 5)),
+            None,
+            None,
+            None,
+            Some(d(2022, 10, 10)),
+        )
+        .unwrap();
+        let today = d(2022, 11, 1);
+        let q3 = Period::parse("2022Q3").unwrap();
+        let f = o.status(q3, today).unwrap();
+        assert_eq!(
+            f.publication,
+            PublicationFigures {
+                on_time: 1,
+                late: 1,
+                pending: 1,
+                overdue: 1,
+                exempt: 1
+            }
+        );
+        assert_eq!(
+            f.violations,
+            ViolationFigures {
+                found: 2,
+                handed: 2,
+                rectified: 1,
+                filed: 1,
+                transferred: 1
+            }
+        );
+        let mut drawn_total = 0;
+        for r in &f.rows {
+            let of_row: Vec<&Task> = tasks.iter().filter(|t| t.row == r.row).collect();
+            assert_eq!(r.drawn, of_row.len(), "row {}", r.row);
+            assert_eq!(
+                r.checked,
+                of_row.iter().filter(|t| t.id <= 6).count(),
+                "row {}",
+                r.row
+            );
+            drawn_total += r.drawn;
+        }
+        assert_eq!(drawn_total, tasks.len());
+        // The same tasks belong to H2 and 2022, not to Q2 or 2023.
+        assert_eq!(
+            o.status(Period::Half(2022, 2), today).unwrap().publication,
+            f.publication
+        );
+        let q2 = o.status(Period::Quarter(2022, 2), today).unwrap();
+        assert!(q2.rows.iter().all(|r| r.drawn == 0));
+        assert_eq!(q2.publication, PublicationFigures::default());
+        // The year's internal joint ratio.
+        let joint = tasks.iter().filter(|t| t.internal_joint).count();
+        assert_eq!(
+            (f.internal_joint.joint, f.internal_joint.total),
+            (joint, tasks.len())
+        );
+        assert_eq!(f.internal_joint.met, joint * 100 >= 3 * tasks.len());
+        assert_eq!(f.inter_department.draws, 0);
+        assert!(!f.inter_department.met);
+
+        // Progress: every team member of every task, and every active internal inspector.
+        let p = o.progress(q3, today).unwrap();
+        for t in &tasks {
+            for m in &t.team {
+                let e = p.iter().find(|e| e.inspector == *m).unwrap();
+                assert!(e.tasks.contains(&t.id));
+            }
+        }
+        for e in &p {
+            let mine: Vec<&Task> = tasks
+                .iter()
+                .filter(|t| t.team.contains(&e.inspector))
+                .collect();
+            assert_eq!(e.assigned, mine.len());
+            assert_eq!(e.tasks, mine.iter().map(|t| t.id).collect::<Vec<_>>());
+            assert_eq!(e.checked, mine.iter().filter(|t| t.id <= 6).count());
+            assert_eq!(e.result_recorded, mine.iter().filter(|t| t.id <= 5).count());
+            assert_eq!(e.overdue, mine.iter().filter(|t| t.id == 4).count());
+            assert_eq!(e.year_inspections, e.checked);
+        }
+        let st = o.state();
+        let active_internal = st
+            .inspectors
+            .iter()
+            .filter(|i| i.status == InspectorStatus::Active)
+            .filter(|i| {
+                st.department_by_code(&i.department)
+                    .is_some_and(|d| d.kind == DepartmentKind::Internal)
+            })
+            .count();
+        assert!(p.len() >= active_internal);
+        assert!(
+            p.iter().any(|e| e.assigned == 0),
+            "idle inspectors are listed"
+        );
+        drop(st);
+
+        // Due: 3 (pending) and 4 (overdue), overdue first.
+        let due = o.due(today).unwrap();
+        let ids: Vec<u64> = due.iter().map(|x| x.task).collect();
+        assert_eq!(ids, [4, 3]);
+        assert!(due[0].overdue && due[0].days_left < 0 && due[0].due == d(2022, 9, 30));
+        assert!(!due[1].overdue && due[1].days_left > 0);
+        assert_eq!(due[0].phrase, "发现问题待处理");
+
+        // A voided draw's tasks never count.
+        o.void_draw(1, "录入错误").unwrap();
+        let f = o.status(q3, today).unwrap();
+        assert!(f.rows.iter().all(|r| r.drawn == 0 && r.checked == 0));
+        assert_eq!(f.publication, PublicationFigures::default());
+        assert_eq!(f.violations, ViolationFigures::default());
+        assert_eq!(f.internal_joint.total, 0);
+        assert!(o.due(today).unwrap().is_empty());
+        assert!(o
+            .progress(q3, today)
+            .unwrap()
+            .iter()
+            .all(|e| e.assigned == 0));
+    }
+
+    #[test]
+    fn inter_department_draws_and_targets() {
+        let (o, _dir) = crate::office::Office::open_demo(crate::i18n::Lang::En).unwrap();
+        let external = o
+            .state()
+            .departments
+            .iter()
+            .find(|d| d.kind == DepartmentKind::External)
+            .map(|d| d.code.clone())
+            .unwrap();
+        let rec = o
+            .commit_draw(&DrawRequest {
+                plan: 3,
+                period: "2022Q3".into(),
+                seed: Some(SEED.into()),
+                date: Some(d(2022, 7, 5)),
+                joint: Some(JointKind::Departments(vec![external])),
+                ..Default::default()
+            })
+            .unwrap();
+        let f = o.status(Period::Quarter(2022, 1), d(2022, 12, 1)).unwrap();
+        // The year's figure, whatever quarter is asked.
+        assert_eq!(f.inter_department.draws, 1);
+        assert_eq!(f.inter_department.targets, rec.tasks.len());
+        assert_eq!(f.inter_department.required_draws, 4);
+        assert!(!f.inter_department.met);
+    }
+}

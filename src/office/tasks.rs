@@ -473,7 +473,7 @@ fn not_yet_published(t: &Task, lang: Lang) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::office::{DemoDir, DrawRequest};
 
