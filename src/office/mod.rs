@@ -221,23 +221,36 @@ impl Office {
     }
 }
 
-/// The encoded chunk writes for the given target ids (each chunk once).
+/// The chunk writes for a change of targets: `changed` replaces records of `current` (same
+/// ids), `added` follows it (ids `current.len() + 1 ..`). Each touched chunk is encoded once from
+/// references, so nothing is copied: a re-import of a million targets does not clone them, and
+/// memory is only changed by the caller after the commit succeeded.
 pub(crate) fn target_chunk_writes(
-    targets: &[Target],
-    dirty: impl IntoIterator<Item = TargetId>,
+    current: &[Target],
+    changed: &[Target],
+    added: &[Target],
 ) -> Result<Vec<Write>, OfficeError> {
-    let mut chunks: Vec<u64> = dirty
-        .into_iter()
-        .map(|id| (id - 1) / TARGET_CHUNK)
+    let by_id: HashMap<TargetId, &Target> = changed.iter().map(|t| (t.id, t)).collect();
+    let mut chunks: Vec<u64> = changed
+        .iter()
+        .chain(added)
+        .map(|t| (t.id - 1) / TARGET_CHUNK)
         .collect();
     chunks.sort_unstable();
     chunks.dedup();
+    let total = (current.len() + added.len()) as u64;
     let mut out = Vec::with_capacity(chunks.len());
     for c in chunks {
-        let start = (c * TARGET_CHUNK) as usize;
-        let end = ((c + 1) * TARGET_CHUNK).min(targets.len() as u64) as usize;
-        let bytes =
-            codec::encode(&targets[start..end]).map_err(crate::store::StoreError::Encode)?;
+        let records: Vec<&Target> = (c * TARGET_CHUNK..((c + 1) * TARGET_CHUNK).min(total))
+            .filter_map(|i| match by_id.get(&(i + 1)) {
+                Some(t) => Some(*t),
+                None => current
+                    .get(i as usize)
+                    .or_else(|| added.get(i as usize - current.len())),
+            })
+            .collect();
+        // `&Target` serializes exactly like `Target`: the stored chunk is a `Vec<Target>`.
+        let bytes = codec::encode(&records).map_err(crate::store::StoreError::Encode)?;
         out.push(Write::put(TreeName::Targets, key_u64(c), bytes));
     }
     Ok(out)

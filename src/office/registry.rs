@@ -4,7 +4,7 @@ use super::{conflict_key, encode_record, target_chunk_writes, Office, OfficeErro
 use crate::domain::*;
 use crate::i18n::Lang;
 use crate::import::{self, ImportReport};
-use crate::store::{key_u64, TreeName, Write};
+use crate::store::{key_u64, TreeName};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -236,28 +236,20 @@ impl Office {
         if dry_run || (next.is_empty() && changed.is_empty()) {
             return Ok(out);
         }
-        // Build the new target vector, then the chunk writes; memory changes only after the
-        // commit succeeded.
-        let mut all = st.targets.clone();
-        let mut dirty: Vec<TargetId> = Vec::new();
-        for t in changed {
-            dirty.push(t.id);
-            let i = (t.id - 1) as usize;
-            all[i] = t;
-        }
-        for t in next {
-            dirty.push(t.id);
-            all.push(t);
-        }
-        let writes = target_chunk_writes(&all, dirty)?;
+        let writes = target_chunk_writes(&st.targets, &changed, &next)?;
         let summary = out.localize(Lang::Zh);
         let entry = self.commit("import targets", summary, writes)?;
         out.audit_seq = Some(entry.seq);
-        for t in &all[st.targets.len()..] {
+        for t in changed {
+            // Matched by credit code: the code index is unchanged.
+            let i = (t.id - 1) as usize;
+            st.targets[i] = t;
+        }
+        for t in next {
             st.target_by_code
                 .insert(t.credit_code.as_str().to_string(), t.id);
+            st.targets.push(t);
         }
-        st.targets = all;
         st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(out)
     }
@@ -479,15 +471,7 @@ impl Office {
             by: self.user().to_string(),
         });
         t.status_history.sort_by_key(|c| c.effective);
-        let mut all_chunk: Vec<Target> = Vec::new();
-        let chunk = (id - 1) / crate::store::TARGET_CHUNK;
-        let start = (chunk * crate::store::TARGET_CHUNK) as usize;
-        let end = (start + crate::store::TARGET_CHUNK as usize).min(st.targets.len());
-        all_chunk.extend_from_slice(&st.targets[start..end]);
-        all_chunk[(id - 1) as usize - start] = t.clone();
-        let bytes =
-            crate::store::codec::encode(&all_chunk).map_err(crate::store::StoreError::Encode)?;
-        let writes = vec![Write::put(TreeName::Targets, key_u64(chunk), bytes)];
+        let writes = target_chunk_writes(&st.targets, std::slice::from_ref(&t), &[])?;
         let summary = format!(
             "检查对象 {} {}：{} → {}，{} 起，原因：{}",
             t.id,
@@ -593,18 +577,11 @@ impl Office {
                 });
             }
         }
-        let chunk = (t.id - 1) / crate::store::TARGET_CHUNK;
-        let start = (chunk * crate::store::TARGET_CHUNK) as usize;
-        let end = (start + crate::store::TARGET_CHUNK as usize).min(st.targets.len());
-        let mut chunk_vec: Vec<Target> = st.targets[start..end].to_vec();
-        let pos = (t.id - 1) as usize - start;
-        if pos < chunk_vec.len() {
-            chunk_vec[pos] = t.clone();
+        let writes = if is_new {
+            target_chunk_writes(&st.targets, &[], std::slice::from_ref(&t))?
         } else {
-            chunk_vec.push(t.clone());
-        }
-        let bytes =
-            crate::store::codec::encode(&chunk_vec).map_err(crate::store::StoreError::Encode)?;
+            target_chunk_writes(&st.targets, std::slice::from_ref(&t), &[])?
+        };
         let summary = format!(
             "{}检查对象 {} {} {}",
             if is_new { "新增" } else { "编辑" },
@@ -615,7 +592,7 @@ impl Office {
         self.commit(
             if is_new { "target add" } else { "target edit" },
             summary,
-            vec![Write::put(TreeName::Targets, key_u64(chunk), bytes)],
+            writes,
         )?;
         if is_new {
             st.target_by_code
@@ -640,5 +617,80 @@ impl State {
         self.department_by_code(code)
             .map(|d| d.name.clone())
             .unwrap_or_else(|| code.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reopen(dir: &Path, office: Office) -> Office {
+        drop(office);
+        Office::open(dir, Lang::Zh).unwrap()
+    }
+
+    #[test]
+    fn reimport_with_changes_updates_store_and_memory_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let office = Office::open(dir.path(), Lang::Zh)
+            .unwrap()
+            .with_user("tester");
+        office.load_demo().unwrap();
+        let text = String::from_utf8(super::super::demo::TARGETS_CSV.to_vec()).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        // Row 2 (target 1): a new address; row 3 (target 2): closed.
+        lines[1] = lines[1].replacen("宜良县", "云南省宜良县", 1);
+        lines[2] = lines[2].replace(",在产,", ",关闭,");
+        assert!(
+            lines[2].contains(",关闭,"),
+            "fixture row 3 has a status column"
+        );
+        let changed = lines.join("\n");
+        let out = office
+            .import_bytes(ImportKind::Targets, "t.csv", changed.as_bytes(), false)
+            .unwrap();
+        assert_eq!((out.added, out.updated), (0, 2), "{out:?}");
+        let in_memory = office.state().targets.clone();
+        assert_eq!(in_memory[1].status, TargetStatus::Closed);
+        assert_eq!(
+            in_memory[1].status_history.len(),
+            1,
+            "the change is in the history"
+        );
+        assert!(in_memory[0].address.starts_with("云南省"));
+        let office = reopen(dir.path(), office);
+        assert_eq!(
+            office.state().targets,
+            in_memory,
+            "the store holds what memory holds"
+        );
+        assert_eq!(office.verify().unwrap().problem, None);
+    }
+
+    #[test]
+    fn status_change_and_new_target_land_in_their_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let office = Office::open(dir.path(), Lang::Zh)
+            .unwrap()
+            .with_user("tester");
+        office.load_demo().unwrap();
+        let date = NaiveDate::from_ymd_opt(2022, 5, 1).unwrap();
+        assert!(office
+            .set_target_status(3, TargetStatus::Suspended, date, " ")
+            .is_err());
+        office
+            .set_target_status(3, TargetStatus::Suspended, date, "停产整治")
+            .unwrap();
+        let mut t = office.state().targets[0].clone();
+        t.id = 0;
+        t.credit_code = CreditCode::complete("91530125MA6K1234X").unwrap();
+        t.name = "宜良新增测试有限公司".into();
+        let saved = office.save_target(t).unwrap();
+        assert_eq!(saved.id, office.state().targets.len() as u64);
+        let before = office.state().targets.clone();
+        let office = reopen(dir.path(), office);
+        assert_eq!(office.state().targets, before);
+        assert_eq!(office.state().targets[2].status, TargetStatus::Suspended);
+        assert_eq!(office.verify().unwrap().problem, None);
     }
 }
