@@ -117,7 +117,9 @@ impl AuditEntry {
     }
 }
 
-/// The OS user running this process (`USER`, then `LOGNAME`, then `USERNAME`).
+/// The OS user running this process: `USER`, `LOGNAME` or `USERNAME`, else the name of the
+/// process's uid in /etc/passwd (services and cron jobs often run without those variables),
+/// else `uid N`.
 pub fn os_user() -> String {
     for v in ["USER", "LOGNAME", "USERNAME"] {
         if let Ok(u) = std::env::var(v) {
@@ -126,5 +128,24 @@ pub fn os_user() -> String {
             }
         }
     }
-    "unknown".into()
+    uid_name().unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(unix)]
+fn uid_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        let _pw = f.next()?;
+        (f.next()? == uid.to_string()).then(|| name.to_string())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn uid_name() -> Option<String> {
+    None
 }
