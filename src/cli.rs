@@ -109,6 +109,11 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Write an Excel report or a re-importable registry (.xlsx); headers follow --lang.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
     /// Restore a backup (refuses a non-empty store unless --force).
@@ -117,6 +122,59 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// What `export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The record of a draw (抽查结果) with its pool and signature lines.
+    Draw {
+        draw: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The quarterly workbook: coverage, progress, joint ratios, publication, violations.
+    Quarterly {
+        /// e.g. 2022Q3
+        #[arg(long)]
+        period: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The list for the county government website (results recorded in the period).
+    Publication {
+        #[arg(long)]
+        period: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The annual plan in the plan file's columns (re-importable).
+    Plan {
+        #[arg(long)]
+        year: i32,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// A registry with the import headers (re-importable).
+    Registry {
+        #[arg(value_enum)]
+        kind: crate::report::RegistryKind,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+impl ExportWhat {
+    fn kind_and_path(&self) -> (crate::report::ExportKind, &Path) {
+        use crate::report::ExportKind as K;
+        match self {
+            ExportWhat::Draw { draw, output } => (K::Draw(*draw), output),
+            ExportWhat::Quarterly { period, output } => (K::Quarterly(period.clone()), output),
+            ExportWhat::Publication { period, output } => (K::Publication(period.clone()), output),
+            ExportWhat::Plan { year, output } => (K::Plan(*year), output),
+            ExportWhat::Registry { kind, output } => (K::Registry(*kind), output),
+        }
+    }
 }
 
 pub fn default_db() -> PathBuf {
@@ -317,6 +375,12 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                 return Ok(1);
             }
             Ok(print_verify(&office.verify()?, lang))
+        }
+        Command::Export { what } => {
+            let (kind, path) = what.kind_and_path();
+            let summary = crate::report::export(office, &kind, path, lang, &|_| {})?;
+            println!("{}", summary.localize(lang));
+            Ok(0)
         }
         Command::Backup { file } => {
             let n = office.backup(file)?;
