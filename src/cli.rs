@@ -518,7 +518,7 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
                 let v: Vec<_> = book
                     .tasks
                     .iter()
-                    .map(|t| crate::office::task_json_of(t, &st))
+                    .map(|t| crate::office::task_json_of(t, &st, office.calendar()))
                     .collect();
                 return print_json(&v);
             }
