@@ -138,6 +138,9 @@ pub enum ExportWhat {
         /// e.g. 2022Q3
         #[arg(long)]
         period: String,
+        /// The day the figures are as of (publication deadlines), YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -165,15 +168,39 @@ pub enum ExportWhat {
 }
 
 impl ExportWhat {
-    fn kind_and_path(&self) -> (crate::report::ExportKind, &Path) {
+    fn kind_and_path(&self, lang: Lang) -> Result<(crate::report::ExportKind, &Path), OfficeError> {
         use crate::report::ExportKind as K;
-        match self {
+        Ok(match self {
             ExportWhat::Draw { draw, output } => (K::Draw(*draw), output),
-            ExportWhat::Quarterly { period, output } => (K::Quarterly(period.clone()), output),
+            ExportWhat::Quarterly {
+                period,
+                today,
+                output,
+            } => {
+                let today = match today {
+                    None => chrono::Local::now().date_naive(),
+                    Some(d) => crate::import::values::parse_date(d).ok_or_else(|| {
+                        OfficeError::Refused(format!(
+                            "{}{d}",
+                            lang.pick(
+                                "日期格式错误（应为 YYYY-MM-DD）：",
+                                "bad date (YYYY-MM-DD): "
+                            )
+                        ))
+                    })?,
+                };
+                (
+                    K::Quarterly {
+                        period: period.clone(),
+                        today,
+                    },
+                    output,
+                )
+            }
             ExportWhat::Publication { period, output } => (K::Publication(period.clone()), output),
             ExportWhat::Plan { year, output } => (K::Plan(*year), output),
             ExportWhat::Registry { kind, output } => (K::Registry(*kind), output),
-        }
+        })
     }
 }
 
@@ -377,7 +404,7 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             Ok(print_verify(&office.verify()?, lang))
         }
         Command::Export { what } => {
-            let (kind, path) = what.kind_and_path();
+            let (kind, path) = what.kind_and_path(lang)?;
             let summary = crate::report::export(office, &kind, path, lang, &|_| {})?;
             println!("{}", summary.localize(lang));
             Ok(0)

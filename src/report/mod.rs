@@ -16,6 +16,7 @@
 
 mod draw;
 mod publication;
+mod quarterly;
 mod registry;
 pub mod sheet;
 
@@ -25,6 +26,7 @@ pub use sheet::{column_width, display_width, SheetMeta};
 use crate::domain::task::DrawId;
 use crate::i18n::Lang;
 use crate::office::{Office, OfficeError};
+use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use std::path::{Path, PathBuf};
 
@@ -36,8 +38,8 @@ pub const BUREAU: &str = "昆明市生态环境局宜良分局";
 pub enum ExportKind {
     /// The record of one draw (抽查结果), with its pool and signature lines.
     Draw(DrawId),
-    /// The quarterly workbook of a period such as "2022Q3".
-    Quarterly(String),
+    /// The quarterly workbook of a period such as "2022Q3", with the figures as of `today`.
+    Quarterly { period: String, today: NaiveDate },
     /// The list for the county government website of a period.
     Publication(String),
     /// The annual plan of a year, re-importable.
@@ -54,7 +56,7 @@ impl ExportKind {
                 Lang::Zh => format!("双随机抽查结果 #{id}"),
                 Lang::En => format!("Random inspection draw #{id}"),
             },
-            ExportKind::Quarterly(p) => match lang {
+            ExportKind::Quarterly { period: p, .. } => match lang {
                 Lang::Zh => format!("{p} 双随机、一公开工作情况"),
                 Lang::En => format!("{p} double-random, one-public report"),
             },
@@ -170,13 +172,9 @@ pub fn export(
         }
         ExportKind::Draw(id) => draw::draw(&mut wb, office, *id, lang, progress),
         ExportKind::Publication(period) => publication::publication(&mut wb, office, period, lang),
-        ExportKind::Quarterly(_) => Err(Fail::Office(OfficeError::Refused(
-            lang.pick(
-                "季度汇总需要任务进度数据（尚未接入）",
-                "the quarterly workbook needs the task figures (not yet available)",
-            )
-            .into(),
-        ))),
+        ExportKind::Quarterly { period, today } => {
+            quarterly::quarterly(&mut wb, office, period, *today, lang, progress)
+        }
     }
     .map_err(|f| match f {
         Fail::Office(e) => e,

@@ -1,12 +1,13 @@
-//! The list for the county government website: every result recorded in the period (by the
-//! date it was determined), exempt results left out.
+//! The list for the county government website: every result recorded for a task of the period
+//! (the office's `belongs_to`: its draw's period starts within it; voided tasks never), exempt
+//! results left out.
 
 use super::sheet::{Formats, Table};
 use super::{Written, BUREAU};
-use crate::domain::task::{Publication, RESULT_PHRASES};
+use crate::domain::task::{phrase_text, Publication};
 use crate::domain::Period;
 use crate::i18n::Lang;
-use crate::office::{Office, OfficeError};
+use crate::office::{belongs_to, Office, OfficeError};
 use rust_xlsxwriter::Workbook;
 
 pub(super) fn publication(wb: &mut Workbook, office: &Office, period: &str, lang: Lang) -> Written {
@@ -33,10 +34,9 @@ pub(super) fn publication(wb: &mut Workbook, office: &Office, period: &str, lang
     let mut rows: Vec<_> = book
         .tasks
         .iter()
-        .filter(|t| !t.voided)
+        .filter(|t| belongs_to(t, p))
         .filter(|t| !matches!(t.publication, Some(Publication::Exempt { .. })))
         .filter_map(|t| t.result.as_ref().map(|r| (t, r)))
-        .filter(|(_, r)| p.contains(r.determined))
         .collect();
     rows.sort_by_key(|(t, r)| (r.determined, t.id));
     for (n, (task, result)) in rows.into_iter().enumerate() {
@@ -59,13 +59,7 @@ pub(super) fn publication(wb: &mut Workbook, office: &Office, period: &str, lang
                 .map(|c| c.date)
                 .unwrap_or(result.determined),
         )?;
-        t.text(
-            5,
-            RESULT_PHRASES
-                .get(usize::from(result.phrase))
-                .copied()
-                .unwrap_or(""),
-        )?;
+        t.text(5, phrase_text(result.phrase).unwrap_or(""))?;
         t.text(6, BUREAU)?;
     }
     Ok(vec![t.finish()?])

@@ -30,6 +30,7 @@ pub fn column_width(max_display: usize) -> f64 {
 pub struct Formats {
     pub header: Format,
     pub date: Format,
+    pub percent: Format,
     pub title: Format,
     pub label: Format,
     pub text: Format,
@@ -43,6 +44,7 @@ impl Formats {
                 .set_background_color(0xDDEBF7)
                 .set_border(FormatBorder::Thin),
             date: Format::new().set_num_format("yyyy-mm-dd"),
+            percent: Format::new().set_num_format("0.00%"),
             title: Format::new().set_bold().set_font_size(16),
             label: Format::new().set_bold(),
             text: Format::new(),
@@ -155,6 +157,14 @@ impl<'a> Table<'a> {
             format!("{v}")
         };
         self.observe(col, &shown);
+        Ok(())
+    }
+
+    /// A percentage (`percent` = 4.65 for 4.65%), stored as the fraction and shown as 0.00%.
+    pub fn percent(&mut self, col: u16, percent: f64) -> Result<(), XlsxError> {
+        self.ws
+            .write_number_with_format(self.row, col, percent / 100.0, &self.fmt.percent)?;
+        self.observe(col, &format!("{percent:.2}%"));
         Ok(())
     }
 
