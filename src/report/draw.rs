@@ -140,18 +140,16 @@ pub(super) fn draw(
         t.text(8, task.method.label(lang))?;
     }
     // Signature lines under the table (outside the autofilter).
-    let mut sig = t.row() + 2;
     let blank = "＿＿＿＿＿＿＿＿＿＿";
     let lines = [
         lang.pick("见证人签字：", "Witness: "),
         lang.pick("见证人签字：", "Witness: "),
         lang.pick("操作人签字：", "Operator: "),
     ];
-    for label in lines {
+    for (sig, label) in (t.row() + 2..).zip(lines) {
         let text = format!("{label}{blank}    {}{blank}", lang.pick("日期：", "Date: "));
         t.ws.merge_range(sig, 0, sig, last_col.min(5), &text, &fmt.text)?;
         t.ws.set_row_height(sig, 28)?;
-        sig += 1;
     }
     sheets.push(t.finish()?);
     progress(0.3);
@@ -205,7 +203,7 @@ pub(super) fn draw(
                 None => t.text(5, lang.pick("否", "no"))?,
             }
             done += 1;
-            if done % 8192 == 0 {
+            if done.is_multiple_of(8192) {
                 progress(0.3 + 0.7 * done as f64 / total as f64);
             }
         }

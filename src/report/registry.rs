@@ -149,7 +149,7 @@ fn targets_table(
     let mut t = Table::new(ws, fmt, 0, &headers(&TARGET_FIELDS, lang))?;
     let n = targets.len().max(1) as f64;
     for (i, x) in targets.iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 {
+        if i.is_multiple_of(PROGRESS_EVERY) {
             progress(i as f64 / n);
         }
         t.next_row();
