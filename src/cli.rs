@@ -143,6 +143,11 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Write an Excel report or a re-importable registry (.xlsx); headers follow --lang.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
     /// Restore a backup (refuses a non-empty store unless --force).
@@ -241,6 +246,86 @@ fn today_arg(s: &Option<String>, lang: Lang) -> Result<chrono::NaiveDate, Office
 
 fn period_arg(s: &str, lang: Lang) -> Result<crate::domain::Period, OfficeError> {
     crate::domain::Period::parse(s).map_err(|e| OfficeError::Refused(e.localize(lang)))
+}
+
+/// What `export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The record of a draw (抽查结果) with its pool and signature lines.
+    Draw {
+        draw: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The quarterly workbook: coverage, progress, joint ratios, publication, violations.
+    Quarterly {
+        /// e.g. 2022Q3
+        #[arg(long)]
+        period: String,
+        /// The day the figures are as of (publication deadlines), YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The list for the county government website (results recorded in the period).
+    Publication {
+        #[arg(long)]
+        period: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The annual plan in the plan file's columns (re-importable).
+    Plan {
+        #[arg(long)]
+        year: i32,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// A registry with the import headers (re-importable).
+    Registry {
+        #[arg(value_enum)]
+        kind: crate::report::RegistryKind,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+impl ExportWhat {
+    fn kind_and_path(&self, lang: Lang) -> Result<(crate::report::ExportKind, &Path), OfficeError> {
+        use crate::report::ExportKind as K;
+        Ok(match self {
+            ExportWhat::Draw { draw, output } => (K::Draw(*draw), output),
+            ExportWhat::Quarterly {
+                period,
+                today,
+                output,
+            } => {
+                let today = match today {
+                    None => chrono::Local::now().date_naive(),
+                    Some(d) => crate::import::values::parse_date(d).ok_or_else(|| {
+                        OfficeError::Refused(format!(
+                            "{}{d}",
+                            lang.pick(
+                                "日期格式错误（应为 YYYY-MM-DD）：",
+                                "bad date (YYYY-MM-DD): "
+                            )
+                        ))
+                    })?,
+                };
+                (
+                    K::Quarterly {
+                        period: period.clone(),
+                        today,
+                    },
+                    output,
+                )
+            }
+            ExportWhat::Publication { period, output } => (K::Publication(period.clone()), output),
+            ExportWhat::Plan { year, output } => (K::Plan(*year), output),
+            ExportWhat::Registry { kind, output } => (K::Registry(*kind), output),
+        })
+    }
 }
 
 pub fn default_db() -> PathBuf {
@@ -472,6 +557,12 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             } else {
                 print_due(&v, lang);
             }
+            Ok(0)
+        }
+        Command::Export { what } => {
+            let (kind, path) = what.kind_and_path(lang)?;
+            let summary = crate::report::export(office, &kind, path, lang, &|_| {})?;
+            println!("{}", summary.localize(lang));
             Ok(0)
         }
         Command::Backup { file } => {

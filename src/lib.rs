@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod import;
 pub mod logging;
 pub mod office;
+pub mod report;
 pub mod store;
 pub mod synth;
 pub mod tui;

@@ -1,0 +1,189 @@
+//! Excel reports (issue 6): the draw record, the quarterly workbook, the publication list, the
+//! annual plan and the registries, written with rust_xlsxwriter.
+//!
+//! This module reads the office and writes files; it computes no figure of its own. The
+//! quarterly workbook's numbers are those of `office.status` / `office.progress`, the same as
+//! `status --json`. Registry and plan exports use exactly the importer's headers and value
+//! words, so `import` of an export changes nothing.
+//!
+//! Every sheet goes through [`sheet::Table`]: Chinese headers (English with `Lang::En`), frozen
+//! header row, autofilter, real Excel dates, column widths from the display width of what was
+//! written (CJK = 2 columns), and a landscape print setup that fits the width and repeats the
+//! header row. Large sheets (registries, a draw's pool) are written in constant-memory mode.
+//!
+//! [`export`] is the one entry point (the CLI's `export` and, later, the TUI on a background
+//! thread).
+
+mod draw;
+mod publication;
+mod quarterly;
+mod registry;
+pub mod sheet;
+
+pub use registry::{write_targets, RegistryKind};
+pub use sheet::{column_width, display_width, SheetMeta};
+
+use crate::domain::task::DrawId;
+use crate::i18n::Lang;
+use crate::office::{Office, OfficeError};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+use std::path::{Path, PathBuf};
+
+/// The bureau: company of every workbook, inspecting authority of the publication list.
+pub const BUREAU: &str = "昆明市生态环境局宜良分局";
+
+/// What to export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The record of one draw (抽查结果), with its pool and signature lines.
+    Draw(DrawId),
+    /// The quarterly workbook of a period such as "2022Q3", with the figures as of `today`.
+    Quarterly { period: String, today: NaiveDate },
+    /// The list for the county government website of a period.
+    Publication(String),
+    /// The annual plan of a year, re-importable.
+    Plan(i32),
+    /// A registry, re-importable.
+    Registry(RegistryKind),
+}
+
+impl ExportKind {
+    /// The workbook's title (document properties and the first line of a record).
+    pub fn title(&self, lang: Lang) -> String {
+        match self {
+            ExportKind::Draw(id) => match lang {
+                Lang::Zh => format!("双随机抽查结果 #{id}"),
+                Lang::En => format!("Random inspection draw #{id}"),
+            },
+            ExportKind::Quarterly { period: p, .. } => match lang {
+                Lang::Zh => format!("{p} 双随机、一公开工作情况"),
+                Lang::En => format!("{p} double-random, one-public report"),
+            },
+            ExportKind::Publication(p) => match lang {
+                Lang::Zh => format!("{p} 双随机抽查结果公示"),
+                Lang::En => format!("{p} inspection results for publication"),
+            },
+            ExportKind::Plan(y) => match lang {
+                Lang::Zh => format!("{y} 年度双随机抽查计划"),
+                Lang::En => format!("{y} annual random inspection plan"),
+            },
+            ExportKind::Registry(k) => k.sheet_name(lang).to_string(),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportSummary {
+    pub path: PathBuf,
+    pub sheets: Vec<SheetMeta>,
+}
+
+impl ExportSummary {
+    pub fn localize(&self, lang: Lang) -> String {
+        let sheets: Vec<String> = self
+            .sheets
+            .iter()
+            .map(|s| format!("{}（{}）", s.name, s.rows))
+            .collect();
+        match lang {
+            Lang::Zh => format!("已导出 {}：{}", self.path.display(), sheets.join("、")),
+            Lang::En => format!(
+                "exported {}: {}",
+                self.path.display(),
+                sheets
+                    .join(", ")
+                    .replace('（', " (")
+                    .replace('）', " rows)")
+            ),
+        }
+    }
+}
+
+/// Why a writer stopped: the office refused (e.g. no such draw) or the workbook failed.
+#[derive(Debug)]
+pub(crate) enum Fail {
+    Office(OfficeError),
+    Xlsx(XlsxError),
+}
+
+impl From<XlsxError> for Fail {
+    fn from(e: XlsxError) -> Fail {
+        Fail::Xlsx(e)
+    }
+}
+
+impl From<OfficeError> for Fail {
+    fn from(e: OfficeError) -> Fail {
+        Fail::Office(e)
+    }
+}
+
+/// The sheets a writer produced.
+pub(crate) type Written = Result<Vec<SheetMeta>, Fail>;
+
+/// A workbook write failure, naming the file.
+pub(crate) fn xlsx_error(path: &Path, e: XlsxError, lang: Lang) -> OfficeError {
+    OfficeError::Refused(format!(
+        "{}: {}{e}",
+        path.display(),
+        lang.pick("无法写入 Excel 文件：", "cannot write the workbook: ")
+    ))
+}
+
+/// A new workbook with the document properties every export carries (title, author, the
+/// bureau as company, created now).
+pub fn workbook(title: &str, author: &str) -> Workbook {
+    let mut wb = Workbook::new();
+    let mut props = DocProperties::new()
+        .set_title(title)
+        .set_author(author)
+        .set_company(BUREAU);
+    if let Ok(now) = ExcelDateTime::from_timestamp(chrono::Utc::now().timestamp()) {
+        props = props.set_creation_datetime(&now);
+    }
+    wb.set_properties(&props);
+    wb
+}
+
+/// Write `kind` to `path` (an .xlsx file) with headers in `lang`. `progress` is called with
+/// the fraction done (0.0 to 1.0), from the calling thread; the TUI runs this on a background
+/// thread.
+pub fn export(
+    office: &Office,
+    kind: &ExportKind,
+    path: &Path,
+    lang: Lang,
+    progress: &dyn Fn(f64),
+) -> Result<ExportSummary, OfficeError> {
+    let title = kind.title(lang);
+    let author = crate::store::audit::os_user();
+    let mut wb = workbook(&title, &author);
+    progress(0.0);
+    let sheets = match kind {
+        ExportKind::Registry(k) => {
+            let st = office.state();
+            registry::registry(&mut wb, &st, *k, lang, progress)
+        }
+        ExportKind::Plan(year) => {
+            let book = office.book();
+            registry::plans(&mut wb, &book.plans, *year, lang)
+        }
+        ExportKind::Draw(id) => draw::draw(&mut wb, office, *id, lang, progress),
+        ExportKind::Publication(period) => publication::publication(&mut wb, office, period, lang),
+        ExportKind::Quarterly { period, today } => {
+            quarterly::quarterly(&mut wb, office, period, *today, lang, progress)
+        }
+    }
+    .map_err(|f| match f {
+        Fail::Office(e) => e,
+        Fail::Xlsx(e) => xlsx_error(path, e, lang),
+    })?;
+    wb.save(path).map_err(|e| xlsx_error(path, e, lang))?;
+    progress(1.0);
+    Ok(ExportSummary {
+        path: path.to_path_buf(),
+        sheets,
+    })
+}

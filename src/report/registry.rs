@@ -1,0 +1,262 @@
+//! Registry and plan exports: exactly the importer's headers (docs/CONTRACTS.md) and value
+//! words, so importing an export finds every row unchanged.
+
+use super::sheet::{Formats, Table};
+use super::Written;
+use crate::domain::plan::{JointKind, Plan};
+use crate::domain::{DepartmentKind, MonthSet, Target, PLAN_HEADERS};
+use crate::i18n::Lang;
+use crate::import::schema::{
+    Field, CONFLICT_FIELDS, DEPARTMENT_FIELDS, INSPECTOR_FIELDS, TARGET_FIELDS,
+};
+use crate::office::State;
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+/// The registries `export registry` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryKind {
+    Targets,
+    Inspectors,
+    Departments,
+    Conflicts,
+}
+
+impl RegistryKind {
+    pub fn sheet_name(self, lang: Lang) -> &'static str {
+        match self {
+            RegistryKind::Targets => lang.pick("检查对象名录库", "targets"),
+            RegistryKind::Inspectors => lang.pick("检查人员名录库", "inspectors"),
+            RegistryKind::Departments => lang.pick("部门", "departments"),
+            RegistryKind::Conflicts => lang.pick("回避关系", "conflicts"),
+        }
+    }
+}
+
+/// Report progress every this many rows.
+const PROGRESS_EVERY: usize = 8192;
+
+fn headers(fields: &[Field], lang: Lang) -> Vec<&'static str> {
+    fields.iter().map(|f| lang.pick(f.zh, f.en)).collect()
+}
+
+fn yes_no(v: bool, lang: Lang) -> &'static str {
+    match (v, lang) {
+        (true, Lang::Zh) => "是",
+        (false, Lang::Zh) => "否",
+        (true, Lang::En) => "yes",
+        (false, Lang::En) => "no",
+    }
+}
+
+/// A list cell: the importer splits on `、` and `;`.
+fn list(items: &[String], lang: Lang) -> String {
+    items.join(lang.pick("、", "; "))
+}
+
+fn months(m: MonthSet, lang: Lang) -> String {
+    if m.is_seasonal() {
+        m.to_text()
+    } else {
+        lang.pick("全年", "all").to_string()
+    }
+}
+
+fn department_kind(k: DepartmentKind, lang: Lang) -> &'static str {
+    match k {
+        DepartmentKind::Internal => lang.pick("内部", "internal"),
+        DepartmentKind::External => lang.pick("外部", "external"),
+    }
+}
+
+pub(super) fn registry(
+    wb: &mut Workbook,
+    st: &State,
+    kind: RegistryKind,
+    lang: Lang,
+    progress: &dyn Fn(f64),
+) -> Written {
+    let fmt = Formats::new();
+    let ws = wb.add_worksheet_with_constant_memory();
+    ws.set_name(kind.sheet_name(lang))?;
+    let meta = match kind {
+        RegistryKind::Targets => targets_table(ws, &fmt, &st.targets, lang, progress)?,
+        RegistryKind::Inspectors => {
+            let mut t = Table::new(ws, &fmt, 0, &headers(&INSPECTOR_FIELDS, lang))?;
+            for p in &st.inspectors {
+                t.next_row();
+                t.text(0, &p.name)?;
+                t.text(1, &p.department)?;
+                t.text(2, &p.certificate_no)?;
+                t.date_opt(3, p.certificate_valid_until)?;
+                t.text(4, &p.post)?;
+                t.num(5, f64::from(p.years_of_work))?;
+                t.text(6, &list(&p.expertise, lang))?;
+                t.text(7, p.status.label(lang))?;
+            }
+            t.finish()?
+        }
+        RegistryKind::Departments => {
+            let mut t = Table::new(ws, &fmt, 0, &headers(&DEPARTMENT_FIELDS, lang))?;
+            for d in &st.departments {
+                t.next_row();
+                t.text(0, &d.code)?;
+                t.text(1, &d.name)?;
+                t.text(2, department_kind(d.kind, lang))?;
+            }
+            t.finish()?
+        }
+        RegistryKind::Conflicts => {
+            let mut t = Table::new(ws, &fmt, 0, &headers(&CONFLICT_FIELDS, lang))?;
+            for c in &st.conflicts {
+                let (Some(p), Some(target)) = (st.inspector(c.inspector), st.target(c.target))
+                else {
+                    continue;
+                };
+                t.next_row();
+                t.text(0, &p.certificate_no)?;
+                t.text(1, target.credit_code.as_str())?;
+                t.text(2, &c.reason)?;
+            }
+            t.finish()?
+        }
+    };
+    Ok(vec![meta])
+}
+
+/// The targets sheet into a fresh workbook (constant-memory mode). The bench calls this with a
+/// synthetic registry; [`super::export`] with the office's.
+pub fn write_targets(
+    wb: &mut Workbook,
+    targets: &[Target],
+    lang: Lang,
+    progress: &dyn Fn(f64),
+) -> Result<super::SheetMeta, XlsxError> {
+    let fmt = Formats::new();
+    let ws = wb.add_worksheet_with_constant_memory();
+    ws.set_name(RegistryKind::Targets.sheet_name(lang))?;
+    targets_table(ws, &fmt, targets, lang, progress)
+}
+
+fn targets_table(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    fmt: &Formats,
+    targets: &[Target],
+    lang: Lang,
+    progress: &dyn Fn(f64),
+) -> Result<super::SheetMeta, XlsxError> {
+    use crate::import::schema::t as f;
+    let mut t = Table::new(ws, fmt, 0, &headers(&TARGET_FIELDS, lang))?;
+    let n = targets.len().max(1) as f64;
+    for (i, x) in targets.iter().enumerate() {
+        if i.is_multiple_of(PROGRESS_EVERY) {
+            progress(i as f64 / n);
+        }
+        t.next_row();
+        t.text(f::NAME as u16, &x.name)?;
+        t.text(f::CREDIT_CODE as u16, x.credit_code.as_str())?;
+        t.text(f::REGION as u16, &x.region)?;
+        t.text(f::INDUSTRY as u16, &x.industry)?;
+        t.text(f::ADDRESS as u16, &x.address)?;
+        t.text(f::PERMIT_CLASS as u16, x.permit_class.label(lang))?;
+        t.text(f::PERMIT_NUMBER as u16, &x.permit_number)?;
+        for (col, e) in f::LISTS.zip(x.lists.entries()) {
+            t.text(col as u16, yes_no(e.3, lang))?;
+        }
+        t.text(f::RADIATION_USER as u16, yes_no(x.radiation_user, lang))?;
+        t.text(
+            f::CONSTRUCTION_PROJECT as u16,
+            yes_no(x.construction_project, lang),
+        )?;
+        t.text(f::POSITIVE_LIST as u16, yes_no(x.positive_list, lang))?;
+        t.text(
+            f::ONLINE_MONITORING as u16,
+            yes_no(x.online_monitoring, lang),
+        )?;
+        t.text(f::VIDEO_MONITORING as u16, yes_no(x.video_monitoring, lang))?;
+        t.text(f::POLLUTANTS as u16, &list(&x.pollutants, lang))?;
+        t.text(
+            f::PRODUCTION_MONTHS as u16,
+            &months(x.production_months, lang),
+        )?;
+        t.text(f::CREDIT_GRADE as u16, &x.credit_grade)?;
+        t.text(f::PERFORMANCE_GRADE as u16, &x.performance_grade)?;
+        t.num(f::VIOLATIONS as u16, f64::from(x.violations))?;
+        t.num(f::COMPLAINTS as u16, f64::from(x.complaints))?;
+        t.text(f::STATUS as u16, x.status.label(lang))?;
+        t.text(f::TAGS as u16, &list(&x.tags, lang))?;
+    }
+    t.finish()
+}
+
+/// The plan's 联合类型 and 联合部门 cells, in the words the importer reads.
+fn joint_cells(j: &JointKind) -> (&'static str, String) {
+    match j {
+        JointKind::None => ("无", String::new()),
+        JointKind::Internal => ("内部联合", String::new()),
+        JointKind::Departments(codes) => ("部门联合", codes.join("；")),
+    }
+}
+
+/// The annual plan: the source attachment's eight columns, then the office's six, with the
+/// plan file's headers (the plan importer reads only these, so they stay Chinese in every
+/// language).
+pub(super) fn plans(wb: &mut Workbook, all: &[Plan], year: i32, lang: Lang) -> Written {
+    let fmt = Formats::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("抽查计划", "plan"))?;
+    let mut t = Table::new(ws, &fmt, 0, &PLAN_HEADERS)?;
+    let mut rows: Vec<&Plan> = all.iter().filter(|p| p.year == year).collect();
+    rows.sort_by_key(|p| p.seq);
+    for p in rows {
+        t.next_row();
+        t.num(0, f64::from(p.seq))?;
+        t.text(1, &p.name)?;
+        t.text(2, &p.category)?;
+        t.text(3, &p.item)?;
+        t.text(4, &p.object)?;
+        t.text(5, p.item_class.label(Lang::Zh))?;
+        t.text(6, p.method.label(Lang::Zh))?;
+        t.text(7, &p.date_text)?;
+        t.text(8, &p.scope)?;
+        t.text(9, &p.required_expertise.join("；"))?;
+        let (kind, codes) = joint_cells(&p.joint);
+        t.text(10, kind)?;
+        t.text(11, &codes)?;
+        if let Some(r) = p.chosen_ratio {
+            t.num(12, r)?;
+        }
+        t.text(13, &p.rows.join(";"))?;
+    }
+    Ok(vec![t.finish()?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::values::{parse_bool, parse_list};
+
+    #[test]
+    fn value_words_parse_back() {
+        for lang in [Lang::Zh, Lang::En] {
+            assert_eq!(parse_bool(yes_no(true, lang)), Some(true));
+            assert_eq!(parse_bool(yes_no(false, lang)), Some(false));
+            let items = vec!["废气".to_string(), "废水".to_string()];
+            assert_eq!(parse_list(&list(&items, lang)), items);
+            for k in [DepartmentKind::Internal, DepartmentKind::External] {
+                assert_eq!(DepartmentKind::parse(department_kind(k, lang)), Some(k));
+            }
+            for m in [MonthSet::ALL, MonthSet(0b1100_0000_0011)] {
+                assert_eq!(MonthSet::parse(&months(m, lang)), Some(m));
+            }
+        }
+        for j in [
+            JointKind::None,
+            JointKind::Internal,
+            JointKind::Departments(vec!["SCJG".into(), "YJGL".into()]),
+        ] {
+            let (k, c) = joint_cells(&j);
+            assert_eq!(JointKind::parse(k, &c), Ok(j));
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! The Excel exports through the real binary, read back with calamine: sheet names, headers,
+//! cell values and types against the store; registry and plan exports re-import unchanged; the
+//! quarterly workbook carries the office's figures; every column is at least as wide as its
+//! widest cell.
+
+use assert_cmd::Command;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::Value;
+use shuangsui::domain::Period;
+use shuangsui::i18n::Lang;
+use shuangsui::office::Office;
+use shuangsui::report::display_width;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+fn bin(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("shuangsui").unwrap();
+    c.arg("--db")
+        .arg(db)
+        .env("SHUANGSUI_LOG", db.with_extension("log"));
+    c
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = bin(db).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).unwrap()
+}
+
+const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+/// A demo store with the 2022Q3 draws of plans 1, 2 and 3.
+fn demo_with_draws() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s");
+    ok(&db, &["init", "--demo"]);
+    for plan in ["1", "2", "3"] {
+        ok(
+            &db,
+            &[
+                "draw",
+                "--plan",
+                plan,
+                "--period",
+                "2022Q3",
+                "--date",
+                "2022-07-05",
+                "--seed",
+                SEED,
+            ],
+        );
+    }
+    (dir, db)
+}
+
+struct Book {
+    wb: Xlsx<std::io::BufReader<std::fs::File>>,
+}
+
+impl Book {
+    fn open(path: &Path) -> Book {
+        Book {
+            wb: open_workbook(path).unwrap(),
+        }
+    }
+    fn names(&self) -> Vec<String> {
+        self.wb.sheet_names().to_vec()
+    }
+    /// The sheet as absolute (row, col) → cell.
+    fn cells(&mut self, sheet: &str) -> HashMap<(u32, u32), Data> {
+        let r = self.wb.worksheet_range(sheet).unwrap();
+        let (r0, c0) = r.start().unwrap_or((0, 0));
+        r.cells()
+            .filter(|(_, _, v)| !matches!(v, Data::Empty))
+            .map(|(i, j, v)| ((r0 + i as u32, c0 + j as u32), v.clone()))
+            .collect()
+    }
+    fn row(&mut self, sheet: &str, row: u32) -> Vec<String> {
+        let cells = self.cells(sheet);
+        let n = cells.keys().map(|k| k.1).max().unwrap_or(0);
+        (0..=n)
+            .map(|c| cells.get(&(row, c)).map(text).unwrap_or_default())
+            .collect()
+    }
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        other => format!("{other}"),
+    }
+}
+
+/// Column widths as written in each worksheet's XML (<col min max width>), by sheet file order.
+fn xml_widths(path: &Path) -> Vec<HashMap<u32, f64>> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 1.. {
+        let Ok(mut f) = zip.by_name(&format!("xl/worksheets/sheet{i}.xml")) else {
+            break;
+        };
+        let mut xml = String::new();
+        f.read_to_string(&mut xml).unwrap();
+        let mut widths = HashMap::new();
+        for col in xml.split("<col ").skip(1) {
+            let attr = |name: &str| -> f64 {
+                let start = col.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                let end = start + col[start..].find('"').unwrap();
+                col[start..end].parse().unwrap()
+            };
+            for c in attr("min") as u32..=attr("max") as u32 {
+                widths.insert(c - 1, attr("width"));
+            }
+        }
+        out.push(widths);
+    }
+    out
+}
+
+/// Every text, whole number and date cell outside merged ranges fits its column.
+fn assert_columns_fit(path: &Path) {
+    let widths = xml_widths(path);
+    let mut b = Book::open(path);
+    for (i, name) in b.names().iter().enumerate() {
+        let merged = b.wb.worksheet_merge_cells(name).unwrap().unwrap();
+        for ((r, c), v) in b.cells(name) {
+            if merged.iter().any(|m| m.contains(r, c)) {
+                continue;
+            }
+            let shown = match &v {
+                Data::String(_) | Data::DateTime(_) => text(&v),
+                Data::Float(f) if f.fract() == 0.0 => text(&v),
+                _ => continue,
+            };
+            let w = widths[i].get(&c).copied().unwrap_or(8.43);
+            assert!(
+                w >= display_width(&shown) as f64,
+                "{}:{name}!R{}C{}: {shown:?} is {} wide, column {w}",
+                path.display(),
+                r + 1,
+                c + 1,
+                display_width(&shown)
+            );
+        }
+    }
+}
+
+#[test]
+fn registries_round_trip_in_both_languages_and_match_the_store() {
+    let (dir, db) = demo_with_draws();
+    for lang in ["zh", "en"] {
+        for kind in ["departments", "inspectors", "targets", "conflicts"] {
+            let file = dir.path().join(format!("{kind}-{lang}.xlsx"));
+            ok(
+                &db,
+                &[
+                    "--lang",
+                    lang,
+                    "export",
+                    "registry",
+                    kind,
+                    "-o",
+                    file.to_str().unwrap(),
+                ],
+            );
+            assert_columns_fit(&file);
+            let out = ok(
+                &db,
+                &["--lang", "en", "import", kind, file.to_str().unwrap()],
+            );
+            assert!(
+                out.contains("added 0, updated 0"),
+                "{kind} {lang} re-import changed something: {out}"
+            );
+        }
+    }
+    // Values and types against `list --json`.
+    let targets = json(&db, &["list", "targets", "--json"]);
+    let targets = targets.as_array().unwrap();
+    let mut b = Book::open(&dir.path().join("targets-zh.xlsx"));
+    assert_eq!(b.names(), ["检查对象名录库"]);
+    let head = b.row("检查对象名录库", 0);
+    assert_eq!(head[0], "单位名称");
+    assert_eq!(head[1], "统一社会信用代码");
+    assert_eq!(head[26], "标识");
+    let cells = b.cells("检查对象名录库");
+    assert_eq!(
+        cells.keys().map(|k| k.0).max().unwrap() as usize,
+        targets.len()
+    );
+    for (i, t) in targets.iter().enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(
+            cells[&(r, 0)],
+            Data::String(t["name"].as_str().unwrap().into())
+        );
+        assert_eq!(
+            cells[&(r, 1)],
+            Data::String(t["credit_code"].as_str().unwrap().into())
+        );
+        assert_eq!(
+            cells[&(r, 23)],
+            Data::Float(t["violations"].as_f64().unwrap()),
+            "violations are numbers"
+        );
+    }
+    let mut b = Book::open(&dir.path().join("targets-en.xlsx"));
+    assert_eq!(b.row("targets", 0)[..3], ["name", "credit_code", "region"]);
+
+    let inspectors = json(&db, &["list", "inspectors", "--json"]);
+    let mut b = Book::open(&dir.path().join("inspectors-zh.xlsx"));
+    assert_eq!(
+        b.row("检查人员名录库", 0),
+        [
+            "姓名",
+            "单位",
+            "执法证号",
+            "证件有效期至",
+            "职务岗位",
+            "工作年限",
+            "业务专长",
+            "状态"
+        ]
+    );
+    let cells = b.cells("检查人员名录库");
+    let mut dates = 0;
+    for (i, p) in inspectors.as_array().unwrap().iter().enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(
+            cells[&(r, 2)],
+            Data::String(p["certificate_no"].as_str().unwrap().into())
+        );
+        match p["certificate_valid_until"].as_str() {
+            Some(d) => {
+                assert!(matches!(cells[&(r, 3)], Data::DateTime(_)), "a real date");
+                assert_eq!(text(&cells[&(r, 3)]), d);
+                dates += 1;
+            }
+            None => assert!(!cells.contains_key(&(r, 3))),
+        }
+    }
+    assert!(dates > 0);
+}
+
+#[test]
+fn plan_export_reimports_unchanged() {
+    let (dir, db) = demo_with_draws();
+    let file = dir.path().join("plan.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "plan",
+            "--year",
+            "2022",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_columns_fit(&file);
+    let plans = json(&db, &["list", "plans", "--json"]);
+    let mut b = Book::open(&file);
+    assert_eq!(
+        b.row("抽查计划", 0)[..8],
+        [
+            "序号",
+            "抽查计划名称",
+            "检查类别",
+            "抽查事项",
+            "检查对象",
+            "事项类别",
+            "抽查方式",
+            "抽查日期"
+        ]
+    );
+    assert_eq!(
+        b.cells("抽查计划").keys().map(|k| k.0).max().unwrap() as usize,
+        plans.as_array().unwrap().len()
+    );
+    let out = ok(
+        &db,
+        &["--lang", "en", "import", "plans", file.to_str().unwrap()],
+    );
+    assert!(out.contains("added 0, updated 0"), "{out}");
+}
+
+#[test]
+fn draw_record_lists_targets_pool_and_signatures() {
+    let (dir, db) = demo_with_draws();
+    let draws = json(&db, &["list", "draws", "--json"]);
+    let d = &draws[2];
+    let file = dir.path().join("draw.xlsx");
+    ok(&db, &["export", "draw", "3", "-o", file.to_str().unwrap()]);
+    assert_columns_fit(&file);
+    let mut b = Book::open(&file);
+    assert_eq!(b.names(), ["抽查结果", "抽取池"]);
+    let cells = b.cells("抽查结果");
+    let find = |s: &str| {
+        cells
+            .iter()
+            .find(|(_, v)| text(v) == s)
+            .map(|(k, _)| *k)
+            .unwrap_or_else(|| panic!("{s} not on the sheet"))
+    };
+    let (r, _) = find("抽取日期");
+    assert!(matches!(cells[&(r, 1)], Data::DateTime(_)));
+    assert_eq!(text(&cells[&(r, 1)]), "2022-07-05");
+    let (r, _) = find("随机种子");
+    assert_eq!(text(&cells[&(r, 1)]), d["seed"].as_str().unwrap());
+    let (r, _) = find("池哈希");
+    assert_eq!(text(&cells[&(r, 1)]), d["pool_hash"].as_str().unwrap());
+    find("shuangsui verify --draw 3");
+    let (h, _) = find("统一社会信用代码");
+    let tasks = d["tasks"].as_array().unwrap();
+    for (i, t) in tasks.iter().enumerate() {
+        let r = h + 1 + i as u32;
+        assert_eq!(text(&cells[&(r, 1)]), t["row"].as_str().unwrap());
+        assert_eq!(text(&cells[&(r, 4)]), t["credit_code"].as_str().unwrap());
+    }
+    assert!(
+        cells
+            .values()
+            .filter(|v| text(v).starts_with("见证人签字"))
+            .count()
+            >= 2
+    );
+    assert!(cells.values().any(|v| text(v).starts_with("操作人签字")));
+    let pool = b.cells("抽取池");
+    let picked = pool
+        .iter()
+        .filter(|((_, c), v)| *c == 5 && text(v) == "是")
+        .count();
+    assert_eq!(picked, tasks.len(), "every pick is marked in the pool");
+    assert!(pool.keys().map(|k| k.0).max().unwrap() as usize > tasks.len());
+}
+
+/// Record checks and results on the first tasks through the office (the CLI's task steps are
+/// another branch's work).
+fn record_results(db: &Path) {
+    let office = Office::open(db, Lang::Zh).unwrap();
+    let ids: Vec<u64> = office.book().tasks.iter().take(6).map(|t| t.id).collect();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2022, 7, d).unwrap();
+    for (k, id) in ids.iter().enumerate() {
+        office.task_check(*id, day(11), None, "").unwrap();
+        if k < 5 {
+            let phrase = if k % 2 == 0 { 1 } else { 5 };
+            office
+                .task_result(*id, phrase, day(12), "", None, false)
+                .unwrap();
+        }
+    }
+    office
+        .task_publish(ids[0], day(20), "http://example.gov.cn/1")
+        .unwrap();
+    office.task_exempt(ids[1], "涉及国家安全").unwrap();
+}
+
+#[test]
+fn quarterly_workbook_carries_the_office_figures() {
+    let (dir, db) = demo_with_draws();
+    record_results(&db);
+    let file = dir.path().join("q.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "quarterly",
+            "--period",
+            "2022Q3",
+            "--today",
+            "2022-09-30",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_columns_fit(&file);
+    let today = chrono::NaiveDate::from_ymd_opt(2022, 9, 30).unwrap();
+    let office = Office::open(&db, Lang::Zh).unwrap();
+    let period = Period::parse("2022Q3").unwrap();
+    let s = office.status(period, today).unwrap();
+    let people = office.progress(period, today).unwrap();
+    drop(office);
+    let mut b = Book::open(&file);
+    assert_eq!(b.names(), ["汇总", "分层覆盖", "人员进度"]);
+    let cov = b.cells("分层覆盖");
+    assert_eq!(
+        b.row("分层覆盖", 0),
+        ["分层", "名称", "抽查比例", "应抽", "已抽", "已检查"]
+    );
+    assert_eq!(
+        cov.keys().map(|k| k.0).max().unwrap() as usize,
+        s.rows.len()
+    );
+    for (i, r) in s.rows.iter().enumerate() {
+        let n = i as u32 + 1;
+        assert_eq!(text(&cov[&(n, 0)]), r.row);
+        assert_eq!(cov[&(n, 3)], Data::Float(r.required as f64));
+        assert_eq!(cov[&(n, 4)], Data::Float(r.drawn as f64));
+        assert_eq!(cov[&(n, 5)], Data::Float(r.checked as f64));
+    }
+    assert!(
+        s.rows.iter().any(|r| r.checked > 0),
+        "the test records checks"
+    );
+    let ppl = b.cells("人员进度");
+    for (i, p) in people.iter().enumerate() {
+        let n = i as u32 + 1;
+        assert_eq!(ppl[&(n, 0)], Data::Float(p.inspector as f64));
+        assert_eq!(ppl[&(n, 3)], Data::Float(p.assigned as f64));
+        assert_eq!(ppl[&(n, 4)], Data::Float(p.checked as f64));
+        assert_eq!(ppl[&(n, 5)], Data::Float(p.result_recorded as f64));
+    }
+    // The summary: value column by figure label.
+    let sum = b.cells("汇总");
+    let value = |label: &str| -> Data {
+        let (r, _) = sum
+            .iter()
+            .find(|((_, c), v)| *c == 1 && text(v) == label)
+            .map(|(k, _)| *k)
+            .unwrap_or_else(|| panic!("{label} missing"));
+        sum[&(r, 2)].clone()
+    };
+    assert!(matches!(value("统计日期"), Data::DateTime(_)));
+    assert_eq!(
+        value("联合检查任务数"),
+        Data::Float(s.internal_joint.joint as f64)
+    );
+    assert_eq!(
+        value("任务总数"),
+        Data::Float(s.internal_joint.total as f64)
+    );
+    match value("联合检查比例") {
+        Data::Float(f) => assert!((f * 100.0 - s.internal_joint.percent).abs() < 1e-9),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        value("联合抽查次数"),
+        Data::Float(s.inter_department.draws as f64)
+    );
+    assert_eq!(value("按时公示"), Data::Float(s.publication.on_time as f64));
+    assert_eq!(value("待公示"), Data::Float(s.publication.pending as f64));
+    assert_eq!(
+        value("已逾期未公示"),
+        Data::Float(s.publication.overdue as f64)
+    );
+    assert_eq!(value("不予公示"), Data::Float(s.publication.exempt as f64));
+    assert_eq!(value("发现问题"), Data::Float(s.violations.found as f64));
+    assert_eq!(s.publication.exempt, 1);
+    assert!(s.violations.found > 0);
+    // Native charts on the coverage and progress sheets.
+    let zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let charts = zip
+        .file_names()
+        .filter(|n| n.starts_with("xl/charts/chart"))
+        .count();
+    assert_eq!(charts, 2);
+}
+
+#[test]
+fn publication_lists_recorded_results_without_the_exempt() {
+    let (dir, db) = demo_with_draws();
+    record_results(&db);
+    let file = dir.path().join("p.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "publication",
+            "--period",
+            "2022Q3",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_columns_fit(&file);
+    let tasks = json(&db, &["list", "tasks", "--json"]);
+    let mut b = Book::open(&file);
+    assert_eq!(b.names(), ["抽查结果公示"]);
+    let cells = b.cells("抽查结果公示");
+    // Five results recorded, one exempt.
+    assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), 4);
+    let codes: Vec<&str> = tasks.as_array().unwrap()[..5]
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, t)| t["credit_code"].as_str().unwrap())
+        .collect();
+    for (i, code) in codes.iter().enumerate() {
+        let r = i as u32 + 1;
+        assert_eq!(text(&cells[&(r, 2)]), *code);
+        assert!(matches!(cells[&(r, 4)], Data::DateTime(_)));
+        assert_eq!(text(&cells[&(r, 4)]), "2022-07-11");
+        assert_eq!(text(&cells[&(r, 6)]), "昆明市生态环境局宜良分局");
+        assert!(["未发现问题", "发现问题已责令改正"].contains(&text(&cells[&(r, 5)]).as_str()));
+        assert!(
+            !text(&cells[&(r, 3)]).is_empty(),
+            "the plan's inspection item"
+        );
+    }
+}
