@@ -87,8 +87,16 @@ fn demo_in_a_pty_filters_and_restores_the_terminal() {
     t.send("2");
     t.send("/");
     t.send("狗街镇");
+    // Wait for the whole frame: the header changes before the rows below it are written.
     t.wait_until("the filtered list", |s| {
-        s[2].contains("/狗街镇") && s[2].contains("/650]")
+        let rows: Vec<&String> = s[4..ROWS as usize - 1]
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .collect();
+        s[2].contains("/狗街镇")
+            && s[2].contains("/650]")
+            && rows.len() > 5
+            && rows.iter().all(|r| r.contains("狗街镇"))
     });
     let screen = t.screen();
     let rows: Vec<&String> = screen[4..ROWS as usize - 1]
