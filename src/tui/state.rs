@@ -19,17 +19,23 @@ use crate::domain::{
     Target, TargetStatus,
 };
 use crate::i18n::Lang;
-use crate::office::{ImportKind, State};
+use crate::office::{Book, ImportKind, State};
 use crate::store::audit::AuditEntry;
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
+
+mod work;
+pub use work::{confirm_text, DrawAsk, DrawResult, DrawnTask, SimpleList, Wizard, WizardStep};
+use crate::office::DrawPreview;
 
 /// What `update` may read: the office's in-memory registries and Table 1.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub data: &'a State,
     pub rules: &'a Rules,
+    /// Plans, draws and tasks.
+    pub book: &'a Book,
 }
 
 /// One thing that happened to the app.
@@ -81,6 +87,14 @@ pub enum Op {
         kind: ImportKind,
         path: PathBuf,
     },
+    /// Prepare a draw and show its preview (nothing random happens).
+    PreviewDraw(DrawAsk),
+    /// Draw and commit (in the background).
+    CommitDraw(DrawAsk),
+    VoidDraw {
+        id: u64,
+        reason: String,
+    },
 }
 
 /// The outcome of an [`Op`], already in the user's language.
@@ -96,6 +110,10 @@ pub enum OpResult {
     Saved(Result<String, String>),
     /// An import: the report lines or the error lines.
     Imported(Result<Vec<String>, Vec<String>>),
+    /// The preview of a draw, or why it cannot be drawn.
+    Preview(Result<DrawPreview, String>),
+    /// A committed draw, or why it was refused.
+    Drawn(Result<DrawResult, String>),
 }
 
 /// The seven tabs.
@@ -108,7 +126,12 @@ pub const TABS: [(&str, &str); 7] = [
     ("结果公示", "Publication"),
     ("审计", "Audit"),
 ];
+pub const TAB_DASHBOARD: usize = 0;
 pub const TAB_REGISTRIES: usize = 1;
+pub const TAB_PLANS: usize = 2;
+pub const TAB_DRAWS: usize = 3;
+pub const TAB_TASKS: usize = 4;
+pub const TAB_PUBLICATION: usize = 5;
 pub const TAB_AUDIT: usize = 6;
 
 /// The four registries of the registries tab.
@@ -295,6 +318,10 @@ pub enum FormKind {
         id: u64,
     },
     Import,
+    /// Void a draw, with a reason.
+    VoidDraw {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -391,6 +418,17 @@ pub struct AppState {
     pub pending: Vec<KeyEvent>,
     /// Terminal size.
     pub size: (u16, u16),
+    /// The plans tab: selected plan and whether its detail is open.
+    pub plans: SimpleList,
+    /// The draws tab: the past draws list.
+    pub draws: SimpleList,
+    /// The draw wizard, while one is open.
+    pub wizard: Option<Wizard>,
+    /// The dashboard in large type for a projector.
+    pub presentation: bool,
+    /// Test hooks: a fixed seed (hex) and draw date for the wizard's commits.
+    pub draw_seed: Option<String>,
+    pub draw_date: Option<NaiveDate>,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -418,6 +456,12 @@ impl AppState {
             message: None,
             pending: Vec::new(),
             size: (80, 24),
+            plans: SimpleList::default(),
+            draws: SimpleList::default(),
+            wizard: None,
+            presentation: false,
+            draw_seed: None,
+            draw_date: None,
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);
@@ -465,6 +509,7 @@ impl AppState {
             Some(Overlay::Form(_)) => Mode::Form,
             Some(Overlay::Busy { .. }) => Mode::Confirm,
             None if self.filtering => Mode::Filter,
+            None if self.wizard.is_some() && self.tab == TAB_DRAWS => Mode::Wizard,
             None if self.detail && self.tab == TAB_REGISTRIES => Mode::Detail,
             None => Mode::List,
         }
@@ -538,6 +583,12 @@ impl AppState {
                 None => false,
             },
             Some(_) => false,
+            None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
+                match self.wizard.as_mut().and_then(Wizard::input_mut) {
+                    Some(input) => input.input_key(key),
+                    None => false,
+                }
+            }
             None if self.filtering => {
                 let typed = self.list_mut().filter.input_key(key);
                 if typed {
@@ -584,6 +635,9 @@ impl AppState {
                 Effect::Ignored
             }
             None if self.filtering => self.apply_filter_mode(action, ctx),
+            None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
+                self.apply_wizard(action, ctx)
+            }
             None => self.apply_main(action, ctx),
         }
     }
@@ -594,6 +648,10 @@ impl AppState {
             Action::Quit => return Effect::Quit,
             Action::Help => self.open_help(),
             Action::Palette => self.open_palette(),
+            Action::TogglePresentation => return self.toggle_presentation(),
+            a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
+                return self.apply_work(a, ctx)
+            }
             Action::NextTab => return self.go_tab((self.tab + 1) % TABS.len()),
             Action::PrevTab => return self.go_tab((self.tab + TABS.len() - 1) % TABS.len()),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
@@ -1119,6 +1177,7 @@ impl AppState {
     fn open_import_form(&mut self) {
         let lang = self.lang();
         let kind = match self.registry {
+            _ if self.tab == TAB_PLANS => ImportKind::Plans,
             Registry::Targets => ImportKind::Targets,
             Registry::Inspectors => ImportKind::Inspectors,
             Registry::Departments => ImportKind::Departments,
@@ -1129,6 +1188,7 @@ impl AppState {
             ImportKind::Inspectors,
             ImportKind::Departments,
             ImportKind::Conflicts,
+            ImportKind::Plans,
         ]
         .map(|k| k.label(lang))
         .join(" / ");
@@ -1215,6 +1275,8 @@ impl AppState {
                 Some(Overlay::Form(f)) => f.error = Some(e),
                 _ => self.message = Some(e),
             },
+            OpResult::Preview(r) => self.preview_ready(r),
+            OpResult::Drawn(r) => self.drawn(r),
             OpResult::Imported(r) => {
                 let (title, lines) = match r {
                     Ok(lines) => (lang.pick("导入完成", "Import finished"), lines),
@@ -1362,6 +1424,19 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
                 _ => None,
             }
         }
+        FormKind::VoidDraw { id } => {
+            let reason = f.value(0).to_string();
+            if reason.is_empty() {
+                errors.push((
+                    0,
+                    lang.pick("作废必须说明原因", "voiding needs a reason")
+                        .into(),
+                ));
+                None
+            } else {
+                Some(Op::VoidDraw { id, reason })
+            }
+        }
         FormKind::Import => {
             let kind = parse_import_kind(f.value(0));
             if kind.is_none() {
@@ -1425,6 +1500,7 @@ fn parse_import_kind(s: &str) -> Option<ImportKind> {
         ImportKind::Inspectors,
         ImportKind::Departments,
         ImportKind::Conflicts,
+        ImportKind::Plans,
     ]
     .into_iter()
     .find(|k| {

@@ -47,9 +47,11 @@ fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     let st = office.state();
+    let book = office.book();
     let ctx = Ctx {
         data: &st,
         rules: office.rules(),
+        book: &book,
     };
     terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
     terminal
