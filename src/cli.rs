@@ -109,6 +109,40 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Record a task's next step: check, result, publish, exempt or follow-up.
+    Task {
+        /// Task id (see `list tasks`).
+        task: u64,
+        #[command(subcommand)]
+        step: TaskStep,
+    },
+    /// Figures of a period: per Table 1 row, joint ratios, publication, violations.
+    Status {
+        /// 2022Q3, 2022H2 or 2022.
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        json: bool,
+        /// The day the figures are for (default today), YYYY-MM-DD.
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Per inspector: tasks assigned, checked, results recorded, publications overdue.
+    Progress {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Results awaiting publication, overdue first.
+    Due {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
     /// Restore a backup (refuses a non-empty store unless --force).
@@ -117,6 +151,96 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// The steps of a task, in order.
+#[derive(Debug, Subcommand)]
+pub enum TaskStep {
+    /// The inspection was carried out.
+    Check {
+        #[arg(long)]
+        date: String,
+        /// Method actually used: onsite, remote, other (现场检查, 科技检查, 其他检查); default
+        /// the planned one.
+        #[arg(long)]
+        method: Option<String>,
+        /// The bureau's approval of an "other" inspection.
+        #[arg(long)]
+        approval: Option<String>,
+    },
+    /// The result was determined: a standard phrase 1-8.
+    Result {
+        /// 1 未发现问题, 2 未按规定公示信息, 3 公示信息隐瞒真实情况、弄虚作假,
+        /// 4 通过登记住所（经营场所）无法联系, 5 发现问题已责令改正, 6 不配合检查情节严重,
+        /// 7 未发现开展本次抽查涉及的经营活动, 8 发现问题待处理.
+        #[arg(long)]
+        phrase: u8,
+        #[arg(long)]
+        determined: String,
+        #[arg(long, default_value = "")]
+        findings: String,
+        /// Why the record was not signed by the legal representative (omit when signed).
+        #[arg(long)]
+        unsigned_reason: Option<String>,
+        /// The integrity supervision card (廉政监督卡) was returned.
+        #[arg(long)]
+        integrity_card: bool,
+    },
+    /// The result was published on the county government website.
+    Publish {
+        #[arg(long)]
+        date: String,
+        #[arg(long, default_value = "")]
+        url: String,
+    },
+    /// The result is not published (secrecy, national or public security).
+    Exempt {
+        #[arg(long)]
+        reason: String,
+    },
+    /// Follow-up of a violation; given fields are recorded, the others kept.
+    FollowUp {
+        /// Handed to the enforcement department.
+        #[arg(long)]
+        handed: Option<String>,
+        /// Rectification due.
+        #[arg(long)]
+        due: Option<String>,
+        /// Rectified on.
+        #[arg(long)]
+        rectified: Option<String>,
+        /// Case number (filed).
+        #[arg(long)]
+        case: Option<String>,
+        /// Transferred to the judiciary on.
+        #[arg(long)]
+        judiciary: Option<String>,
+    },
+}
+
+/// A date argument, or a refusal naming it.
+fn date_arg(s: &str, lang: Lang) -> Result<chrono::NaiveDate, OfficeError> {
+    crate::import::values::parse_date(s).ok_or_else(|| {
+        OfficeError::Refused(format!(
+            "{}{s}",
+            lang.pick(
+                "日期格式错误（应为 YYYY-MM-DD）：",
+                "bad date (YYYY-MM-DD): "
+            )
+        ))
+    })
+}
+
+fn opt_date_arg(s: &Option<String>, lang: Lang) -> Result<Option<chrono::NaiveDate>, OfficeError> {
+    s.as_deref().map(|s| date_arg(s, lang)).transpose()
+}
+
+fn today_arg(s: &Option<String>, lang: Lang) -> Result<chrono::NaiveDate, OfficeError> {
+    Ok(opt_date_arg(s, lang)?.unwrap_or_else(|| chrono::Local::now().date_naive()))
+}
+
+fn period_arg(s: &str, lang: Lang) -> Result<crate::domain::Period, OfficeError> {
+    crate::domain::Period::parse(s).map_err(|e| OfficeError::Refused(e.localize(lang)))
 }
 
 pub fn default_db() -> PathBuf {
@@ -248,18 +372,7 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                     )
                 }
             };
-            let date = match date {
-                None => None,
-                Some(d) => Some(crate::import::values::parse_date(d).ok_or_else(|| {
-                    OfficeError::Refused(format!(
-                        "{}{d}",
-                        lang.pick(
-                            "日期格式错误（应为 YYYY-MM-DD）：",
-                            "bad date (YYYY-MM-DD): "
-                        )
-                    ))
-                })?),
-            };
+            let date = opt_date_arg(date, lang)?;
             let req = crate::office::DrawRequest {
                 plan: *plan,
                 period: period.clone(),
@@ -321,6 +434,45 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                 return Ok(1);
             }
             Ok(print_verify(&office.verify()?, lang))
+        }
+        Command::Task { task, step } => {
+            task_step(office, *task, step)?;
+            Ok(0)
+        }
+        Command::Status {
+            period,
+            json,
+            today,
+        } => {
+            let f = office.status(period_arg(period, lang)?, today_arg(today, lang)?)?;
+            if *json {
+                print_json(&f)?;
+            } else {
+                print_status(&f, lang);
+            }
+            Ok(0)
+        }
+        Command::Progress {
+            period,
+            json,
+            today,
+        } => {
+            let v = office.progress(period_arg(period, lang)?, today_arg(today, lang)?)?;
+            if *json {
+                print_json(&v)?;
+            } else {
+                print_progress(&v, lang);
+            }
+            Ok(0)
+        }
+        Command::Due { json, today } => {
+            let v = office.due(today_arg(today, lang)?)?;
+            if *json {
+                print_json(&v)?;
+            } else {
+                print_due(&v, lang);
+            }
+            Ok(0)
         }
         Command::Backup { file } => {
             let n = office.backup(file)?;
@@ -458,7 +610,7 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
                 let v: Vec<_> = book
                     .tasks
                     .iter()
-                    .map(|t| crate::office::task_json_of(t, &st))
+                    .map(|t| crate::office::task_json_of(t, &st, office.calendar()))
                     .collect();
                 return print_json(&v);
             }
@@ -695,4 +847,259 @@ fn print_draw(office: &Office, d: &crate::office::DrawRecord) {
         lang.pick("复核命令：", "re-check with:"),
         j.id
     );
+}
+
+fn task_step(office: &Office, id: u64, step: &TaskStep) -> Result<(), OfficeError> {
+    let lang = office.lang();
+    let done = |zh: String, en: String| {
+        // A closed pipe is not worth a panic.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            match lang {
+                Lang::Zh => zh,
+                Lang::En => en,
+            }
+        );
+    };
+    match step {
+        TaskStep::Check {
+            date,
+            method,
+            approval,
+        } => {
+            let date = date_arg(date, lang)?;
+            let method = match method {
+                None => None,
+                Some(m) => Some(crate::domain::InspectionMethod::parse(m).ok_or_else(|| {
+                    OfficeError::Refused(format!(
+                        "{}{m}",
+                        lang.pick(
+                            "未知的检查方式（应为 onsite、remote、other 或 现场检查、科技检查、其他检查）：",
+                            "unknown method (onsite, remote or other): "
+                        )
+                    ))
+                })?),
+            };
+            let t = office.task_check(id, date, method, approval.as_deref().unwrap_or(""))?;
+            let m = t.check.as_ref().map(|c| c.method.label(lang)).unwrap_or("");
+            done(
+                format!("任务 #{id} 已登记检查：{date} {m}"),
+                format!("task #{id} checked on {date} ({m})"),
+            );
+        }
+        TaskStep::Result {
+            phrase,
+            determined,
+            findings,
+            unsigned_reason,
+            integrity_card,
+        } => {
+            let determined = date_arg(determined, lang)?;
+            office.task_result(
+                id,
+                *phrase,
+                determined,
+                findings,
+                unsigned_reason.clone(),
+                *integrity_card,
+            )?;
+            let text = crate::domain::task::phrase_text(*phrase).unwrap_or("");
+            let due = office
+                .calendar()
+                .publication_due(determined)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            done(
+                format!("任务 #{id} 已登记结果：{text}（认定 {determined}），应于 {due} 前公示"),
+                format!("task #{id} result: {text} (determined {determined}); publish by {due}"),
+            );
+        }
+        TaskStep::Publish { date, url } => {
+            let date = date_arg(date, lang)?;
+            office.task_publish(id, date, url)?;
+            done(
+                format!("任务 #{id} 已登记公示：{date}"),
+                format!("task #{id} published on {date}"),
+            );
+        }
+        TaskStep::Exempt { reason } => {
+            office.task_exempt(id, reason)?;
+            done(
+                format!("任务 #{id} 已登记不予公开：{reason}"),
+                format!("task #{id} exempt from publication: {reason}"),
+            );
+        }
+        TaskStep::FollowUp {
+            handed,
+            due,
+            rectified,
+            case,
+            judiciary,
+        } => {
+            office.task_follow_up(
+                id,
+                opt_date_arg(handed, lang)?,
+                opt_date_arg(due, lang)?,
+                opt_date_arg(rectified, lang)?,
+                case.clone(),
+                opt_date_arg(judiciary, lang)?,
+            )?;
+            done(
+                format!("任务 #{id} 已登记后续处理"),
+                format!("task #{id} follow-up recorded"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn yes_no(b: bool, lang: Lang) -> &'static str {
+    if b {
+        lang.pick("达标", "met")
+    } else {
+        lang.pick("未达标", "not met")
+    }
+}
+
+fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{} {}", lang.pick("期间", "period"), f.period);
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(
+            "分层\t名称\t比例\t应抽\t已抽\t已检查",
+            "row\tname\tratio\trequired\tdrawn\tchecked"
+        )
+    );
+    for r in &f.rows {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            r.row, r.name, r.ratio, r.required, r.drawn, r.checked
+        );
+    }
+    let j = &f.internal_joint;
+    let _ = writeln!(
+        out,
+        "{} {}/{} = {:.1}% ({} {}%) {}",
+        lang.pick("本年内部联合", "year internal joint"),
+        j.joint,
+        j.total,
+        j.percent,
+        lang.pick("不低于", "at least"),
+        j.min_percent,
+        yes_no(j.met, lang)
+    );
+    let d = &f.inter_department;
+    let _ = writeln!(
+        out,
+        "{} {}/{} {}，{} {}/{} {} {}",
+        lang.pick("本年部门联合", "year inter-department"),
+        d.draws,
+        d.required_draws,
+        lang.pick("次", "draws"),
+        lang.pick("检查对象", "targets"),
+        d.targets,
+        d.required_targets,
+        lang.pick("家", ""),
+        yes_no(d.met, lang)
+    );
+    let p = &f.publication;
+    let _ = writeln!(
+        out,
+        "{} {} {} · {} {} · {} {} · {} {} · {} {}",
+        lang.pick("公示：", "publication:"),
+        lang.pick("按时", "on time"),
+        p.on_time,
+        lang.pick("逾期公示", "late"),
+        p.late,
+        lang.pick("待公示", "pending"),
+        p.pending,
+        lang.pick("已逾期未公示", "overdue"),
+        p.overdue,
+        lang.pick("不予公开", "exempt"),
+        p.exempt
+    );
+    let v = &f.violations;
+    let _ = writeln!(
+        out,
+        "{} {} {} · {} {} · {} {} · {} {} · {} {}",
+        lang.pick("违法问题：", "violations:"),
+        lang.pick("发现", "found"),
+        v.found,
+        lang.pick("移交执法", "handed"),
+        v.handed,
+        lang.pick("已整改", "rectified"),
+        v.rectified,
+        lang.pick("立案", "filed"),
+        v.filed,
+        lang.pick("移送司法", "transferred"),
+        v.transferred
+    );
+}
+
+fn print_progress(v: &[crate::office::InspectorProgress], lang: Lang) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(
+            "编号\t姓名\t部门\t任务\t已检查\t已认定\t逾期未公示\t本年检查",
+            "id\tname\tdepartment\tassigned\tchecked\tresults\toverdue\tyear inspections"
+        )
+    );
+    for p in v {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            p.inspector,
+            p.name,
+            p.department,
+            p.assigned,
+            p.checked,
+            p.result_recorded,
+            p.overdue,
+            p.year_inspections
+        );
+    }
+}
+
+fn print_due(v: &[crate::office::DueItem], lang: Lang) {
+    let mut out = std::io::stdout().lock();
+    if v.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick("没有待公示的结果", "no result awaits publication")
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(
+            "任务\t检查对象\t信用代码\t结果\t认定\t公示期限\t剩余工作日",
+            "task\ttarget\tcredit code\tresult\tdetermined\tdue\tworking days left"
+        )
+    );
+    for d in v {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
+            d.task,
+            d.name,
+            d.credit_code,
+            d.phrase,
+            d.determined,
+            d.due,
+            d.days_left,
+            if d.overdue {
+                lang.pick("\t已逾期", "\toverdue")
+            } else {
+                ""
+            }
+        );
+    }
 }

@@ -21,10 +21,32 @@ pub const RESULT_PHRASES: [&str; 8] = [
     "发现问题待处理",
 ];
 
+/// The phrase numbers (1-based) that report a problem, i.e. a violation to follow up:
+/// 未按规定公示信息, 公示信息隐瞒真实情况、弄虚作假, 发现问题已责令改正, 不配合检查情节严重,
+/// 发现问题待处理.
+pub const PROBLEM_PHRASES: [u8; 5] = [2, 3, 5, 6, 8];
+
+/// The standard wording of phrase `n` (1..=8), `None` outside.
+pub fn phrase_text(n: u8) -> Option<&'static str> {
+    usize::from(n)
+        .checked_sub(1)
+        .and_then(|i| RESULT_PHRASES.get(i))
+        .copied()
+}
+
+/// Whether phrase `n` reports a problem (see [`PROBLEM_PHRASES`]).
+pub fn phrase_is_problem(n: u8) -> bool {
+    PROBLEM_PHRASES.contains(&n)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckStep {
     pub date: NaiveDate,
+    /// The method actually used (the plan's method unless changed at the check).
     pub method: InspectionMethod,
+    /// The bureau's approval for an "other" inspection (document number or note); empty for
+    /// on-site and remote checks.
+    pub approval: String,
     pub by: String,
 }
 
@@ -89,6 +111,13 @@ pub struct Task {
 }
 
 impl Task {
+    /// A result has been recorded whose phrase reports a problem.
+    pub fn found_problem(&self) -> bool {
+        self.result
+            .as_ref()
+            .is_some_and(|r| phrase_is_problem(r.phrase))
+    }
+
     pub fn joint_kind(&self) -> JointKind {
         if !self.partners.is_empty() {
             JointKind::Departments(self.partners.clone())
@@ -97,5 +126,21 @@ impl Task {
         } else {
             JointKind::None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases() {
+        assert_eq!(phrase_text(1), Some("未发现问题"));
+        assert_eq!(phrase_text(8), Some("发现问题待处理"));
+        assert_eq!(phrase_text(0), None);
+        assert_eq!(phrase_text(9), None);
+        let problems: Vec<u8> = (1..=8).filter(|n| phrase_is_problem(*n)).collect();
+        assert_eq!(problems, [2, 3, 5, 6, 8]);
+        assert!(!phrase_is_problem(4) && !phrase_is_problem(7) && !phrase_is_problem(0));
     }
 }

@@ -126,7 +126,25 @@ pub struct TaskJson {
     pub row: String,
     pub team: Vec<u64>,
     pub joint: String,
+    /// The planned method (`on-site`, `remote`, `other`).
     pub method: String,
+    pub draw: DrawId,
+    pub period: String,
+    pub voided: bool,
+    /// The check step: its date and the method actually used.
+    pub check_date: Option<NaiveDate>,
+    pub check_method: Option<String>,
+    /// The result: phrase number (1..=8), its wording, the date it was determined.
+    pub phrase: Option<u8>,
+    pub phrase_text: Option<String>,
+    pub determined: Option<NaiveDate>,
+    /// Last day to publish (20 working days after `determined`); none without a result or
+    /// when the calendar does not cover the year.
+    pub due: Option<NaiveDate>,
+    pub published: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub exempt: bool,
+    pub exempt_reason: Option<String>,
 }
 
 fn period_key(plan: PlanId, period: &str) -> Vec<u8> {
@@ -265,15 +283,7 @@ impl Office {
         // Strata.
         let mut strata = Vec::new();
         let mut previews = Vec::new();
-        let mut governing: HashMap<String, Vec<&Target>> = HashMap::new();
-        for t in &st.targets {
-            if !scope.matches_target(t) {
-                continue;
-            }
-            if let Some(row) = rules.classify(t).governing {
-                governing.entry(row).or_default().push(t);
-            }
-        }
+        let governing = governed_targets(&st, rules, |t| scope.matches_target(t));
         for row in rules.applicable_rows() {
             if !plan.draws_row(rules, &row.id) {
                 continue;
@@ -293,8 +303,7 @@ impl Office {
             let mut excluded = 0usize;
             let mut pool = Vec::new();
             for t in members {
-                let in_season = period.months().any(|m| t.production_months.contains(m));
-                if t.status != TargetStatus::Operating || !in_season {
+                if !drawable_in(t, period) {
                     excluded += 1;
                     continue;
                 }
@@ -655,16 +664,43 @@ impl Office {
     pub fn draw_json(&self, d: &DrawRecord) -> DrawJson {
         let st = self.state();
         let book = self.book();
-        draw_json(d, &st, &book)
+        draw_json(d, &st, &book, self.calendar())
     }
 
     pub fn book(&self) -> std::sync::RwLockReadGuard<'_, Book> {
         self.book.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn book_mut(&self) -> std::sync::RwLockWriteGuard<'_, Book> {
+    pub(super) fn book_mut(&self) -> std::sync::RwLockWriteGuard<'_, Book> {
         self.book.write().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// The targets each Table 1 row governs, among those `keep` accepts (a draw's scope; all of
+/// them for the figures). Shared by [`Office::prepare_draw`] and the office's figures so both
+/// count the same targets.
+pub(crate) fn governed_targets<'a>(
+    st: &'a State,
+    rules: &crate::domain::rules::Rules,
+    keep: impl Fn(&Target) -> bool,
+) -> HashMap<String, Vec<&'a Target>> {
+    let mut governing: HashMap<String, Vec<&Target>> = HashMap::new();
+    for t in &st.targets {
+        if !keep(t) {
+            continue;
+        }
+        if let Some(row) = rules.classify(t).governing {
+            governing.entry(row).or_default().push(t);
+        }
+    }
+    governing
+}
+
+/// Whether a governed target counts in a draw for `period` (and in its quota): operating, and
+/// producing in at least one month of the period. Closed, suspended and out-of-season targets
+/// are excluded.
+pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
+    t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
 fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
@@ -717,7 +753,12 @@ fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
     Ok(())
 }
 
-fn draw_json(d: &DrawRecord, st: &State, book: &Book) -> DrawJson {
+fn draw_json(
+    d: &DrawRecord,
+    st: &State,
+    book: &Book,
+    cal: &crate::domain::calendar::WorkingCalendar,
+) -> DrawJson {
     DrawJson {
         id: d.id,
         plan: d.plan,
@@ -741,13 +782,24 @@ fn draw_json(d: &DrawRecord, st: &State, book: &Book) -> DrawJson {
             .tasks
             .iter()
             .filter_map(|id| book.tasks.iter().find(|t| t.id == *id))
-            .map(|t| task_json_of(t, st))
+            .map(|t| task_json_of(t, st, cal))
             .collect(),
     }
 }
 
-pub fn task_json_of(t: &Task, st: &State) -> TaskJson {
+/// The `--json` form of a task; `cal` gives its publication due date.
+pub fn task_json_of(
+    t: &Task,
+    st: &State,
+    cal: &crate::domain::calendar::WorkingCalendar,
+) -> TaskJson {
+    use crate::domain::task::{phrase_text, Publication};
     let target = st.target(t.target);
+    let (published, url, exempt_reason) = match &t.publication {
+        None => (None, None, None),
+        Some(Publication::Published { date, url, .. }) => (Some(*date), Some(url.clone()), None),
+        Some(Publication::Exempt { reason, .. }) => (None, None, Some(reason.clone())),
+    };
     TaskJson {
         id: t.id,
         target: t.target,
@@ -763,6 +815,29 @@ pub fn task_json_of(t: &Task, st: &State) -> TaskJson {
             JointKind::Departments(c) => format!("departments:{}", c.join(",")),
         },
         method: t.method.label(Lang::En).to_string(),
+        draw: t.draw,
+        period: t.period.clone(),
+        voided: t.voided,
+        check_date: t.check.as_ref().map(|c| c.date),
+        check_method: t
+            .check
+            .as_ref()
+            .map(|c| c.method.label(Lang::En).to_string()),
+        phrase: t.result.as_ref().map(|r| r.phrase),
+        phrase_text: t
+            .result
+            .as_ref()
+            .and_then(|r| phrase_text(r.phrase))
+            .map(String::from),
+        determined: t.result.as_ref().map(|r| r.determined),
+        due: t
+            .result
+            .as_ref()
+            .and_then(|r| cal.publication_due(r.determined).ok()),
+        published,
+        url,
+        exempt: exempt_reason.is_some(),
+        exempt_reason,
     }
 }
 

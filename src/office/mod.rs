@@ -11,14 +11,21 @@
 mod demo;
 mod draws;
 mod error;
+mod figures;
 mod registry;
 pub mod search;
+mod tasks;
 
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
     Voided,
 };
 pub use error::OfficeError;
+pub use figures::{
+    belongs_to, publication_state, DueItem, InspectorProgress, InterDeptFigures,
+    PublicationFigures, PublicationState, RatioFigures, RowFigures, StatusFigures,
+    ViolationFigures,
+};
 pub use registry::{ImportKind, ImportOutcome, ListKind};
 
 use crate::domain::*;

@@ -1,0 +1,873 @@
+//! A task's steps after the draw (source, 二(八)–二(十)): check, result, publication (or
+//! exemption) and the follow-up of a violation.
+//!
+//! Each step is validated against the task as stored (not voided, steps in order, dates in
+//! order), then written with its audit entry in one commit, then applied to memory. A refused
+//! step is an [`OfficeError::Refused`] naming the task and the step, and changes nothing.
+//!
+//! The order is: assigned → checked ([`Office::task_check`]) → result recorded
+//! ([`Office::task_result`]) → published ([`Office::task_publish`]) or exempt
+//! ([`Office::task_exempt`]). The follow-up ([`Office::task_follow_up`]) applies to a result
+//! whose phrase reports a problem and may be recorded in several steps.
+
+use super::{encode_record, Office, OfficeError};
+use crate::domain::plan::InspectionMethod;
+use crate::domain::task::{
+    phrase_is_problem, phrase_text, CheckStep, Publication, ResultStep, Task, TaskId,
+    PROBLEM_PHRASES, RESULT_PHRASES,
+};
+use crate::i18n::Lang;
+use crate::store::{key_u64, TreeName};
+use chrono::NaiveDate;
+
+/// The steps, for messages and audit actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Check,
+    Result,
+    Publish,
+    Exempt,
+    FollowUp,
+}
+
+impl Step {
+    fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Step::Check => lang.pick("登记检查", "check"),
+            Step::Result => lang.pick("登记检查结果", "result"),
+            Step::Publish => lang.pick("登记公示", "publication"),
+            Step::Exempt => lang.pick("不予公开", "exemption"),
+            Step::FollowUp => lang.pick("违法线索后续处理", "follow-up"),
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Step::Check => "task check",
+            Step::Result => "task result",
+            Step::Publish => "task publish",
+            Step::Exempt => "task exempt",
+            Step::FollowUp => "task follow-up",
+        }
+    }
+}
+
+fn zh_en(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl Office {
+    /// Validate `apply` on a copy of the task, commit it, then update memory.
+    fn task_step(
+        &self,
+        id: TaskId,
+        step: Step,
+        apply: impl FnOnce(&Task, Lang) -> Result<(Task, String), String>,
+    ) -> Result<Task, OfficeError> {
+        let lang = self.lang();
+        let refuse = |why: String| {
+            OfficeError::Refused(match lang {
+                Lang::Zh => format!("任务 #{id}（{}）：{why}", step.label(lang)),
+                Lang::En => format!("task #{id}, {}: {why}", step.label(lang)),
+            })
+        };
+        let mut book = self.book_mut();
+        let Some(i) = book.tasks.iter().position(|t| t.id == id) else {
+            return Err(refuse(
+                lang.pick(
+                    "没有这个任务（见 list tasks）",
+                    "no such task (see list tasks)",
+                )
+                .into(),
+            ));
+        };
+        let current = &book.tasks[i];
+        if current.voided {
+            return Err(refuse(
+                lang.pick("该任务所属的抽取已作废", "the draw of this task was voided")
+                    .into(),
+            ));
+        }
+        let (next, summary) = apply(current, lang).map_err(refuse)?;
+        let write = encode_record(TreeName::Tasks, key_u64(next.id), &next)?;
+        self.commit(
+            step.action(),
+            format!("任务 #{id} {}：{summary}", step.label(Lang::Zh)),
+            vec![write],
+        )?;
+        book.tasks[i] = next.clone();
+        Ok(next)
+    }
+
+    /// Record the check: assigned → checked. `method` is the method actually used (default:
+    /// the task's planned method); an "other" inspection needs the bureau's approval
+    /// (`approval`, e.g. the approval's number). The date may not precede the draw.
+    pub fn task_check(
+        &self,
+        id: TaskId,
+        date: NaiveDate,
+        method: Option<InspectionMethod>,
+        approval: &str,
+    ) -> Result<Task, OfficeError> {
+        // Read before the book is locked for writing.
+        let drawn_on = {
+            let book = self.book();
+            book.tasks
+                .iter()
+                .find(|t| t.id == id)
+                .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
+                .map(|d| d.date)
+        };
+        let user = self.user().to_string();
+        self.task_step(id, Step::Check, |t, lang| {
+            if let Some(c) = &t.check {
+                return Err(zh_en(
+                    lang,
+                    format!("已于 {} 登记过检查，不能重复登记", c.date),
+                    format!("already checked on {}; a check is recorded once", c.date),
+                ));
+            }
+            if let Some(d) = drawn_on.filter(|d| date < *d) {
+                return Err(zh_en(
+                    lang,
+                    format!("检查日期 {date} 早于抽取日期 {d}"),
+                    format!("the check date {date} is before the draw date {d}"),
+                ));
+            }
+            let method = method.unwrap_or(t.method);
+            let approval = approval.trim();
+            if method.needs_approval() && approval.is_empty() {
+                return Err(lang
+                    .pick(
+                        "其他检查方式须经分局批准：请填写批准文号或说明（--approval）",
+                        "an \"other\" inspection needs the bureau's approval: give it (--approval)",
+                    )
+                    .into());
+            }
+            let mut next = t.clone();
+            next.check = Some(CheckStep {
+                date,
+                method,
+                approval: approval.to_string(),
+                by: user,
+            });
+            Ok((next, format!("{date} {}", method.label(Lang::Zh))))
+        })
+    }
+
+    /// Record the result: checked → result recorded. `phrase` is 1..=8 (see
+    /// [`RESULT_PHRASES`]); `determined` (the day the result was determined) may not precede
+    /// the check and must lie in a year the working calendar covers (the publication deadline
+    /// is counted from it). `unsigned_reason` is the reason the record was not signed by the
+    /// legal representative, `None` when it was.
+    pub fn task_result(
+        &self,
+        id: TaskId,
+        phrase: u8,
+        determined: NaiveDate,
+        findings: &str,
+        unsigned_reason: Option<String>,
+        integrity_card: bool,
+    ) -> Result<Task, OfficeError> {
+        let user = self.user().to_string();
+        let cal = self.calendar();
+        self.task_step(id, Step::Result, |t, lang| {
+            let Some(check) = &t.check else {
+                return Err(lang
+                    .pick(
+                        "尚未登记检查，先登记检查（check）再登记结果",
+                        "not checked yet: record the check first",
+                    )
+                    .into());
+            };
+            if let Some(r) = &t.result {
+                return Err(zh_en(
+                    lang,
+                    format!("已于 {} 登记过检查结果，不能重复登记", r.determined),
+                    format!("a result was already recorded ({})", r.determined),
+                ));
+            }
+            let Some(text) = phrase_text(phrase) else {
+                return Err(zh_en(
+                    lang,
+                    format!(
+                        "结果表述编号 {phrase} 无效：应为 1 到 {}（{}）",
+                        RESULT_PHRASES.len(),
+                        numbered_phrases()
+                    ),
+                    format!(
+                        "result phrase {phrase} is invalid: give 1 to {} ({})",
+                        RESULT_PHRASES.len(),
+                        numbered_phrases()
+                    ),
+                ));
+            };
+            if determined < check.date {
+                return Err(zh_en(
+                    lang,
+                    format!("结果认定日期 {determined} 早于检查日期 {}", check.date),
+                    format!(
+                        "the result date {determined} is before the check date {}",
+                        check.date
+                    ),
+                ));
+            }
+            let due = cal
+                .publication_due(determined)
+                .map_err(|e| e.localize(lang))?;
+            let reason = match unsigned_reason {
+                None => String::new(),
+                Some(r) if r.trim().is_empty() => {
+                    return Err(lang
+                        .pick(
+                            "检查记录未经签字确认时须注明原因",
+                            "an unsigned record needs the reason it was not signed",
+                        )
+                        .into())
+                }
+                Some(r) => r.trim().to_string(),
+            };
+            let mut next = t.clone();
+            next.result = Some(ResultStep {
+                phrase,
+                determined,
+                findings: findings.trim().to_string(),
+                signed: reason.is_empty(),
+                unsigned_reason: reason,
+                integrity_card,
+                by: user,
+            });
+            Ok((next, format!("{text}，认定 {determined}，公示期限 {due}")))
+        })
+    }
+
+    /// Record the publication of a result on the county government website. The date may not
+    /// precede the day the result was determined; publishing late is recorded (and counted as
+    /// late), not refused.
+    pub fn task_publish(
+        &self,
+        id: TaskId,
+        date: NaiveDate,
+        url: &str,
+    ) -> Result<Task, OfficeError> {
+        let user = self.user().to_string();
+        self.task_step(id, Step::Publish, |t, lang| {
+            let r = needs_result(t, lang)?;
+            not_yet_published(t, lang)?;
+            if date < r.determined {
+                return Err(zh_en(
+                    lang,
+                    format!("公示日期 {date} 早于结果认定日期 {}", r.determined),
+                    format!(
+                        "the publication date {date} is before the result date {}",
+                        r.determined
+                    ),
+                ));
+            }
+            let mut next = t.clone();
+            next.publication = Some(Publication::Published {
+                date,
+                url: url.trim().to_string(),
+                by: user,
+            });
+            Ok((next, format!("{date} {}", url.trim())))
+        })
+    }
+
+    /// Record that a result is not published: it concerns secrecy, national security or
+    /// public security (a reason is required).
+    pub fn task_exempt(&self, id: TaskId, reason: &str) -> Result<Task, OfficeError> {
+        let user = self.user().to_string();
+        self.task_step(id, Step::Exempt, |t, lang| {
+            needs_result(t, lang)?;
+            not_yet_published(t, lang)?;
+            if reason.trim().is_empty() {
+                return Err(lang
+                    .pick(
+                        "不予公开须说明原因（涉及保密、国家安全或公共安全）",
+                        "an exemption needs its reason (secrecy, national or public security)",
+                    )
+                    .into());
+            }
+            let mut next = t.clone();
+            next.publication = Some(Publication::Exempt {
+                reason: reason.trim().to_string(),
+                by: user,
+            });
+            Ok((next, reason.trim().to_string()))
+        })
+    }
+
+    /// Record the follow-up of a violation (the result's phrase reports a problem: see
+    /// [`PROBLEM_PHRASES`]). Given fields are set, the others kept, so the follow-up can be
+    /// recorded as it happens. Every date is on or after the result's date; the rectification
+    /// due date and the rectification are on or after the hand-over when there is one.
+    ///
+    /// `handed`: handed to the enforcement department (移交执法); `case_number`: the case
+    /// filed (立案); `judiciary`: transferred to the judiciary (移送司法机关).
+    pub fn task_follow_up(
+        &self,
+        id: TaskId,
+        handed: Option<NaiveDate>,
+        rectification_due: Option<NaiveDate>,
+        rectified_on: Option<NaiveDate>,
+        case_number: Option<String>,
+        judiciary: Option<NaiveDate>,
+    ) -> Result<Task, OfficeError> {
+        self.task_step(id, Step::FollowUp, |t, lang| {
+            let r = needs_result(t, lang)?;
+            if !phrase_is_problem(r.phrase) {
+                let problems: Vec<String> = PROBLEM_PHRASES.iter().map(u8::to_string).collect();
+                return Err(zh_en(
+                    lang,
+                    format!(
+                        "检查结果为“{}”，未发现违法问题，无需后续处理（适用于表述 {}）",
+                        phrase_text(r.phrase).unwrap_or("?"),
+                        problems.join("、")
+                    ),
+                    format!(
+                        "the result \"{}\" reports no problem; a follow-up applies to phrases {}",
+                        phrase_text(r.phrase).unwrap_or("?"),
+                        problems.join(", ")
+                    ),
+                ));
+            }
+            if handed.is_none()
+                && rectification_due.is_none()
+                && rectified_on.is_none()
+                && case_number.is_none()
+                && judiciary.is_none()
+            {
+                return Err(lang
+                    .pick(
+                        "没有填写任何后续处理内容",
+                        "nothing to record: give at least one field",
+                    )
+                    .into());
+            }
+            let mut f = t.follow_up.clone();
+            if let Some(d) = handed {
+                f.handed_to_enforcement = Some(d);
+            }
+            if let Some(d) = rectification_due {
+                f.rectification_due = Some(d);
+            }
+            if let Some(d) = rectified_on {
+                f.rectified_on = Some(d);
+            }
+            if let Some(c) = &case_number {
+                if c.trim().is_empty() {
+                    return Err(lang
+                        .pick("立案编号不能为空", "the case number is empty")
+                        .into());
+                }
+                f.case_number = c.trim().to_string();
+            }
+            if let Some(d) = judiciary {
+                f.transferred_to_judiciary = Some(d);
+            }
+            let dates = [
+                (
+                    f.handed_to_enforcement,
+                    "移交执法日期",
+                    "the hand-over date",
+                ),
+                (
+                    f.rectification_due,
+                    "整改期限",
+                    "the rectification due date",
+                ),
+                (f.rectified_on, "整改完成日期", "the rectification date"),
+                (
+                    f.transferred_to_judiciary,
+                    "移送司法机关日期",
+                    "the transfer to the judiciary",
+                ),
+            ];
+            for (d, zh, en) in dates {
+                if let Some(d) = d.filter(|d| *d < r.determined) {
+                    return Err(zh_en(
+                        lang,
+                        format!("{zh} {d} 早于结果认定日期 {}", r.determined),
+                        format!("{en} {d} is before the result date {}", r.determined),
+                    ));
+                }
+            }
+            if let Some(h) = f.handed_to_enforcement {
+                for (d, zh, en) in [
+                    (
+                        f.rectification_due,
+                        "整改期限",
+                        "the rectification due date",
+                    ),
+                    (f.rectified_on, "整改完成日期", "the rectification date"),
+                ] {
+                    if let Some(d) = d.filter(|d| *d < h) {
+                        return Err(zh_en(
+                            lang,
+                            format!("{zh} {d} 早于移交执法日期 {h}"),
+                            format!("{en} {d} is before the hand-over date {h}"),
+                        ));
+                    }
+                }
+            }
+            let summary = format!(
+                "移交 {}，整改期限 {}，整改完成 {}，立案 {}，移送司法 {}",
+                opt_date(f.handed_to_enforcement),
+                opt_date(f.rectification_due),
+                opt_date(f.rectified_on),
+                if f.case_number.is_empty() {
+                    "—"
+                } else {
+                    &f.case_number
+                },
+                opt_date(f.transferred_to_judiciary),
+            );
+            let mut next = t.clone();
+            next.follow_up = f;
+            Ok((next, summary))
+        })
+    }
+}
+
+fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn numbered_phrases() -> String {
+    RESULT_PHRASES
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{} {p}", i + 1))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn needs_result(t: &Task, lang: Lang) -> Result<&ResultStep, String> {
+    t.result.as_ref().ok_or_else(|| {
+        lang.pick(
+            "尚未登记检查结果，先登记结果（result）",
+            "no result recorded yet: record the result first",
+        )
+        .into()
+    })
+}
+
+fn not_yet_published(t: &Task, lang: Lang) -> Result<(), String> {
+    match &t.publication {
+        None => Ok(()),
+        Some(Publication::Published { date, .. }) => Err(zh_en(
+            lang,
+            format!("已于 {date} 登记公示"),
+            format!("already published on {date}"),
+        )),
+        Some(Publication::Exempt { reason, .. }) => Err(zh_en(
+            lang,
+            format!("已登记为不予公开（{reason}）"),
+            format!("already recorded as exempt ({reason})"),
+        )),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::office::{DemoDir, DrawRequest};
+
+    pub(crate) const SEED: &str =
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// The demo store with plan 3 drawn for `period` on `date`.
+    pub(crate) fn drawn(period: &str, date: NaiveDate) -> (Office, DemoDir) {
+        let (o, dir) = Office::open_demo(Lang::En).unwrap();
+        o.commit_draw(&DrawRequest {
+            plan: 3,
+            period: period.into(),
+            seed: Some(SEED.into()),
+            date: Some(date),
+            ..Default::default()
+        })
+        .unwrap();
+        (o, dir)
+    }
+
+    fn task(o: &Office, id: TaskId) -> Task {
+        o.book().tasks.iter().find(|t| t.id == id).unwrap().clone()
+    }
+
+    /// The step is refused with a message naming the task and the step, and nothing changes
+    /// (memory, store, audit log).
+    fn refused(o: &Office, id: TaskId, step: &str, r: Result<Task, OfficeError>, why: &str) {
+        let before = o.book().tasks.clone();
+        let audit = o.audit_len();
+        match r {
+            Err(OfficeError::Refused(m)) => {
+                assert!(m.contains(&format!("task #{id}, {step}")), "{m}");
+                assert!(m.contains(why), "{m:?} should say {why:?}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(o.book().tasks, before);
+        assert_eq!(o.audit_len(), audit);
+    }
+
+    fn checked_with_result(o: &Office, id: TaskId, phrase: u8, determined: NaiveDate) -> Task {
+        o.task_check(id, d(2022, 7, 20), None, "").unwrap();
+        o.task_result(id, phrase, determined, "", None, true)
+            .unwrap()
+    }
+
+    #[test]
+    fn steps_in_order_are_committed_audited_and_persisted() {
+        let (o, dir) = drawn("2022Q3", d(2022, 7, 5));
+        let audit = o.audit_len();
+        let planned = task(&o, 1).method;
+        let t = o.task_check(1, d(2022, 7, 20), None, "").unwrap();
+        let c = t.check.clone().unwrap();
+        assert_eq!((c.date, c.method), (d(2022, 7, 20), planned));
+        assert_eq!(c.by, o.user());
+        let t = o
+            .task_result(
+                1,
+                5,
+                d(2022, 9, 30),
+                "废水设施未运行",
+                Some("拒签".into()),
+                true,
+            )
+            .unwrap();
+        let r = t.result.clone().unwrap();
+        assert_eq!((r.phrase, r.determined), (5, d(2022, 9, 30)));
+        assert!(!r.signed && r.unsigned_reason == "拒签" && r.integrity_card);
+        assert_eq!(r.findings, "废水设施未运行");
+        let t = o.task_publish(1, d(2022, 10, 20), " http://x/1 ").unwrap();
+        assert_eq!(
+            t.publication,
+            Some(Publication::Published {
+                date: d(2022, 10, 20),
+                url: "http://x/1".into(),
+                by: o.user().into()
+            })
+        );
+        let t = o
+            .task_follow_up(
+                1,
+                Some(d(2022, 10, 1)),
+                Some(d(2022, 11, 1)),
+                None,
+                None,
+                None,
+            )
+            .unwrap();
+        // A second follow-up keeps what was recorded and adds to it.
+        let t2 = o
+            .task_follow_up(
+                1,
+                None,
+                None,
+                Some(d(2022, 10, 25)),
+                Some("宜环罚〔2022〕7号".into()),
+                None,
+            )
+            .unwrap();
+        assert_eq!(t2.follow_up.handed_to_enforcement, Some(d(2022, 10, 1)));
+        assert_eq!(
+            t2.follow_up.rectification_due,
+            t.follow_up.rectification_due
+        );
+        assert_eq!(t2.follow_up.rectified_on, Some(d(2022, 10, 25)));
+        assert_eq!(t2.follow_up.case_number, "宜环罚〔2022〕7号");
+        assert_eq!(o.audit_len(), audit + 5);
+        let tail = o.audit_tail(5).unwrap();
+        // Newest first.
+        let actions: Vec<&str> = tail.iter().rev().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "task check",
+                "task result",
+                "task publish",
+                "task follow-up",
+                "task follow-up"
+            ]
+        );
+        assert!(o.verify().unwrap().problem.is_none());
+        // Reopened from the store: the same task.
+        let mem = task(&o, 1);
+        let path = o.store_path();
+        drop(o);
+        let o = Office::open(&path, Lang::En).unwrap();
+        assert_eq!(task(&o, 1), mem);
+        drop(dir);
+    }
+
+    #[test]
+    fn other_method_needs_approval() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        refused(
+            &o,
+            2,
+            "check",
+            o.task_check(2, d(2022, 7, 20), Some(InspectionMethod::Other), "  "),
+            "approval",
+        );
+        let t = o
+            .task_check(
+                2,
+                d(2022, 7, 20),
+                Some(InspectionMethod::Other),
+                "宜环批〔2022〕3号",
+            )
+            .unwrap();
+        let c = t.check.unwrap();
+        assert_eq!(c.method, InspectionMethod::Other);
+        assert_eq!(c.approval, "宜环批〔2022〕3号");
+        let t = o
+            .task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), "")
+            .unwrap();
+        assert_eq!(t.check.unwrap().method, InspectionMethod::Remote);
+    }
+
+    #[test]
+    fn out_of_order_steps_and_bad_input_are_refused_without_change() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        let n = o.book().tasks.len() as u64;
+        let unknown = n + 1;
+        refused(
+            &o,
+            unknown,
+            "check",
+            o.task_check(unknown, d(2022, 7, 20), None, ""),
+            "no such task",
+        );
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, d(2022, 8, 1), "", None, false),
+            "not checked",
+        );
+        refused(
+            &o,
+            1,
+            "publication",
+            o.task_publish(1, d(2022, 8, 1), ""),
+            "no result",
+        );
+        refused(&o, 1, "exemption", o.task_exempt(1, "保密"), "no result");
+        refused(
+            &o,
+            1,
+            "follow-up",
+            o.task_follow_up(1, Some(d(2022, 8, 1)), None, None, None, None),
+            "no result",
+        );
+        refused(
+            &o,
+            1,
+            "check",
+            o.task_check(1, d(2022, 7, 4), None, ""),
+            "before the draw date 2022-07-05",
+        );
+        o.task_check(1, d(2022, 7, 20), None, "").unwrap();
+        refused(
+            &o,
+            1,
+            "check",
+            o.task_check(1, d(2022, 7, 21), None, ""),
+            "already checked on 2022-07-20",
+        );
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 0, d(2022, 8, 1), "", None, false),
+            "phrase 0 is invalid",
+        );
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 9, d(2022, 8, 1), "", None, false),
+            "phrase 9 is invalid",
+        );
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, d(2022, 7, 19), "", None, false),
+            "before the check date 2022-07-20",
+        );
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, d(2022, 8, 1), "", Some(" ".into()), false),
+            "unsigned",
+        );
+        o.task_result(1, 1, d(2022, 8, 1), "", None, false).unwrap();
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, d(2022, 8, 2), "", None, false),
+            "already recorded",
+        );
+        refused(
+            &o,
+            1,
+            "publication",
+            o.task_publish(1, d(2022, 7, 31), ""),
+            "before the result date 2022-08-01",
+        );
+        refused(&o, 1, "exemption", o.task_exempt(1, " "), "reason");
+        refused(
+            &o,
+            1,
+            "follow-up",
+            o.task_follow_up(1, Some(d(2022, 8, 2)), None, None, None, None),
+            "reports no problem",
+        );
+        o.task_exempt(1, "涉及国家安全").unwrap();
+        refused(
+            &o,
+            1,
+            "publication",
+            o.task_publish(1, d(2022, 8, 2), ""),
+            "already recorded as exempt",
+        );
+        refused(
+            &o,
+            1,
+            "exemption",
+            o.task_exempt(1, "again"),
+            "already recorded as exempt",
+        );
+
+        checked_with_result(&o, 2, 8, d(2022, 8, 1));
+        o.task_publish(2, d(2022, 8, 3), "").unwrap();
+        refused(
+            &o,
+            2,
+            "publication",
+            o.task_publish(2, d(2022, 8, 4), ""),
+            "already published on 2022-08-03",
+        );
+        refused(
+            &o,
+            2,
+            "follow-up",
+            o.task_follow_up(2, None, None, None, None, None),
+            "nothing to record",
+        );
+        refused(
+            &o,
+            2,
+            "follow-up",
+            o.task_follow_up(2, Some(d(2022, 7, 31)), None, None, None, None),
+            "before the result date",
+        );
+        refused(
+            &o,
+            2,
+            "follow-up",
+            o.task_follow_up(
+                2,
+                Some(d(2022, 8, 10)),
+                None,
+                Some(d(2022, 8, 9)),
+                None,
+                None,
+            ),
+            "before the hand-over date",
+        );
+        refused(
+            &o,
+            2,
+            "follow-up",
+            o.task_follow_up(2, None, None, None, Some(" ".into()), None),
+            "case number",
+        );
+    }
+
+    #[test]
+    fn a_voided_draw_refuses_its_tasks_steps() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        o.task_check(1, d(2022, 7, 20), None, "").unwrap();
+        o.void_draw(1, "录入错误").unwrap();
+        refused(
+            &o,
+            2,
+            "check",
+            o.task_check(2, d(2022, 7, 20), None, ""),
+            "voided",
+        );
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, d(2022, 8, 1), "", None, false),
+            "voided",
+        );
+    }
+
+    #[test]
+    fn messages_name_task_and_step_in_chinese() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        let path = o.store_path();
+        drop(o);
+        let o = Office::open(&path, Lang::Zh).unwrap();
+        let e = o.task_publish(1, d(2022, 8, 1), "").unwrap_err();
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "任务 #1（登记公示）：尚未登记检查结果，先登记结果（result）"
+        );
+    }
+
+    #[test]
+    fn publication_due_counts_working_days_across_national_day() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        let t = checked_with_result(&o, 1, 1, d(2022, 9, 30));
+        let st = o.state();
+        let j = crate::office::task_json_of(&t, &st, o.calendar());
+        // 10/1-10/7 off, 10/8 and 10/9 worked: 20 working days after Friday 9/30 is 11/2.
+        assert_eq!(j.due, Some(d(2022, 11, 2)));
+        assert_eq!(j.determined, Some(d(2022, 9, 30)));
+        assert_eq!(j.phrase_text.as_deref(), Some("未发现问题"));
+        drop(st);
+        let due = o.due(d(2022, 11, 2)).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].due, due[0].overdue, due[0].days_left),
+            (d(2022, 11, 2), false, 0)
+        );
+        // Thursday 11/3 is one working day late.
+        let due = o.due(d(2022, 11, 3)).unwrap();
+        assert_eq!((due[0].overdue, due[0].days_left), (true, -1));
+        // On 10/8 (a make-up Saturday) the working days left are 10/9 and 10/10 .. 11/2: 19.
+        assert_eq!(o.due(d(2022, 10, 8)).unwrap()[0].days_left, 19);
+    }
+
+    #[test]
+    fn a_result_in_a_year_the_calendar_does_not_cover_is_refused() {
+        // A 2022Q1 draw made in December 2021; the 2021 notice is not in the calendar.
+        let (o, _dir) = drawn("2022Q1", d(2021, 12, 1));
+        o.task_check(1, d(2021, 12, 10), None, "").unwrap();
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, d(2021, 12, 15), "", None, false),
+            "the working calendar has no 2021",
+        );
+        // Determined in 2022, the same task is accepted.
+        o.task_result(1, 1, d(2022, 1, 4), "", None, false).unwrap();
+    }
+}
