@@ -310,6 +310,19 @@ fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
                 })
                 .map_err(|e| e.localize(lang)),
         ),
+        Op::LoadFigures { period, today } => {
+            OpResult::Figures(super::work::figures(office, &period, today, lang))
+        }
+        Op::TaskStep {
+            id,
+            step,
+            period,
+            today,
+        } => {
+            let result = super::work::task_step(office, id, step, lang);
+            let figures = Some(super::work::figures(office, &period, today, lang));
+            OpResult::Stepped { result, figures }
+        }
         Op::Import { kind, path } => OpResult::Imported(
             office
                 .import(kind, &path, false)

@@ -25,7 +25,11 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+mod progress;
 mod work;
+pub use progress::{
+    phrase_hint, step_label, step_period, Figures, FiguresData, StepOp, TasksView,
+};
 pub use work::{confirm_text, DrawAsk, DrawResult, DrawnTask, SimpleList, Wizard, WizardStep};
 use crate::office::DrawPreview;
 
@@ -95,6 +99,18 @@ pub enum Op {
         id: u64,
         reason: String,
     },
+    /// Read the figures (status, progress, due) of a period.
+    LoadFigures {
+        period: String,
+        today: NaiveDate,
+    },
+    /// Record a task step, then read the figures again.
+    TaskStep {
+        id: u64,
+        step: StepOp,
+        period: String,
+        today: NaiveDate,
+    },
 }
 
 /// The outcome of an [`Op`], already in the user's language.
@@ -114,6 +130,12 @@ pub enum OpResult {
     Preview(Result<DrawPreview, String>),
     /// A committed draw, or why it was refused.
     Drawn(Result<DrawResult, String>),
+    Figures(Result<FiguresData, String>),
+    /// A task step: the message or the office's refusal, and the figures read after it.
+    Stepped {
+        result: Result<String, String>,
+        figures: Option<Result<FiguresData, String>>,
+    },
 }
 
 /// The seven tabs.
@@ -322,6 +344,18 @@ pub enum FormKind {
     VoidDraw {
         id: u64,
     },
+    TaskCheck {
+        id: u64,
+    },
+    TaskResult {
+        id: u64,
+    },
+    TaskPublish {
+        id: u64,
+    },
+    TaskExempt {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -429,6 +463,9 @@ pub struct AppState {
     /// Test hooks: a fixed seed (hex) and draw date for the wizard's commits.
     pub draw_seed: Option<String>,
     pub draw_date: Option<NaiveDate>,
+    /// The period of the dashboard, tasks and publication tabs, and its figures.
+    pub figures: Figures,
+    pub tasks: TasksView,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -437,6 +474,7 @@ const CHROME_ROWS: u16 = 5;
 
 impl AppState {
     pub fn new(cfg: Config, ctx: &Ctx) -> AppState {
+        let cfg_today = cfg.today;
         let mut s = AppState {
             cfg,
             tab: TAB_REGISTRIES,
@@ -462,6 +500,8 @@ impl AppState {
             presentation: false,
             draw_seed: None,
             draw_date: None,
+            figures: Figures::new(cfg_today),
+            tasks: TasksView::default(),
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);
@@ -578,10 +618,15 @@ impl AppState {
                 }
                 false
             }
-            Some(Overlay::Form(f)) => match f.fields.get_mut(f.focus) {
-                Some(field) => field.input.input_key(key),
-                None => false,
-            },
+            Some(Overlay::Form(f)) => {
+                let lang = self.cfg.lang;
+                let typed = match f.fields.get_mut(f.focus) {
+                    Some(field) => field.input.input_key(key),
+                    None => false,
+                };
+                refresh_hints(f, lang);
+                typed
+            }
             Some(_) => false,
             None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
                 match self.wizard.as_mut().and_then(Wizard::input_mut) {
@@ -648,7 +693,10 @@ impl AppState {
             Action::Quit => return Effect::Quit,
             Action::Help => self.open_help(),
             Action::Palette => self.open_palette(),
-            Action::TogglePresentation => return self.toggle_presentation(),
+            Action::TogglePresentation => {
+                self.toggle_presentation();
+                return self.load_figures();
+            }
             a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
                 return self.apply_work(a, ctx)
             }
@@ -749,6 +797,8 @@ impl AppState {
         self.filtering = false;
         if self.tab == TAB_AUDIT {
             Effect::Op(Op::OpenAudit)
+        } else if matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
+            self.load_figures()
         } else {
             Effect::Redraw
         }
@@ -1218,7 +1268,7 @@ impl AppState {
             Action::PrevField => f.focus = (f.focus + n.max(1) - 1) % n.max(1),
             Action::Save | Action::Confirm => {
                 let lang = self.lang();
-                match validate(&mut f, ctx, lang) {
+                match validate(&mut f, ctx, lang, self.figures.period, self.cfg.today) {
                     Some(op) => {
                         // Keep the form until the office answers: an error goes back into it.
                         self.overlay = Some(Overlay::Form(f));
@@ -1235,6 +1285,7 @@ impl AppState {
                 if let Some(field) = f.fields.get_mut(f.focus) {
                     field.input.apply(a);
                 }
+                refresh_hints(&mut f, self.cfg.lang);
             }
         }
         self.overlay = Some(Overlay::Form(f));
@@ -1276,6 +1327,22 @@ impl AppState {
                 _ => self.message = Some(e),
             },
             OpResult::Preview(r) => self.preview_ready(r),
+            OpResult::Figures(r) => self.figures_ready(r),
+            OpResult::Stepped { result, figures } => {
+                match result {
+                    Ok(msg) => {
+                        self.overlay = None;
+                        self.message = Some(msg);
+                    }
+                    Err(e) => match &mut self.overlay {
+                        Some(Overlay::Form(f)) => f.error = Some(e),
+                        _ => self.message = Some(e),
+                    },
+                }
+                if let Some(r) = figures {
+                    self.figures_ready(r);
+                }
+            }
             OpResult::Drawn(r) => self.drawn(r),
             OpResult::Imported(r) => {
                 let (title, lines) = match r {
@@ -1298,7 +1365,13 @@ impl AppState {
 }
 
 /// Check a form. On success returns the operation; otherwise sets the field errors.
-fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
+fn validate(
+    f: &mut Form,
+    ctx: &Ctx,
+    lang: Lang,
+    period: crate::domain::Period,
+    today: NaiveDate,
+) -> Option<Op> {
     for field in &mut f.fields {
         field.error = None;
     }
@@ -1424,6 +1497,25 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
                 _ => None,
             }
         }
+        FormKind::TaskCheck { .. }
+        | FormKind::TaskResult { .. }
+        | FormKind::TaskPublish { .. }
+        | FormKind::TaskExempt { .. } => {
+            let values: Vec<String> = f.fields.iter().map(|x| x.input.text().to_string()).collect();
+            let value = |i: usize| values.get(i).cloned().unwrap_or_default();
+            match progress::validate_step(&f.kind, &value, lang) {
+                Ok((id, step)) => Some(Op::TaskStep {
+                    id,
+                    step,
+                    period: period.to_string(),
+                    today,
+                }),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        }
         FormKind::VoidDraw { id } => {
             let reason = f.value(0).to_string();
             if reason.is_empty() {
@@ -1465,6 +1557,15 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
         }
     }
     op
+}
+
+/// The result form's hint follows the phrase number typed.
+fn refresh_hints(f: &mut Form, lang: Lang) {
+    if let FormKind::TaskResult { .. } = f.kind {
+        if let Some(field) = f.fields.get_mut(0) {
+            field.hint = phrase_hint(field.input.text(), lang);
+        }
+    }
 }
 
 /// Break lines longer than `cols` display columns (never inside a character).

@@ -1,7 +1,7 @@
 //! Office calls of the work tabs, run by the app loop (`super::app`): turning a committed
 //! draw into what the wizard's result step shows.
 
-use super::state::{DrawResult, DrawnTask};
+use super::state::{DrawResult, DrawnTask, FiguresData, StepOp};
 use crate::domain::plan::JointKind;
 use crate::draw::sampler;
 use crate::i18n::Lang;
@@ -63,4 +63,56 @@ pub fn draw_result(office: &Office, d: &DrawRecord, lang: Lang) -> DrawResult {
         year_after: crate::draw::engine::ratio_text(d.year_after.0, d.year_after.1),
         tasks,
     }
+}
+
+/// The figures of `period` on `today`: status, per-inspector progress and the results due.
+pub fn figures(
+    office: &Office,
+    period: &str,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<FiguresData, String> {
+    let p = crate::domain::Period::parse(period).map_err(|e| e.localize(lang))?;
+    Ok(FiguresData {
+        status: office.status(p, today).map_err(|e| e.localize(lang))?,
+        progress: office.progress(p, today).map_err(|e| e.localize(lang))?,
+        due: office.due(today).map_err(|e| e.localize(lang))?,
+    })
+}
+
+/// Record one task step; the message, or the office's refusal.
+pub fn task_step(office: &Office, id: u64, step: StepOp, lang: Lang) -> Result<String, String> {
+    let done = |what: &str| format!("#{id} {what}");
+    match step {
+        StepOp::Check {
+            date,
+            method,
+            approval,
+        } => office
+            .task_check(id, date, Some(method), &approval)
+            .map(|_| done(lang.pick("已登记检查", "check recorded"))),
+        StepOp::Result {
+            phrase,
+            determined,
+            findings,
+            unsigned_reason,
+            integrity_card,
+        } => office
+            .task_result(
+                id,
+                phrase,
+                determined,
+                &findings,
+                unsigned_reason,
+                integrity_card,
+            )
+            .map(|_| done(lang.pick("已录入结果", "result entered"))),
+        StepOp::Publish { date, url } => office
+            .task_publish(id, date, &url)
+            .map(|_| done(lang.pick("已登记公示", "publication recorded"))),
+        StepOp::Exempt { reason } => office
+            .task_exempt(id, &reason)
+            .map(|_| done(lang.pick("已登记不予公示", "exemption recorded"))),
+    }
+    .map_err(|e| e.localize(lang))
 }

@@ -227,6 +227,13 @@ impl AppState {
     }
 
     pub(super) fn apply_work(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if self.presentation && matches!(action, Action::ClearFilter | Action::Cancel) {
+            self.presentation = false;
+            return Effect::Redraw;
+        }
+        if let Some(e) = self.apply_progress(action, ctx) {
+            return e;
+        }
         let lang = self.lang();
         let len = self.work_len(ctx);
         let page = self.work_page() as isize;

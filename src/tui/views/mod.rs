@@ -6,10 +6,12 @@
 //! 16-colour ones, and with `NO_COLOR` only bold and reverse are used.
 
 pub mod audit;
+pub mod dashboard;
 pub mod draws;
 pub mod overlay;
 pub mod plans;
 pub mod registries;
+pub mod tasks;
 
 use super::action::Action;
 use super::keymap::Mode;
@@ -199,6 +201,18 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
     let theme = Theme {
         color: app.cfg.color,
     };
+    if app.presentation && app.tab == super::state::TAB_DASHBOARD {
+        // Full screen, a margin all round, nothing but the figures.
+        let inner = Rect::new(
+            area.x + 2,
+            area.y + 1,
+            area.width.saturating_sub(4),
+            area.height.saturating_sub(2),
+        );
+        dashboard::draw(frame, inner, app, theme);
+        overlay::draw(frame, area, app, ctx, theme);
+        return;
+    }
     let header = Rect::new(area.x, area.y, area.width, 1);
     let tabs = Rect::new(area.x, area.y + 1, area.width, 1);
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
@@ -215,6 +229,9 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
         TAB_AUDIT => audit::draw(frame, body, app, theme),
         TAB_PLANS => plans::draw(frame, body, app, ctx, theme),
         TAB_DRAWS => draws::draw(frame, body, app, ctx, theme),
+        super::state::TAB_DASHBOARD => dashboard::draw(frame, body, app, theme),
+        super::state::TAB_TASKS => tasks::draw_tasks(frame, body, app, ctx, theme),
+        super::state::TAB_PUBLICATION => tasks::draw_publication(frame, body, app, theme),
         _ => draw_placeholder(frame, body, app, theme),
     }
     draw_status(frame, status, app, theme);
