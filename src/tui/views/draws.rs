@@ -404,7 +404,7 @@ fn preview_lines(
     .collect();
     let specs = [(16, 8), (16, 8), (5, 4), (5, 4), (5, 4), (5, 4), (5, 4)];
     let widths = column_widths(cols.saturating_sub(1), &specs, 0);
-    let right = |s: String, w: usize| format!("{s:>w$}");
+    let right = |s: String, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(width(&s))));
     let row = |cells: Vec<String>| -> String {
         let mut out = String::from(" ");
         let mut first = true;

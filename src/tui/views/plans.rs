@@ -13,14 +13,14 @@ use ratatui::Frame;
 
 /// Column titles (zh, en) and `(preferred, minimum)` widths; column 1 (the name) flexes.
 const COLUMNS: [(&str, &str, usize, usize); 11] = [
-    ("序号", "No.", 4, 3),
+    ("序号", "No.", 4, 4),
     ("抽查计划名称", "Plan", 30, 14),
     ("检查类别", "Category", 16, 8),
     ("抽查事项", "Item", 24, 8),
     ("检查对象", "Targets", 18, 8),
-    ("事项类别", "Class", 12, 8),
+    ("事项类别", "Class", 8, 8),
     ("抽查方式", "Method", 8, 8),
-    ("抽查日期", "Dates", 16, 10),
+    ("抽查日期", "Dates", 15, 10),
     ("范围", "Scope", 12, 4),
     ("专长", "Expertise", 8, 4),
     ("联合", "Joint", 8, 4),
@@ -143,15 +143,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
         area.height - 1 - detail_h,
     );
     let cols = usize::from(area.width).saturating_sub(width(sym.highlight));
-    let specs: Vec<(usize, usize)> = COLUMNS.iter().map(|c| (c.2, c.3)).collect();
-    let widths = column_widths(cols, &specs, 1);
-    let header: Vec<String> = COLUMNS
+    // Below 120 columns the descriptive columns (category, item, targets, expertise) give way
+    // to the name; the rest collapse from the right as needed.
+    let shown: &[usize] = if cols >= 118 {
+        &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    } else {
+        &[0, 1, 5, 6, 7, 8, 10]
+    };
+    let specs: Vec<(usize, usize)> = shown
         .iter()
-        .map(|c| lang.pick(c.0, c.1).to_string())
+        .map(|&i| {
+            let c = COLUMNS[i];
+            if cols >= 118 {
+                (c.2, c.3)
+            } else {
+                (c.2, c.2.min(c.3 + 4))
+            }
+        })
+        .collect();
+    let widths = column_widths(cols, &specs, 1);
+    let header: Vec<String> = shown
+        .iter()
+        .map(|&i| lang.pick(COLUMNS[i].0, COLUMNS[i].1).to_string())
         .collect();
     let rows: Vec<(Vec<String>, Style)> = plans
         .iter()
-        .map(|p| (cells(p, lang), Style::default()))
+        .map(|p| {
+            let all = cells(p, lang);
+            let cells = shown.iter().map(|&i| all[i].clone()).collect();
+            (cells, Style::default())
+        })
         .collect();
     let selected = (!plans.is_empty()).then_some(app.plans.selected.min(plans.len() - 1));
     table(frame, table_area, app, theme, &header, &widths, &rows, selected);
