@@ -20,3 +20,5 @@ pub mod work;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_work;

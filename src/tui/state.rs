@@ -27,11 +27,12 @@ use std::path::PathBuf;
 
 mod progress;
 mod work;
+use crate::office::DrawPreview;
 pub use progress::{
-    phrase_hint, step_label, step_period, Figures, FiguresData, StepOp, TasksView,
+    phrase_hint, step_label, step_period, validate_step as progress_validate, Figures, FiguresData,
+    StepOp, TasksView,
 };
 pub use work::{confirm_text, DrawAsk, DrawResult, DrawnTask, SimpleList, Wizard, WizardStep};
-use crate::office::DrawPreview;
 
 /// What `update` may read: the office's in-memory registries and Table 1.
 #[derive(Clone, Copy)]
@@ -1501,7 +1502,11 @@ fn validate(
         | FormKind::TaskResult { .. }
         | FormKind::TaskPublish { .. }
         | FormKind::TaskExempt { .. } => {
-            let values: Vec<String> = f.fields.iter().map(|x| x.input.text().to_string()).collect();
+            let values: Vec<String> = f
+                .fields
+                .iter()
+                .map(|x| x.input.text().to_string())
+                .collect();
             let value = |i: usize| values.get(i).cloned().unwrap_or_default();
             match progress::validate_step(&f.kind, &value, lang) {
                 Ok((id, step)) => Some(Op::TaskStep {

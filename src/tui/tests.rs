@@ -572,11 +572,3 @@ fn snapshot_audit_120x40() {
     let app = audit_state(&office, 120, 40);
     insta::assert_snapshot!(render(&office, &app).backend());
 }
-
-#[test]
-fn snapshot_placeholder_tab_80x24() {
-    let (office, _dir) = demo(Lang::Zh);
-    let mut app = state(&office, Lang::Zh, 80, 24);
-    update(&office, &mut app, key('3'));
-    insta::assert_snapshot!(render(&office, &app).backend());
-}

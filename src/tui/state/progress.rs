@@ -132,12 +132,7 @@ pub fn validate_step(
             }
             let method = InspectionMethod::parse(&value(1));
             if method.is_none() {
-                errors.push((
-                    1,
-                    InspectionMethod::ALL
-                        .map(|m| m.label(lang))
-                        .join(" / "),
-                ));
+                errors.push((1, InspectionMethod::ALL.map(|m| m.label(lang)).join(" / ")));
             }
             match (date, method) {
                 (Some(date), Some(method)) => Some((
@@ -152,9 +147,17 @@ pub fn validate_step(
             }
         }
         FormKind::TaskResult { id } => {
-            let phrase = value(0).trim().parse::<u8>().ok().filter(|n| (1..=8).contains(n));
+            let phrase = value(0)
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=8).contains(n));
             if phrase.is_none() {
-                errors.push((0, lang.pick("填 1 到 8 的结果序号", "a result number 1 to 8").into()));
+                errors.push((
+                    0,
+                    lang.pick("填 1 到 8 的结果序号", "a result number 1 to 8")
+                        .into(),
+                ));
             }
             let date = parse_date(&value(1));
             if date.is_none() {
@@ -166,7 +169,11 @@ pub fn validate_step(
                 _ if signed.trim().is_empty() => {
                     errors.push((
                         3,
-                        lang.pick("填「是」，或写明未签字的原因", "write 是 (signed) or the reason it was not signed").into(),
+                        lang.pick(
+                            "填「是」，或写明未签字的原因",
+                            "write 是 (signed) or the reason it was not signed",
+                        )
+                        .into(),
                     ));
                     None
                 }
@@ -369,9 +376,8 @@ impl AppState {
                 match self.step_target(ctx) {
                     Some(id) => self.open_step_form(action, id, ctx),
                     None => {
-                        self.message = Some(
-                            lang.pick("请先选择一个任务", "select a task first").into(),
-                        )
+                        self.message =
+                            Some(lang.pick("请先选择一个任务", "select a task first").into())
                     }
                 }
             }
@@ -407,8 +413,11 @@ impl AppState {
                         "批准文号",
                         "Approval",
                         "",
-                        lang.pick("其他检查须经局批准", "an 'other' inspection needs the bureau's approval")
-                            .into(),
+                        lang.pick(
+                            "其他检查须经局批准",
+                            "an 'other' inspection needs the bureau's approval",
+                        )
+                        .into(),
                     ),
                 ],
             ),
@@ -422,13 +431,15 @@ impl AppState {
                         "检查发现",
                         "Findings",
                         "",
-                        lang.pick("发现的问题，可空", "what was found; may be empty").into(),
+                        lang.pick("发现的问题，可空", "what was found; may be empty")
+                            .into(),
                     ),
                     Field::new(
                         "签字",
                         "Signed",
                         "是",
-                        lang.pick("是；或写明未签字原因", "是 (yes), or why not signed").into(),
+                        lang.pick("是；或写明未签字原因", "是 (yes), or why not signed")
+                            .into(),
                     ),
                     Field::new(
                         "廉政监督卡",
@@ -447,8 +458,11 @@ impl AppState {
                         "公示网址",
                         "URL",
                         "",
-                        lang.pick("国家企业信用信息公示系统等", "e.g. the national credit publicity system")
-                            .into(),
+                        lang.pick(
+                            "国家企业信用信息公示系统等",
+                            "e.g. the national credit publicity system",
+                        )
+                        .into(),
                     ),
                 ],
             ),
@@ -459,8 +473,11 @@ impl AppState {
                     "原因",
                     "Reason",
                     "",
-                    lang.pick("涉及保密、国家安全或公共安全", "secrecy, national or public security")
-                        .into(),
+                    lang.pick(
+                        "涉及保密、国家安全或公共安全",
+                        "secrecy, national or public security",
+                    )
+                    .into(),
                 )],
             ),
         };

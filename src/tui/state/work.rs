@@ -8,8 +8,8 @@
 //! CONFIRM) followed by Enter returns the [`Op::CommitDraw`] that draws.
 
 use super::{
-    not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay, TAB_DASHBOARD,
-    TAB_DRAWS, TAB_PLANS, TAB_PUBLICATION, TAB_TASKS,
+    not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay, TAB_DASHBOARD, TAB_DRAWS,
+    TAB_PLANS, TAB_PUBLICATION, TAB_TASKS,
 };
 use crate::domain::scope::Scope;
 use crate::domain::Period;
@@ -480,7 +480,9 @@ impl AppState {
                     "{} #{}{}",
                     self.cfg.lang.pick("已抽取", "drawn"),
                     d.id,
-                    self.cfg.lang.pick("，已写入审计日志", ", written to the audit log")
+                    self.cfg
+                        .lang
+                        .pick("，已写入审计日志", ", written to the audit log")
                 ));
                 w.result = Some(d);
                 w.step = WizardStep::Result;

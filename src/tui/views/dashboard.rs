@@ -19,7 +19,13 @@ fn pct(a: usize, b: usize) -> f64 {
 }
 
 /// The body lines of the dashboard (without the title line).
-fn body(app: &AppState, d: &FiguresData, theme: Theme, cols: usize, big: bool) -> Vec<Line<'static>> {
+fn body(
+    app: &AppState,
+    d: &FiguresData,
+    theme: Theme,
+    cols: usize,
+    big: bool,
+) -> Vec<Line<'static>> {
     let lang = app.lang();
     let sym = &app.cfg.symbols;
     let s = &d.status;
@@ -30,7 +36,9 @@ fn body(app: &AppState, d: &FiguresData, theme: Theme, cols: usize, big: bool) -
         }
     };
     let name_w = if big { 22 } else { 16 };
-    let bar_w = cols.saturating_sub(name_w + 3 * 6 + 8).clamp(5, if big { 30 } else { 20 });
+    let bar_w = cols
+        .saturating_sub(name_w + 3 * 6 + 8)
+        .clamp(5, if big { 30 } else { 20 });
     lines.push(Line::from(Span::styled(
         format!(
             " {} {:>5} {:>5} {:>5}  {}",
@@ -63,16 +71,25 @@ fn body(app: &AppState, d: &FiguresData, theme: Theme, cols: usize, big: bool) -
     gap(&mut lines);
     let j = &s.internal_joint;
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("内部联合", "Internal joint")), theme.bold()),
+        Span::styled(
+            format!(" {} ", lang.pick("内部联合", "Internal joint")),
+            theme.bold(),
+        ),
         Span::raw(format!(
             "{}/{} = {:.2}% (≥{}%) ",
             j.joint, j.total, j.percent, j.min_percent
         )),
-        Span::styled(sym.mark(j.met).to_string(), if j.met { theme.ok() } else { theme.error() }),
+        Span::styled(
+            sym.mark(j.met).to_string(),
+            if j.met { theme.ok() } else { theme.error() },
+        ),
     ]));
     let x = &s.inter_department;
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("部门联合", "Inter-department")), theme.bold()),
+        Span::styled(
+            format!(" {} ", lang.pick("部门联合", "Inter-department")),
+            theme.bold(),
+        ),
         Span::raw(match lang {
             Lang::Zh => format!(
                 "{} 次 / 要求 {} {} 对象 {} / 要求 {} ",
@@ -83,12 +100,18 @@ fn body(app: &AppState, d: &FiguresData, theme: Theme, cols: usize, big: bool) -
                 x.draws, x.required_draws, sym.separator, x.targets, x.required_targets
             ),
         }),
-        Span::styled(sym.mark(x.met).to_string(), if x.met { theme.ok() } else { theme.error() }),
+        Span::styled(
+            sym.mark(x.met).to_string(),
+            if x.met { theme.ok() } else { theme.error() },
+        ),
     ]));
     gap(&mut lines);
     let p = &s.publication;
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("结果公示", "Publication")), theme.bold()),
+        Span::styled(
+            format!(" {} ", lang.pick("结果公示", "Publication")),
+            theme.bold(),
+        ),
         Span::raw(match lang {
             Lang::Zh => format!(
                 "按期 {} {s} 逾期公示 {} {s} 待公示 {} {s} 不予公示 {} {s} ",
@@ -123,7 +146,10 @@ fn body(app: &AppState, d: &FiguresData, theme: Theme, cols: usize, big: bool) -
     ]));
     let v = &s.violations;
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("发现问题", "Violations")), theme.bold()),
+        Span::styled(
+            format!(" {} ", lang.pick("发现问题", "Violations")),
+            theme.bold(),
+        ),
         Span::raw(match lang {
             Lang::Zh => format!(
                 "发现 {} {s} 移交执法 {} {s} 已整改 {} {s} 立案 {} {s} 移送司法 {}",
@@ -148,7 +174,11 @@ fn body(app: &AppState, d: &FiguresData, theme: Theme, cols: usize, big: bool) -
     gap(&mut lines);
     // The inspectors, most assigned first.
     let mut prog: Vec<_> = d.progress.iter().filter(|p| p.assigned > 0).collect();
-    prog.sort_by(|a, b| b.assigned.cmp(&a.assigned).then(a.inspector.cmp(&b.inspector)));
+    prog.sort_by(|a, b| {
+        b.assigned
+            .cmp(&a.assigned)
+            .then(a.inspector.cmp(&b.inspector))
+    });
     if !prog.is_empty() {
         let mut spans = vec![Span::styled(
             format!(" {} ", lang.pick("检查人员进度", "Inspectors")),
@@ -208,7 +238,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         period.label(lang)
     );
     let right = if big {
-        lang.pick("Esc 退出演示 ", "Esc leaves presentation ").to_string()
+        lang.pick("Esc 退出演示 ", "Esc leaves presentation ")
+            .to_string()
     } else {
         format!(
             "{}{} {} ",
@@ -238,10 +269,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         ))),
     }
     let para = Paragraph::new(lines);
-    let para = if big {
-        para.style(theme.bold())
-    } else {
-        para
-    };
+    let para = if big { para.style(theme.bold()) } else { para };
     frame.render_widget(para, area);
 }

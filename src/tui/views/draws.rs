@@ -25,7 +25,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
         Some(w) => {
             let used = draw_wizard(frame, area, app, ctx, w, theme);
             let rest = area.height.saturating_sub(used);
-            if rest >= 4 && matches!(w.step, WizardStep::Plan | WizardStep::Period | WizardStep::Scope)
+            if rest >= 4
+                && matches!(
+                    w.step,
+                    WizardStep::Plan | WizardStep::Period | WizardStep::Scope
+                )
             {
                 let r = Rect::new(area.x, area.y + used, area.width, rest);
                 draw_past(frame, r, app, ctx, theme, false);
@@ -37,7 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
 
 /// One line, cut to the width.
 fn line(text: String, style: Style, cols: usize, app: &AppState) -> Line<'static> {
-    Line::from(Span::styled(cut(&text, cols, app.cfg.symbols.ellipsis), style))
+    Line::from(Span::styled(
+        cut(&text, cols, app.cfg.symbols.ellipsis),
+        style,
+    ))
 }
 
 /// The past draws, newest first: id, plan, period, date, tasks, operator, state.
@@ -72,15 +79,7 @@ fn draw_past(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: Th
     .iter()
     .map(|c| lang.pick(c.0, c.1).to_string())
     .collect();
-    let specs = [
-        (4, 3),
-        (24, 10),
-        (6, 6),
-        (10, 10),
-        (4, 4),
-        (8, 0),
-        (24, 6),
-    ];
+    let specs = [(4, 3), (24, 10), (6, 6), (10, 10), (4, 4), (8, 0), (24, 6)];
     let widths = column_widths(cols.saturating_sub(width(sym.highlight)), &specs, 1);
     let rows: Vec<(Vec<String>, Style)> = draws
         .iter()
@@ -111,10 +110,7 @@ fn draw_past(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: Th
     if rows.is_empty() {
         frame.render_widget(
             Paragraph::new(line(
-                format!(
-                    "  {}",
-                    lang.pick("还没有抽取记录", "no draws yet")
-                ),
+                format!("  {}", lang.pick("还没有抽取记录", "no draws yet")),
                 theme.dim(),
                 cols,
                 app,
@@ -135,7 +131,12 @@ fn breadcrumb(app: &AppState, w: &Wizard) -> String {
     let at = |s: WizardStep| WizardStep::ORDER.iter().position(|x| *x == s).unwrap_or(0);
     let step = at(w.step);
     if step > at(WizardStep::Plan) {
-        parts.push(format!("{} {} {}", lang.pick("计划", "plan"), w.plan, w.plan_name));
+        parts.push(format!(
+            "{} {} {}",
+            lang.pick("计划", "plan"),
+            w.plan,
+            w.plan_name
+        ));
     }
     if step > at(WizardStep::Period) {
         parts.push(w.period.text().to_string());
@@ -166,7 +167,9 @@ fn draw_wizard(
     let mut lines: Vec<Line> = vec![line(breadcrumb(app, w), theme.bold(), cols, app)];
     let mut cursor: Option<(u16, u16)> = None;
     let error = |lines: &mut Vec<Line>, e: &str| {
-        for l in super::super::state::wrap_lines(&[format!("{} {e}", sym.cross)], cols.saturating_sub(2)) {
+        for l in
+            super::super::state::wrap_lines(&[format!("{} {e}", sym.cross)], cols.saturating_sub(2))
+        {
             lines.push(Line::from(Span::styled(format!(" {l}"), theme.error())));
         }
     };
@@ -186,7 +189,11 @@ fn draw_wizard(
             Span::styled(format!(" {label} "), theme.bold()),
             Span::styled(
                 fit(&view.text, iw, sym.ellipsis),
-                if active { theme.accent() } else { Style::default() },
+                if active {
+                    theme.accent()
+                } else {
+                    Style::default()
+                },
             ),
         ]));
     };
@@ -203,7 +210,9 @@ fn draw_wizard(
                 app,
             ));
             let plans = &ctx.book.plans;
-            let h = usize::from(area.height.saturating_sub(2)).min(plans.len()).min(10);
+            let h = usize::from(area.height.saturating_sub(2))
+                .min(plans.len())
+                .min(10);
             let off = offset_for(w.plan_sel, h);
             for (i, p) in plans.iter().enumerate().skip(off).take(h) {
                 let sel = i == w.plan_sel;
@@ -229,7 +238,11 @@ fn draw_wizard(
                     Span::styled(mark, theme.accent()),
                     Span::styled(
                         text,
-                        if sel { theme.selected() } else { Style::default() },
+                        if sel {
+                            theme.selected()
+                        } else {
+                            Style::default()
+                        },
                     ),
                 ]));
             }
@@ -296,8 +309,11 @@ fn draw_wizard(
                     ));
                     error(&mut lines, refusal);
                     lines.push(line(
-                        lang.pick(" Esc 返回修改范围或期间", " Esc to go back and change the scope or period")
-                            .into(),
+                        lang.pick(
+                            " Esc 返回修改范围或期间",
+                            " Esc to go back and change the scope or period",
+                        )
+                        .into(),
                         theme.dim(),
                         cols,
                         app,
@@ -351,7 +367,8 @@ fn draw_wizard(
                     }
                 }
                 (None, None) => lines.push(line(
-                    lang.pick(" 正在计算预览…", " computing the preview…").into(),
+                    lang.pick(" 正在计算预览…", " computing the preview…")
+                        .into(),
                     theme.dim(),
                     cols,
                     app,
@@ -366,7 +383,10 @@ fn draw_wizard(
     }
     let used = (lines.len() as u16).min(area.height);
     lines.truncate(usize::from(used));
-    frame.render_widget(Paragraph::new(lines), Rect::new(area.x, area.y, area.width, used));
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(area.x, area.y, area.width, used),
+    );
     if app.overlay.is_none() {
         if let Some((x, y)) = cursor {
             if y < used {
@@ -440,9 +460,21 @@ fn preview_lines(
         row(vec![
             lang.pick("合计", "Total").to_string(),
             String::new(),
-            p.strata.iter().map(|s| s.targets).sum::<usize>().to_string(),
-            p.strata.iter().map(|s| s.excluded).sum::<usize>().to_string(),
-            p.strata.iter().map(|s| s.already).sum::<usize>().to_string(),
+            p.strata
+                .iter()
+                .map(|s| s.targets)
+                .sum::<usize>()
+                .to_string(),
+            p.strata
+                .iter()
+                .map(|s| s.excluded)
+                .sum::<usize>()
+                .to_string(),
+            p.strata
+                .iter()
+                .map(|s| s.already)
+                .sum::<usize>()
+                .to_string(),
             p.strata.iter().map(|s| s.pool).sum::<usize>().to_string(),
             p.total.to_string(),
         ]),
@@ -452,7 +484,10 @@ fn preview_lines(
     let (j, t) = p.year_after;
     let met = t == 0 || j * 100 >= (min as usize) * t;
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("内部联合", "Internal joint")), theme.bold()),
+        Span::styled(
+            format!(" {} ", lang.pick("内部联合", "Internal joint")),
+            theme.bold(),
+        ),
         Span::raw(cut(
             &format!(
                 "{} {} {} {} {} {} ≥ {min}% ",
@@ -466,10 +501,16 @@ fn preview_lines(
             cols.saturating_sub(14),
             sym.ellipsis,
         )),
-        Span::styled(sym.mark(met).to_string(), if met { theme.ok() } else { theme.error() }),
+        Span::styled(
+            sym.mark(met).to_string(),
+            if met { theme.ok() } else { theme.error() },
+        ),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("检查人员", "Inspectors")), theme.bold()),
+        Span::styled(
+            format!(" {} ", lang.pick("检查人员", "Inspectors")),
+            theme.bold(),
+        ),
         Span::raw(cut(
             &format!(
                 "{} {} {} {} {} {} {} {} {}",
@@ -494,8 +535,14 @@ fn preview_lines(
         )),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", lang.pick("抽取池哈希", "Pool hash")), theme.bold()),
-        Span::styled(cut(&p.pool_hash, cols.saturating_sub(14), sym.ellipsis), theme.dim()),
+        Span::styled(
+            format!(" {} ", lang.pick("抽取池哈希", "Pool hash")),
+            theme.bold(),
+        ),
+        Span::styled(
+            cut(&p.pool_hash, cols.saturating_sub(14), sym.ellipsis),
+            theme.dim(),
+        ),
     ]));
 }
 
@@ -593,7 +640,8 @@ fn result_lines(
         )));
     }
     lines.push(line(
-        lang.pick(" 回车或 Esc 关闭", " Enter or Esc to close").into(),
+        lang.pick(" 回车或 Esc 关闭", " Enter or Esc to close")
+            .into(),
         theme.dim(),
         cols,
         app,

@@ -107,7 +107,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
     if area.height < 3 {
         return;
     }
-    let year = plans.first().map(|p| p.year.to_string()).unwrap_or_default();
+    let year = plans
+        .first()
+        .map(|p| p.year.to_string())
+        .unwrap_or_default();
     let title = if plans.is_empty() {
         lang.pick(
             " 还没有抽查计划：按 i 导入年度计划表（CSV 或 XLSX）",
@@ -121,7 +124,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
             lang.pick("年度抽查计划", ""),
             sym.separator,
             plans.len(),
-            lang.pick("项 · Enter 详情 · n 从所选计划抽取", "plans · Enter details · n draw from the selected plan")
+            lang.pick(
+                "项 · Enter 详情 · n 从所选计划抽取",
+                "plans · Enter details · n draw from the selected plan"
+            )
         )
     };
     frame.render_widget(
@@ -132,16 +138,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
         Rect::new(area.x, area.y, area.width, 1),
     );
     let detail_h: u16 = if app.plans.detail {
-        (area.height / 2).clamp(5, 12).min(area.height.saturating_sub(4))
+        (area.height / 2)
+            .clamp(5, 12)
+            .min(area.height.saturating_sub(4))
     } else {
         0
     };
-    let table_area = Rect::new(
-        area.x,
-        area.y + 1,
-        area.width,
-        area.height - 1 - detail_h,
-    );
+    let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1 - detail_h);
     let cols = usize::from(area.width).saturating_sub(width(sym.highlight));
     // Below 120 columns the descriptive columns (category, item, targets, expertise) give way
     // to the name; the rest collapse from the right as needed.
@@ -175,7 +178,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
         })
         .collect();
     let selected = (!plans.is_empty()).then_some(app.plans.selected.min(plans.len() - 1));
-    table(frame, table_area, app, theme, &header, &widths, &rows, selected);
+    table(
+        frame, table_area, app, theme, &header, &widths, &rows, selected,
+    );
     if detail_h > 0 {
         if let Some(p) = selected.and_then(|i| plans.get(i)) {
             let r = Rect::new(area.x, table_area.bottom(), area.width, detail_h);

@@ -27,7 +27,9 @@ fn title(frame: &mut Frame, area: Rect, app: &AppState, text: String, theme: The
 }
 
 fn overdue_style(theme: Theme) -> Style {
-    theme.error().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    theme
+        .error()
+        .add_modifier(Modifier::REVERSED | Modifier::BOLD)
 }
 
 fn message(frame: &mut Frame, area: Rect, app: &AppState, text: &str, theme: Theme) {
@@ -54,7 +56,14 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
         .tasks
         .inspector
         .and_then(|i| ctx.data.inspector(i))
-        .map(|p| format!(" {} {}{}", sym.separator, lang.pick("检查人员 ", "inspector "), p.name))
+        .map(|p| {
+            format!(
+                " {} {}{}",
+                sym.separator,
+                lang.pick("检查人员 ", "inspector "),
+                p.name
+            )
+        })
         .unwrap_or_default();
     let overdue: Vec<u64> = app
         .figures
@@ -78,7 +87,11 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
             sym.arrow_left,
             sym.arrow_right,
             lang.pick(" 期间  空格 人员进度", " period  space inspectors"),
-            if who.is_empty() { "" } else { lang.pick("  Esc 全部", "  Esc all") }
+            if who.is_empty() {
+                ""
+            } else {
+                lang.pick("  Esc 全部", "  Esc all")
+            }
         ),
         theme,
     );
@@ -109,7 +122,15 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
     .map(|c| lang.pick(c.0, c.1).to_string())
     .collect();
     let step_w = if lang == Lang::Zh { 10 } else { 14 };
-    let specs = [(5, 4), (26, 10), (4, 3), (16, 6), (8, 0), (step_w, 6), (4, 2)];
+    let specs = [
+        (5, 4),
+        (26, 10),
+        (4, 3),
+        (16, 6),
+        (8, 0),
+        (step_w, 6),
+        (4, 2),
+    ];
     let widths = column_widths(
         usize::from(area.width).saturating_sub(width(sym.highlight)),
         &specs,
@@ -139,9 +160,17 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
                         .label(lang)
                         .to_string(),
                     step_label(t, lang).to_string(),
-                    if late { sym.warning.to_string() } else { String::new() },
+                    if late {
+                        sym.warning.to_string()
+                    } else {
+                        String::new()
+                    },
                 ],
-                if late { overdue_style(theme) } else { Style::default() },
+                if late {
+                    overdue_style(theme)
+                } else {
+                    Style::default()
+                },
             )
         })
         .collect();
@@ -162,18 +191,31 @@ fn draw_progress(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
             sym.separator,
             app.figures.period.label(lang),
             sym.separator,
-            lang.pick("回车 查看其任务  空格 任务列表", "Enter their tasks  space task list")
+            lang.pick(
+                "回车 查看其任务  空格 任务列表",
+                "Enter their tasks  space task list"
+            )
         ),
         theme,
     );
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let Some(d) = &app.figures.data else {
-        let text = app.figures.error.clone().unwrap_or_else(|| lang.pick("  正在读取…", "  loading…").into());
+        let text = app
+            .figures
+            .error
+            .clone()
+            .unwrap_or_else(|| lang.pick("  正在读取…", "  loading…").into());
         message(frame, body, app, &text, theme);
         return;
     };
     if d.progress.is_empty() {
-        message(frame, body, app, lang.pick("  没有检查人员", "  no inspectors"), theme);
+        message(
+            frame,
+            body,
+            app,
+            lang.pick("  没有检查人员", "  no inspectors"),
+            theme,
+        );
         return;
     }
     let header: Vec<String> = [
@@ -190,7 +232,16 @@ fn draw_progress(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     .map(|c| lang.pick(c.0, c.1).to_string())
     .collect();
     let cols = usize::from(area.width).saturating_sub(width(sym.highlight));
-    let specs = [(8, 6), (16, 0), (4, 4), (4, 4), (4, 4), (4, 4), (4, 4), (22, 8)];
+    let specs = [
+        (8, 6),
+        (16, 0),
+        (4, 4),
+        (4, 4),
+        (4, 4),
+        (4, 4),
+        (4, 4),
+        (22, 8),
+    ];
     let widths = column_widths(cols, &specs, 7);
     let bar_w = widths.get(7).copied().unwrap_or(8).saturating_sub(5).max(1);
     let rows: Vec<(Vec<String>, Style)> = d
@@ -214,7 +265,11 @@ fn draw_progress(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
                     n(p.year_inspections),
                     format!("{} {:>3.0}%", sym.bar(f, bar_w), f * 100.0),
                 ],
-                if p.overdue > 0 { overdue_style(theme) } else { Style::default() },
+                if p.overdue > 0 {
+                    overdue_style(theme)
+                } else {
+                    Style::default()
+                },
             )
         })
         .collect();
@@ -229,7 +284,9 @@ pub fn draw_publication(frame: &mut Frame, area: Rect, app: &AppState, theme: Th
     let lang = app.lang();
     let sym = &app.cfg.symbols;
     let due = app.figures.data.as_ref().map(|d| &d.due);
-    let overdue = due.map(|d| d.iter().filter(|x| x.overdue).count()).unwrap_or(0);
+    let overdue = due
+        .map(|d| d.iter().filter(|x| x.overdue).count())
+        .unwrap_or(0);
     title(
         frame,
         area,
@@ -251,7 +308,11 @@ pub fn draw_publication(frame: &mut Frame, area: Rect, app: &AppState, theme: Th
     );
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let Some(due) = due else {
-        let text = app.figures.error.clone().unwrap_or_else(|| lang.pick("  正在读取…", "  loading…").into());
+        let text = app
+            .figures
+            .error
+            .clone()
+            .unwrap_or_else(|| lang.pick("  正在读取…", "  loading…").into());
         message(frame, body, app, &text, theme);
         return;
     };
@@ -287,7 +348,11 @@ pub fn draw_publication(frame: &mut Frame, area: Rect, app: &AppState, theme: Th
         .map(|d| {
             (
                 vec![
-                    if d.overdue { sym.warning.to_string() } else { String::new() },
+                    if d.overdue {
+                        sym.warning.to_string()
+                    } else {
+                        String::new()
+                    },
                     format!("#{} {}", d.task, d.name),
                     d.phrase.clone(),
                     d.determined.to_string(),
@@ -298,7 +363,11 @@ pub fn draw_publication(frame: &mut Frame, area: Rect, app: &AppState, theme: Th
                         d.days_left.to_string()
                     },
                 ],
-                if d.overdue { overdue_style(theme) } else { Style::default() },
+                if d.overdue {
+                    overdue_style(theme)
+                } else {
+                    Style::default()
+                },
             )
         })
         .collect();
