@@ -25,9 +25,11 @@ fn bench(c: &mut Criterion) {
         ..State::default()
     };
     let rules = Rules::default_rules();
+    let book = shuangsui::office::Book::default();
     let ctx = Ctx {
         data: &data,
         rules: &rules,
+        book: &book,
     };
     let cfg = Config {
         lang: Lang::Zh,

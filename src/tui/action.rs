@@ -115,8 +115,9 @@ actions! {
     TaskResult => "task_result", "录入结果", "Enter result";
     /// Mark a task's result as published.
     TaskPublish => "task_publish", "公示", "Publish";
-    /// Exempt a task from inspection (e.g. the target closed), with a reason.
-    TaskExempt => "task_exempt", "免于检查", "Exempt";
+    /// Record that a task's result is not published (secrecy, national or public security),
+    /// with a reason.
+    TaskExempt => "task_exempt", "不予公示", "Exempt from publication";
 }
 
 /// `tab_1` … `tab_7`, accepted in keymap files as aliases of the `go_*` actions.

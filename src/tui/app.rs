@@ -34,9 +34,11 @@ pub fn run(office: Arc<Office>, cfg: Config) -> io::Result<()> {
 /// Build the state over the office's current registries.
 pub fn new_state(office: &Office, cfg: Config) -> AppState {
     let st = office.state();
+    let book = office.book();
     let ctx = Ctx {
         data: &st,
         rules: office.rules(),
+        book: &book,
     };
     AppState::new(cfg, &ctx)
 }
@@ -44,9 +46,11 @@ pub fn new_state(office: &Office, cfg: Config) -> AppState {
 /// Feed one input to the state (holding the registries' read lock only while it runs).
 pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
     let st = office.state();
+    let book = office.book();
     let ctx = Ctx {
         data: &st,
         rules: office.rules(),
+        book: &book,
     };
     app.update(input, &ctx)
 }
@@ -54,9 +58,11 @@ pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
 /// Give the outcome of an operation to the state.
 pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
     let st = office.state();
+    let book = office.book();
     let ctx = Ctx {
         data: &st,
         rules: office.rules(),
+        book: &book,
     };
     app.finish(result, &ctx);
 }
@@ -74,9 +80,11 @@ fn event_loop(
     loop {
         if dirty {
             let st = office.state();
+            let book = office.book();
             let ctx = Ctx {
                 data: &st,
                 rules: office.rules(),
+                book: &book,
             };
             terminal.draw(|f| views::draw(f, &app, &ctx))?;
             dirty = false;
@@ -163,6 +171,14 @@ pub fn perform(office: &Arc<Office>, app: &mut AppState, op: Op, tx: &Sender<OpR
             let tx = tx.clone();
             std::thread::spawn(move || {
                 let _ = tx.send(run_now(&office, Op::Import { kind, path }, lang));
+            });
+        }
+        Op::CommitDraw(ask) => {
+            app.start_busy(lang.pick("正在抽取", "drawing").to_string());
+            let office = Arc::clone(office);
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(run_now(&office, Op::CommitDraw(ask), lang));
             });
         }
         other => {
@@ -269,6 +285,44 @@ fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
                 .map(|t| format!("{}{} {}", lang.pick("已保存：", "saved: "), t.id, t.name))
                 .map_err(|e| e.localize(lang)),
         ),
+        Op::PreviewDraw(ask) => OpResult::Preview(
+            office
+                .prepare_draw(&ask.request())
+                .map(|(p, _)| p)
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::CommitDraw(ask) => OpResult::Drawn(
+            office
+                .commit_draw(&ask.request())
+                .map(|d| super::work::draw_result(office, &d, lang))
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::VoidDraw { id, reason } => OpResult::Saved(
+            office
+                .void_draw(id, &reason)
+                .map(|d| {
+                    format!(
+                        "{}#{} {}",
+                        lang.pick("已作废抽取 ", "voided draw "),
+                        d.id,
+                        d.plan_name
+                    )
+                })
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::LoadFigures { period, today } => {
+            OpResult::Figures(super::work::figures(office, &period, today, lang))
+        }
+        Op::TaskStep {
+            id,
+            step,
+            period,
+            today,
+        } => {
+            let result = super::work::task_step(office, id, step, lang);
+            let figures = Some(super::work::figures(office, &period, today, lang));
+            OpResult::Stepped { result, figures }
+        }
         Op::Import { kind, path } => OpResult::Imported(
             office
                 .import(kind, &path, false)

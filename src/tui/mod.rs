@@ -16,6 +16,9 @@ pub mod state;
 pub mod symbols;
 pub mod text_input;
 pub mod views;
+pub mod work;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_work;

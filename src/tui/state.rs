@@ -19,17 +19,28 @@ use crate::domain::{
     Target, TargetStatus,
 };
 use crate::i18n::Lang;
-use crate::office::{ImportKind, State};
+use crate::office::{Book, ImportKind, State};
 use crate::store::audit::AuditEntry;
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
+
+mod progress;
+mod work;
+use crate::office::DrawPreview;
+pub use progress::{
+    phrase_hint, step_label, step_period, validate_step as progress_validate, Figures, FiguresData,
+    StepOp, TasksView,
+};
+pub use work::{confirm_text, DrawAsk, DrawResult, DrawnTask, SimpleList, Wizard, WizardStep};
 
 /// What `update` may read: the office's in-memory registries and Table 1.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub data: &'a State,
     pub rules: &'a Rules,
+    /// Plans, draws and tasks.
+    pub book: &'a Book,
 }
 
 /// One thing that happened to the app.
@@ -81,6 +92,26 @@ pub enum Op {
         kind: ImportKind,
         path: PathBuf,
     },
+    /// Prepare a draw and show its preview (nothing random happens).
+    PreviewDraw(DrawAsk),
+    /// Draw and commit (in the background).
+    CommitDraw(DrawAsk),
+    VoidDraw {
+        id: u64,
+        reason: String,
+    },
+    /// Read the figures (status, progress, due) of a period.
+    LoadFigures {
+        period: String,
+        today: NaiveDate,
+    },
+    /// Record a task step, then read the figures again.
+    TaskStep {
+        id: u64,
+        step: StepOp,
+        period: String,
+        today: NaiveDate,
+    },
 }
 
 /// The outcome of an [`Op`], already in the user's language.
@@ -96,6 +127,16 @@ pub enum OpResult {
     Saved(Result<String, String>),
     /// An import: the report lines or the error lines.
     Imported(Result<Vec<String>, Vec<String>>),
+    /// The preview of a draw, or why it cannot be drawn.
+    Preview(Result<DrawPreview, String>),
+    /// A committed draw, or why it was refused.
+    Drawn(Result<DrawResult, String>),
+    Figures(Result<FiguresData, String>),
+    /// A task step: the message or the office's refusal, and the figures read after it.
+    Stepped {
+        result: Result<String, String>,
+        figures: Option<Result<FiguresData, String>>,
+    },
 }
 
 /// The seven tabs.
@@ -108,7 +149,12 @@ pub const TABS: [(&str, &str); 7] = [
     ("结果公示", "Publication"),
     ("审计", "Audit"),
 ];
+pub const TAB_DASHBOARD: usize = 0;
 pub const TAB_REGISTRIES: usize = 1;
+pub const TAB_PLANS: usize = 2;
+pub const TAB_DRAWS: usize = 3;
+pub const TAB_TASKS: usize = 4;
+pub const TAB_PUBLICATION: usize = 5;
 pub const TAB_AUDIT: usize = 6;
 
 /// The four registries of the registries tab.
@@ -295,6 +341,22 @@ pub enum FormKind {
         id: u64,
     },
     Import,
+    /// Void a draw, with a reason.
+    VoidDraw {
+        id: u64,
+    },
+    TaskCheck {
+        id: u64,
+    },
+    TaskResult {
+        id: u64,
+    },
+    TaskPublish {
+        id: u64,
+    },
+    TaskExempt {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -391,6 +453,20 @@ pub struct AppState {
     pub pending: Vec<KeyEvent>,
     /// Terminal size.
     pub size: (u16, u16),
+    /// The plans tab: selected plan and whether its detail is open.
+    pub plans: SimpleList,
+    /// The draws tab: the past draws list.
+    pub draws: SimpleList,
+    /// The draw wizard, while one is open.
+    pub wizard: Option<Wizard>,
+    /// The dashboard in large type for a projector.
+    pub presentation: bool,
+    /// Test hooks: a fixed seed (hex) and draw date for the wizard's commits.
+    pub draw_seed: Option<String>,
+    pub draw_date: Option<NaiveDate>,
+    /// The period of the dashboard, tasks and publication tabs, and its figures.
+    pub figures: Figures,
+    pub tasks: TasksView,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -399,6 +475,7 @@ const CHROME_ROWS: u16 = 5;
 
 impl AppState {
     pub fn new(cfg: Config, ctx: &Ctx) -> AppState {
+        let cfg_today = cfg.today;
         let mut s = AppState {
             cfg,
             tab: TAB_REGISTRIES,
@@ -418,6 +495,14 @@ impl AppState {
             message: None,
             pending: Vec::new(),
             size: (80, 24),
+            plans: SimpleList::default(),
+            draws: SimpleList::default(),
+            wizard: None,
+            presentation: false,
+            draw_seed: None,
+            draw_date: None,
+            figures: Figures::new(cfg_today),
+            tasks: TasksView::default(),
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);
@@ -465,6 +550,7 @@ impl AppState {
             Some(Overlay::Form(_)) => Mode::Form,
             Some(Overlay::Busy { .. }) => Mode::Confirm,
             None if self.filtering => Mode::Filter,
+            None if self.wizard.is_some() && self.tab == TAB_DRAWS => Mode::Wizard,
             None if self.detail && self.tab == TAB_REGISTRIES => Mode::Detail,
             None => Mode::List,
         }
@@ -533,11 +619,22 @@ impl AppState {
                 }
                 false
             }
-            Some(Overlay::Form(f)) => match f.fields.get_mut(f.focus) {
-                Some(field) => field.input.input_key(key),
-                None => false,
-            },
+            Some(Overlay::Form(f)) => {
+                let lang = self.cfg.lang;
+                let typed = match f.fields.get_mut(f.focus) {
+                    Some(field) => field.input.input_key(key),
+                    None => false,
+                };
+                refresh_hints(f, lang);
+                typed
+            }
             Some(_) => false,
+            None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
+                match self.wizard.as_mut().and_then(Wizard::input_mut) {
+                    Some(input) => input.input_key(key),
+                    None => false,
+                }
+            }
             None if self.filtering => {
                 let typed = self.list_mut().filter.input_key(key);
                 if typed {
@@ -584,6 +681,9 @@ impl AppState {
                 Effect::Ignored
             }
             None if self.filtering => self.apply_filter_mode(action, ctx),
+            None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
+                self.apply_wizard(action, ctx)
+            }
             None => self.apply_main(action, ctx),
         }
     }
@@ -594,6 +694,13 @@ impl AppState {
             Action::Quit => return Effect::Quit,
             Action::Help => self.open_help(),
             Action::Palette => self.open_palette(),
+            Action::TogglePresentation => {
+                self.toggle_presentation();
+                return self.load_figures();
+            }
+            a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
+                return self.apply_work(a, ctx)
+            }
             Action::NextTab => return self.go_tab((self.tab + 1) % TABS.len()),
             Action::PrevTab => return self.go_tab((self.tab + TABS.len() - 1) % TABS.len()),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
@@ -691,6 +798,8 @@ impl AppState {
         self.filtering = false;
         if self.tab == TAB_AUDIT {
             Effect::Op(Op::OpenAudit)
+        } else if matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
+            self.load_figures()
         } else {
             Effect::Redraw
         }
@@ -1119,6 +1228,7 @@ impl AppState {
     fn open_import_form(&mut self) {
         let lang = self.lang();
         let kind = match self.registry {
+            _ if self.tab == TAB_PLANS => ImportKind::Plans,
             Registry::Targets => ImportKind::Targets,
             Registry::Inspectors => ImportKind::Inspectors,
             Registry::Departments => ImportKind::Departments,
@@ -1129,6 +1239,7 @@ impl AppState {
             ImportKind::Inspectors,
             ImportKind::Departments,
             ImportKind::Conflicts,
+            ImportKind::Plans,
         ]
         .map(|k| k.label(lang))
         .join(" / ");
@@ -1158,7 +1269,7 @@ impl AppState {
             Action::PrevField => f.focus = (f.focus + n.max(1) - 1) % n.max(1),
             Action::Save | Action::Confirm => {
                 let lang = self.lang();
-                match validate(&mut f, ctx, lang) {
+                match validate(&mut f, ctx, lang, self.figures.period, self.cfg.today) {
                     Some(op) => {
                         // Keep the form until the office answers: an error goes back into it.
                         self.overlay = Some(Overlay::Form(f));
@@ -1175,6 +1286,7 @@ impl AppState {
                 if let Some(field) = f.fields.get_mut(f.focus) {
                     field.input.apply(a);
                 }
+                refresh_hints(&mut f, self.cfg.lang);
             }
         }
         self.overlay = Some(Overlay::Form(f));
@@ -1215,6 +1327,24 @@ impl AppState {
                 Some(Overlay::Form(f)) => f.error = Some(e),
                 _ => self.message = Some(e),
             },
+            OpResult::Preview(r) => self.preview_ready(r),
+            OpResult::Figures(r) => self.figures_ready(r),
+            OpResult::Stepped { result, figures } => {
+                match result {
+                    Ok(msg) => {
+                        self.overlay = None;
+                        self.message = Some(msg);
+                    }
+                    Err(e) => match &mut self.overlay {
+                        Some(Overlay::Form(f)) => f.error = Some(e),
+                        _ => self.message = Some(e),
+                    },
+                }
+                if let Some(r) = figures {
+                    self.figures_ready(r);
+                }
+            }
+            OpResult::Drawn(r) => self.drawn(r),
             OpResult::Imported(r) => {
                 let (title, lines) = match r {
                     Ok(lines) => (lang.pick("导入完成", "Import finished"), lines),
@@ -1236,7 +1366,13 @@ impl AppState {
 }
 
 /// Check a form. On success returns the operation; otherwise sets the field errors.
-fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
+fn validate(
+    f: &mut Form,
+    ctx: &Ctx,
+    lang: Lang,
+    period: crate::domain::Period,
+    today: NaiveDate,
+) -> Option<Op> {
     for field in &mut f.fields {
         field.error = None;
     }
@@ -1362,6 +1498,42 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
                 _ => None,
             }
         }
+        FormKind::TaskCheck { .. }
+        | FormKind::TaskResult { .. }
+        | FormKind::TaskPublish { .. }
+        | FormKind::TaskExempt { .. } => {
+            let values: Vec<String> = f
+                .fields
+                .iter()
+                .map(|x| x.input.text().to_string())
+                .collect();
+            let value = |i: usize| values.get(i).cloned().unwrap_or_default();
+            match progress::validate_step(&f.kind, &value, lang) {
+                Ok((id, step)) => Some(Op::TaskStep {
+                    id,
+                    step,
+                    period: period.to_string(),
+                    today,
+                }),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        }
+        FormKind::VoidDraw { id } => {
+            let reason = f.value(0).to_string();
+            if reason.is_empty() {
+                errors.push((
+                    0,
+                    lang.pick("作废必须说明原因", "voiding needs a reason")
+                        .into(),
+                ));
+                None
+            } else {
+                Some(Op::VoidDraw { id, reason })
+            }
+        }
         FormKind::Import => {
             let kind = parse_import_kind(f.value(0));
             if kind.is_none() {
@@ -1390,6 +1562,15 @@ fn validate(f: &mut Form, ctx: &Ctx, lang: Lang) -> Option<Op> {
         }
     }
     op
+}
+
+/// The result form's hint follows the phrase number typed.
+fn refresh_hints(f: &mut Form, lang: Lang) {
+    if let FormKind::TaskResult { .. } = f.kind {
+        if let Some(field) = f.fields.get_mut(0) {
+            field.hint = phrase_hint(field.input.text(), lang);
+        }
+    }
 }
 
 /// Break lines longer than `cols` display columns (never inside a character).
@@ -1425,6 +1606,7 @@ fn parse_import_kind(s: &str) -> Option<ImportKind> {
         ImportKind::Inspectors,
         ImportKind::Departments,
         ImportKind::Conflicts,
+        ImportKind::Plans,
     ]
     .into_iter()
     .find(|k| {

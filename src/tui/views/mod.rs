@@ -6,12 +6,16 @@
 //! 16-colour ones, and with `NO_COLOR` only bold and reverse are used.
 
 pub mod audit;
+pub mod dashboard;
+pub mod draws;
 pub mod overlay;
+pub mod plans;
 pub mod registries;
+pub mod tasks;
 
 use super::action::Action;
 use super::keymap::Mode;
-use super::state::{AppState, Ctx, TABS, TAB_AUDIT, TAB_REGISTRIES};
+use super::state::{AppState, Ctx, TABS, TAB_AUDIT, TAB_DRAWS, TAB_PLANS, TAB_REGISTRIES};
 use crate::domain::{Cycle, Period};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -197,6 +201,18 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
     let theme = Theme {
         color: app.cfg.color,
     };
+    if app.presentation && app.tab == super::state::TAB_DASHBOARD {
+        // Full screen, a margin all round, nothing but the figures.
+        let inner = Rect::new(
+            area.x + 2,
+            area.y + 1,
+            area.width.saturating_sub(4),
+            area.height.saturating_sub(2),
+        );
+        dashboard::draw(frame, inner, app, theme);
+        overlay::draw(frame, area, app, ctx, theme);
+        return;
+    }
     let header = Rect::new(area.x, area.y, area.width, 1);
     let tabs = Rect::new(area.x, area.y + 1, area.width, 1);
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
@@ -211,6 +227,11 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
     match app.tab {
         TAB_REGISTRIES => registries::draw(frame, body, app, ctx, theme),
         TAB_AUDIT => audit::draw(frame, body, app, theme),
+        TAB_PLANS => plans::draw(frame, body, app, ctx, theme),
+        TAB_DRAWS => draws::draw(frame, body, app, ctx, theme),
+        super::state::TAB_DASHBOARD => dashboard::draw(frame, body, app, theme),
+        super::state::TAB_TASKS => tasks::draw_tasks(frame, body, app, ctx, theme),
+        super::state::TAB_PUBLICATION => tasks::draw_publication(frame, body, app, theme),
         _ => draw_placeholder(frame, body, app, theme),
     }
     draw_status(frame, status, app, theme);
@@ -305,6 +326,32 @@ fn draw_placeholder(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme)
     );
 }
 
+/// The actions whose keys the status bar shows on a tab in a mode, in order.
+pub fn hint_actions_on(tab: usize, mode: Mode) -> &'static [Action] {
+    use Action::*;
+    match (tab, mode) {
+        (super::state::TAB_PLANS, Mode::List) => &[Help, Select, NewDraw, Import, Palette, Quit],
+        (TAB_DRAWS, Mode::List) => &[Help, NewDraw, VoidDraw, Palette, Quit],
+        (_, Mode::Wizard) => &[Confirm, Cancel, Up, Down],
+        (super::state::TAB_DASHBOARD, Mode::List) => {
+            &[Help, Left, Right, TogglePresentation, Palette, Quit]
+        }
+        (super::state::TAB_TASKS, Mode::List) => &[
+            Help,
+            TaskCheck,
+            TaskResult,
+            TaskPublish,
+            TaskExempt,
+            Detail,
+            Left,
+            Right,
+            Quit,
+        ],
+        (super::state::TAB_PUBLICATION, Mode::List) => &[Help, TaskPublish, TaskExempt, Quit],
+        _ => hint_actions(mode),
+    }
+}
+
 /// The actions whose keys the status bar shows in each mode, in order.
 pub fn hint_actions(mode: Mode) -> &'static [Action] {
     use Action::*;
@@ -348,7 +395,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     } else {
         let mode = app.mode();
         let room = cols.saturating_sub(width(&store) + 1);
-        for &a in hint_actions(mode) {
+        for &a in hint_actions_on(app.tab, mode) {
             let Some((key, desc)) = app.cfg.keymap.hint(mode, a, lang) else {
                 continue;
             };

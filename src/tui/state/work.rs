@@ -1,0 +1,497 @@
+//! The state and `update` arms of the work tabs: plans (3), the draw wizard (4), and the
+//! dashboard, tasks and publication tabs (1, 5, 6).
+//!
+//! The draw wizard walks plan → period → scope → preview → witness → typed confirmation →
+//! result. Each step validates what was typed before going on (the period with
+//! [`Period::parse`], the scope with [`Scope::parse`]); the preview comes from the office's
+//! `prepare_draw` and never contains the picks; only the exact confirmation text (确认抽取 or
+//! CONFIRM) followed by Enter returns the [`Op::CommitDraw`] that draws.
+
+use super::{
+    not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay, TAB_DASHBOARD, TAB_DRAWS,
+    TAB_PLANS, TAB_PUBLICATION, TAB_TASKS,
+};
+use crate::domain::scope::Scope;
+use crate::domain::Period;
+use crate::i18n::Lang;
+use crate::office::{DrawPreview, DrawRequest};
+use crate::tui::action::Action;
+use crate::tui::text_input::TextInput;
+use chrono::NaiveDate;
+
+/// What the user asked to draw (a `DrawRequest` that can be compared in tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawAsk {
+    pub plan: u64,
+    pub period: String,
+    /// The scope expression; empty for an undirected draw.
+    pub scope: String,
+    pub witness: String,
+    /// Hex seed (tests and replays); none draws fresh entropy.
+    pub seed: Option<String>,
+    pub date: NaiveDate,
+}
+
+impl DrawAsk {
+    pub fn request(&self) -> DrawRequest {
+        DrawRequest {
+            plan: self.plan,
+            period: self.period.clone(),
+            scope: Some(self.scope.clone()),
+            witness: self.witness.clone(),
+            seed: self.seed.clone(),
+            date: Some(self.date),
+            ..DrawRequest::default()
+        }
+    }
+}
+
+/// One drawn task as the result step shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnTask {
+    pub target: String,
+    pub credit_code: String,
+    pub row: String,
+    /// Team members' names.
+    pub team: Vec<String>,
+    pub method: String,
+    pub joint: String,
+}
+
+/// A committed draw, already in the user's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawResult {
+    pub id: u64,
+    pub plan: u64,
+    pub plan_name: String,
+    pub period: String,
+    pub date: NaiveDate,
+    pub joint: String,
+    pub seed: String,
+    pub pool_hash: String,
+    pub algorithm: String,
+    pub year_after: String,
+    pub tasks: Vec<DrawnTask>,
+}
+
+impl DrawResult {
+    /// The command that recomputes this draw from the store.
+    pub fn verify_command(&self) -> String {
+        format!("shuangsui verify --draw {}", self.id)
+    }
+}
+
+/// A list whose selection is kept; the view scrolls to keep it visible.
+#[derive(Debug, Clone, Default)]
+pub struct SimpleList {
+    pub selected: usize,
+    pub detail: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WizardStep {
+    Plan,
+    Period,
+    Scope,
+    Preview,
+    Witness,
+    Confirm,
+    Result,
+}
+
+impl WizardStep {
+    pub const ORDER: [WizardStep; 7] = [
+        WizardStep::Plan,
+        WizardStep::Period,
+        WizardStep::Scope,
+        WizardStep::Preview,
+        WizardStep::Witness,
+        WizardStep::Confirm,
+        WizardStep::Result,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            WizardStep::Plan => lang.pick("计划", "Plan"),
+            WizardStep::Period => lang.pick("期间", "Period"),
+            WizardStep::Scope => lang.pick("范围", "Scope"),
+            WizardStep::Preview => lang.pick("预览", "Preview"),
+            WizardStep::Witness => lang.pick("见证", "Witness"),
+            WizardStep::Confirm => lang.pick("确认", "Confirm"),
+            WizardStep::Result => lang.pick("结果", "Result"),
+        }
+    }
+}
+
+/// The text that must be typed before a draw is committed.
+pub fn confirm_text(lang: Lang) -> &'static str {
+    lang.pick("确认抽取", "CONFIRM")
+}
+
+#[derive(Debug, Clone)]
+pub struct Wizard {
+    pub step: WizardStep,
+    /// Index into the book's plans.
+    pub plan_sel: usize,
+    pub plan: u64,
+    pub plan_name: String,
+    pub period: TextInput,
+    pub scope: TextInput,
+    pub witness: TextInput,
+    pub confirm: TextInput,
+    /// The inline error of the current step.
+    pub error: Option<String>,
+    pub preview: Option<DrawPreview>,
+    /// Why the office refuses this draw (shown instead of the preview; nothing was drawn).
+    pub refusal: Option<String>,
+    pub result: Option<DrawResult>,
+}
+
+impl Wizard {
+    fn new(plan_sel: usize, period: &str) -> Wizard {
+        Wizard {
+            step: WizardStep::Plan,
+            plan_sel,
+            plan: 0,
+            plan_name: String::new(),
+            period: TextInput::with_text(period),
+            scope: TextInput::new(),
+            witness: TextInput::new(),
+            confirm: TextInput::new(),
+            error: None,
+            preview: None,
+            refusal: None,
+            result: None,
+        }
+    }
+
+    /// The text input of the current step, if it has one.
+    pub fn input_mut(&mut self) -> Option<&mut TextInput> {
+        match self.step {
+            WizardStep::Period => Some(&mut self.period),
+            WizardStep::Scope => Some(&mut self.scope),
+            WizardStep::Witness => Some(&mut self.witness),
+            WizardStep::Confirm => Some(&mut self.confirm),
+            _ => None,
+        }
+    }
+
+    pub fn input(&self) -> Option<&TextInput> {
+        match self.step {
+            WizardStep::Period => Some(&self.period),
+            WizardStep::Scope => Some(&self.scope),
+            WizardStep::Witness => Some(&self.witness),
+            WizardStep::Confirm => Some(&self.confirm),
+            _ => None,
+        }
+    }
+}
+
+impl AppState {
+    /// One of the tabs this module handles.
+    pub(super) fn on_work_tab(&self) -> bool {
+        matches!(
+            self.tab,
+            TAB_DASHBOARD | TAB_PLANS | TAB_DRAWS | TAB_TASKS | TAB_PUBLICATION
+        )
+    }
+
+    pub(super) fn toggle_presentation(&mut self) -> Effect {
+        self.presentation = !self.presentation;
+        if self.presentation {
+            self.tab = TAB_DASHBOARD;
+        }
+        Effect::Redraw
+    }
+
+    /// The length of the current work tab's list.
+    fn work_len(&self, ctx: &Ctx) -> usize {
+        match self.tab {
+            TAB_PLANS => ctx.book.plans.len(),
+            TAB_DRAWS => ctx.book.draws.len(),
+            _ => 0,
+        }
+    }
+
+    fn work_list(&mut self) -> Option<&mut SimpleList> {
+        match self.tab {
+            TAB_PLANS => Some(&mut self.plans),
+            TAB_DRAWS => Some(&mut self.draws),
+            _ => None,
+        }
+    }
+
+    /// Rows of a work tab's list: the body less its header lines.
+    fn work_page(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(8).max(1))
+    }
+
+    pub(super) fn apply_work(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if self.presentation && matches!(action, Action::ClearFilter | Action::Cancel) {
+            self.presentation = false;
+            return Effect::Redraw;
+        }
+        if let Some(e) = self.apply_progress(action, ctx) {
+            return e;
+        }
+        let lang = self.lang();
+        let len = self.work_len(ctx);
+        let page = self.work_page() as isize;
+        match action {
+            Action::Quit => return Effect::Quit,
+            Action::Help => self.open_help(),
+            Action::Palette => self.open_palette(),
+            Action::NextTab | Action::PrevTab => {
+                let n = super::TABS.len();
+                let t = if action == Action::NextTab {
+                    (self.tab + 1) % n
+                } else {
+                    (self.tab + n - 1) % n
+                };
+                return self.go_tab(t);
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
+                let delta = match action {
+                    Action::Up => -1,
+                    Action::Down => 1,
+                    Action::PageUp => -page,
+                    Action::PageDown => page,
+                    Action::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                };
+                if let Some(l) = self.work_list() {
+                    let next = (l.selected as isize).saturating_add(delta);
+                    l.selected = next.clamp(0, len.saturating_sub(1) as isize) as usize;
+                }
+            }
+            Action::Select | Action::Detail if self.tab == TAB_PLANS => {
+                self.plans.detail = action == Action::Select || !self.plans.detail;
+            }
+            Action::ClearFilter | Action::Cancel if self.tab == TAB_PLANS => {
+                self.plans.detail = false;
+            }
+            Action::Import if self.tab == TAB_PLANS => self.open_import_form(),
+            Action::NewDraw | Action::Select if self.tab == TAB_DRAWS || self.tab == TAB_PLANS => {
+                if ctx.book.plans.is_empty() {
+                    self.message = Some(
+                        lang.pick(
+                            "还没有抽查计划：请先在「3 抽查计划」导入年度计划",
+                            "no plans yet: import the annual plan in tab 3 first",
+                        )
+                        .into(),
+                    );
+                } else {
+                    let sel = if self.tab == TAB_PLANS {
+                        self.plans.selected
+                    } else {
+                        0
+                    };
+                    self.tab = TAB_DRAWS;
+                    self.wizard = Some(Wizard::new(sel, &super::super::views::quarter_label(self)));
+                }
+            }
+            Action::VoidDraw if self.tab == TAB_DRAWS => self.open_void_form(ctx),
+            Action::ClearFilter | Action::Cancel if self.presentation => {
+                self.presentation = false;
+            }
+            _ => self.message = Some(not_here(lang, action)),
+        }
+        Effect::Redraw
+    }
+
+    fn open_void_form(&mut self, ctx: &Ctx) {
+        let lang = self.lang();
+        // The list shows the newest draw first.
+        let n = ctx.book.draws.len();
+        let Some(d) = n
+            .checked_sub(1 + self.draws.selected)
+            .and_then(|i| ctx.book.draws.get(i))
+        else {
+            return;
+        };
+        if d.voided.is_some() {
+            self.message = Some(
+                lang.pick("该抽取已作废", "this draw is already voided")
+                    .into(),
+            );
+            return;
+        }
+        self.overlay = Some(Overlay::Form(Form {
+            kind: FormKind::VoidDraw { id: d.id },
+            title: format!(
+                "{} #{} · {} {}",
+                lang.pick("作废抽取", "Void draw"),
+                d.id,
+                d.plan_name,
+                d.period
+            ),
+            fields: vec![Field::new(
+                "作废原因",
+                "Reason",
+                "",
+                lang.pick(
+                    "必填；抽取记录保留，任务标记为作废",
+                    "required; the draw is kept, its tasks are marked void",
+                )
+                .into(),
+            )],
+            focus: 0,
+            error: None,
+        }));
+    }
+
+    pub(super) fn apply_wizard(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let lang = self.lang();
+        let seed = self.draw_seed.clone();
+        let date = self.draw_date.unwrap_or(self.cfg.today);
+        let Some(w) = self.wizard.as_mut() else {
+            return Effect::Ignored;
+        };
+        match action {
+            Action::Cancel => {
+                w.error = None;
+                w.step = match w.step {
+                    WizardStep::Plan | WizardStep::Result => {
+                        self.wizard = None;
+                        return Effect::Redraw;
+                    }
+                    WizardStep::Period => WizardStep::Plan,
+                    WizardStep::Scope => WizardStep::Period,
+                    WizardStep::Preview => WizardStep::Scope,
+                    WizardStep::Witness => WizardStep::Preview,
+                    WizardStep::Confirm => WizardStep::Witness,
+                };
+            }
+            Action::Up | Action::Down if w.step == WizardStep::Plan => {
+                let n = ctx.book.plans.len();
+                w.plan_sel = if action == Action::Up {
+                    w.plan_sel.saturating_sub(1)
+                } else {
+                    (w.plan_sel + 1).min(n.saturating_sub(1))
+                };
+            }
+            Action::Confirm => {
+                w.error = None;
+                match w.step {
+                    WizardStep::Plan => {
+                        let Some(p) = ctx.book.plans.get(w.plan_sel) else {
+                            return Effect::Redraw;
+                        };
+                        w.plan = p.id;
+                        w.plan_name = p.name.clone();
+                        w.scope.set_text(&p.scope);
+                        w.step = WizardStep::Period;
+                    }
+                    WizardStep::Period => match Period::parse(w.period.text()) {
+                        Ok(p) => {
+                            w.period.set_text(&p.to_string());
+                            w.step = WizardStep::Scope;
+                        }
+                        Err(e) => w.error = Some(e.localize(lang)),
+                    },
+                    WizardStep::Scope => {
+                        match Scope::parse(w.scope.text()).and_then(Scope::for_targets) {
+                            Ok(_) => {
+                                w.preview = None;
+                                w.refusal = None;
+                                w.step = WizardStep::Preview;
+                                return Effect::Op(Op::PreviewDraw(DrawAsk {
+                                    plan: w.plan,
+                                    period: w.period.text().trim().to_string(),
+                                    scope: w.scope.text().trim().to_string(),
+                                    witness: String::new(),
+                                    seed,
+                                    date,
+                                }));
+                            }
+                            Err(e) => w.error = Some(e.localize(lang)),
+                        }
+                    }
+                    WizardStep::Preview => {
+                        if w.preview.is_some() && w.refusal.is_none() {
+                            w.step = WizardStep::Witness;
+                        }
+                    }
+                    WizardStep::Witness => w.step = WizardStep::Confirm,
+                    WizardStep::Confirm => {
+                        let typed = w.confirm.text().trim();
+                        if typed == confirm_text(Lang::Zh) || typed == confirm_text(Lang::En) {
+                            w.confirm.clear();
+                            return Effect::Op(Op::CommitDraw(DrawAsk {
+                                plan: w.plan,
+                                period: w.period.text().trim().to_string(),
+                                scope: w.scope.text().trim().to_string(),
+                                witness: w.witness.text().trim().to_string(),
+                                seed,
+                                date,
+                            }));
+                        }
+                        w.error = Some(format!(
+                            "{}「{}」",
+                            lang.pick(
+                                "确认文字不符，未抽取；请输入",
+                                "the confirmation does not match; nothing was drawn. Type"
+                            ),
+                            confirm_text(lang)
+                        ));
+                    }
+                    WizardStep::Result => self.wizard = None,
+                }
+            }
+            a => {
+                if let Some(input) = w.input_mut() {
+                    input.apply(a);
+                }
+            }
+        }
+        Effect::Redraw
+    }
+
+    pub(super) fn preview_ready(&mut self, r: Result<DrawPreview, String>) {
+        self.overlay = None;
+        if let Some(w) = self.wizard.as_mut() {
+            w.step = WizardStep::Preview;
+            match r {
+                Ok(p) => {
+                    w.preview = Some(p);
+                    w.refusal = None;
+                }
+                Err(e) => {
+                    w.preview = None;
+                    w.refusal = Some(e);
+                }
+            }
+        }
+    }
+
+    pub(super) fn drawn(&mut self, r: Result<DrawResult, String>) {
+        self.overlay = None;
+        let Some(w) = self.wizard.as_mut() else {
+            return;
+        };
+        match r {
+            Ok(d) => {
+                self.message = Some(format!(
+                    "{} #{}{}",
+                    self.cfg.lang.pick("已抽取", "drawn"),
+                    d.id,
+                    self.cfg
+                        .lang
+                        .pick("，已写入审计日志", ", written to the audit log")
+                ));
+                w.result = Some(d);
+                w.step = WizardStep::Result;
+                self.draws.selected = 0;
+            }
+            Err(e) => {
+                w.step = WizardStep::Confirm;
+                w.error = Some(e);
+            }
+        }
+    }
+}

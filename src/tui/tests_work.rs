@@ -1,0 +1,568 @@
+//! Tests of the work tabs: the draw wizard's update (inline refusals, the typed confirmation),
+//! task steps out of order, and snapshots of the preview, the result, the progress view, the
+//! publication list and the dashboard.
+
+use super::app::{new_state, perform_blocking, update};
+use super::keymap::Keymap;
+use super::state::{
+    AppState, Config, Ctx, Effect, Input, Op, Overlay, StepOp, WizardStep, TAB_DASHBOARD,
+    TAB_DRAWS, TAB_PUBLICATION, TAB_TASKS,
+};
+use super::symbols::Symbols;
+use super::views;
+use crate::i18n::Lang;
+use crate::office::{DrawRequest, Office};
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("date")
+}
+
+fn demo(lang: Lang) -> (Office, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let office = Office::open(&dir.path().join("store"), lang)
+        .expect("open")
+        .with_user("tester");
+    office.load_demo().expect("demo data");
+    (office, dir)
+}
+
+fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
+    let cfg = Config {
+        lang,
+        keymap: Keymap::builtin().expect("built-in keymap"),
+        symbols: Symbols::unicode(),
+        color: false,
+        mouse: false,
+        today: date(2022, 8, 15),
+        store_label: "demo".into(),
+        user: "tester".into(),
+    };
+    let mut app = new_state(office, cfg);
+    update(office, &mut app, Input::Resize(w, h));
+    // The test hooks: a fixed seed and draw date.
+    app.draw_seed = Some(SEED.into());
+    app.draw_date = Some(date(2022, 7, 5));
+    app
+}
+
+fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let st = office.state();
+    let book = office.book();
+    let ctx = Ctx {
+        data: &st,
+        rules: office.rules(),
+        book: &book,
+    };
+    terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
+    terminal
+}
+
+fn key(c: char) -> Input {
+    Input::Key(KeyEvent::new(c_code(c), KeyModifiers::NONE))
+}
+
+fn c_code(c: char) -> KeyCode {
+    KeyCode::Char(c)
+}
+
+fn special(code: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn typ(office: &Office, app: &mut AppState, s: &str) {
+    for c in s.chars() {
+        update(office, app, key(c));
+    }
+}
+
+/// Send a key; perform any operation it asks for, as the app loop would.
+fn press(office: &Office, app: &mut AppState, input: Input) -> Effect {
+    let e = update(office, app, input);
+    if let Effect::Op(op) = &e {
+        perform_blocking(office, app, op.clone());
+    }
+    e
+}
+
+fn clear_input(office: &Office, app: &mut AppState) {
+    for _ in 0..20 {
+        update(office, app, special(KeyCode::Backspace));
+    }
+}
+
+/// Open the wizard on the draws tab and go to the period step of plan 3.
+fn to_period(office: &Office, app: &mut AppState) {
+    press(office, app, key('4'));
+    press(office, app, key('n'));
+    assert!(app.wizard.is_some());
+    press(office, app, special(KeyCode::Down));
+    press(office, app, special(KeyCode::Down));
+    press(office, app, special(KeyCode::Enter));
+    assert_eq!(
+        app.wizard.as_ref().map(|w| w.step),
+        Some(WizardStep::Period)
+    );
+    assert_eq!(app.wizard.as_ref().map(|w| w.plan), Some(3));
+}
+
+/// Walk the wizard of plan 3 for 2022Q3, undirected, to the preview.
+fn to_preview(office: &Office, app: &mut AppState) {
+    to_period(office, app);
+    clear_input(office, app);
+    typ(office, app, "2022Q3");
+    press(office, app, special(KeyCode::Enter));
+    clear_input(office, app);
+    press(office, app, special(KeyCode::Enter));
+    let w = app.wizard.as_ref().expect("wizard");
+    assert_eq!(w.step, WizardStep::Preview);
+    assert!(w.preview.is_some(), "refused: {:?}", w.refusal);
+}
+
+fn step(app: &AppState) -> Option<WizardStep> {
+    app.wizard.as_ref().map(|w| w.step)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wizard's update()
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn wizard_refuses_a_bad_period_inline() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    to_period(&office, &mut app);
+    clear_input(&office, &mut app);
+    typ(&office, &mut app, "2022Q9");
+    let e = press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(e, Effect::Redraw, "no operation for a bad period");
+    assert_eq!(step(&app), Some(WizardStep::Period));
+    let err = app
+        .wizard
+        .as_ref()
+        .and_then(|w| w.error.clone())
+        .expect("error");
+    assert!(err.contains("2022Q9"), "{err}");
+    // Corrected, it goes on.
+    update(&office, &mut app, special(KeyCode::Backspace));
+    typ(&office, &mut app, "3");
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(step(&app), Some(WizardStep::Scope));
+}
+
+#[test]
+fn wizard_refuses_a_bad_scope_inline_and_asks_nothing_of_the_office() {
+    let (office, _dir) = demo(Lang::En);
+    let mut app = state(&office, Lang::En, 80, 24);
+    to_period(&office, &mut app);
+    clear_input(&office, &mut app);
+    typ(&office, &mut app, "2022Q3");
+    press(&office, &mut app, special(KeyCode::Enter));
+    typ(&office, &mut app, "town=");
+    let e = update(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(e, Effect::Redraw);
+    assert_eq!(step(&app), Some(WizardStep::Scope));
+    assert!(app.wizard.as_ref().and_then(|w| w.error.clone()).is_some());
+    // A valid directed scope asks for the preview.
+    clear_input(&office, &mut app);
+    typ(&office, &mut app, "乡镇=狗街镇");
+    let e = update(&office, &mut app, special(KeyCode::Enter));
+    assert!(
+        matches!(e, Effect::Op(Op::PreviewDraw(ref a)) if a.scope == "乡镇=狗街镇" && a.period == "2022Q3")
+    );
+}
+
+#[test]
+fn wrong_confirmation_does_not_commit_and_the_right_one_commits_exactly_one_draw() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    to_preview(&office, &mut app);
+    press(&office, &mut app, special(KeyCode::Enter)); // witness
+    typ(&office, &mut app, "双色球2022078");
+    press(&office, &mut app, special(KeyCode::Enter)); // confirm
+    assert_eq!(step(&app), Some(WizardStep::Confirm));
+    typ(&office, &mut app, "确认");
+    let e = press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(e, Effect::Redraw);
+    assert_eq!(office.book().draws.len(), 0, "nothing drawn");
+    assert!(app.wizard.as_ref().and_then(|w| w.error.clone()).is_some());
+    // An empty confirmation does not commit either.
+    clear_input(&office, &mut app);
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(office.book().draws.len(), 0);
+    typ(&office, &mut app, "确认抽取");
+    let e = press(&office, &mut app, special(KeyCode::Enter));
+    assert!(matches!(e, Effect::Op(Op::CommitDraw(ref a)) if a.witness == "双色球2022078"));
+    assert_eq!(office.book().draws.len(), 1, "exactly one draw");
+    assert_eq!(step(&app), Some(WizardStep::Result));
+    let r = app
+        .wizard
+        .as_ref()
+        .and_then(|w| w.result.clone())
+        .expect("result");
+    assert_eq!(r.seed, SEED);
+    assert_eq!(r.verify_command(), "shuangsui verify --draw 1");
+    assert_eq!(r.tasks.len(), office.book().tasks.len());
+    assert_eq!(office.verify_draw(1).expect("draw 1"), Ok(()));
+    // Enter closes the result; the past draws list shows it.
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert!(app.wizard.is_none());
+}
+
+#[test]
+fn an_infeasible_draw_shows_the_refusal_before_anything_is_drawn() {
+    let (office, _dir) = demo(Lang::En);
+    let mut app = state(&office, Lang::En, 80, 24);
+    to_period(&office, &mut app);
+    clear_input(&office, &mut app);
+    // Plan 3 is of 2022: a 2023 period is refused by the office.
+    typ(&office, &mut app, "2023Q1");
+    press(&office, &mut app, special(KeyCode::Enter));
+    press(&office, &mut app, special(KeyCode::Enter));
+    let w = app.wizard.as_ref().expect("wizard");
+    assert_eq!(w.step, WizardStep::Preview);
+    assert!(w.preview.is_none());
+    assert!(w.refusal.as_deref().is_some_and(|r| r.contains("2023")));
+    // Enter cannot go on to the confirmation.
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(step(&app), Some(WizardStep::Preview));
+    assert_eq!(office.book().draws.len(), 0);
+}
+
+#[test]
+fn void_asks_for_a_reason_and_marks_the_draw() {
+    let (office, _dir) = demo(Lang::Zh);
+    draw_plan3(&office);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('4'));
+    press(&office, &mut app, key('v'));
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    // Without a reason: refused in the form.
+    press(
+        &office,
+        &mut app,
+        Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert!(office.book().draws[0].voided.is_none());
+    typ(&office, &mut app, "计划录入错误");
+    press(
+        &office,
+        &mut app,
+        Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert!(app.overlay.is_none());
+    let reason = office.book().draws[0].voided.clone().map(|v| v.reason);
+    assert_eq!(reason.as_deref(), Some("计划录入错误"));
+    let t = render(&office, &app);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("已作废：计划录入错误"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task steps
+// ---------------------------------------------------------------------------------------------
+
+/// Plan 3, 2022Q3, drawn with the fixed seed on 2022-07-05.
+fn draw_plan3(office: &Office) {
+    office
+        .commit_draw(&DrawRequest {
+            plan: 3,
+            period: "2022Q3".into(),
+            seed: Some(SEED.into()),
+            date: Some(date(2022, 7, 5)),
+            ..DrawRequest::default()
+        })
+        .expect("draw");
+}
+
+#[test]
+fn a_result_before_the_check_is_refused_in_the_form_and_nothing_is_written() {
+    let (office, _dir) = demo(Lang::Zh);
+    draw_plan3(&office);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('5'));
+    assert_eq!(app.tab, TAB_TASKS);
+    assert!(app.figures.data.is_some());
+    let before = office.book().tasks[0].clone();
+    let audit = office.audit_len();
+    press(&office, &mut app, key('r'));
+    let ctrl_s = Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    press(&office, &mut app, ctrl_s.clone());
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the form stays open");
+    };
+    let err = f.error.clone().expect("the office's refusal");
+    assert!(err.contains("检查"), "{err}");
+    assert_eq!(office.book().tasks[0], before, "the task is unchanged");
+    assert_eq!(office.audit_len(), audit, "nothing written");
+    // Publishing before a result is refused too.
+    update(&office, &mut app, special(KeyCode::Esc));
+    press(&office, &mut app, key('p'));
+    typ(&office, &mut app, "");
+    update(&office, &mut app, special(KeyCode::Tab));
+    typ(&office, &mut app, "https://example.org/1");
+    press(&office, &mut app, ctrl_s.clone());
+    assert!(matches!(&app.overlay, Some(Overlay::Form(f)) if f.error.is_some()));
+    assert_eq!(office.book().tasks[0], before);
+    // In order it works: check, then result.
+    update(&office, &mut app, special(KeyCode::Esc));
+    press(&office, &mut app, key('c'));
+    press(&office, &mut app, ctrl_s.clone());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(office.book().tasks[0].check.is_some());
+    press(&office, &mut app, key('r'));
+    update(&office, &mut app, special(KeyCode::Backspace));
+    typ(&office, &mut app, "5");
+    press(&office, &mut app, ctrl_s);
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert_eq!(
+        office.book().tasks[0].result.as_ref().map(|r| r.phrase),
+        Some(5)
+    );
+}
+
+#[test]
+fn the_result_form_refuses_a_phrase_outside_one_to_eight() {
+    let kind = super::state::FormKind::TaskResult { id: 1 };
+    let values = ["9", "2022-08-01", "", "是", "是"];
+    let v = |i: usize| values[i].to_string();
+    let r = super::state::progress_validate(&kind, &v, Lang::Zh);
+    assert!(matches!(r, Err(ref e) if e.iter().any(|(i, _)| *i == 0)));
+    let values = ["8", "2022-08-01", "", "法人不在场", "否"];
+    let v = |i: usize| values[i].to_string();
+    let r = super::state::progress_validate(&kind, &v, Lang::Zh);
+    assert!(matches!(
+        r,
+        Ok((1, StepOp::Result { phrase: 8, unsigned_reason: Some(ref s), integrity_card: false, .. })) if s == "法人不在场"
+    ));
+}
+
+/// Plan 3 drawn; task 1 checked with a result of 2022-07-11 (overdue on 2022-08-15), task 2
+/// with a result of 2022-08-10 (pending), task 3 checked.
+fn progressed() -> (Office, tempfile::TempDir) {
+    let (office, dir) = demo(Lang::Zh);
+    draw_plan3(&office);
+    office
+        .task_check(1, date(2022, 7, 8), None, "")
+        .expect("check 1");
+    office
+        .task_result(1, 8, date(2022, 7, 11), "废水直排", None, true)
+        .expect("result 1");
+    office
+        .task_check(2, date(2022, 8, 1), None, "")
+        .expect("check 2");
+    office
+        .task_result(2, 1, date(2022, 8, 10), "", None, true)
+        .expect("result 2");
+    office
+        .task_check(3, date(2022, 8, 2), None, "")
+        .expect("check 3");
+    (office, dir)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn snapshot_wizard_preview_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    to_preview(&office, &mut app);
+    press(&office, &mut app, special(KeyCode::Enter));
+    typ(&office, &mut app, "双色球2022078");
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_wizard_preview_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    to_preview(&office, &mut app);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+fn to_result(office: &Office, app: &mut AppState) {
+    to_preview(office, app);
+    press(office, app, special(KeyCode::Enter));
+    press(office, app, special(KeyCode::Enter));
+    typ(office, app, "确认抽取");
+    press(office, app, special(KeyCode::Enter));
+    assert_eq!(step(app), Some(WizardStep::Result));
+}
+
+#[test]
+fn snapshot_wizard_result_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    to_result(&office, &mut app);
+    app.message = None;
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_wizard_result_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    to_result(&office, &mut app);
+    app.message = None;
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_progress_80x24() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('5'));
+    press(&office, &mut app, key(' '));
+    assert!(app.tasks.progress);
+    insta::assert_snapshot!(render(&office, &app).backend());
+    // Enter drills down to the selected inspector's tasks.
+    let who = app.figures.data.as_ref().map(|d| d.progress[0].inspector);
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert!(!app.tasks.progress);
+    assert_eq!(app.tasks.inspector, who);
+    let st = office.state();
+    let book = office.book();
+    let ctx = Ctx {
+        data: &st,
+        rules: office.rules(),
+        book: &book,
+    };
+    let mine = app.visible_tasks(&ctx);
+    assert!(mine
+        .iter()
+        .all(|t| Some(t.team[0]) == who || t.team.iter().any(|m| Some(*m) == who)));
+    assert_eq!(
+        Some(mine.len()),
+        app.figures.data.as_ref().map(|d| d.progress[0].assigned)
+    );
+}
+
+#[test]
+fn snapshot_progress_120x40() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    press(&office, &mut app, key('5'));
+    press(&office, &mut app, key(' '));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_publication_with_an_overdue_row_80x24() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('6'));
+    assert_eq!(app.tab, TAB_PUBLICATION);
+    let due = app
+        .figures
+        .data
+        .as_ref()
+        .map(|d| d.due.clone())
+        .unwrap_or_default();
+    assert_eq!(due.len(), 2);
+    assert!(due[0].overdue && due[0].task == 1, "overdue first");
+    assert!(!due[1].overdue);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_publication_120x40() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    press(&office, &mut app, key('6'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_dashboard_80x24() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('1'));
+    assert_eq!(app.tab, TAB_DASHBOARD);
+    assert_eq!(app.figures.period.to_string(), "2022Q3");
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_dashboard_120x40() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    press(&office, &mut app, key('1'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_dashboard_presentation_80x24() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, special(KeyCode::F(11)));
+    assert!(app.presentation);
+    let t = render(&office, &app);
+    let text = format!("{}", t.backend());
+    assert!(!text.contains("2名录库"), "no tabs in presentation mode");
+    insta::assert_snapshot!(t.backend());
+    press(&office, &mut app, special(KeyCode::Esc));
+    assert!(!app.presentation);
+}
+
+#[test]
+fn snapshot_dashboard_presentation_120x40() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    press(
+        &office,
+        &mut app,
+        Input::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+    );
+    assert!(app.presentation);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn dashboard_period_moves_with_left_and_right() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('1'));
+    press(&office, &mut app, special(KeyCode::Right));
+    assert_eq!(app.figures.period.to_string(), "2022Q4");
+    assert_eq!(
+        app.figures
+            .data
+            .as_ref()
+            .map(|d| d.status.period.clone())
+            .as_deref(),
+        Some("2022Q4")
+    );
+    press(&office, &mut app, special(KeyCode::Left));
+    press(&office, &mut app, special(KeyCode::Left));
+    assert_eq!(app.figures.period.to_string(), "2022Q2");
+}
+
+#[test]
+fn snapshot_plans_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('3'));
+    press(&office, &mut app, special(KeyCode::Down));
+    press(&office, &mut app, special(KeyCode::Down));
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert!(app.plans.detail);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_plans_120x40() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    press(&office, &mut app, key('3'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+    let _ = TAB_DRAWS;
+}
