@@ -256,6 +256,16 @@ pub(crate) fn target_chunk_writes(
     Ok(out)
 }
 
+/// Replace the record with this id (index `id - 1`) or append it as the next one.
+pub(crate) fn put_by_id<T>(records: &mut Vec<T>, id: u64, record: T) {
+    let i = (id - 1) as usize;
+    if i < records.len() {
+        records[i] = record;
+    } else {
+        records.push(record);
+    }
+}
+
 pub(crate) fn encode_record<T: serde::Serialize>(
     tree: TreeName,
     key: impl Into<Vec<u8>>,

@@ -1,6 +1,8 @@
 //! Registry maintenance: imports, status changes (动态调整), add and edit.
 
-use super::{conflict_key, encode_record, target_chunk_writes, Office, OfficeError, State};
+use super::{
+    conflict_key, encode_record, put_by_id, target_chunk_writes, Office, OfficeError, State,
+};
 use crate::domain::*;
 use crate::i18n::Lang;
 use crate::import::{self, ImportReport};
@@ -303,13 +305,8 @@ impl Office {
         let entry = self.commit("import inspectors", out.localize(Lang::Zh), writes)?;
         out.audit_seq = Some(entry.seq);
         for p in staged {
-            let i = (p.id - 1) as usize;
             st.inspector_by_cert.insert(p.certificate_no.clone(), p.id);
-            if i < st.inspectors.len() {
-                st.inspectors[i] = p;
-            } else {
-                st.inspectors.push(p);
-            }
+            put_by_id(&mut st.inspectors, p.id, p);
         }
         Ok(out)
     }
@@ -349,12 +346,7 @@ impl Office {
         let entry = self.commit("import departments", out.localize(Lang::Zh), writes)?;
         out.audit_seq = Some(entry.seq);
         for d in staged {
-            let i = (d.id - 1) as usize;
-            if i < st.departments.len() {
-                st.departments[i] = d;
-            } else {
-                st.departments.push(d);
-            }
+            put_by_id(&mut st.departments, d.id, d);
         }
         Ok(out)
     }
@@ -443,6 +435,28 @@ impl Office {
         Ok(out)
     }
 
+    /// A status change (动态调整) by this office's user; the reason is required.
+    fn status_change<S>(
+        &self,
+        status: S,
+        effective: NaiveDate,
+        reason: &str,
+    ) -> Result<StatusChange<S>, OfficeError> {
+        if reason.trim().is_empty() {
+            return Err(OfficeError::Refused(
+                self.lang
+                    .pick("变更状态必须填写原因", "a status change needs a reason")
+                    .into(),
+            ));
+        }
+        Ok(StatusChange {
+            status,
+            effective,
+            reason: reason.trim().to_string(),
+            by: self.user().to_string(),
+        })
+    }
+
     /// Change a target's status (动态调整) with effective date and reason; history is kept.
     pub fn set_target_status(
         &self,
@@ -451,26 +465,14 @@ impl Office {
         effective: NaiveDate,
         reason: &str,
     ) -> Result<Target, OfficeError> {
-        let lang = self.lang;
-        if reason.trim().is_empty() {
-            return Err(OfficeError::Refused(
-                lang.pick("变更状态必须填写原因", "a status change needs a reason")
-                    .into(),
-            ));
-        }
+        let change = self.status_change(status, effective, reason)?;
         let mut st = self.state_mut();
         let Some(old) = st.target(id).cloned() else {
             return Err(OfficeError::NotFound(format!("target {id}")));
         };
         let mut t = old.clone();
         t.status = status;
-        t.status_history.push(StatusChange {
-            status,
-            effective,
-            reason: reason.trim().to_string(),
-            by: self.user().to_string(),
-        });
-        t.status_history.sort_by_key(|c| c.effective);
+        push_change(&mut t.status_history, change);
         let writes = target_chunk_writes(&st.targets, std::slice::from_ref(&t), &[])?;
         let summary = format!(
             "检查对象 {} {}：{} → {}，{} 起，原因：{}",
@@ -495,26 +497,14 @@ impl Office {
         effective: NaiveDate,
         reason: &str,
     ) -> Result<Inspector, OfficeError> {
-        let lang = self.lang;
-        if reason.trim().is_empty() {
-            return Err(OfficeError::Refused(
-                lang.pick("变更状态必须填写原因", "a status change needs a reason")
-                    .into(),
-            ));
-        }
+        let change = self.status_change(status, effective, reason)?;
         let mut st = self.state_mut();
         let Some(old) = st.inspector(id).cloned() else {
             return Err(OfficeError::NotFound(format!("inspector {id}")));
         };
         let mut p = old.clone();
         p.status = status;
-        p.status_history.push(StatusChange {
-            status,
-            effective,
-            reason: reason.trim().to_string(),
-            by: self.user().to_string(),
-        });
-        p.status_history.sort_by_key(|c| c.effective);
+        push_change(&mut p.status_history, change);
         let summary = format!(
             "检查人员 {} {}：{} → {}，{} 起，原因：{}",
             p.id,
@@ -609,6 +599,12 @@ impl Office {
         st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(t)
     }
+}
+
+/// Add a change to a history kept in order of effective date.
+fn push_change<S>(history: &mut Vec<StatusChange<S>>, change: StatusChange<S>) {
+    history.push(change);
+    history.sort_by_key(|c| c.effective);
 }
 
 /// Lookups used by list --json and the TUI.
