@@ -4,7 +4,7 @@
 use super::{cut, fit, width, Theme};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::state::{AppState, Ctx, Form, Overlay, Picker};
+use crate::tui::state::{AppState, Ctx, Field, Form, Overlay, Picker};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -209,6 +209,12 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
             label_w,
             sym.ellipsis,
         );
+        if !field.options.is_empty() {
+            choice_lines(
+                &mut body, app, field, focused, &label, label_w, input_w, theme,
+            );
+            continue;
+        }
         let view = field.input.view(input_w as u16);
         if focused {
             cursor = Some((
@@ -285,6 +291,90 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
                 inner.y + y,
             ));
         }
+    }
+}
+
+/// A list field: the chosen option on the field's line; when focused, every option below it,
+/// the chosen one marked and reversed.
+#[allow(clippy::too_many_arguments)]
+fn choice_lines(
+    body: &mut Vec<Line<'static>>,
+    app: &AppState,
+    field: &Field,
+    focused: bool,
+    label: &str,
+    label_w: usize,
+    input_w: usize,
+    theme: Theme,
+) {
+    let sym = &app.cfg.symbols;
+    let marker_w = width(sym.highlight);
+    let marker = if focused {
+        sym.highlight.to_string()
+    } else {
+        " ".repeat(marker_w)
+    };
+    let chosen = field.chosen();
+    let current = chosen
+        .and_then(|n| field.options.get(n - 1))
+        .cloned()
+        .unwrap_or_default();
+    let hint = if focused && field.error.is_none() {
+        format!("  {}", field.hint)
+    } else {
+        String::new()
+    };
+    let value_w = width(&current).min(input_w);
+    body.push(Line::from(vec![
+        Span::styled(marker, theme.accent()),
+        Span::styled(label.to_string(), theme.bold()),
+        Span::raw(" "),
+        Span::styled(
+            fit(&current, value_w, sym.ellipsis),
+            if focused {
+                theme.accent()
+            } else {
+                Style::default()
+            },
+        ),
+        Span::styled(
+            cut(&hint, input_w.saturating_sub(value_w), sym.ellipsis),
+            theme.dim(),
+        ),
+    ]));
+    let indent = " ".repeat(marker_w + label_w + 1);
+    if let Some(e) = &field.error {
+        body.push(Line::from(Span::styled(
+            format!(
+                "{indent}{} {}",
+                sym.cross,
+                cut(e, input_w.saturating_sub(2), sym.ellipsis)
+            ),
+            theme.error(),
+        )));
+    }
+    if !focused {
+        return;
+    }
+    for (i, o) in field.options.iter().enumerate() {
+        let sel = chosen == Some(i + 1);
+        let mark = if sel {
+            sym.highlight.to_string()
+        } else {
+            " ".repeat(marker_w)
+        };
+        body.push(Line::from(vec![
+            Span::raw(indent.clone()),
+            Span::styled(mark, theme.accent()),
+            Span::styled(
+                fit(o, input_w.saturating_sub(marker_w), sym.ellipsis),
+                if sel {
+                    theme.selected()
+                } else {
+                    Style::default()
+                },
+            ),
+        ]));
     }
 }
 
