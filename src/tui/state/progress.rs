@@ -528,10 +528,15 @@ impl AppState {
                 }
                 let f = &t.follow_up;
                 let d = |x: Option<NaiveDate>| x.map(|x| x.to_string()).unwrap_or_default();
-                let date_hint = lang.pick(
-                    "YYYY-MM-DD，不早于结果认定日期；空 = 不填",
-                    "YYYY-MM-DD, not before the result; empty = not given",
-                );
+                let date_hint = match lang {
+                    Lang::Zh => {
+                        format!("YYYY-MM-DD，不早于结果认定日期 {}；空 = 不填", r.determined)
+                    }
+                    Lang::En => format!(
+                        "YYYY-MM-DD, not before the result of {}; empty = not given",
+                        r.determined
+                    ),
+                };
                 (
                     FormKind::TaskFollowUp { id },
                     lang.pick("违法问题后续处理", "Follow-up of the violation"),
@@ -540,19 +545,19 @@ impl AppState {
                             "移交执法日期",
                             "Handed over",
                             &d(f.handed_to_enforcement),
-                            date_hint.into(),
+                            date_hint.clone(),
                         ),
                         Field::new(
                             "整改期限",
                             "Rectify by",
                             &d(f.rectification_due),
-                            date_hint.into(),
+                            date_hint.clone(),
                         ),
                         Field::new(
                             "整改完成日期",
                             "Rectified on",
                             &d(f.rectified_on),
-                            date_hint.into(),
+                            date_hint.clone(),
                         ),
                         Field::new(
                             "立案编号",
@@ -568,7 +573,7 @@ impl AppState {
                             "移送司法日期",
                             "To judiciary",
                             &d(f.transferred_to_judiciary),
-                            date_hint.into(),
+                            date_hint.clone(),
                         ),
                     ],
                 )
