@@ -19,7 +19,7 @@ pub mod values;
 
 mod plans;
 pub use issue::{ImportErrors, Reason, RowIssue};
-pub use plans::read_plans_bytes;
+pub use plans::{plan_error_column, plan_from_fields, read_plans_bytes};
 pub use table::{Row, SourceFormat, Table};
 
 use crate::domain::{

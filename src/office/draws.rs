@@ -232,6 +232,63 @@ impl Office {
         Ok(out)
     }
 
+    /// Add (`id == 0`: the next id) or replace (matched by id) one plan, in one audited
+    /// commit. Refused: a plan that does not fit the rules ([`Plan::validate`]), an unknown
+    /// id, or a (year, 序号) already used by another plan. Returns the plan as stored.
+    pub fn save_plan(&self, mut p: Plan) -> Result<Plan, OfficeError> {
+        let lang = self.lang();
+        p.validate(self.rules())
+            .map_err(|e| OfficeError::Invalid(vec![e.localize(lang)]))?;
+        let mut book = self.book_mut();
+        if let Some(other) = book
+            .plans
+            .iter()
+            .find(|q| q.year == p.year && q.seq == p.seq && q.id != p.id)
+        {
+            return Err(OfficeError::Invalid(vec![format!(
+                "{}: {} {} {}",
+                lang.pick("序号", "No."),
+                p.seq,
+                lang.pick(
+                    "已被同年的另一计划使用：",
+                    "is already used that year by plan"
+                ),
+                other.name
+            )]));
+        }
+        let is_new = p.id == 0;
+        let at = if is_new {
+            p.id = book.plans.iter().map(|q| q.id).max().unwrap_or(0) + 1;
+            book.plans.len()
+        } else {
+            match book.plans.iter().position(|q| q.id == p.id) {
+                Some(i) if book.plans[i] == p => return Ok(p),
+                Some(i) => i,
+                None => return Err(OfficeError::NotFound(format!("plan {}", p.id))),
+            }
+        };
+        let writes = vec![encode_record(TreeName::Plans, key_u64(p.id), &p)?];
+        let summary = format!(
+            "{}抽查计划 {} {}年 序号{} {}",
+            if is_new { "新增" } else { "编辑" },
+            p.id,
+            p.year,
+            p.seq,
+            p.name
+        );
+        self.commit(
+            if is_new { "plan add" } else { "plan edit" },
+            summary,
+            writes,
+        )?;
+        if is_new {
+            book.plans.push(p.clone());
+        } else {
+            book.plans[at] = p.clone();
+        }
+        Ok(p)
+    }
+
     fn plan(&self, id: PlanId) -> Result<Plan, OfficeError> {
         self.book()
             .plans
@@ -850,4 +907,54 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
         draws: store.scan(TreeName::Draws)?,
         tasks: store.scan(TreeName::Tasks)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_plan_adds_edits_and_refuses_a_used_number() {
+        let (o, dir) = Office::open_demo(Lang::En).unwrap();
+        let n = o.book().plans.len();
+        let audit = o.audit_len();
+        let mut p = o.book().plans[0].clone();
+        p.id = 0;
+        p.seq = 99;
+        p.name = "新增计划".into();
+        let saved = o.save_plan(p.clone()).unwrap();
+        assert_eq!(saved.id, n as u64 + 1);
+        assert_eq!(o.book().plans.len(), n + 1);
+        assert_eq!(o.audit_len(), audit + 1, "one audited commit");
+        // Edited by id.
+        let mut e = saved.clone();
+        e.name = "改名的计划".into();
+        o.save_plan(e.clone()).unwrap();
+        assert_eq!(o.book().plans[n], e);
+        assert_eq!(o.audit_len(), audit + 2);
+        // The number of plan 1 is refused for another plan; nothing changes.
+        let mut dup = e.clone();
+        dup.seq = o.book().plans[0].seq;
+        let before = o.book().plans.clone();
+        let err = o.save_plan(dup).unwrap_err().localize(Lang::En);
+        assert!(err.contains("already used"), "{err}");
+        assert_eq!(o.book().plans, before);
+        assert_eq!(o.audit_len(), audit + 2);
+        // A plan the rules refuse, and an unknown id.
+        let mut bad = e.clone();
+        bad.rows = vec!["Z-9".into()];
+        assert!(matches!(o.save_plan(bad), Err(OfficeError::Invalid(_))));
+        let mut ghost = e.clone();
+        ghost.id = 999;
+        ghost.seq = 98;
+        assert!(matches!(o.save_plan(ghost), Err(OfficeError::NotFound(_))));
+        assert_eq!(o.audit_len(), audit + 2);
+        // Reopened from the store.
+        let path = o.store_path();
+        drop(o);
+        let o = Office::open(&path, Lang::En).unwrap();
+        assert_eq!(o.book().plans.get(n), Some(&e));
+        assert!(o.verify().unwrap().problem.is_none());
+        drop(dir);
+    }
 }

@@ -118,6 +118,9 @@ actions! {
     /// Record that a task's result is not published (secrecy, national or public security),
     /// with a reason.
     TaskExempt => "task_exempt", "不予公示", "Exempt from publication";
+    /// Record the follow-up of a violation found (hand-over to enforcement, rectification,
+    /// case, transfer to the judiciary).
+    TaskFollowUp => "task_follow_up", "后续处理", "Follow-up";
 }
 
 /// `tab_1` … `tab_7`, accepted in keymap files as aliases of the `go_*` actions.

@@ -285,6 +285,19 @@ fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
                 .map(|t| format!("{}{} {}", lang.pick("已保存：", "saved: "), t.id, t.name))
                 .map_err(|e| e.localize(lang)),
         ),
+        Op::SavePlan(p) => OpResult::Saved(
+            office
+                .save_plan(*p)
+                .map(|p| {
+                    format!(
+                        "{}{} {}",
+                        lang.pick("已保存抽查计划：", "plan saved: "),
+                        p.seq,
+                        p.name
+                    )
+                })
+                .map_err(|e| e.localize(lang)),
+        ),
         Op::PreviewDraw(ask) => OpResult::Preview(
             office
                 .prepare_draw(&ask.request())

@@ -14,6 +14,7 @@ use super::action::Action;
 use super::keymap::{self, Keymap, Lookup, Mode};
 use super::symbols::Symbols;
 use super::text_input::TextInput;
+use crate::domain::plan::Plan;
 use crate::domain::{
     CreditCode, CreditCodeCheck, InspectorStatus, MonthSet, PermitClass, Rules, SupervisionLists,
     Target, TargetStatus,
@@ -29,8 +30,8 @@ mod progress;
 mod work;
 use crate::office::DrawPreview;
 pub use progress::{
-    phrase_hint, step_label, step_period, validate_step as progress_validate, Figures, FiguresData,
-    StepOp, TasksView,
+    phrase_options, step_label, step_period, validate_step as progress_validate, Figures,
+    FiguresData, StepOp, TasksView,
 };
 pub use work::{confirm_text, DrawAsk, DrawResult, DrawnTask, SimpleList, Wizard, WizardStep};
 
@@ -87,6 +88,8 @@ pub enum Op {
         reason: String,
     },
     SaveTarget(Box<Target>),
+    /// Add (`id == 0`) or replace a plan.
+    SavePlan(Box<Plan>),
     /// Run in the background.
     Import {
         kind: ImportKind,
@@ -357,6 +360,14 @@ pub enum FormKind {
     TaskExempt {
         id: u64,
     },
+    /// The follow-up of a violation found at a task's check.
+    TaskFollowUp {
+        id: u64,
+    },
+    /// Add (`id == 0`) or edit a plan.
+    Plan {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -367,6 +378,9 @@ pub struct Field {
     /// What may be typed, shown beside the field.
     pub hint: String,
     pub error: Option<String>,
+    /// A list to choose from (empty: free text). The input then holds the chosen number,
+    /// 1-based; up/down or a digit choose.
+    pub options: Vec<String>,
 }
 
 impl Field {
@@ -377,6 +391,64 @@ impl Field {
             input: TextInput::with_text(text),
             hint,
             error: None,
+            options: Vec::new(),
+        }
+    }
+
+    /// A list field with option `chosen` (1-based) selected.
+    fn choice(
+        label: &'static str,
+        label_en: &'static str,
+        options: Vec<String>,
+        chosen: usize,
+        hint: String,
+    ) -> Field {
+        let chosen = chosen.clamp(1, options.len().max(1));
+        Field {
+            options,
+            ..Field::new(label, label_en, &chosen.to_string(), hint)
+        }
+    }
+
+    /// The chosen option (1-based) of a list field.
+    pub fn chosen(&self) -> Option<usize> {
+        self.input
+            .text()
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=self.options.len()).contains(n))
+    }
+
+    /// Move a list field's choice by `delta`, within the list.
+    fn choose_by(&mut self, delta: isize) {
+        let n = self.options.len() as isize;
+        if n == 0 {
+            return;
+        }
+        let cur = self.chosen().unwrap_or(1) as isize;
+        let next = (cur + delta).clamp(1, n);
+        self.input.set_text(&next.to_string());
+    }
+
+    /// A typed digit chooses that option of a list field; other keys do nothing there.
+    fn choose_key(&mut self, key: KeyEvent) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return false;
+        }
+        match c.to_digit(10).map(|d| d as usize) {
+            Some(d) if (1..=self.options.len()).contains(&d) => {
+                self.input.set_text(&d.to_string());
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -619,15 +691,11 @@ impl AppState {
                 }
                 false
             }
-            Some(Overlay::Form(f)) => {
-                let lang = self.cfg.lang;
-                let typed = match f.fields.get_mut(f.focus) {
-                    Some(field) => field.input.input_key(key),
-                    None => false,
-                };
-                refresh_hints(f, lang);
-                typed
-            }
+            Some(Overlay::Form(f)) => match f.fields.get_mut(f.focus) {
+                Some(field) if !field.options.is_empty() => field.choose_key(key),
+                Some(field) => field.input.input_key(key),
+                None => false,
+            },
             Some(_) => false,
             None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
                 match self.wizard.as_mut().and_then(Wizard::input_mut) {
@@ -1267,6 +1335,17 @@ impl AppState {
             Action::Cancel => return Effect::Redraw,
             Action::NextField => f.focus = (f.focus + 1) % n.max(1),
             Action::PrevField => f.focus = (f.focus + n.max(1) - 1) % n.max(1),
+            // Up and down choose in a list field, and move between fields elsewhere.
+            Action::Up | Action::Down => {
+                let down = action == Action::Down;
+                match f.fields.get_mut(f.focus) {
+                    Some(field) if !field.options.is_empty() => {
+                        field.choose_by(if down { 1 } else { -1 })
+                    }
+                    _ if down => f.focus = (f.focus + 1) % n.max(1),
+                    _ => f.focus = (f.focus + n.max(1) - 1) % n.max(1),
+                }
+            }
             Action::Save | Action::Confirm => {
                 let lang = self.lang();
                 match validate(&mut f, ctx, lang, self.figures.period, self.cfg.today) {
@@ -1284,9 +1363,10 @@ impl AppState {
             }
             a => {
                 if let Some(field) = f.fields.get_mut(f.focus) {
-                    field.input.apply(a);
+                    if field.options.is_empty() {
+                        field.input.apply(a);
+                    }
                 }
-                refresh_hints(&mut f, self.cfg.lang);
             }
         }
         self.overlay = Some(Overlay::Form(f));
@@ -1312,6 +1392,15 @@ impl AppState {
             OpResult::Audit(Err(e)) => self.audit.error = Some(e),
             OpResult::Verify { ok, text } => self.audit.verify = VerifyState::Done { ok, text },
             OpResult::Saved(Ok(msg)) => {
+                if let Some(Overlay::Form(Form {
+                    kind: FormKind::Plan { id: 0 },
+                    ..
+                })) = &self.overlay
+                {
+                    // A new plan is the last one: show it.
+                    self.plans.selected = ctx.book.plans.len().saturating_sub(1);
+                    self.plans.detail = false;
+                }
                 self.overlay = None;
                 self.message = Some(msg);
                 let selected = self.list().selected;
@@ -1501,7 +1590,8 @@ fn validate(
         FormKind::TaskCheck { .. }
         | FormKind::TaskResult { .. }
         | FormKind::TaskPublish { .. }
-        | FormKind::TaskExempt { .. } => {
+        | FormKind::TaskExempt { .. }
+        | FormKind::TaskFollowUp { .. } => {
             let values: Vec<String> = f
                 .fields
                 .iter()
@@ -1521,6 +1611,13 @@ fn validate(
                 }
             }
         }
+        FormKind::Plan { id } => match work::validate_plan(f, id, ctx, lang, today) {
+            Ok(p) => Some(Op::SavePlan(Box::new(p))),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        },
         FormKind::VoidDraw { id } => {
             let reason = f.value(0).to_string();
             if reason.is_empty() {
@@ -1562,15 +1659,6 @@ fn validate(
         }
     }
     op
-}
-
-/// The result form's hint follows the phrase number typed.
-fn refresh_hints(f: &mut Form, lang: Lang) {
-    if let FormKind::TaskResult { .. } = f.kind {
-        if let Some(field) = f.fields.get_mut(0) {
-            field.hint = phrase_hint(field.input.text(), lang);
-        }
-    }
 }
 
 /// Break lines longer than `cols` display columns (never inside a character).

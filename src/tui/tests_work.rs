@@ -566,3 +566,269 @@ fn snapshot_plans_120x40() {
     insta::assert_snapshot!(render(&office, &app).backend());
     let _ = TAB_DRAWS;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The plan form, the follow-up form and the result phrase list
+// ---------------------------------------------------------------------------------------------
+
+fn ctrl_s() -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))
+}
+
+/// Focus field `i` of the open form (tab from the first).
+fn focus(office: &Office, app: &mut AppState, i: usize) {
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("no form open");
+    };
+    let n = f.fields.len();
+    let from = f.focus;
+    for _ in 0..(i + n - from) % n {
+        update(office, app, special(KeyCode::Tab));
+    }
+}
+
+/// Replace the text of field `i`.
+fn set_field(office: &Office, app: &mut AppState, i: usize, text: &str) {
+    focus(office, app, i);
+    update(office, app, special(KeyCode::End));
+    for _ in 0..60 {
+        update(office, app, special(KeyCode::Backspace));
+    }
+    typ(office, app, text);
+}
+
+fn form_errors(app: &AppState) -> Vec<(usize, String)> {
+    match &app.overlay {
+        Some(Overlay::Form(f)) => f
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| x.error.clone().map(|e| (i, e)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn the_plan_form_shows_errors_under_their_field_and_writes_nothing() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('3'));
+    press(&office, &mut app, key('a'));
+    let before = office.book().plans.clone();
+    let audit = office.audit_len();
+    set_field(&office, &mut app, 6, "飞行检查");
+    set_field(&office, &mut app, 13, "Z-9");
+    let e = press(&office, &mut app, ctrl_s());
+    assert_eq!(e, Effect::Redraw, "no operation for a bad plan");
+    let errors = form_errors(&app);
+    let fields: Vec<usize> = errors.iter().map(|(i, _)| *i).collect();
+    assert_eq!(fields, [1, 6, 13], "{errors:?}");
+    assert!(errors[1].1.contains("抽查方式应为"), "{errors:?}");
+    assert!(errors[2].1.contains("Z-9"), "{errors:?}");
+    assert!(matches!(&app.overlay, Some(Overlay::Form(f)) if f.focus == 1));
+    assert_eq!(office.book().plans, before, "the store is unchanged");
+    assert_eq!(office.audit_len(), audit, "nothing written");
+    // The importer's parsers: a number already used that year is refused in the form too.
+    set_field(&office, &mut app, 1, "新计划");
+    set_field(&office, &mut app, 6, "科技检查");
+    set_field(&office, &mut app, 13, "");
+    set_field(&office, &mut app, 0, "1");
+    press(&office, &mut app, ctrl_s());
+    let errors = form_errors(&app);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, 0);
+    assert_eq!(office.book().plans, before);
+}
+
+#[test]
+fn snapshot_plan_form_error_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('3'));
+    press(&office, &mut app, key('a'));
+    set_field(&office, &mut app, 1, "餐饮油烟专项抽查计划");
+    set_field(&office, &mut app, 7, "2022年9月—6月");
+    press(&office, &mut app, ctrl_s());
+    assert_eq!(form_errors(&app).len(), 1);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn a_plan_added_in_the_form_is_saved_and_shown_in_the_table() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('3'));
+    let n = office.book().plans.len();
+    let audit = office.audit_len();
+    press(&office, &mut app, key('a'));
+    set_field(&office, &mut app, 1, "餐饮油烟专项抽查计划");
+    set_field(&office, &mut app, 7, "2022年9月—12月");
+    set_field(&office, &mut app, 10, "部门联合");
+    set_field(&office, &mut app, 11, "SCJG");
+    let e = press(&office, &mut app, ctrl_s());
+    assert!(matches!(e, Effect::Op(Op::SavePlan(ref p)) if p.id == 0));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let book = office.book().clone();
+    assert_eq!(book.plans.len(), n + 1);
+    let p = &book.plans[n];
+    assert_eq!(p.id, n as u64 + 1);
+    assert_eq!(p.seq as usize, n + 1, "the next number of the year");
+    assert_eq!((p.year, p.start_month, p.end_month), (2022, 9, 12));
+    assert_eq!(
+        p.joint,
+        crate::domain::plan::JointKind::Departments(vec!["SCJG".into()])
+    );
+    assert_eq!(office.audit_len(), audit + 1);
+    assert_eq!(app.plans.selected, n, "the new plan is selected");
+    let text = format!("{}", render(&office, &app).backend());
+    assert!(text.contains("餐饮油烟专项抽查计划"), "{text}");
+    // Edited: the same id, the new name.
+    press(&office, &mut app, key('e'));
+    set_field(&office, &mut app, 1, "餐饮油烟抽查计划");
+    press(&office, &mut app, ctrl_s());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let p = office.book().plans[n].clone();
+    assert_eq!((p.id, p.name.as_str()), (n as u64 + 1, "餐饮油烟抽查计划"));
+    assert_eq!(office.book().plans.len(), n + 1);
+}
+
+#[test]
+fn the_follow_up_is_refused_for_a_task_without_a_problem() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('5'));
+    // Task 2: 未发现问题.
+    press(&office, &mut app, special(KeyCode::Down));
+    let audit = office.audit_len();
+    press(&office, &mut app, key('f'));
+    assert!(
+        app.overlay.is_none(),
+        "no form for a task without a problem"
+    );
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("#2") && msg.contains("未发现问题"), "{msg}");
+    // Task 3 has no result yet.
+    press(&office, &mut app, special(KeyCode::Down));
+    press(&office, &mut app, key('f'));
+    assert!(app.overlay.is_none());
+    assert!(app.message.as_deref().is_some_and(|m| m.contains("#3")));
+    assert_eq!(office.audit_len(), audit);
+}
+
+#[test]
+fn the_follow_up_is_recorded_and_the_office_refusal_shown_in_the_form() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('5'));
+    // Task 1: 发现问题待处理, determined 2022-07-11.
+    press(&office, &mut app, key('f'));
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    let before = office.book().tasks[0].clone();
+    let audit = office.audit_len();
+    // Not a date: inline, under the field.
+    set_field(&office, &mut app, 0, "7月20日");
+    press(&office, &mut app, ctrl_s());
+    assert_eq!(form_errors(&app).first().map(|e| e.0), Some(0));
+    // Before the result: the office refuses; shown in the form, nothing written.
+    set_field(&office, &mut app, 0, "2022-07-05");
+    press(&office, &mut app, ctrl_s());
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the form stays open");
+    };
+    let err = f.error.clone().expect("the office's refusal");
+    assert!(err.contains("早于结果认定日期"), "{err}");
+    assert_eq!(office.book().tasks[0], before);
+    assert_eq!(office.audit_len(), audit);
+    // Corrected: recorded.
+    set_field(&office, &mut app, 0, "2022-07-20");
+    set_field(&office, &mut app, 1, "2022-09-30");
+    set_field(&office, &mut app, 3, "宜环罚〔2022〕12号");
+    press(&office, &mut app, ctrl_s());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let f = office.book().tasks[0].follow_up.clone();
+    assert_eq!(f.handed_to_enforcement, Some(date(2022, 7, 20)));
+    assert_eq!(f.rectification_due, Some(date(2022, 9, 30)));
+    assert_eq!(f.rectified_on, None);
+    assert_eq!(f.case_number, "宜环罚〔2022〕12号");
+    assert_eq!(office.audit_len(), audit + 1);
+    // Opened again, the form shows what is recorded.
+    press(&office, &mut app, key('f'));
+    let Some(Overlay::Form(form)) = &app.overlay else {
+        panic!("form");
+    };
+    assert_eq!(form.fields[0].input.text(), "2022-07-20");
+    assert_eq!(form.fields[3].input.text(), "宜环罚〔2022〕12号");
+}
+
+#[test]
+fn snapshot_follow_up_form_80x24() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('5'));
+    press(&office, &mut app, key('f'));
+    set_field(&office, &mut app, 0, "2022-07-20");
+    set_field(&office, &mut app, 3, "宜环罚〔2022〕12号");
+    focus(&office, &mut app, 1);
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn the_result_phrase_is_chosen_from_the_list() {
+    let (office, _dir) = progressed();
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('5'));
+    // Task 3 is checked.
+    press(&office, &mut app, special(KeyCode::Down));
+    press(&office, &mut app, special(KeyCode::Down));
+    press(&office, &mut app, key('r'));
+    let chosen = |app: &AppState| match &app.overlay {
+        Some(Overlay::Form(f)) => (f.focus, f.fields[0].chosen()),
+        _ => panic!("form"),
+    };
+    assert_eq!(chosen(&app), (0, Some(1)));
+    for _ in 0..4 {
+        press(&office, &mut app, special(KeyCode::Down));
+    }
+    assert_eq!(chosen(&app), (0, Some(5)), "down moves in the list");
+    press(&office, &mut app, special(KeyCode::Up));
+    assert_eq!(chosen(&app), (0, Some(4)));
+    // Text keys do nothing in the list, a digit chooses, and the list stops at its ends.
+    typ(&office, &mut app, "x9");
+    assert_eq!(chosen(&app), (0, Some(4)));
+    typ(&office, &mut app, "8");
+    assert_eq!(chosen(&app), (0, Some(8)));
+    press(&office, &mut app, special(KeyCode::Down));
+    assert_eq!(chosen(&app), (0, Some(8)));
+    let text = format!("{}", render(&office, &app).backend());
+    assert!(text.contains("发现问题待处理"), "{text}");
+    // Outside the list, down goes to the next field.
+    press(&office, &mut app, special(KeyCode::Tab));
+    press(&office, &mut app, special(KeyCode::Down));
+    assert_eq!(chosen(&app), (2, Some(8)));
+    press(&office, &mut app, ctrl_s());
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert_eq!(
+        office.book().tasks[2].result.as_ref().map(|r| r.phrase),
+        Some(8)
+    );
+}
+
+#[test]
+fn f_is_the_follow_up_in_the_default_and_vim_keymaps() {
+    use super::action::Action;
+    use super::keymap::{KeymapSource, Lookup, Mode};
+    let f = [KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE)];
+    for km in [
+        Keymap::builtin().expect("default"),
+        Keymap::load(&[KeymapSource::Preset("vim".into())]).expect("vim"),
+    ] {
+        assert_eq!(
+            km.lookup(Mode::List, &f),
+            Lookup::Action(Action::TaskFollowUp)
+        );
+        // In a form, up and down choose in a list field (and move between fields elsewhere).
+        let down = [KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)];
+        assert_eq!(km.lookup(Mode::Form, &down), Lookup::Action(Action::Down));
+    }
+}

@@ -113,6 +113,22 @@ pub fn task_step(office: &Office, id: u64, step: StepOp, lang: Lang) -> Result<S
         StepOp::Exempt { reason } => office
             .task_exempt(id, &reason)
             .map(|_| done(lang.pick("已登记不予公示", "exemption recorded"))),
+        StepOp::FollowUp {
+            handed,
+            rectification_due,
+            rectified_on,
+            case_number,
+            judiciary,
+        } => office
+            .task_follow_up(
+                id,
+                handed,
+                rectification_due,
+                rectified_on,
+                case_number,
+                judiciary,
+            )
+            .map(|_| done(lang.pick("已登记后续处理", "follow-up recorded"))),
     }
     .map_err(|e| e.localize(lang))
 }

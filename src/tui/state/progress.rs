@@ -9,7 +9,7 @@
 use super::{not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay};
 use super::{TAB_DASHBOARD, TAB_PUBLICATION, TAB_TASKS};
 use crate::domain::plan::InspectionMethod;
-use crate::domain::task::{phrase_text, Publication, Task, RESULT_PHRASES};
+use crate::domain::task::{phrase_is_problem, phrase_text, Publication, Task, RESULT_PHRASES};
 use crate::domain::{Cycle, Period};
 use crate::i18n::Lang;
 use crate::office::{belongs_to, DueItem, InspectorProgress, StatusFigures};
@@ -66,6 +66,14 @@ pub enum StepOp {
     Exempt {
         reason: String,
     },
+    /// The follow-up of a violation: the fields given (the others are kept).
+    FollowUp {
+        handed: Option<NaiveDate>,
+        rectification_due: Option<NaiveDate>,
+        rectified_on: Option<NaiveDate>,
+        case_number: Option<String>,
+        judiciary: Option<NaiveDate>,
+    },
 }
 
 /// Where a task stands, in the user's language: 已分派 / 已检查 / 已录入结果 / 已公示 / 免于公示.
@@ -79,21 +87,13 @@ pub fn step_label(t: &Task, lang: Lang) -> &'static str {
     }
 }
 
-/// The eight standard phrases, numbered, for the result form's hint.
-pub fn phrase_hint(typed: &str, lang: Lang) -> String {
-    match typed.trim().parse::<u8>().ok().and_then(phrase_text) {
-        Some(p) => format!("{} {p}", typed.trim()),
-        None => format!(
-            "{} {}",
-            lang.pick("1-8：", "1-8:"),
-            RESULT_PHRASES
-                .iter()
-                .enumerate()
-                .map(|(i, p)| format!("{}{p}", i + 1))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-    }
+/// The eight standard phrases, numbered, as the result form lists them.
+pub fn phrase_options() -> Vec<String> {
+    RESULT_PHRASES
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{} {p}", i + 1))
+        .collect()
 }
 
 fn yes(s: &str) -> Option<bool> {
@@ -217,6 +217,35 @@ pub fn validate_step(
                 )),
                 _ => None,
             }
+        }
+        FormKind::TaskFollowUp { id } => {
+            // Empty: not given. A date that is given must be a date.
+            let mut date = |i: usize| -> Option<NaiveDate> {
+                let v = value(i);
+                if v.trim().is_empty() {
+                    return None;
+                }
+                let d = parse_date(&v);
+                if d.is_none() {
+                    errors.push((i, date_error(lang)));
+                }
+                d
+            };
+            let handed = date(0);
+            let rectification_due = date(1);
+            let rectified_on = date(2);
+            let judiciary = date(4);
+            let case = value(3).trim().to_string();
+            Some((
+                *id,
+                StepOp::FollowUp {
+                    handed,
+                    rectification_due,
+                    rectified_on,
+                    case_number: (!case.is_empty()).then_some(case),
+                    judiciary,
+                },
+            ))
         }
         FormKind::TaskExempt { id } => {
             if value(0).trim().is_empty() {
@@ -372,15 +401,16 @@ impl AppState {
                 self.tasks.inspector = None;
                 self.tasks.selected = 0;
             }
-            Action::TaskCheck | Action::TaskResult | Action::TaskPublish | Action::TaskExempt => {
-                match self.step_target(ctx) {
-                    Some(id) => self.open_step_form(action, id, ctx),
-                    None => {
-                        self.message =
-                            Some(lang.pick("请先选择一个任务", "select a task first").into())
-                    }
+            Action::TaskCheck
+            | Action::TaskResult
+            | Action::TaskPublish
+            | Action::TaskExempt
+            | Action::TaskFollowUp => match self.step_target(ctx) {
+                Some(id) => self.open_step_form(action, id, ctx),
+                None => {
+                    self.message = Some(lang.pick("请先选择一个任务", "select a task first").into())
                 }
-            }
+            },
             _ => self.message = Some(not_here(lang, action)),
         }
         Some(Effect::Redraw)
@@ -425,7 +455,13 @@ impl AppState {
                 FormKind::TaskResult { id },
                 lang.pick("录入检查结果", "Enter the result"),
                 vec![
-                    Field::new("结果", "Result", "1", phrase_hint("1", lang)),
+                    Field::choice(
+                        "结果",
+                        "Result",
+                        phrase_options(),
+                        t.result.as_ref().map_or(1, |r| usize::from(r.phrase)),
+                        lang.pick("↑↓ 或 1-8 选择", "↑↓ or 1-8 to choose").into(),
+                    ),
                     Field::new("认定日期", "Determined", &today, "YYYY-MM-DD".into()),
                     Field::new(
                         "检查发现",
@@ -466,6 +502,82 @@ impl AppState {
                     ),
                 ],
             ),
+            Action::TaskFollowUp => {
+                let Some(r) = t.result.as_ref() else {
+                    self.message = Some(format!(
+                        "#{id} {}",
+                        lang.pick(
+                            "尚未录入检查结果，无需后续处理",
+                            "has no result yet: nothing to follow up"
+                        )
+                    ));
+                    return;
+                };
+                if !phrase_is_problem(r.phrase) {
+                    self.message = Some(match lang {
+                        Lang::Zh => format!(
+                            "#{id} 检查结果为“{}”，未发现问题，无需后续处理",
+                            phrase_text(r.phrase).unwrap_or("?")
+                        ),
+                        Lang::En => format!(
+                            "#{id}: the result \"{}\" reports no problem; nothing to follow up",
+                            phrase_text(r.phrase).unwrap_or("?")
+                        ),
+                    });
+                    return;
+                }
+                let f = &t.follow_up;
+                let d = |x: Option<NaiveDate>| x.map(|x| x.to_string()).unwrap_or_default();
+                let date_hint = match lang {
+                    Lang::Zh => {
+                        format!("YYYY-MM-DD，不早于结果认定日期 {}；空 = 不填", r.determined)
+                    }
+                    Lang::En => format!(
+                        "YYYY-MM-DD, not before the result of {}; empty = not given",
+                        r.determined
+                    ),
+                };
+                (
+                    FormKind::TaskFollowUp { id },
+                    lang.pick("违法问题后续处理", "Follow-up of the violation"),
+                    vec![
+                        Field::new(
+                            "移交执法日期",
+                            "Handed over",
+                            &d(f.handed_to_enforcement),
+                            date_hint.clone(),
+                        ),
+                        Field::new(
+                            "整改期限",
+                            "Rectify by",
+                            &d(f.rectification_due),
+                            date_hint.clone(),
+                        ),
+                        Field::new(
+                            "整改完成日期",
+                            "Rectified on",
+                            &d(f.rectified_on),
+                            date_hint.clone(),
+                        ),
+                        Field::new(
+                            "立案编号",
+                            "Case number",
+                            &f.case_number,
+                            lang.pick(
+                                "立案后填写；空 = 不填",
+                                "once a case is filed; empty = not given",
+                            )
+                            .into(),
+                        ),
+                        Field::new(
+                            "移送司法日期",
+                            "To judiciary",
+                            &d(f.transferred_to_judiciary),
+                            date_hint.clone(),
+                        ),
+                    ],
+                )
+            }
             _ => (
                 FormKind::TaskExempt { id },
                 lang.pick("不予公示", "Exempt from publication"),

@@ -11,6 +11,7 @@ use super::{
     not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay, TAB_DASHBOARD, TAB_DRAWS,
     TAB_PLANS, TAB_PUBLICATION, TAB_TASKS,
 };
+use crate::domain::plan::{InspectionMethod, ItemClass, JointKind, Plan, PLAN_HEADERS};
 use crate::domain::scope::Scope;
 use crate::domain::Period;
 use crate::i18n::Lang;
@@ -276,6 +277,17 @@ impl AppState {
                 self.plans.detail = false;
             }
             Action::Import if self.tab == TAB_PLANS => self.open_import_form(),
+            Action::Add if self.tab == TAB_PLANS => self.open_plan_form(None, ctx),
+            Action::Edit if self.tab == TAB_PLANS => {
+                let sel = self.plans.selected.min(len.saturating_sub(1));
+                match ctx.book.plans.get(sel) {
+                    Some(p) => self.open_plan_form(Some(p), ctx),
+                    None => {
+                        self.message =
+                            Some(lang.pick("还没有抽查计划", "there is no plan yet").into())
+                    }
+                }
+            }
             Action::NewDraw | Action::Select if self.tab == TAB_DRAWS || self.tab == TAB_PLANS => {
                 if ctx.book.plans.is_empty() {
                     self.message = Some(
@@ -302,6 +314,119 @@ impl AppState {
             _ => self.message = Some(not_here(lang, action)),
         }
         Effect::Redraw
+    }
+
+    /// The plan form: add (`None`) or edit a plan, one field per column of the plan table.
+    fn open_plan_form(&mut self, p: Option<&Plan>, ctx: &Ctx) {
+        let lang = self.lang();
+        let year = p.map_or_else(|| new_plan_year(ctx, self.cfg.today), |p| p.year);
+        let values: [String; 14] = match p {
+            Some(p) => [
+                p.seq.to_string(),
+                p.name.clone(),
+                p.category.clone(),
+                p.item.clone(),
+                p.object.clone(),
+                item_class_text(p.item_class, lang).into(),
+                p.method.label(lang).into(),
+                p.date_text.clone(),
+                p.scope.clone(),
+                p.required_expertise.join("、"),
+                joint_kind_text(&p.joint, lang).into(),
+                match &p.joint {
+                    JointKind::Departments(codes) => codes.join("；"),
+                    _ => String::new(),
+                },
+                p.chosen_ratio.map(|r| r.to_string()).unwrap_or_default(),
+                p.rows.join("、"),
+            ],
+            None => [
+                (ctx.book
+                    .plans
+                    .iter()
+                    .filter(|q| q.year == year)
+                    .map(|q| q.seq)
+                    .max()
+                    .unwrap_or(0)
+                    + 1)
+                .to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                item_class_text(ItemClass::General, lang).into(),
+                InspectionMethod::OnSite.label(lang).into(),
+                format!("{year}年1月—12月"),
+                String::new(),
+                String::new(),
+                joint_kind_text(&JointKind::None, lang).into(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        };
+        let hints: [&str; 14] = [
+            lang.pick(
+                "同一年内不重复的整数",
+                "a whole number, unique within the year",
+            ),
+            lang.pick("必填", "required"),
+            "",
+            "",
+            "",
+            lang.pick("重点检查事项 / 一般检查事项", "key / general"),
+            &InspectionMethod::ALL.map(|m| m.label(lang)).join(" / "),
+            lang.pick(
+                "如 2022年1月—12月、2022年3月至6月、2022Q3",
+                "e.g. 2022年1月—12月, 2022-03..2022-06, 2022Q3",
+            ),
+            lang.pick(
+                "筛选条件，如 乡镇=狗街镇；空 = 不定向",
+                "a filter, e.g. 乡镇=狗街镇; empty = undirected",
+            ),
+            lang.pick("用 、 分隔，如 辐射、危废", "separated by 、 or ;"),
+            lang.pick("无 / 内部联合 / 部门联合", "none / internal / departments"),
+            lang.pick(
+                "部门联合时填部门代码，如 SCJG；YJGL",
+                "department codes, e.g. SCJG;YJGL",
+            ),
+            lang.pick(
+                "10-30% 分层的比例，如 20；空 = 按规则",
+                "for the 10-30% row, e.g. 20; empty = by the rules",
+            ),
+            lang.pick(
+                "表一分层，如 A-1、C-4；空 = 全部",
+                "Table 1 rows, e.g. A-1, C-4; empty = all",
+            ),
+        ];
+        let fields = PLAN_HEADERS
+            .iter()
+            .zip(PLAN_LABELS_EN)
+            .zip(values.iter().zip(hints))
+            .map(|((zh, en), (v, h))| Field::new(zh, en, v, h.to_string()))
+            .collect();
+        let (kind, title) = match p {
+            Some(p) => (
+                FormKind::Plan { id: p.id },
+                format!(
+                    "{} · {} {}",
+                    lang.pick("编辑抽查计划", "Edit plan"),
+                    p.seq,
+                    p.name
+                ),
+            ),
+            None => (
+                FormKind::Plan { id: 0 },
+                lang.pick("新增抽查计划", "Add a plan").to_string(),
+            ),
+        };
+        self.overlay = Some(Overlay::Form(Form {
+            kind,
+            title,
+            fields,
+            focus: if p.is_some() { 1 } else { 0 },
+            error: None,
+        }));
     }
 
     fn open_void_form(&mut self, ctx: &Ctx) {
@@ -494,4 +619,91 @@ impl AppState {
             }
         }
     }
+}
+
+/// English labels of the plan form, beside [`PLAN_HEADERS`].
+const PLAN_LABELS_EN: [&str; 14] = [
+    "No.",
+    "Plan name",
+    "Category",
+    "Item",
+    "Targets",
+    "Item class",
+    "Method",
+    "Dates",
+    "Scope",
+    "Expertise",
+    "Joint kind",
+    "Departments",
+    "Ratio",
+    "Rows",
+];
+
+/// The year of a new plan: the latest plan's year, or this year.
+fn new_plan_year(ctx: &Ctx, today: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    ctx.book
+        .plans
+        .iter()
+        .map(|p| p.year)
+        .max()
+        .unwrap_or_else(|| today.year())
+}
+
+/// An item class as the form writes it (a text `ItemClass::parse` reads back).
+fn item_class_text(c: ItemClass, lang: Lang) -> &'static str {
+    match (c, lang) {
+        (_, Lang::Zh) => c.label(lang),
+        (ItemClass::Key, Lang::En) => "key",
+        (ItemClass::General, Lang::En) => "general",
+    }
+}
+
+/// A joint kind's 联合类型 cell (a text `JointKind::parse` reads back).
+fn joint_kind_text(j: &JointKind, lang: Lang) -> &'static str {
+    match j {
+        JointKind::None => lang.pick("无", "none"),
+        JointKind::Internal => lang.pick("内部联合", "internal"),
+        JointKind::Departments(_) => lang.pick("部门联合", "departments"),
+    }
+}
+
+/// Check the plan form with the importer's own reading of a plan row
+/// ([`crate::import::plan_from_fields`]); the errors by field, or the plan to save.
+pub(super) fn validate_plan(
+    f: &Form,
+    id: u64,
+    ctx: &Ctx,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Plan, Vec<(usize, String)>> {
+    let cells: Vec<String> = f
+        .fields
+        .iter()
+        .map(|x| x.input.text().to_string())
+        .collect();
+    let old = ctx.book.plans.iter().find(|p| p.id == id);
+    let year = old.map_or_else(|| new_plan_year(ctx, today), |p| p.year);
+    let mut p = crate::import::plan_from_fields(&cells, year, ctx.rules).map_err(|e| {
+        e.into_iter()
+            .map(|(col, reason)| (col, reason.localize(lang)))
+            .collect::<Vec<_>>()
+    })?;
+    p.id = id;
+    if let Some(other) = ctx
+        .book
+        .plans
+        .iter()
+        .find(|q| q.year == p.year && q.seq == p.seq && q.id != id)
+    {
+        return Err(vec![(
+            0,
+            format!(
+                "{}{}",
+                lang.pick("同年已有此序号：", "already used that year by "),
+                other.name
+            ),
+        )]);
+    }
+    Ok(p)
 }

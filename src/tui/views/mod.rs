@@ -330,7 +330,9 @@ fn draw_placeholder(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme)
 pub fn hint_actions_on(tab: usize, mode: Mode) -> &'static [Action] {
     use Action::*;
     match (tab, mode) {
-        (super::state::TAB_PLANS, Mode::List) => &[Help, Select, NewDraw, Import, Palette, Quit],
+        (super::state::TAB_PLANS, Mode::List) => {
+            &[Help, Select, NewDraw, Add, Edit, Import, Palette, Quit]
+        }
         (TAB_DRAWS, Mode::List) => &[Help, NewDraw, VoidDraw, Palette, Quit],
         (_, Mode::Wizard) => &[Confirm, Cancel, Up, Down],
         (super::state::TAB_DASHBOARD, Mode::List) => {
@@ -343,6 +345,7 @@ pub fn hint_actions_on(tab: usize, mode: Mode) -> &'static [Action] {
             TaskPublish,
             TaskExempt,
             Detail,
+            TaskFollowUp,
             Left,
             Right,
             Quit,

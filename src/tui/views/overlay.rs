@@ -4,7 +4,7 @@
 use super::{cut, fit, width, Theme};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::state::{AppState, Ctx, Form, Overlay, Picker};
+use crate::tui::state::{wrap_lines, AppState, Ctx, Field, Form, Overlay, Picker};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -209,6 +209,12 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
             label_w,
             sym.ellipsis,
         );
+        if !field.options.is_empty() {
+            choice_lines(
+                &mut body, app, field, focused, &label, label_w, input_w, theme,
+            );
+            continue;
+        }
         let view = field.input.view(input_w as u16);
         if focused {
             cursor = Some((
@@ -245,15 +251,20 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
         }
     }
     if let Some(e) = &f.error {
+        // The office's refusal is wrapped, not cut: its end often says what to change.
         for l in e.lines() {
-            body.push(Line::from(Span::styled(
-                format!(
-                    " {} {}",
-                    sym.cross,
-                    cut(l, inner_w.saturating_sub(3), sym.ellipsis)
-                ),
-                theme.error(),
-            )));
+            let parts = wrap_words(l, inner_w.saturating_sub(3));
+            for (i, part) in parts.iter().enumerate() {
+                let lead = if i == 0 {
+                    sym.cross.to_string()
+                } else {
+                    " ".repeat(width(sym.cross))
+                };
+                body.push(Line::from(Span::styled(
+                    format!(" {lead} {part}"),
+                    theme.error(),
+                )));
+            }
         }
     }
     body.push(Line::from(Span::styled(
@@ -286,6 +297,117 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
             ));
         }
     }
+}
+
+/// A list field: the chosen option on the field's line; when focused, every option below it,
+/// the chosen one marked and reversed.
+#[allow(clippy::too_many_arguments)]
+fn choice_lines(
+    body: &mut Vec<Line<'static>>,
+    app: &AppState,
+    field: &Field,
+    focused: bool,
+    label: &str,
+    label_w: usize,
+    input_w: usize,
+    theme: Theme,
+) {
+    let sym = &app.cfg.symbols;
+    let marker_w = width(sym.highlight);
+    let marker = if focused {
+        sym.highlight.to_string()
+    } else {
+        " ".repeat(marker_w)
+    };
+    let chosen = field.chosen();
+    let current = chosen
+        .and_then(|n| field.options.get(n - 1))
+        .cloned()
+        .unwrap_or_default();
+    let hint = if focused && field.error.is_none() {
+        format!("  {}", field.hint)
+    } else {
+        String::new()
+    };
+    let value_w = width(&current).min(input_w);
+    body.push(Line::from(vec![
+        Span::styled(marker, theme.accent()),
+        Span::styled(label.to_string(), theme.bold()),
+        Span::raw(" "),
+        Span::styled(
+            fit(&current, value_w, sym.ellipsis),
+            if focused {
+                theme.accent()
+            } else {
+                Style::default()
+            },
+        ),
+        Span::styled(
+            cut(&hint, input_w.saturating_sub(value_w), sym.ellipsis),
+            theme.dim(),
+        ),
+    ]));
+    let indent = " ".repeat(marker_w + label_w + 1);
+    if let Some(e) = &field.error {
+        body.push(Line::from(Span::styled(
+            format!(
+                "{indent}{} {}",
+                sym.cross,
+                cut(e, input_w.saturating_sub(2), sym.ellipsis)
+            ),
+            theme.error(),
+        )));
+    }
+    if !focused {
+        return;
+    }
+    for (i, o) in field.options.iter().enumerate() {
+        let sel = chosen == Some(i + 1);
+        let mark = if sel {
+            sym.highlight.to_string()
+        } else {
+            " ".repeat(marker_w)
+        };
+        body.push(Line::from(vec![
+            Span::raw(indent.clone()),
+            Span::styled(mark, theme.accent()),
+            Span::styled(
+                fit(o, input_w.saturating_sub(marker_w), sym.ellipsis),
+                if sel {
+                    theme.selected()
+                } else {
+                    Style::default()
+                },
+            ),
+        ]));
+    }
+}
+
+/// Break `text` into lines of at most `cols` columns, between space-separated words where it
+/// can (a date or a number stays whole), inside a word only when it is longer than a line.
+pub fn wrap_words(text: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(4);
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_inclusive(' ') {
+        if width(cur.trim_end()) + width(word.trim_end()) > cols && !cur.is_empty() {
+            out.push(cur.trim_end().to_string());
+            cur.clear();
+        }
+        if width(word.trim_end()) > cols {
+            let mut parts = wrap_lines(&[word.to_string()], cols);
+            if let Some(last) = parts.pop() {
+                out.extend(parts);
+                cur = last;
+            }
+        } else {
+            cur.push_str(word);
+        }
+    }
+    if !cur.trim_end().is_empty() || out.is_empty() {
+        out.push(cur.trim_end().to_string());
+    }
+    out
 }
 
 fn draw_report(
@@ -329,4 +451,28 @@ fn draw_report(
         Paragraph::new(Span::styled(cut(&foot, cols, sym.ellipsis), theme.dim())),
         Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_words_keeps_dates_whole_and_fits_the_width() {
+        let text = "任务 #1：移交执法日期 2020-01-01 早于结果认定日期 2026-11-28";
+        let lines = wrap_words(text, 40);
+        assert_eq!(
+            lines,
+            [
+                "任务 #1：移交执法日期 2020-01-01",
+                "早于结果认定日期 2026-11-28"
+            ]
+        );
+        // A word longer than a line is cut inside, never beyond the width.
+        let long = "甲".repeat(30);
+        let lines = wrap_words(&long, 20);
+        assert!(lines.iter().all(|l| width(l) <= 20), "{lines:?}");
+        assert_eq!(lines.concat(), long);
+        assert_eq!(wrap_words("", 10), [""]);
+    }
 }
