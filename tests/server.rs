@@ -479,4 +479,41 @@ fn killing_the_server_during_writes_never_breaks_the_store() {
     let codes = credit_codes(&db, &sock);
     let unique: HashSet<&String> = codes.iter().collect();
     assert_eq!(unique.len(), codes.len());
+    // Writes did happen between the kills.
+    assert!(codes.len() > demo_codes.len());
+}
+
+#[test]
+fn subscribers_hear_of_every_committed_write() {
+    let (_dir, db, sock) = demo();
+    let _server = Server::start(&db, &sock);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let listener = Client::connect(&sock, Lang::En).unwrap();
+    std::thread::spawn(move || {
+        let _ = listener.subscribe(|ev| tx.send(ev).is_ok());
+    });
+    let mut c = Client::connect(&sock, Lang::En).unwrap();
+    // The subscription is in place once a read has gone through after it (same server).
+    std::thread::sleep(Duration::from_millis(200));
+    let Response::Ok(Reply::AuditHead { len, .. }) = c.call(&Request::AuditHead).unwrap() else {
+        panic!()
+    };
+    // A read sends nothing; a write sends the new head.
+    assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+    assert!(matches!(
+        c.call(&draw_req(1, "2022Q3", "2022-07-05")).unwrap(),
+        Response::Ok(Reply::Drawn(_))
+    ));
+    let ev = rx.recv_timeout(Duration::from_secs(1)).unwrap();
+    assert_eq!(ev.audit_len, len + 1);
+    let Response::Ok(Reply::AuditHead { head, .. }) = c.call(&Request::AuditHead).unwrap() else {
+        panic!()
+    };
+    assert_eq!(ev.head, head);
+    // A refused write sends nothing.
+    assert!(matches!(
+        c.call(&draw_req(1, "2022Q3", "2022-07-05")).unwrap(),
+        Response::Error(_)
+    ));
+    assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
 }
