@@ -619,7 +619,7 @@ impl Office {
         }
         d.voided = Some(Voided {
             reason: reason.trim().into(),
-            by: self.user().into(),
+            by: self.user(),
             time: crate::store::audit::now_text(),
         });
         let mut writes = vec![encode_record(TreeName::Draws, key_u64(d.id), &d)?];
