@@ -189,12 +189,16 @@ impl Office {
     /// Open a fresh throwaway store in a temporary directory, loaded with the demo data.
     /// The directory is removed when the returned guard is dropped.
     pub fn open_demo(lang: crate::i18n::Lang) -> Result<(Office, DemoDir), OfficeError> {
+        // The counter: two threads may read the same clock value (tests open demos in
+        // parallel).
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "shuangsui-demo-{}-{}",
+            "shuangsui-demo-{}-{}-{}",
             std::process::id(),
             chrono::Local::now()
                 .timestamp_nanos_opt()
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let office = Office::open(&dir, lang)?;
         office.load_demo()?;
