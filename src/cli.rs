@@ -1,7 +1,9 @@
 //! The command line: the same office as the TUI, for scripts.
 
 use crate::i18n::Lang;
-use crate::office::{ImportKind, ListKind, Office, OfficeError};
+use crate::office::protocol::{Bytes, ExportSpec};
+use crate::office::{Caller, ImportKind, ListKind, Office, OfficeError, Reply, Request, Response};
+use crate::server::{Client, ConnectError};
 use crate::store::VerifyReport;
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
@@ -33,6 +35,14 @@ pub struct Cli {
     /// ambiguous-width characters two columns wide).
     #[arg(long, global = true, default_value = "auto")]
     pub symbols: crate::tui::symbols::SymbolChoice,
+    /// Socket of `shuangsui serve` (default: shuangsui.sock in the store directory; env
+    /// SHUANGSUI_SOCKET). Commands use the server when one answers there.
+    #[arg(long, global = true, env = "SHUANGSUI_SOCKET")]
+    pub socket: Option<PathBuf>,
+    /// Roles file (default: roles.toml beside the store directory; env SHUANGSUI_ROLES).
+    /// Without one, everyone is director.
+    #[arg(long, global = true, env = "SHUANGSUI_ROLES")]
+    pub roles: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -150,6 +160,8 @@ pub enum Command {
     },
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
+    /// Hold the store and answer several users on a Unix socket (see --socket, --roles).
+    Serve,
     /// Restore a backup (refuses a non-empty store unless --force).
     Restore {
         file: PathBuf,
@@ -292,38 +304,32 @@ pub enum ExportWhat {
 }
 
 impl ExportWhat {
-    fn kind_and_path(&self, lang: Lang) -> Result<(crate::report::ExportKind, &Path), OfficeError> {
-        use crate::report::ExportKind as K;
+    fn spec_and_path(&self, lang: Lang) -> Result<(ExportSpec, &Path), OfficeError> {
         Ok(match self {
-            ExportWhat::Draw { draw, output } => (K::Draw(*draw), output),
+            ExportWhat::Draw { draw, output } => (ExportSpec::Draw(*draw), output),
             ExportWhat::Quarterly {
                 period,
                 today,
                 output,
-            } => {
-                let today = match today {
-                    None => chrono::Local::now().date_naive(),
-                    Some(d) => crate::import::values::parse_date(d).ok_or_else(|| {
-                        OfficeError::Refused(format!(
-                            "{}{d}",
-                            lang.pick(
-                                "日期格式错误（应为 YYYY-MM-DD）：",
-                                "bad date (YYYY-MM-DD): "
-                            )
-                        ))
-                    })?,
-                };
-                (
-                    K::Quarterly {
-                        period: period.clone(),
-                        today,
-                    },
-                    output,
-                )
+            } => (
+                ExportSpec::Quarterly {
+                    period: period.clone(),
+                    today: today_arg(today, lang)?,
+                },
+                output,
+            ),
+            ExportWhat::Publication { period, output } => {
+                (ExportSpec::Publication(period.clone()), output)
             }
-            ExportWhat::Publication { period, output } => (K::Publication(period.clone()), output),
-            ExportWhat::Plan { year, output } => (K::Plan(*year), output),
-            ExportWhat::Registry { kind, output } => (K::Registry(*kind), output),
+            ExportWhat::Plan { year, output } => (ExportSpec::Plan(*year), output),
+            ExportWhat::Registry { kind, output } => {
+                use clap::ValueEnum;
+                let name = kind
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default();
+                (ExportSpec::Registry(name), output)
+            }
         })
     }
 }
@@ -334,10 +340,165 @@ pub fn default_db() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("shuangsui-store"))
 }
 
+/// How this process reaches the office: in-process, or through `shuangsui serve`.
+pub enum Conn {
+    Local { office: Box<Office>, caller: Caller },
+    Remote(Box<Client>),
+}
+
+impl Conn {
+    /// Do a request; a refusal or failure (from the office, the role check or the server) is
+    /// an [`OfficeError::Remote`] carrying its message and exit status.
+    pub fn call(&mut self, req: Request) -> Result<Reply, OfficeError> {
+        let resp = match self {
+            Conn::Local { office, caller } => crate::server::dispatch(office, req, caller),
+            Conn::Remote(c) => c
+                .call(&req)
+                .map_err(|e| OfficeError::Remote(crate::server::lost_server(&e)))?,
+        };
+        match resp {
+            Response::Ok(r) => Ok(r),
+            Response::Error(e) => Err(OfficeError::Remote(e)),
+        }
+    }
+
+    fn store_label(&self) -> String {
+        match self {
+            Conn::Local { office, .. } => office.store_path().display().to_string(),
+            Conn::Remote(c) => c.hello.store.clone(),
+        }
+    }
+}
+
+fn unexpected(lang: Lang) -> OfficeError {
+    OfficeError::Refused(
+        lang.pick(
+            "服务器的回答与请求不符（版本不一致？）",
+            "the server's answer does not fit the request (version mismatch?)",
+        )
+        .into(),
+    )
+}
+
+/// The roles file: `--roles`, else `roles.toml` beside the store.
+pub fn roles_path(cli: &Cli, db: &Path) -> PathBuf {
+    cli.roles
+        .clone()
+        .unwrap_or_else(|| crate::office::roles::default_roles_path(db))
+}
+
+/// The socket: `--socket`, else `shuangsui.sock` in the store directory.
+pub fn socket_path(cli: &Cli, db: &Path) -> PathBuf {
+    cli.socket
+        .clone()
+        .unwrap_or_else(|| crate::server::default_socket(db))
+}
+
+fn fail(e: &OfficeError, lang: Lang) -> i32 {
+    eprintln!("{}", e.localize(lang));
+    e.exit_code()
+}
+
+/// `shuangsui serve`: hold the store and answer on the socket until killed.
+fn serve(cli: &Cli, db: &Path) -> i32 {
+    let lang = cli.lang;
+    let socket = socket_path(cli, db);
+    let roles = roles_path(cli, db);
+    let server = match crate::server::Server::bind(db, &socket, &roles, lang) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}", e.localize(lang));
+            return e.exit_code();
+        }
+    };
+    let roles_text = if server.office().roles().is_some() {
+        roles.display().to_string()
+    } else {
+        lang.pick(
+            "无（单人办公：所有人均为 director）",
+            "none (single-user office: everyone is director)",
+        )
+        .to_string()
+    };
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "shuangsui serve：数据库 {}，套接字 {}，角色文件 {roles_text}",
+                db.display(),
+                socket.display()
+            ),
+            Lang::En => format!(
+                "shuangsui serve: store {}, socket {}, roles {roles_text}",
+                db.display(),
+                socket.display()
+            ),
+        }
+    );
+    match server.run() {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
 /// Run a subcommand; returns the process exit status.
 pub fn run(cli: &Cli, command: &Command) -> i32 {
     let lang = cli.lang;
     let db = cli.db.clone().unwrap_or_else(default_db);
+    if let Command::Serve = command {
+        return serve(cli, &db);
+    }
+    // A server for this store answers on its socket: every command goes through it.
+    let socket = socket_path(cli, &db);
+    match Client::connect(&socket, lang) {
+        Ok(client) => {
+            eprintln!(
+                "{}{}",
+                lang.pick("服务器模式：", "server mode: "),
+                socket.display()
+            );
+            if let Command::Restore { .. } = command {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "数据库由 shuangsui serve 管理：恢复备份前请先停止服务器",
+                        "the store is held by shuangsui serve: stop the server before restoring"
+                    )
+                );
+                return 2;
+            }
+            let mut conn = Conn::Remote(Box::new(client));
+            return match execute(&mut conn, command, lang) {
+                Ok(code) => code,
+                Err(e) => fail(&e, lang),
+            };
+        }
+        Err(ConnectError::NoServer) => {}
+        Err(ConnectError::Refused(e)) => {
+            eprintln!("{}", e.message(lang));
+            return 2;
+        }
+        Err(ConnectError::Io(e)) => {
+            eprintln!(
+                "{}{}: {e}",
+                lang.pick("无法连接服务器：", "cannot reach the server: "),
+                socket.display()
+            );
+            return 1;
+        }
+    }
+    eprintln!("{}{}", lang.pick("本地库：", "local store: "), db.display());
+    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", e.localize(lang));
+            return 1;
+        }
+    };
+    let caller = Caller::local(lang);
     // verify and restore work on the raw store: a store too damaged for the office to load is
     // exactly what they are for.
     let direct = match command {
@@ -347,37 +508,59 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         },
-        Command::Restore { file, force } => Some(
-            Office::restore_at(&db, file, *force).map(|(n, r)| print_restore(file, n, &r, lang)),
-        ),
+        Command::Restore { file, force } => {
+            let role = match &roles {
+                None => Some(crate::office::Role::Director),
+                Some(r) => r.role_of(&caller.user, &caller.groups),
+            };
+            if role != Some(crate::office::Role::Director) {
+                let d = crate::office::Role::Director;
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "无权恢复备份：需要{}角色；{} 的角色不够。未做任何修改。",
+                            d.label(lang),
+                            caller.user
+                        ),
+                        Lang::En => format!(
+                            "not allowed: restoring a backup needs the {} role; {} does not have it. Nothing was changed.",
+                            d.label(lang),
+                            caller.user
+                        ),
+                    }
+                );
+                return 3;
+            }
+            Some(
+                Office::restore_at(&db, file, *force)
+                    .map(|(n, r)| print_restore(file, n, &r, lang)),
+            )
+        }
         _ => None,
     };
     if let Some(res) = direct {
         return match res {
             Ok(code) => code,
-            Err(e) => {
-                eprintln!("{}", e.localize(lang));
-                e.exit_code()
-            }
+            Err(e) => fail(&e, lang),
         };
     }
     let office = match Office::open(&db, lang) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("{}", e.localize(lang));
-            return e.exit_code();
-        }
+        Err(e) => return fail(&e, lang),
     };
-    let code = match execute(&office, command) {
+    office.set_roles(roles);
+    let mut conn = Conn::Local {
+        office: Box::new(office),
+        caller,
+    };
+    let code = match execute(&mut conn, command, lang) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("{}", e.localize(lang));
-            e.exit_code()
-        }
+        Err(e) => fail(&e, lang),
     };
     // Every commit was flushed before it reported success; freeing a million targets one by
     // one only delays the exit (about 3 s at 1M), so the process lets the OS reclaim them.
-    std::mem::forget(office);
+    std::mem::forget(conn);
     code
 }
 
@@ -389,12 +572,33 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
     Ok(())
 }
 
-fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
-    let lang = office.lang();
+fn print_text(s: &str) {
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+/// A path as the server's process or a later command finds it: absolute.
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError> {
+    std::fs::write(path, bytes).map_err(|e| {
+        OfficeError::Refused(format!(
+            "{}{}: {e}",
+            lang.pick("无法写入文件：", "cannot write the file: "),
+            path.display()
+        ))
+    })
+}
+
+fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, OfficeError> {
     match command {
+        Command::Serve => Ok(0),
         Command::Init { demo } => {
             if *demo {
-                let outcomes = office.load_demo()?;
+                let Reply::Imported(outcomes) = conn.call(Request::InitDemo)? else {
+                    return Err(unexpected(lang));
+                };
                 for o in outcomes {
                     println!("{}", o.localize(lang));
                 }
@@ -402,7 +606,7 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             println!(
                 "{}{}",
                 lang.pick("数据库已就绪：", "store ready: "),
-                office.store_path().display()
+                conn.store_label()
             );
             Ok(0)
         }
@@ -411,21 +615,46 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             file,
             dry_run,
         } => {
-            let o = office.import(*kind, file, *dry_run)?;
-            println!("{}", o.localize(lang));
+            let bytes = std::fs::read(file).map_err(|e| {
+                OfficeError::Invalid(vec![format!(
+                    "{}: {}{e}",
+                    file.display(),
+                    lang.pick("无法读取文件：", "cannot read the file: ")
+                )])
+            })?;
+            let Reply::Imported(o) = conn.call(Request::Import {
+                kind: *kind,
+                name: file.display().to_string(),
+                bytes: Bytes(bytes),
+                dry_run: *dry_run,
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
+            for o in o {
+                println!("{}", o.localize(lang));
+            }
             Ok(0)
         }
         Command::List { kind, json } => {
-            list(office, *kind, *json)?;
+            let Reply::Text(t) = conn.call(Request::List {
+                kind: *kind,
+                json: *json,
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
+            print_text(&t);
             Ok(0)
         }
         Command::Explain { target } => {
-            let st = office.state();
-            let t = st
-                .find_target(target)
-                .ok_or_else(|| OfficeError::NotFound(target.clone()))?;
-            println!("{} {} {}", t.id, t.name, t.credit_code);
-            println!("{}", office.rules().explain(t, lang));
+            let Reply::Text(t) = conn.call(Request::Explain {
+                target: target.clone(),
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
+            print_text(&t);
             Ok(0)
         }
         Command::Draw {
@@ -470,7 +699,9 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                 date,
             };
             if *dry_run {
-                let (p, _) = office.prepare_draw(&req)?;
+                let Reply::Preview(p) = conn.call(Request::PrepareDraw(req))? else {
+                    return Err(unexpected(lang));
+                };
                 if *json {
                     print_json(&p)?;
                 } else {
@@ -478,50 +709,74 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
                 }
                 return Ok(0);
             }
-            let d = office.commit_draw(&req)?;
+            let Reply::Drawn(d) = conn.call(Request::CommitDraw(req))? else {
+                return Err(unexpected(lang));
+            };
             if *json {
-                print_json(&office.draw_json(&d))?;
+                print_json(&d.json)?;
             } else {
-                print_draw(office, &d);
+                print_draw(&d, lang);
             }
             Ok(0)
         }
         Command::Void { draw, reason } => {
-            let d = office.void_draw(*draw, reason)?;
+            let Reply::Voided { draw: id } = conn.call(Request::VoidDraw {
+                draw: *draw,
+                reason: reason.clone(),
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
             println!(
                 "{}",
                 match lang {
-                    Lang::Zh => format!("抽取 #{} 已作废，原因：{}", d.id, reason),
-                    Lang::En => format!("draw #{} voided: {}", d.id, reason),
+                    Lang::Zh => format!("抽取 #{id} 已作废，原因：{reason}"),
+                    Lang::En => format!("draw #{id} voided: {reason}"),
                 }
             );
             Ok(0)
         }
-        Command::Verify { draw: Some(id) } => match office.verify_draw(*id)? {
-            Ok(()) => {
-                println!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!("抽取 #{id} 重算一致"),
-                        Lang::En => format!("draw #{id} recomputes identically"),
-                    }
-                );
-                Ok(0)
+        Command::Verify { draw: Some(id) } => {
+            let Reply::DrawVerified(problem) = conn.call(Request::VerifyDraw { draw: *id })? else {
+                return Err(unexpected(lang));
+            };
+            match problem {
+                None => {
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!("抽取 #{id} 重算一致"),
+                            Lang::En => format!("draw #{id} recomputes identically"),
+                        }
+                    );
+                    Ok(0)
+                }
+                Some(m) => {
+                    eprintln!("{m}");
+                    Ok(1)
+                }
             }
-            Err(m) => {
-                eprintln!("{m}");
-                Ok(1)
-            }
-        },
+        }
         Command::Verify { draw: None } => {
-            if let Some((_, m)) = office.verify_all_draws() {
+            let Reply::Verified {
+                report,
+                draw_problem,
+            } = conn.call(Request::Verify)?
+            else {
+                return Err(unexpected(lang));
+            };
+            // The chain and records first (as the raw check), then the draws.
+            if report.problem.is_some() {
+                return Ok(print_verify(&report, lang));
+            }
+            if let Some((_, m)) = draw_problem {
                 eprintln!("{m}");
                 return Ok(1);
             }
-            Ok(print_verify(&office.verify()?, lang))
+            Ok(print_verify(&report, lang))
         }
         Command::Task { task, step } => {
-            task_step(office, *task, step)?;
+            task_step(conn, *task, step, lang)?;
             Ok(0)
         }
         Command::Status {
@@ -529,7 +784,14 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             json,
             today,
         } => {
-            let f = office.status(period_arg(period, lang)?, today_arg(today, lang)?)?;
+            period_arg(period, lang)?;
+            let Reply::Status(f) = conn.call(Request::Status {
+                period: period.clone(),
+                today: today_arg(today, lang)?,
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
             if *json {
                 print_json(&f)?;
             } else {
@@ -542,7 +804,14 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             json,
             today,
         } => {
-            let v = office.progress(period_arg(period, lang)?, today_arg(today, lang)?)?;
+            period_arg(period, lang)?;
+            let Reply::Progress(v) = conn.call(Request::Progress {
+                period: period.clone(),
+                today: today_arg(today, lang)?,
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
             if *json {
                 print_json(&v)?;
             } else {
@@ -551,7 +820,12 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             Ok(0)
         }
         Command::Due { json, today } => {
-            let v = office.due(today_arg(today, lang)?)?;
+            let Reply::Due(v) = conn.call(Request::Due {
+                today: today_arg(today, lang)?,
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
             if *json {
                 print_json(&v)?;
             } else {
@@ -560,13 +834,32 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             Ok(0)
         }
         Command::Export { what } => {
-            let (kind, path) = what.kind_and_path(lang)?;
-            let summary = crate::report::export(office, &kind, path, lang, &|_| {})?;
-            println!("{}", summary.localize(lang));
+            let (spec, path) = what.spec_and_path(lang)?;
+            let path = absolute(path);
+            let Reply::Exported { text, bytes } = conn.call(Request::Export {
+                what: spec,
+                to: Some(path.clone()),
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
+            if let Some(b) = bytes {
+                write_bytes(&path, &b.0, lang)?;
+            }
+            println!("{text}");
             Ok(0)
         }
         Command::Backup { file } => {
-            let n = office.backup(file)?;
+            let path = absolute(file);
+            let Reply::BackedUp { keys: n, bytes } = conn.call(Request::Backup {
+                to: Some(path.clone()),
+            })?
+            else {
+                return Err(unexpected(lang));
+            };
+            if let Some(b) = bytes {
+                write_bytes(&path, &b.0, lang)?;
+            }
             println!(
                 "{}",
                 match lang {
@@ -576,10 +869,15 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             );
             Ok(0)
         }
-        Command::Restore { file, force } => {
-            let n = office.restore(file, *force)?;
-            Ok(print_restore(file, n, &office.verify()?, lang))
-        }
+        Command::Restore { file, force } => match conn {
+            // `run` restores on the raw store before an office is opened; this is the
+            // office's own restore for callers that hold one.
+            Conn::Local { office, .. } => {
+                let n = office.restore(file, *force)?;
+                Ok(print_restore(file, n, &office.verify()?, lang))
+            }
+            Conn::Remote(_) => Ok(2),
+        },
     }
 }
 
@@ -625,162 +923,6 @@ fn print_restore(file: &Path, n: u64, r: &VerifyReport, lang: Lang) -> i32 {
     0
 }
 
-fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> {
-    let lang = office.lang();
-    let st = office.state();
-    let mut out = std::io::stdout().lock();
-    match kind {
-        ListKind::Targets => {
-            if json {
-                return print_json(&st.targets);
-            }
-            for t in &st.targets {
-                let _ = writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    t.id,
-                    t.credit_code,
-                    t.name,
-                    t.region,
-                    t.permit_class.label(lang),
-                    t.status.label(lang)
-                );
-            }
-        }
-        ListKind::Inspectors => {
-            if json {
-                return print_json(&st.inspectors);
-            }
-            for p in &st.inspectors {
-                let _ = writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}\t{}",
-                    p.id,
-                    p.certificate_no,
-                    p.name,
-                    st.department_name(&p.department),
-                    p.status.label(lang)
-                );
-            }
-        }
-        ListKind::Departments => {
-            if json {
-                return print_json(&st.departments);
-            }
-            for d in &st.departments {
-                let _ = writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}",
-                    d.id,
-                    d.code,
-                    d.name,
-                    d.kind.label(lang)
-                );
-            }
-        }
-        ListKind::Conflicts => {
-            if json {
-                return print_json(&st.conflicts);
-            }
-            for c in &st.conflicts {
-                let insp = st
-                    .inspector(c.inspector)
-                    .map(|p| p.name.as_str())
-                    .unwrap_or("?");
-                let targ = st.target(c.target).map(|t| t.name.as_str()).unwrap_or("?");
-                let _ = writeln!(
-                    out,
-                    "{}\t{insp}\t{}\t{targ}\t{}",
-                    c.inspector, c.target, c.reason
-                );
-            }
-        }
-        ListKind::Tasks => {
-            let book = office.book();
-            if json {
-                let v: Vec<_> = book
-                    .tasks
-                    .iter()
-                    .map(|t| crate::office::task_json_of(t, &st, office.calendar()))
-                    .collect();
-                return print_json(&v);
-            }
-            for t in &book.tasks {
-                let name = st.target(t.target).map(|x| x.name.as_str()).unwrap_or("?");
-                let team: Vec<String> = t
-                    .team
-                    .iter()
-                    .map(|i| {
-                        st.inspector(*i)
-                            .map(|p| p.name.clone())
-                            .unwrap_or_else(|| i.to_string())
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "{}\t#{}\t{}\t{}\t{}\t{}\t{}{}",
-                    t.id,
-                    t.draw,
-                    t.period,
-                    t.row,
-                    name,
-                    team.join("、"),
-                    t.method.label(lang),
-                    if t.voided {
-                        lang.pick("\t已作废", "\tvoided")
-                    } else {
-                        ""
-                    }
-                );
-            }
-        }
-        ListKind::Draws => {
-            drop(st);
-            let book = office.book();
-            if json {
-                let v: Vec<_> = book.draws.iter().map(|d| office.draw_json(d)).collect();
-                return print_json(&v);
-            }
-            for d in &book.draws {
-                let state = match &d.voided {
-                    None => lang.pick("有效", "committed").to_string(),
-                    Some(v) => format!("{}{}", lang.pick("已作废：", "voided: "), v.reason),
-                };
-                let _ = writeln!(
-                    out,
-                    "#{}\t{}\t{}\t{}\t{} {}\t{}",
-                    d.id,
-                    d.period,
-                    d.plan_name,
-                    d.time,
-                    d.tasks.len(),
-                    lang.pick("个任务", "tasks"),
-                    state
-                );
-            }
-        }
-        ListKind::Plans => {
-            let book = office.book();
-            if json {
-                return print_json(&book.plans);
-            }
-            for p in &book.plans {
-                let _ = writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    p.id,
-                    p.seq,
-                    p.name,
-                    p.method.label(lang),
-                    p.date_text,
-                    p.joint.label(lang)
-                );
-            }
-        }
-    }
-    Ok(())
-}
-
 /// No subcommand: the TUI (on a throwaway demo store with `--demo`).
 pub fn run_tui(cli: &Cli) -> i32 {
     use crate::tui::{app, keymap, state::Config};
@@ -813,6 +955,16 @@ pub fn run_tui(cli: &Cli) -> i32 {
         }
     } else {
         let db = cli.db.clone().unwrap_or_else(default_db);
+        if crate::server::socket_state(&socket_path(cli, &db)) == crate::server::SocketState::Live {
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "数据库由 shuangsui serve 管理；终端界面暂不支持通过服务器连接，请使用命令行",
+                    "the store is held by shuangsui serve; the terminal UI cannot work through the server yet, use the command line"
+                )
+            );
+            return 2;
+        }
         match Office::open(&db, lang) {
             Ok(o) => (o, None, db.display().to_string()),
             Err(e) => {
@@ -885,9 +1037,8 @@ fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
     println!("{} {}", lang.pick("池哈希", "pool hash"), p.pool_hash);
 }
 
-fn print_draw(office: &Office, d: &crate::office::DrawRecord) {
-    let lang = office.lang();
-    let j = office.draw_json(d);
+fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
+    let j = &d.json;
     println!(
         "{} #{} · {} · {} · {} {}",
         lang.pick("抽取", "draw"),
@@ -897,17 +1048,8 @@ fn print_draw(office: &Office, d: &crate::office::DrawRecord) {
         j.tasks.len(),
         lang.pick("个任务", "tasks")
     );
-    let st = office.state();
-    for t in &j.tasks {
-        let team: Vec<String> = t
-            .team
-            .iter()
-            .map(|i| {
-                st.inspector(*i)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_else(|| i.to_string())
-            })
-            .collect();
+    for (i, t) in j.tasks.iter().enumerate() {
+        let team = d.team_names.get(i).cloned().unwrap_or_default();
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}",
             t.row,
@@ -940,8 +1082,11 @@ fn print_draw(office: &Office, d: &crate::office::DrawRecord) {
     );
 }
 
-fn task_step(office: &Office, id: u64, step: &TaskStep) -> Result<(), OfficeError> {
-    let lang = office.lang();
+fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<(), OfficeError> {
+    let mut call = |req: Request| match conn.call(req)? {
+        Reply::Task(t) => Ok(t),
+        _ => Err(unexpected(lang)),
+    };
     let done = |zh: String, en: String| {
         // A closed pipe is not worth a panic.
         let _ = writeln!(
@@ -972,7 +1117,12 @@ fn task_step(office: &Office, id: u64, step: &TaskStep) -> Result<(), OfficeErro
                     ))
                 })?),
             };
-            let t = office.task_check(id, date, method, approval.as_deref().unwrap_or(""))?;
+            let t = call(Request::TaskCheck {
+                task: id,
+                date,
+                method,
+                approval: approval.clone().unwrap_or_default(),
+            })?;
             let m = t.check.as_ref().map(|c| c.method.label(lang)).unwrap_or("");
             done(
                 format!("任务 #{id} 已登记检查：{date} {m}"),
@@ -987,17 +1137,16 @@ fn task_step(office: &Office, id: u64, step: &TaskStep) -> Result<(), OfficeErro
             integrity_card,
         } => {
             let determined = date_arg(determined, lang)?;
-            office.task_result(
-                id,
-                *phrase,
+            call(Request::TaskResult {
+                task: id,
+                phrase: *phrase,
                 determined,
-                findings,
-                unsigned_reason.clone(),
-                *integrity_card,
-            )?;
+                findings: findings.clone(),
+                unsigned_reason: unsigned_reason.clone(),
+                integrity_card: *integrity_card,
+            })?;
             let text = crate::domain::task::phrase_text(*phrase).unwrap_or("");
-            let due = office
-                .calendar()
+            let due = crate::domain::calendar::WorkingCalendar::default_calendar()
                 .publication_due(determined)
                 .map(|d| d.to_string())
                 .unwrap_or_default();
@@ -1008,14 +1157,21 @@ fn task_step(office: &Office, id: u64, step: &TaskStep) -> Result<(), OfficeErro
         }
         TaskStep::Publish { date, url } => {
             let date = date_arg(date, lang)?;
-            office.task_publish(id, date, url)?;
+            call(Request::TaskPublish {
+                task: id,
+                date,
+                url: url.clone(),
+            })?;
             done(
                 format!("任务 #{id} 已登记公示：{date}"),
                 format!("task #{id} published on {date}"),
             );
         }
         TaskStep::Exempt { reason } => {
-            office.task_exempt(id, reason)?;
+            call(Request::TaskExempt {
+                task: id,
+                reason: reason.clone(),
+            })?;
             done(
                 format!("任务 #{id} 已登记不予公开：{reason}"),
                 format!("task #{id} exempt from publication: {reason}"),
@@ -1028,14 +1184,14 @@ fn task_step(office: &Office, id: u64, step: &TaskStep) -> Result<(), OfficeErro
             case,
             judiciary,
         } => {
-            office.task_follow_up(
-                id,
-                opt_date_arg(handed, lang)?,
-                opt_date_arg(due, lang)?,
-                opt_date_arg(rectified, lang)?,
-                case.clone(),
-                opt_date_arg(judiciary, lang)?,
-            )?;
+            call(Request::TaskFollowUp {
+                task: id,
+                handed: opt_date_arg(handed, lang)?,
+                due: opt_date_arg(due, lang)?,
+                rectified: opt_date_arg(rectified, lang)?,
+                case: case.clone(),
+                judiciary: opt_date_arg(judiciary, lang)?,
+            })?;
             done(
                 format!("任务 #{id} 已登记后续处理"),
                 format!("task #{id} follow-up recorded"),

@@ -12,6 +12,7 @@ pub mod import;
 pub mod logging;
 pub mod office;
 pub mod report;
+pub mod server;
 pub mod store;
 pub mod synth;
 pub mod tui;

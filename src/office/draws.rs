@@ -66,7 +66,7 @@ pub struct DrawRequest {
 }
 
 /// One stratum as the preview shows it (never the picks).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StratumPreview {
     pub row: String,
     pub name: String,
@@ -81,7 +81,7 @@ pub struct StratumPreview {
     pub pool: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DrawPreview {
     pub plan: PlanId,
     pub plan_name: String,
@@ -99,7 +99,7 @@ pub struct DrawPreview {
 }
 
 /// The `--json` form of a draw.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DrawJson {
     pub id: DrawId,
     pub plan: PlanId,
@@ -117,7 +117,7 @@ pub struct DrawJson {
     pub tasks: Vec<TaskJson>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TaskJson {
     pub id: u64,
     pub target: u64,
@@ -676,7 +676,7 @@ impl Office {
         }
         d.voided = Some(Voided {
             reason: reason.trim().into(),
-            by: self.user().into(),
+            by: self.user(),
             time: crate::store::audit::now_text(),
         });
         let mut writes = vec![encode_record(TreeName::Draws, key_u64(d.id), &d)?];

@@ -15,6 +15,9 @@ pub enum OfficeError {
     Refused(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A refusal or failure reported by `shuangsui serve` (or by the role check).
+    #[error("{}", .0.message_en)]
+    Remote(super::protocol::ErrorReply),
 }
 
 impl OfficeError {
@@ -37,6 +40,7 @@ impl OfficeError {
                 format!("{}{what}", lang.pick("找不到：", "not found: "))
             }
             OfficeError::Refused(why) => why.clone(),
+            OfficeError::Remote(r) => r.message(lang).to_string(),
             OfficeError::Corrupt(why) => {
                 format!(
                     "{}{why}",
@@ -50,6 +54,7 @@ impl OfficeError {
     pub fn exit_code(&self) -> i32 {
         match self {
             OfficeError::Store(StoreError::InUse(_)) => 2,
+            OfficeError::Remote(r) => r.exit_code,
             _ => 1,
         }
     }

@@ -24,7 +24,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
 /// `office.status(period, today)`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StatusFigures {
     /// The period, canonical text ("2022Q3").
     pub period: String,
@@ -39,7 +39,7 @@ pub struct StatusFigures {
 }
 
 /// One Table 1 row over the period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct RowFigures {
     pub row: String,
     pub name: String,
@@ -57,7 +57,7 @@ pub struct RowFigures {
 }
 
 /// The internal joint ratio of the year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct RatioFigures {
     pub joint: usize,
     pub total: usize,
@@ -69,7 +69,7 @@ pub struct RatioFigures {
 }
 
 /// Inter-department joint draws of the year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct InterDeptFigures {
     /// Non-voided draws of the year with partner departments.
     pub draws: usize,
@@ -81,7 +81,7 @@ pub struct InterDeptFigures {
     pub met: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PublicationFigures {
     pub on_time: usize,
     pub late: usize,
@@ -91,7 +91,7 @@ pub struct PublicationFigures {
 }
 
 /// Violations found in the period's results and their follow-up.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ViolationFigures {
     pub found: usize,
     /// Handed to the enforcement department.
@@ -104,7 +104,7 @@ pub struct ViolationFigures {
 }
 
 /// `office.progress(period, today)`: one inspector's tasks in the period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InspectorProgress {
     pub inspector: u64,
     pub name: String,
@@ -123,7 +123,7 @@ pub struct InspectorProgress {
 }
 
 /// `office.due(today)`: a result awaiting publication.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DueItem {
     pub task: u64,
     pub target: u64,

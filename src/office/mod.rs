@@ -12,7 +12,9 @@ mod demo;
 mod draws;
 mod error;
 mod figures;
+pub mod protocol;
 mod registry;
+pub mod roles;
 pub mod search;
 mod tasks;
 
@@ -26,13 +28,36 @@ pub use figures::{
     PublicationFigures, PublicationState, RatioFigures, RowFigures, StatusFigures,
     ViolationFigures,
 };
+pub use protocol::{Caller, Reply, Request, Response};
 pub use registry::{ImportKind, ImportOutcome, ListKind};
+pub use roles::{Role, Roles};
 
 use crate::domain::*;
 use crate::store::{codec, key_u64, Change, Store, TreeName, Write, TARGET_CHUNK};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+thread_local! {
+    /// The user and language of the request this thread is serving (see [`Office::acting`]).
+    static ACTING: RefCell<Option<(String, crate::i18n::Lang)>> = const { RefCell::new(None) };
+}
+
+/// While alive, the office acts for another user and language on this thread: the audit log,
+/// status histories and draw records name that user, and messages use that language. Dropping
+/// it restores the office's own user. One server thread serves one request at a time, so
+/// requests never see each other's user, and the office is never cloned per request.
+pub struct Acting {
+    previous: Option<(String, crate::i18n::Lang)>,
+}
+
+impl Drop for Acting {
+    fn drop(&mut self) {
+        let prev = self.previous.take();
+        ACTING.with(|a| *a.borrow_mut() = prev);
+    }
+}
 
 /// Everything the office keeps in memory.
 #[derive(Debug, Default, Clone)]
@@ -83,6 +108,11 @@ pub struct Office {
     book: RwLock<draws::Book>,
     user: String,
     lang: crate::i18n::Lang,
+    /// Who may do what; `None`: no roles file, everyone is director.
+    roles: RwLock<Option<Roles>>,
+    /// Serialises the writes of [`Office::handle`] (validate, commit, apply to memory), so
+    /// two clients of a server never validate against the same state.
+    write_gate: Mutex<()>,
     rules: crate::domain::rules::Rules,
     calendar: crate::domain::calendar::WorkingCalendar,
 }
@@ -99,6 +129,8 @@ impl Office {
             book: RwLock::new(book),
             user: crate::store::audit::os_user(),
             lang,
+            roles: RwLock::new(None),
+            write_gate: Mutex::new(()),
             rules: crate::domain::rules::Rules::default_rules(),
             calendar: crate::domain::calendar::WorkingCalendar::default_calendar(),
         })
@@ -110,12 +142,38 @@ impl Office {
         self
     }
 
-    pub fn user(&self) -> &str {
-        &self.user
+    /// The user changes are recorded under: the caller being served on this thread (see
+    /// [`Office::acting`]), else the office's own user.
+    pub fn user(&self) -> String {
+        ACTING
+            .with(|a| a.borrow().as_ref().map(|(u, _)| u.clone()))
+            .unwrap_or_else(|| self.user.clone())
     }
 
+    /// The language of messages: the caller's on this thread, else the office's own.
     pub fn lang(&self) -> crate::i18n::Lang {
-        self.lang
+        ACTING
+            .with(|a| a.borrow().as_ref().map(|(_, l)| *l))
+            .unwrap_or(self.lang)
+    }
+
+    /// Act for `user` in `lang` on this thread until the returned guard is dropped.
+    pub fn acting(&self, user: &str, lang: crate::i18n::Lang) -> Acting {
+        let previous = ACTING.with(|a| a.borrow_mut().replace((user.to_string(), lang)));
+        Acting { previous }
+    }
+
+    /// Install the roles (`None`: no roles file, everyone is director).
+    pub fn set_roles(&self, roles: Option<Roles>) {
+        *self.roles.write().unwrap_or_else(|p| p.into_inner()) = roles;
+    }
+
+    pub fn roles(&self) -> Option<Roles> {
+        self.roles.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn write_gate(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.write_gate.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Table 1 as data (fixtures/rules.toml compiled in).
@@ -131,12 +189,16 @@ impl Office {
     /// Open a fresh throwaway store in a temporary directory, loaded with the demo data.
     /// The directory is removed when the returned guard is dropped.
     pub fn open_demo(lang: crate::i18n::Lang) -> Result<(Office, DemoDir), OfficeError> {
+        // The counter: two threads may read the same clock value (tests open demos in
+        // parallel).
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "shuangsui-demo-{}-{}",
+            "shuangsui-demo-{}-{}-{}",
             std::process::id(),
             chrono::Local::now()
                 .timestamp_nanos_opt()
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let office = Office::open(&dir, lang)?;
         office.load_demo()?;
@@ -163,7 +225,7 @@ impl Office {
         writes: Vec<Write>,
     ) -> Result<crate::store::audit::AuditEntry, OfficeError> {
         Ok(self.store.commit(Change {
-            user: self.user.clone(),
+            user: self.user(),
             action: action.into(),
             summary,
             writes,

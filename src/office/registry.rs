@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     Targets,
@@ -34,7 +34,7 @@ impl ImportKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ListKind {
     Targets,
@@ -47,7 +47,7 @@ pub enum ListKind {
 }
 
 /// What an import did (or, for a dry run, would do).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct ImportOutcome {
     pub kind: ImportKind,
     pub file: String,
@@ -143,7 +143,7 @@ impl Office {
             OfficeError::Invalid(vec![format!(
                 "{}: {}{e}",
                 path.display(),
-                self.lang.pick("无法读取文件：", "cannot read the file: ")
+                self.lang().pick("无法读取文件：", "cannot read the file: ")
             )])
         })?;
         let name = path.display().to_string();
@@ -158,7 +158,7 @@ impl Office {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<ImportOutcome, OfficeError> {
-        let lang = self.lang;
+        let lang = self.lang();
         match kind {
             ImportKind::Targets => {
                 let r = import::read_targets_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
@@ -197,7 +197,7 @@ impl Office {
         r: ImportReport<Target>,
         dry_run: bool,
     ) -> Result<ImportOutcome, OfficeError> {
-        let lang = self.lang;
+        let lang = self.lang();
         let mut out = outcome(ImportKind::Targets, &r, lang, dry_run);
         let today = chrono::Local::now().date_naive();
         let mut st = self.state_mut();
@@ -261,7 +261,7 @@ impl Office {
         r: ImportReport<Inspector>,
         dry_run: bool,
     ) -> Result<ImportOutcome, OfficeError> {
-        let mut out = outcome(ImportKind::Inspectors, &r, self.lang, dry_run);
+        let mut out = outcome(ImportKind::Inspectors, &r, self.lang(), dry_run);
         let today = chrono::Local::now().date_naive();
         let mut st = self.state_mut();
         let mut writes = Vec::new();
@@ -316,7 +316,7 @@ impl Office {
         r: ImportReport<Department>,
         dry_run: bool,
     ) -> Result<ImportOutcome, OfficeError> {
-        let mut out = outcome(ImportKind::Departments, &r, self.lang, dry_run);
+        let mut out = outcome(ImportKind::Departments, &r, self.lang(), dry_run);
         let mut st = self.state_mut();
         let mut writes = Vec::new();
         let mut staged = Vec::new();
@@ -356,7 +356,7 @@ impl Office {
         r: ImportReport<import::ConflictRow>,
         dry_run: bool,
     ) -> Result<ImportOutcome, OfficeError> {
-        let lang = self.lang;
+        let lang = self.lang();
         let mut out = outcome(ImportKind::Conflicts, &r, lang, dry_run);
         let mut st = self.state_mut();
         let mut errors = Vec::new();
@@ -444,7 +444,7 @@ impl Office {
     ) -> Result<StatusChange<S>, OfficeError> {
         if reason.trim().is_empty() {
             return Err(OfficeError::Refused(
-                self.lang
+                self.lang()
                     .pick("变更状态必须填写原因", "a status change needs a reason")
                     .into(),
             ));
@@ -522,7 +522,7 @@ impl Office {
 
     /// Save a target from a form (id 0 = new). Validated like an import row.
     pub fn save_target(&self, mut t: Target) -> Result<Target, OfficeError> {
-        let lang = self.lang;
+        let lang = self.lang();
         let mut st = self.state_mut();
         if let Some(&other) = st.target_by_code.get(t.credit_code.as_str()) {
             if other != t.id {

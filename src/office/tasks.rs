@@ -553,7 +553,7 @@ pub(crate) mod tests {
             Some(Publication::Published {
                 date: d(2022, 10, 20),
                 url: "http://x/1".into(),
-                by: o.user().into()
+                by: o.user()
             })
         );
         let t = o

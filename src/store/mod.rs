@@ -213,7 +213,7 @@ pub struct Store {
 }
 
 /// A problem `verify` found, naming the first broken place.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum VerifyProblem {
     /// The entry's own hash or its link to the previous entry is wrong.
     BrokenEntry { seq: u64, why: String },
@@ -265,7 +265,7 @@ impl VerifyProblem {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VerifyReport {
     pub entries: u64,
     pub records: u64,

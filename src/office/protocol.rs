@@ -1,0 +1,1154 @@
+//! Plain requests and responses: the office's operations as values, so the CLI can call the
+//! office in-process or through `shuangsui serve` with the same code, and every call passes
+//! the same role check.
+//!
+//! On the socket every frame is a u32 big-endian length followed by that many bytes of JSON.
+//! The client speaks first with a [`ClientHello`]; the server answers with a [`ServerHello`]
+//! (or a [`Response::Error`] naming both protocol versions); then each [`Request`] frame is
+//! answered by one [`Response`] frame. A client that sent [`Request::Subscribe`] receives
+//! [`Event`] frames after every committed write instead.
+
+use super::roles::Role;
+use super::{
+    DrawJson, DrawPreview, DrawRequest, DueItem, ImportKind, ImportOutcome, InspectorProgress,
+    ListKind, Office, OfficeError, StatusFigures,
+};
+use crate::domain::plan::InspectionMethod;
+use crate::domain::task::{Task, TaskId};
+use crate::domain::{Target, TargetId, TargetStatus};
+use crate::i18n::Lang;
+use crate::store::VerifyReport;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// The protocol version; a client and a server of different versions refuse each other.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest frame accepted (an import of a million targets is about 200 MB as hex).
+pub const MAX_FRAME: u32 = 1 << 30;
+
+/// Who is asking. On the server it comes from the socket's peer credentials, never from the
+/// client; in-process it is the OS user running the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user: String,
+    pub groups: Vec<String>,
+    /// The language of the answer's messages.
+    pub lang: Lang,
+    /// Through the socket: file paths of the server's machine are never written for it
+    /// (exports and backups come back as bytes).
+    pub remote: bool,
+}
+
+impl Caller {
+    pub fn new(user: impl Into<String>, groups: Vec<String>) -> Caller {
+        Caller {
+            user: user.into(),
+            groups,
+            lang: Lang::Zh,
+            remote: false,
+        }
+    }
+
+    /// The OS user running this process, with their groups.
+    pub fn local(lang: Lang) -> Caller {
+        let (user, groups) = super::roles::current_caller_identity();
+        Caller {
+            user,
+            groups,
+            lang,
+            remote: false,
+        }
+    }
+}
+
+/// Bytes carried as a hex string (JSON has no bytes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        let s = String::deserialize(d)?;
+        hex::decode(s).map(Bytes).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What to export (mirrors `report::ExportKind`; the registry by its CLI name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportSpec {
+    Draw(u64),
+    Quarterly { period: String, today: NaiveDate },
+    Publication(String),
+    Plan(i32),
+    Registry(String),
+}
+
+/// One office operation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// Load the demo registries.
+    InitDemo,
+    Import {
+        kind: ImportKind,
+        /// The file's name, for messages.
+        name: String,
+        bytes: Bytes,
+        dry_run: bool,
+    },
+    /// The listing as the CLI prints it (text, or JSON with `json`).
+    List {
+        kind: ListKind,
+        json: bool,
+    },
+    Explain {
+        target: String,
+    },
+    PrepareDraw(DrawRequest),
+    CommitDraw(DrawRequest),
+    VoidDraw {
+        draw: u64,
+        reason: String,
+    },
+    /// The chain, every record, every draw.
+    Verify,
+    VerifyDraw {
+        draw: u64,
+    },
+    TaskCheck {
+        task: TaskId,
+        date: NaiveDate,
+        method: Option<InspectionMethod>,
+        approval: String,
+    },
+    TaskResult {
+        task: TaskId,
+        phrase: u8,
+        determined: NaiveDate,
+        findings: String,
+        unsigned_reason: Option<String>,
+        integrity_card: bool,
+    },
+    TaskPublish {
+        task: TaskId,
+        date: NaiveDate,
+        url: String,
+    },
+    TaskExempt {
+        task: TaskId,
+        reason: String,
+    },
+    TaskFollowUp {
+        task: TaskId,
+        handed: Option<NaiveDate>,
+        due: Option<NaiveDate>,
+        rectified: Option<NaiveDate>,
+        case: Option<String>,
+        judiciary: Option<NaiveDate>,
+    },
+    Status {
+        period: String,
+        today: NaiveDate,
+    },
+    Progress {
+        period: String,
+        today: NaiveDate,
+    },
+    Due {
+        today: NaiveDate,
+    },
+    SetTargetStatus {
+        target: TargetId,
+        status: TargetStatus,
+        effective: NaiveDate,
+        reason: String,
+    },
+    SaveTarget(Box<Target>),
+    /// Write a workbook: to `to` in-process, else returned as bytes.
+    Export {
+        what: ExportSpec,
+        to: Option<PathBuf>,
+    },
+    /// A backup: to `to` in-process, else returned as bytes.
+    Backup {
+        to: Option<PathBuf>,
+    },
+    /// The audit log's length and head hash.
+    AuditHead,
+    /// Turn this connection into a stream of [`Event`]s.
+    Subscribe,
+}
+
+/// The role a request needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Role(Role),
+    /// Office or above, or an inspector in the team of this task.
+    OwnTask(TaskId),
+}
+
+impl Request {
+    /// Whether the request may change the store (such requests are serialised).
+    pub fn is_write(&self) -> bool {
+        match self {
+            Request::Import { dry_run, .. } => !dry_run,
+            Request::InitDemo
+            | Request::CommitDraw(_)
+            | Request::VoidDraw { .. }
+            | Request::TaskCheck { .. }
+            | Request::TaskResult { .. }
+            | Request::TaskPublish { .. }
+            | Request::TaskExempt { .. }
+            | Request::TaskFollowUp { .. }
+            | Request::SetTargetStatus { .. }
+            | Request::SaveTarget(_) => true,
+            _ => false,
+        }
+    }
+
+    pub fn need(&self) -> Need {
+        match self {
+            Request::List { .. }
+            | Request::Explain { .. }
+            | Request::PrepareDraw(_)
+            | Request::Verify
+            | Request::VerifyDraw { .. }
+            | Request::Status { .. }
+            | Request::Progress { .. }
+            | Request::Due { .. }
+            | Request::AuditHead
+            | Request::Subscribe => Need::Role(Role::Viewer),
+            Request::TaskCheck { task, .. }
+            | Request::TaskResult { task, .. }
+            | Request::TaskPublish { task, .. }
+            | Request::TaskExempt { task, .. }
+            | Request::TaskFollowUp { task, .. } => Need::OwnTask(*task),
+            Request::InitDemo
+            | Request::Import { .. }
+            | Request::CommitDraw(_)
+            | Request::SetTargetStatus { .. }
+            | Request::SaveTarget(_)
+            | Request::Export { .. }
+            | Request::Backup { .. } => Need::Role(Role::Office),
+            Request::VoidDraw { .. } => Need::Role(Role::Director),
+        }
+    }
+
+    /// The action, for a refusal.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Request::InitDemo => lang.pick("载入演示数据", "loading the demo data"),
+            Request::Import { .. } => lang.pick("导入", "importing"),
+            Request::List { .. } => lang.pick("查看列表", "listing"),
+            Request::Explain { .. } => lang.pick("查看适用规则", "explaining"),
+            Request::PrepareDraw(_) => lang.pick("预览抽取", "previewing a draw"),
+            Request::CommitDraw(_) => lang.pick("抽取", "drawing"),
+            Request::VoidDraw { .. } => lang.pick("作废抽取", "voiding a draw"),
+            Request::Verify | Request::VerifyDraw { .. } => lang.pick("校验", "verifying"),
+            Request::TaskCheck { .. }
+            | Request::TaskResult { .. }
+            | Request::TaskPublish { .. }
+            | Request::TaskExempt { .. }
+            | Request::TaskFollowUp { .. } => lang.pick("登记任务进展", "recording a task step"),
+            Request::Status { .. } | Request::Progress { .. } | Request::Due { .. } => {
+                lang.pick("查看统计", "viewing figures")
+            }
+            Request::SetTargetStatus { .. } | Request::SaveTarget(_) => {
+                lang.pick("修改检查对象", "changing a target")
+            }
+            Request::Export { .. } => lang.pick("导出", "exporting"),
+            Request::Backup { .. } => lang.pick("备份", "backing up"),
+            Request::AuditHead | Request::Subscribe => lang.pick("查看审计日志", "reading the log"),
+        }
+    }
+}
+
+/// A committed draw as the CLI prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Drawn {
+    pub json: DrawJson,
+    pub plan_name: String,
+    /// Per task (same order as `json.tasks`): the team's names.
+    pub team_names: Vec<Vec<String>>,
+}
+
+/// What a request returns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "reply", content = "value", rename_all = "snake_case")]
+pub enum Reply {
+    Imported(Vec<ImportOutcome>),
+    Text(String),
+    Preview(Box<DrawPreview>),
+    Drawn(Box<Drawn>),
+    Voided {
+        draw: u64,
+    },
+    Verified {
+        report: VerifyReport,
+        /// The first draw that does not recompute: (id, message).
+        draw_problem: Option<(u64, String)>,
+    },
+    /// `None`: the draw recomputes identically; else the message.
+    DrawVerified(Option<String>),
+    Task(Box<Task>),
+    Status(Box<StatusFigures>),
+    Progress(Vec<InspectorProgress>),
+    Due(Vec<DueItem>),
+    Target(Box<Target>),
+    Exported {
+        text: String,
+        bytes: Option<Bytes>,
+    },
+    BackedUp {
+        keys: u64,
+        bytes: Option<Bytes>,
+    },
+    AuditHead {
+        len: u64,
+        head: String,
+    },
+    Subscribed,
+}
+
+/// A refusal or failure, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReply {
+    pub message_zh: String,
+    pub message_en: String,
+    /// The CLI's exit status: 1, 2 for a store in use, 3 for a role refusal.
+    pub exit_code: i32,
+    /// Set when the caller's role does not allow the request.
+    pub needs_role: Option<Role>,
+}
+
+impl ErrorReply {
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message_zh,
+            Lang::En => &self.message_en,
+        }
+    }
+
+    /// An office error. Messages the office words itself (refusals) exist only in the
+    /// caller's language; they fill both fields.
+    pub fn from_office(e: &OfficeError, lang: Lang) -> ErrorReply {
+        let mine = e.localize(lang);
+        let (zh, en) = match e {
+            OfficeError::Refused(_) | OfficeError::Remote(_) => (mine.clone(), mine),
+            _ => (e.localize(Lang::Zh), e.localize(Lang::En)),
+        };
+        ErrorReply {
+            message_zh: zh,
+            message_en: en,
+            exit_code: e.exit_code(),
+            needs_role: match e {
+                OfficeError::Remote(r) => r.needs_role,
+                _ => None,
+            },
+        }
+    }
+
+    pub fn plain(zh: String, en: String) -> ErrorReply {
+        ErrorReply {
+            message_zh: zh,
+            message_en: en,
+            exit_code: 1,
+            needs_role: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    Ok(Reply),
+    Error(ErrorReply),
+}
+
+/// The client's first frame.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientHello {
+    pub protocol: u32,
+    pub lang: Lang,
+}
+
+/// The server's answer to a matching [`ClientHello`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerHello {
+    pub protocol: u32,
+    /// Who the server takes the client for (from the peer credentials).
+    pub user: String,
+    pub role: Option<Role>,
+    pub store: String,
+}
+
+/// Sent to subscribers after each committed write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub audit_len: u64,
+    pub head: String,
+}
+
+/// The message for a client and server of different protocol versions.
+pub fn version_mismatch(server: u32, client: u32) -> ErrorReply {
+    ErrorReply::plain(
+        format!("协议版本不一致：服务器为第 {server} 版，本程序为第 {client} 版；请使用与服务器相同版本的 shuangsui"),
+        format!("protocol mismatch: the server speaks version {server}, this client version {client}; use the shuangsui version the server runs"),
+    )
+}
+
+/// Write one frame: u32 big-endian length, then the JSON.
+pub fn write_frame<T: Serialize>(w: &mut impl std::io::Write, v: &T) -> std::io::Result<()> {
+    let body = serde_json::to_vec(v).map_err(std::io::Error::other)?;
+    let len = u32::try_from(body.len())
+        .ok()
+        .filter(|n| *n <= MAX_FRAME)
+        .ok_or_else(|| std::io::Error::other("frame too large"))?;
+    let mut buf = Vec::with_capacity(body.len() + 4);
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(&body);
+    w.write_all(&buf)?;
+    w.flush()
+}
+
+/// Read one frame; `Ok(None)` at a clean end of stream (before any byte of a frame).
+pub fn read_frame<T: serde::de::DeserializeOwned>(r: &mut impl Read) -> std::io::Result<Option<T>> {
+    let mut len = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        match r.read(&mut len[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let len = u32::from_be_bytes(len);
+    if len > MAX_FRAME {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("frame of {len} bytes exceeds the limit"),
+        ));
+    }
+    let mut body = vec![0u8; len as usize];
+    r.read_exact(&mut body)?;
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+fn zh_en(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl Office {
+    /// The caller's role: from the roles file, or director when there is none.
+    pub fn role_of(&self, caller: &Caller) -> Option<Role> {
+        match self.roles() {
+            None => Some(Role::Director),
+            Some(r) => r.role_of(&caller.user, &caller.groups),
+        }
+    }
+
+    /// Whether `caller` may make `req`; the refusal names the role it needs.
+    pub fn authorize(&self, req: &Request, caller: &Caller) -> Result<(), ErrorReply> {
+        let role = self.role_of(caller);
+        let (ok, needed) = match req.need() {
+            Need::Role(r) => (role.is_some_and(|have| have >= r), r),
+            Need::OwnTask(task) => match role {
+                Some(r) if r >= Role::Office => (true, Role::Office),
+                Some(Role::Inspector) => (self.is_own_task(task, &caller.user), Role::Office),
+                _ => (false, Role::Office),
+            },
+        };
+        if ok {
+            return Ok(());
+        }
+        let own = matches!(req.need(), Need::OwnTask(_)) && role == Some(Role::Inspector);
+        let have = |lang| match role {
+            Some(r) => r.label(lang).to_string(),
+            None => lang
+                .pick("无（未列入角色文件）", "none (not in the roles file)")
+                .into(),
+        };
+        let msg = |lang: Lang| {
+            let mut s = zh_en(
+                lang,
+                format!(
+                    "无权{}：需要{}或更高角色；{} 的角色是{}。未做任何修改。",
+                    req.label(lang),
+                    needed.label(lang),
+                    caller.user,
+                    have(lang)
+                ),
+                format!(
+                    "not allowed: {} needs the {} role or higher; {} has the role {}. Nothing was changed.",
+                    req.label(lang),
+                    needed.label(lang),
+                    caller.user,
+                    have(lang)
+                ),
+            );
+            if own {
+                s.push_str(lang.pick(
+                    "检查人员只能登记本人所在检查组的任务。",
+                    " An inspector records only the tasks of their own team.",
+                ));
+            }
+            s
+        };
+        Err(ErrorReply {
+            message_zh: msg(Lang::Zh),
+            message_en: msg(Lang::En),
+            exit_code: 3,
+            needs_role: Some(needed),
+        })
+    }
+
+    /// Whether the task's team holds the inspector the roles file maps `user` to.
+    fn is_own_task(&self, task: TaskId, user: &str) -> bool {
+        let Some(roles) = self.roles() else {
+            return false;
+        };
+        let Some(me) = roles.inspectors.get(user) else {
+            return false;
+        };
+        let st = self.state();
+        let book = self.book();
+        book.tasks.iter().find(|t| t.id == task).is_some_and(|t| {
+            t.team.iter().any(|i| {
+                st.inspector(*i)
+                    .is_some_and(|p| p.certificate_no == *me || p.name == *me)
+            })
+        })
+    }
+
+    /// Check the caller's role, then do the request as that caller (the audit log records
+    /// `caller.user`; messages use `caller.lang`). Writes are serialised. Exports are
+    /// refused here (the office does not write workbooks): front ends use
+    /// `crate::server::dispatch`, which handles them after the same check.
+    pub fn handle(&self, req: Request, caller: &Caller) -> Response {
+        if let Err(e) = self.authorize(&req, caller) {
+            return Response::Error(e);
+        }
+        self.handle_authorized(req, caller)
+    }
+
+    /// [`Office::handle`] without the role check (the caller did it).
+    pub fn handle_authorized(&self, req: Request, caller: &Caller) -> Response {
+        let lang = caller.lang;
+        let _acting = self.acting(&caller.user, lang);
+        let _gate = req.is_write().then(|| self.write_gate());
+        match self.dispatch(req, caller) {
+            Ok(r) => Response::Ok(r),
+            Err(e) => Response::Error(ErrorReply::from_office(&e, lang)),
+        }
+    }
+
+    fn dispatch(&self, req: Request, caller: &Caller) -> Result<Reply, OfficeError> {
+        let lang = caller.lang;
+        let period = |p: &str| {
+            crate::domain::Period::parse(p).map_err(|e| OfficeError::Refused(e.localize(lang)))
+        };
+        Ok(match req {
+            Request::InitDemo => Reply::Imported(self.load_demo()?),
+            Request::Import {
+                kind,
+                name,
+                bytes,
+                dry_run,
+            } => Reply::Imported(vec![self.import_bytes(kind, &name, &bytes.0, dry_run)?]),
+            Request::List { kind, json } => Reply::Text(self.render_list(kind, json, lang)?),
+            Request::Explain { target } => {
+                let st = self.state();
+                let t = st
+                    .find_target(&target)
+                    .ok_or_else(|| OfficeError::NotFound(target.clone()))?;
+                Reply::Text(format!(
+                    "{} {} {}\n{}\n",
+                    t.id,
+                    t.name,
+                    t.credit_code,
+                    self.rules().explain(t, lang)
+                ))
+            }
+            Request::PrepareDraw(r) => Reply::Preview(Box::new(self.prepare_draw(&r)?.0)),
+            Request::CommitDraw(r) => {
+                let d = self.commit_draw(&r)?;
+                let json = self.draw_json(&d);
+                let st = self.state();
+                let team_names = json
+                    .tasks
+                    .iter()
+                    .map(|t| {
+                        t.team
+                            .iter()
+                            .map(|i| {
+                                st.inspector(*i)
+                                    .map(|p| p.name.clone())
+                                    .unwrap_or_else(|| i.to_string())
+                            })
+                            .collect()
+                    })
+                    .collect();
+                Reply::Drawn(Box::new(Drawn {
+                    json,
+                    plan_name: d.plan_name.clone(),
+                    team_names,
+                }))
+            }
+            Request::VoidDraw { draw, reason } => Reply::Voided {
+                draw: self.void_draw(draw, &reason)?.id,
+            },
+            Request::Verify => Reply::Verified {
+                report: self.verify()?,
+                draw_problem: self.verify_all_draws(),
+            },
+            Request::VerifyDraw { draw } => Reply::DrawVerified(self.verify_draw(draw)?.err()),
+            Request::TaskCheck {
+                task,
+                date,
+                method,
+                approval,
+            } => Reply::Task(Box::new(self.task_check(task, date, method, &approval)?)),
+            Request::TaskResult {
+                task,
+                phrase,
+                determined,
+                findings,
+                unsigned_reason,
+                integrity_card,
+            } => Reply::Task(Box::new(self.task_result(
+                task,
+                phrase,
+                determined,
+                &findings,
+                unsigned_reason,
+                integrity_card,
+            )?)),
+            Request::TaskPublish { task, date, url } => {
+                Reply::Task(Box::new(self.task_publish(task, date, &url)?))
+            }
+            Request::TaskExempt { task, reason } => {
+                Reply::Task(Box::new(self.task_exempt(task, &reason)?))
+            }
+            Request::TaskFollowUp {
+                task,
+                handed,
+                due,
+                rectified,
+                case,
+                judiciary,
+            } => Reply::Task(Box::new(
+                self.task_follow_up(task, handed, due, rectified, case, judiciary)?,
+            )),
+            Request::Status { period: p, today } => {
+                Reply::Status(Box::new(self.status(period(&p)?, today)?))
+            }
+            Request::Progress { period: p, today } => {
+                Reply::Progress(self.progress(period(&p)?, today)?)
+            }
+            Request::Due { today } => Reply::Due(self.due(today)?),
+            Request::SetTargetStatus {
+                target,
+                status,
+                effective,
+                reason,
+            } => Reply::Target(Box::new(
+                self.set_target_status(target, status, effective, &reason)?,
+            )),
+            Request::SaveTarget(t) => Reply::Target(Box::new(self.save_target(*t)?)),
+            Request::Export { .. } => {
+                return Err(OfficeError::Refused(
+                    lang.pick(
+                        "导出由前端处理（crate::server::dispatch）",
+                        "exports are handled by the front end (crate::server::dispatch)",
+                    )
+                    .into(),
+                ))
+            }
+            Request::Backup { to } => match to {
+                Some(path) if !caller.remote => Reply::BackedUp {
+                    keys: self.backup(&path)?,
+                    bytes: None,
+                },
+                _ => {
+                    let dir = tempfile_dir()?;
+                    let file = dir.0.join("backup.bin");
+                    let keys = self.backup(&file)?;
+                    let bytes =
+                        std::fs::read(&file).map_err(|e| OfficeError::Refused(e.to_string()))?;
+                    Reply::BackedUp {
+                        keys,
+                        bytes: Some(Bytes(bytes)),
+                    }
+                }
+            },
+            Request::AuditHead => {
+                let tail = self.audit_tail(1)?;
+                Reply::AuditHead {
+                    len: self.audit_len() as u64,
+                    head: tail.last().map(|e| e.hash_hex()).unwrap_or_default(),
+                }
+            }
+            Request::Subscribe => Reply::Subscribed,
+        })
+    }
+
+    /// A listing as `shuangsui list` prints it.
+    pub fn render_list(
+        &self,
+        kind: ListKind,
+        json: bool,
+        lang: Lang,
+    ) -> Result<String, OfficeError> {
+        use std::fmt::Write as _;
+        let to_json = |v: &dyn erased::Json| v.pretty();
+        let st = self.state();
+        let mut out = String::new();
+        match kind {
+            ListKind::Targets => {
+                if json {
+                    return to_json(&st.targets);
+                }
+                for t in &st.targets {
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        t.id,
+                        t.credit_code,
+                        t.name,
+                        t.region,
+                        t.permit_class.label(lang),
+                        t.status.label(lang)
+                    );
+                }
+            }
+            ListKind::Inspectors => {
+                if json {
+                    return to_json(&st.inspectors);
+                }
+                for p in &st.inspectors {
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}",
+                        p.id,
+                        p.certificate_no,
+                        p.name,
+                        st.department_name(&p.department),
+                        p.status.label(lang)
+                    );
+                }
+            }
+            ListKind::Departments => {
+                if json {
+                    return to_json(&st.departments);
+                }
+                for d in &st.departments {
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}",
+                        d.id,
+                        d.code,
+                        d.name,
+                        d.kind.label(lang)
+                    );
+                }
+            }
+            ListKind::Conflicts => {
+                if json {
+                    return to_json(&st.conflicts);
+                }
+                for c in &st.conflicts {
+                    let insp = st
+                        .inspector(c.inspector)
+                        .map(|p| p.name.as_str())
+                        .unwrap_or("?");
+                    let targ = st.target(c.target).map(|t| t.name.as_str()).unwrap_or("?");
+                    let _ = writeln!(
+                        out,
+                        "{}\t{insp}\t{}\t{targ}\t{}",
+                        c.inspector, c.target, c.reason
+                    );
+                }
+            }
+            ListKind::Tasks => {
+                let book = self.book();
+                if json {
+                    let v: Vec<_> = book
+                        .tasks
+                        .iter()
+                        .map(|t| super::task_json_of(t, &st, self.calendar()))
+                        .collect();
+                    return to_json(&v);
+                }
+                for t in &book.tasks {
+                    let name = st.target(t.target).map(|x| x.name.as_str()).unwrap_or("?");
+                    let team: Vec<String> = t
+                        .team
+                        .iter()
+                        .map(|i| {
+                            st.inspector(*i)
+                                .map(|p| p.name.clone())
+                                .unwrap_or_else(|| i.to_string())
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "{}\t#{}\t{}\t{}\t{}\t{}\t{}{}",
+                        t.id,
+                        t.draw,
+                        t.period,
+                        t.row,
+                        name,
+                        team.join("、"),
+                        t.method.label(lang),
+                        if t.voided {
+                            lang.pick("\t已作废", "\tvoided")
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+            ListKind::Draws => {
+                drop(st);
+                let book = self.book();
+                if json {
+                    let v: Vec<_> = book.draws.iter().map(|d| self.draw_json(d)).collect();
+                    return to_json(&v);
+                }
+                for d in &book.draws {
+                    let state = match &d.voided {
+                        None => lang.pick("有效", "committed").to_string(),
+                        Some(v) => format!("{}{}", lang.pick("已作废：", "voided: "), v.reason),
+                    };
+                    let _ = writeln!(
+                        out,
+                        "#{}\t{}\t{}\t{}\t{} {}\t{}",
+                        d.id,
+                        d.period,
+                        d.plan_name,
+                        d.time,
+                        d.tasks.len(),
+                        lang.pick("个任务", "tasks"),
+                        state
+                    );
+                }
+            }
+            ListKind::Plans => {
+                let book = self.book();
+                if json {
+                    return to_json(&book.plans);
+                }
+                for p in &book.plans {
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        p.id,
+                        p.seq,
+                        p.name,
+                        p.method.label(lang),
+                        p.date_text,
+                        p.joint.label(lang)
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Pretty JSON of any serializable listing, without generic closures.
+mod erased {
+    use super::OfficeError;
+
+    pub trait Json {
+        fn pretty(&self) -> Result<String, OfficeError>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn pretty(&self) -> Result<String, OfficeError> {
+            serde_json::to_string_pretty(self)
+                .map(|s| s + "\n")
+                .map_err(|e| OfficeError::Refused(e.to_string()))
+        }
+    }
+}
+
+/// A temporary directory removed on drop.
+pub(crate) struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub(crate) fn tempfile_dir() -> Result<TempDir, OfficeError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "shuangsui-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| OfficeError::Refused(e.to_string()))?;
+    Ok(TempDir(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::office::tasks::tests::{d, drawn};
+    use crate::office::Roles;
+
+    fn caller(user: &str, groups: &[&str]) -> Caller {
+        Caller {
+            lang: Lang::En,
+            ..Caller::new(user, groups.iter().map(|g| g.to_string()).collect())
+        }
+    }
+
+    /// Plan 3 drawn for 2022Q3; the roles of the issue; li is the inspector of task 1's team.
+    fn office() -> (Office, crate::office::DemoDir, String) {
+        let (o, dir) = drawn("2022Q3", d(2022, 7, 5));
+        let li = {
+            let st = o.state();
+            let book = o.book();
+            let t = &book.tasks[0];
+            st.inspector(t.team[0]).unwrap().certificate_no.clone()
+        };
+        let text = format!(
+            "[users]\nzhang = \"director\"\nwang = \"office\"\nli = \"inspector\"\nzhao = \"viewer\"\n\
+             [groups]\nkeshi = \"office\"\n[inspectors]\nli = \"{li}\"\n"
+        );
+        o.set_roles(Some(Roles::parse(&text, "roles.toml").unwrap()));
+        (o, dir, li)
+    }
+
+    fn is_ok(r: &Response) -> bool {
+        matches!(r, Response::Ok(_))
+    }
+
+    /// Refused, naming the role needed, and nothing changed.
+    fn refused(o: &Office, req: Request, who: &Caller, needs: Role) {
+        let audit = o.audit_len();
+        let tasks = o.book().tasks.clone();
+        let targets = o.state().targets.len();
+        match o.handle(req, who) {
+            Response::Error(e) => {
+                assert_eq!(e.needs_role, Some(needs));
+                assert_eq!(e.exit_code, 3);
+                assert!(
+                    e.message_en.contains(needs.label(Lang::En)),
+                    "{}",
+                    e.message_en
+                );
+                assert!(
+                    e.message_zh.contains(needs.label(Lang::Zh)),
+                    "{}",
+                    e.message_zh
+                );
+                assert!(e.message_en.contains(&who.user));
+            }
+            Response::Ok(r) => panic!("{} was allowed {r:?}", who.user),
+        }
+        assert_eq!(o.audit_len(), audit);
+        assert_eq!(o.book().tasks, tasks);
+        assert_eq!(o.state().targets.len(), targets);
+    }
+
+    fn import_req() -> Request {
+        Request::Import {
+            kind: ImportKind::Departments,
+            name: "d.csv".into(),
+            bytes: Bytes(crate::office::demo::DEPARTMENTS_CSV.to_vec()),
+            dry_run: false,
+        }
+    }
+
+    fn check(task: u64) -> Request {
+        Request::TaskCheck {
+            task,
+            date: d(2022, 7, 20),
+            method: None,
+            approval: String::new(),
+        }
+    }
+
+    fn other_task(o: &Office, li: &str) -> u64 {
+        let st = o.state();
+        let book = o.book();
+        book.tasks
+            .iter()
+            .find(|t| {
+                t.team
+                    .iter()
+                    .all(|i| st.inspector(*i).is_some_and(|p| p.certificate_no != li))
+            })
+            .map(|t| t.id)
+            .unwrap()
+    }
+
+    #[test]
+    fn viewer_reads_only() {
+        let (o, _dir, _) = office();
+        let zhao = caller("zhao", &[]);
+        for r in [
+            Request::List {
+                kind: ListKind::Tasks,
+                json: true,
+            },
+            Request::Verify,
+            Request::Due {
+                today: d(2022, 8, 1),
+            },
+            Request::Status {
+                period: "2022Q3".into(),
+                today: d(2022, 8, 1),
+            },
+        ] {
+            assert!(is_ok(&o.handle(r, &zhao)));
+        }
+        refused(&o, import_req(), &zhao, Role::Office);
+        refused(&o, check(1), &zhao, Role::Office);
+        refused(&o, Request::Backup { to: None }, &zhao, Role::Office);
+        refused(
+            &o,
+            Request::VoidDraw {
+                draw: 1,
+                reason: "x".into(),
+            },
+            &zhao,
+            Role::Director,
+        );
+    }
+
+    #[test]
+    fn inspector_records_only_the_tasks_of_their_team() {
+        let (o, _dir, li_cert) = office();
+        let li = caller("li", &[]);
+        let other = other_task(&o, &li_cert);
+        refused(&o, check(other), &li, Role::Office);
+        let Response::Error(e) = o.handle(check(other), &li) else {
+            panic!()
+        };
+        assert!(e.message_en.contains("their own team"));
+        assert!(is_ok(&o.handle(check(1), &li)));
+        // Recorded as li, in the audit log and on the step.
+        assert_eq!(o.audit_tail(1).unwrap()[0].user, "li");
+        assert_eq!(o.book().tasks[0].check.as_ref().unwrap().by, "li");
+        refused(&o, import_req(), &li, Role::Office);
+        refused(&o, draw(), &li, Role::Office);
+    }
+
+    fn draw() -> Request {
+        Request::CommitDraw(crate::office::DrawRequest {
+            plan: 1,
+            period: "2022Q3".into(),
+            date: Some(d(2022, 7, 5)),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn office_draws_and_records_but_does_not_void() {
+        let (o, _dir, li) = office();
+        // By group.
+        let wang = caller("sun", &["keshi"]);
+        assert!(is_ok(&o.handle(draw(), &wang)));
+        assert_eq!(o.audit_tail(1).unwrap()[0].user, "sun");
+        assert!(is_ok(&o.handle(check(other_task(&o, &li)), &wang)));
+        assert!(is_ok(&o.handle(import_req(), &wang)));
+        refused(
+            &o,
+            Request::VoidDraw {
+                draw: 1,
+                reason: "wrong plan".into(),
+            },
+            &wang,
+            Role::Director,
+        );
+        let zhang = caller("zhang", &[]);
+        assert!(is_ok(&o.handle(
+            Request::VoidDraw {
+                draw: 1,
+                reason: "wrong plan".into(),
+            },
+            &zhang
+        )));
+        assert_eq!(o.audit_tail(1).unwrap()[0].user, "zhang");
+        assert_eq!(o.book().draws[0].voided.as_ref().unwrap().by, "zhang");
+    }
+
+    #[test]
+    fn unknown_users_have_no_access_and_no_roles_file_means_director() {
+        let (o, _dir, _) = office();
+        refused(
+            &o,
+            Request::List {
+                kind: ListKind::Plans,
+                json: false,
+            },
+            &caller("stranger", &[]),
+            Role::Viewer,
+        );
+        o.set_roles(None);
+        assert!(is_ok(&o.handle(
+            Request::VoidDraw {
+                draw: 1,
+                reason: "single-user office".into(),
+            },
+            &caller("stranger", &[])
+        )));
+    }
+
+    #[test]
+    fn refusals_of_the_office_come_back_in_the_callers_language() {
+        let (o, _dir, _) = office();
+        let zh = Caller {
+            lang: Lang::Zh,
+            ..caller("zhang", &[])
+        };
+        let Response::Error(e) = o.handle(check(99_999), &zh) else {
+            panic!()
+        };
+        assert!(e.message_zh.contains("没有这个任务"), "{}", e.message_zh);
+        assert_eq!(e.needs_role, None);
+        // The office's own user and language are back after the request.
+        assert_eq!(o.lang(), Lang::En);
+        assert_ne!(o.user(), "zhang");
+    }
+
+    #[test]
+    fn frames_round_trip_and_refuse_oversized_lengths() {
+        let mut buf = Vec::new();
+        write_frame(&mut buf, &draw()).unwrap();
+        assert_eq!(
+            u32::from_be_bytes(buf[..4].try_into().unwrap()) as usize,
+            buf.len() - 4
+        );
+        let back: Request = read_frame(&mut buf.as_slice()).unwrap().unwrap();
+        assert!(matches!(back, Request::CommitDraw(r) if r.plan == 1));
+        assert!(read_frame::<Request>(&mut [].as_slice()).unwrap().is_none());
+        let mut huge = (MAX_FRAME + 1).to_be_bytes().to_vec();
+        huge.extend_from_slice(b"{}");
+        assert!(read_frame::<Request>(&mut huge.as_slice()).is_err());
+        // Truncated body.
+        assert!(read_frame::<Request>(&mut &buf[..buf.len() - 1]).is_err());
+    }
+}
