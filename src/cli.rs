@@ -29,10 +29,14 @@ pub struct Cli {
     /// Enable mouse clicks and scrolling in the TUI (off: keeps text selection over SSH).
     #[arg(long, global = true)]
     pub mouse: bool,
-    /// Symbols in the TUI: auto (from the locale), unicode, or ascii (for terminals that draw
-    /// ambiguous-width characters two columns wide).
-    #[arg(long, global = true, default_value = "auto")]
-    pub symbols: crate::tui::symbols::SymbolChoice,
+    /// Symbols in the TUI: auto (measured from the terminal, else the locale), unicode, or
+    /// ascii (for terminals that draw ambiguous-width characters two columns wide). Default:
+    /// `symbols` in the config directory's config.toml, else auto.
+    #[arg(long, global = true)]
+    pub symbols: Option<crate::tui::symbols::SymbolChoice>,
+    /// Start the TUI even when the locale or the terminal is not UTF-8.
+    #[arg(long, global = true)]
+    pub force_utf8: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -117,6 +121,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Show the locale, what was detected of the terminal, and a test pattern of both symbol
+    /// sets (for Xshell, SecureCRT and PuTTY users). Needs no store.
+    Doctor,
 }
 
 pub fn default_db() -> PathBuf {
@@ -128,6 +135,9 @@ pub fn default_db() -> PathBuf {
 /// Run a subcommand; returns the process exit status.
 pub fn run(cli: &Cli, command: &Command) -> i32 {
     let lang = cli.lang;
+    if let Command::Doctor = command {
+        return crate::tui::doctor::run(lang, cli.symbols);
+    }
     let db = cli.db.clone().unwrap_or_else(default_db);
     // verify and restore work on the raw store: a store too damaged for the office to load is
     // exactly what they are for.
@@ -337,6 +347,8 @@ fn execute(office: &Office, command: &Command) -> Result<i32, OfficeError> {
             let n = office.restore(file, *force)?;
             Ok(print_restore(file, n, &office.verify()?, lang))
         }
+        // Handled in `run` before the store is opened.
+        Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
     }
 }
 
@@ -540,8 +552,48 @@ fn list(office: &Office, kind: ListKind, json: bool) -> Result<(), OfficeError> 
 
 /// No subcommand: the TUI (on a throwaway demo store with `--demo`).
 pub fn run_tui(cli: &Cli) -> i32 {
-    use crate::tui::{app, keymap, state::Config};
+    use crate::tui::{app, keymap, state::Config, terminal};
     let lang = cli.lang;
+    // Before anything is drawn: a GBK terminal would show UTF-8 as garbage.
+    if !cli.force_utf8 {
+        if let Some((var, value, encoding)) = terminal::process_legacy_encoding() {
+            let why = terminal::NotUtf8::Locale {
+                var,
+                value,
+                encoding,
+            };
+            let mut err = std::io::stderr();
+            let _ = err.write_all(&terminal::guidance_bytes(&why));
+            let _ = err.flush();
+            return terminal::EXIT_ENCODING;
+        }
+    }
+    let file_cfg = match terminal::config_path() {
+        Some(p) => match terminal::load_config(&p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return 1;
+            }
+        },
+        None => terminal::FileConfig::default(),
+    };
+    let choice = cli.symbols.or(file_cfg.symbols).unwrap_or_default();
+    let probe = if choice == crate::tui::symbols::SymbolChoice::Auto {
+        terminal::probe_terminal(terminal::PROBE_TIMEOUT)
+    } else {
+        terminal::Probe::default()
+    };
+    if !cli.force_utf8 {
+        if let Some(why) = probe.not_utf8() {
+            let mut err = std::io::stderr();
+            let _ = err.write_all(&terminal::guidance_bytes(&why));
+            let _ = err.flush();
+            return terminal::EXIT_ENCODING;
+        }
+    }
+    let symbols =
+        terminal::choose_symbols(choice, &probe, |n| std::env::var(n).ok(), cfg!(windows));
     let keymap_arg = cli
         .keymap
         .as_ref()
@@ -581,7 +633,7 @@ pub fn run_tui(cli: &Cli) -> i32 {
     let cfg = Config {
         lang,
         keymap,
-        symbols: cli.symbols.resolve(),
+        symbols,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         mouse: cli.mouse,
         today: chrono::Local::now().date_naive(),
