@@ -682,7 +682,10 @@ fn ascii_screens(office: &Office, lang: Lang) -> Vec<(&'static str, AppState)> {
     go("conflicts", vec![key(']'), key(']'), key(']')]);
     go("sorted", vec![key('>')]);
     go("filter", vec![key('/'), key('a')]);
-    go("filter, nothing matches", vec![key('/'), key('#'), key('#')]);
+    go(
+        "filter, nothing matches",
+        vec![key('/'), key('#'), key('#')],
+    );
     go("help", vec![key('?')]);
     go("palette", vec![key(':')]);
     go("status form", vec![key('s')]);
@@ -845,7 +848,11 @@ fn the_terminal_cursor_lands_after_wide_characters() {
     t = render(&office, &app);
     let after_two = t.get_cursor_position().expect("cursor");
     assert_eq!(after_two.y, after_a.y);
-    assert_eq!(after_two.x, after_a.x + 3, "two wide characters, not one narrow");
+    assert_eq!(
+        after_two.x,
+        after_a.x + 3,
+        "two wide characters, not one narrow"
+    );
     // The row shows the text just before the cursor.
     let row = screen_lines(&t)[usize::from(after_two.y)].clone();
     assert!(row.contains("/狗街"), "{row}");
