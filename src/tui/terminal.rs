@@ -275,11 +275,9 @@ mod imp {
         if crossterm::terminal::enable_raw_mode().is_err() {
             return Probe::default();
         }
-        let mut out = Probe::default();
-        out.ambiguous = ask(PROBE_AMBIGUOUS, timeout);
-        if out.ambiguous.is_some() {
-            out.chinese = ask(PROBE_CHINESE, timeout);
-        }
+        let ambiguous = ask(PROBE_AMBIGUOUS, timeout);
+        let chinese = ambiguous.and_then(|_| ask(PROBE_CHINESE, timeout));
+        let out = Probe { ambiguous, chinese };
         let mut stdout = io::stdout();
         // Carriage return and erase the line: nothing of the probe stays on the screen.
         let _ = stdout.write_all(b"\r\x1b[2K");
