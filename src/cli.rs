@@ -31,10 +31,14 @@ pub struct Cli {
     /// Enable mouse clicks and scrolling in the TUI (off: keeps text selection over SSH).
     #[arg(long, global = true)]
     pub mouse: bool,
-    /// Symbols in the TUI: auto (from the locale), unicode, or ascii (for terminals that draw
-    /// ambiguous-width characters two columns wide).
-    #[arg(long, global = true, default_value = "auto")]
-    pub symbols: crate::tui::symbols::SymbolChoice,
+    /// Symbols in the TUI: auto (measured from the terminal, else the locale), unicode, or
+    /// ascii (for terminals that draw ambiguous-width characters two columns wide). Default:
+    /// `symbols` in the config directory's config.toml, else auto.
+    #[arg(long, global = true)]
+    pub symbols: Option<crate::tui::symbols::SymbolChoice>,
+    /// Start the TUI even when the locale or the terminal is not UTF-8.
+    #[arg(long, global = true)]
+    pub force_utf8: bool,
     /// Socket of `shuangsui serve` (default: shuangsui.sock in the store directory; env
     /// SHUANGSUI_SOCKET). Commands use the server when one answers there.
     #[arg(long, global = true, env = "SHUANGSUI_SOCKET")]
@@ -168,6 +172,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Show the locale, what was detected of the terminal, and a test pattern of both symbol
+    /// sets (for Xshell, SecureCRT and PuTTY users). Needs no store.
+    Doctor,
 }
 
 /// The steps of a task, in order.
@@ -447,6 +454,9 @@ fn serve(cli: &Cli, db: &Path) -> i32 {
 /// Run a subcommand; returns the process exit status.
 pub fn run(cli: &Cli, command: &Command) -> i32 {
     let lang = cli.lang;
+    if let Command::Doctor = command {
+        return crate::tui::doctor::run(lang, cli.symbols);
+    }
     let db = cli.db.clone().unwrap_or_else(default_db);
     if let Command::Serve = command {
         return serve(cli, &db);
@@ -878,6 +888,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             }
             Conn::Remote(_) => Ok(2),
         },
+        // Handled in `run` before the store is opened.
+        Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
     }
 }
 
@@ -925,8 +937,48 @@ fn print_restore(file: &Path, n: u64, r: &VerifyReport, lang: Lang) -> i32 {
 
 /// No subcommand: the TUI (on a throwaway demo store with `--demo`).
 pub fn run_tui(cli: &Cli) -> i32 {
-    use crate::tui::{app, keymap, state::Config};
+    use crate::tui::{app, keymap, state::Config, terminal};
     let lang = cli.lang;
+    // Before anything is drawn: a GBK terminal would show UTF-8 as garbage.
+    if !cli.force_utf8 {
+        if let Some((var, value, encoding)) = terminal::process_legacy_encoding() {
+            let why = terminal::NotUtf8::Locale {
+                var,
+                value,
+                encoding,
+            };
+            let mut err = std::io::stderr();
+            let _ = err.write_all(&terminal::guidance_bytes(&why));
+            let _ = err.flush();
+            return terminal::EXIT_ENCODING;
+        }
+    }
+    let file_cfg = match terminal::config_path() {
+        Some(p) => match terminal::load_config(&p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return 1;
+            }
+        },
+        None => terminal::FileConfig::default(),
+    };
+    let choice = cli.symbols.or(file_cfg.symbols).unwrap_or_default();
+    let probe = if choice == crate::tui::symbols::SymbolChoice::Auto {
+        terminal::probe_terminal(terminal::PROBE_TIMEOUT)
+    } else {
+        terminal::Probe::default()
+    };
+    if !cli.force_utf8 {
+        if let Some(why) = probe.not_utf8() {
+            let mut err = std::io::stderr();
+            let _ = err.write_all(&terminal::guidance_bytes(&why));
+            let _ = err.flush();
+            return terminal::EXIT_ENCODING;
+        }
+    }
+    let symbols =
+        terminal::choose_symbols(choice, &probe, |n| std::env::var(n).ok(), cfg!(windows));
     let keymap_arg = cli
         .keymap
         .as_ref()
@@ -976,7 +1028,7 @@ pub fn run_tui(cli: &Cli) -> i32 {
     let cfg = Config {
         lang,
         keymap,
-        symbols: cli.symbols.resolve(),
+        symbols,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         mouse: cli.mouse,
         today: chrono::Local::now().date_naive(),

@@ -20,6 +20,9 @@ use std::time::Duration;
 pub fn run(office: Arc<Office>, cfg: Config) -> io::Result<()> {
     let mouse = cfg.mouse;
     let mut terminal = ratatui::init();
+    // An IME may commit a phrase, and a user may paste a name: with bracketed paste the text
+    // arrives as one `Event::Paste` instead of keys that could trigger bindings.
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     if mouse {
         let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture);
     }
@@ -27,6 +30,7 @@ pub fn run(office: Arc<Office>, cfg: Config) -> io::Result<()> {
     if mouse {
         let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
     }
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -109,6 +113,7 @@ fn event_loop(
         loop {
             match event::read()? {
                 Event::Key(k) if k.kind == KeyEventKind::Press => inputs.push(Input::Key(k)),
+                Event::Paste(text) => inputs.push(Input::Paste(text)),
                 Event::Resize(w, h) => {
                     if let Some(Input::Resize(..)) = inputs.last() {
                         inputs.pop();

@@ -11,9 +11,11 @@
 
 pub mod action;
 pub mod app;
+pub mod doctor;
 pub mod keymap;
 pub mod state;
 pub mod symbols;
+pub mod terminal;
 pub mod text_input;
 pub mod views;
 pub mod work;

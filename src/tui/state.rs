@@ -57,6 +57,9 @@ pub enum Input {
     Click(u16, u16),
     /// Time passed (spinner).
     Tick,
+    /// Text pasted (bracketed paste) or committed at once by an input method: typed into the
+    /// focused input as a whole, never looked up as keys.
+    Paste(String),
 }
 
 /// What the app loop must do after an update.
@@ -651,7 +654,34 @@ impl AppState {
             Input::Click(_, row) => self.click(row),
             Input::Action(a) => self.apply(a, ctx),
             Input::Key(key) => self.key(key, ctx),
+            Input::Paste(text) => self.paste(&text, ctx),
         }
+    }
+
+    /// Insert pasted text into the focused input; ignored where no text is typed.
+    fn paste(&mut self, text: &str, ctx: &Ctx) -> Effect {
+        if text.is_empty() || !self.mode().takes_text() {
+            return Effect::Ignored;
+        }
+        self.message = None;
+        self.pending.clear();
+        match &mut self.overlay {
+            Some(Overlay::Help(p)) | Some(Overlay::Palette(p)) => {
+                p.input.insert_str(text);
+                p.refilter();
+            }
+            Some(Overlay::Form(f)) => match f.fields.get_mut(f.focus) {
+                Some(field) => field.input.insert_str(text),
+                None => return Effect::Ignored,
+            },
+            Some(_) => return Effect::Ignored,
+            None if self.filtering => {
+                self.list_mut().filter.insert_str(text);
+                self.filter_changed(ctx);
+            }
+            None => return Effect::Ignored,
+        }
+        Effect::Redraw
     }
 
     fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Effect {
@@ -936,8 +966,9 @@ impl AppState {
             });
         }
         let title = format!(
-            "{} · {}",
+            "{} {} {}",
             lang.pick("帮助", "Help"),
+            self.cfg.symbols.separator,
             mode_label(under, lang)
         );
         let mut p = Picker {
@@ -1211,7 +1242,11 @@ impl AppState {
         };
         self.overlay = Some(Overlay::Form(Form {
             kind: FormKind::Status { registry, id },
-            title: format!("{} · {name}", lang.pick("变更状态", "Change status")),
+            title: format!(
+                "{} {} {name}",
+                lang.pick("变更状态", "Change status"),
+                self.cfg.symbols.separator
+            ),
             fields: vec![
                 Field::new("新状态", "New status", current, hint),
                 Field::new("生效日期", "Effective", &today, "YYYY-MM-DD".into()),
@@ -1281,7 +1316,12 @@ impl AppState {
         ];
         let id = t.map(|t| t.id).unwrap_or(0);
         let title = match t {
-            Some(t) => format!("{} · {}", lang.pick("编辑检查对象", "Edit target"), t.name),
+            Some(t) => format!(
+                "{} {} {}",
+                lang.pick("编辑检查对象", "Edit target"),
+                self.cfg.symbols.separator,
+                t.name
+            ),
             None => lang.pick("新增检查对象", "Add target").to_string(),
         };
         self.overlay = Some(Overlay::Form(Form {

@@ -38,7 +38,11 @@ fn config(lang: Lang) -> Config {
 }
 
 fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
-    let mut app = new_state(office, config(lang));
+    state_with(office, config(lang), w, h)
+}
+
+fn state_with(office: &Office, cfg: Config, w: u16, h: u16) -> AppState {
+    let mut app = new_state(office, cfg);
     update(office, &mut app, Input::Resize(w, h));
     app
 }
@@ -571,4 +575,279 @@ fn snapshot_audit_120x40() {
     let (office, _dir) = demo(Lang::Zh);
     let app = audit_state(&office, 120, 40);
     insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ASCII symbol set (terminals that draw ambiguous characters wide)
+// ---------------------------------------------------------------------------------------------
+
+fn ascii_state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
+    let cfg = Config {
+        symbols: Symbols::ascii(),
+        ..config(lang)
+    };
+    state_with(office, cfg, w, h)
+}
+
+#[test]
+fn snapshot_ascii_registries_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = ascii_state(&office, Lang::Zh, 80, 24);
+    // The detail pane draws the rule and separators too.
+    update(&office, &mut app, key(' '));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_ascii_help_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = ascii_state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('?'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_ascii_form_error_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = ascii_state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('a'));
+    typ(&office, &mut app, "宜良测试厂");
+    update(&office, &mut app, special(KeyCode::Tab));
+    typ(&office, &mut app, "91530125MA6K5XQ10Y");
+    update(&office, &mut app, ctrl('s'));
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+#[test]
+fn snapshot_ascii_audit_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = audit_state(&office, 80, 24);
+    app.cfg.symbols = Symbols::ascii();
+    insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+/// Every character of the office's data (registries, rules, audit entries): the only text
+/// that may legitimately be wide or ambiguous on an ASCII-set screen in English.
+fn data_chars(office: &Office, app: &AppState) -> std::collections::HashSet<char> {
+    let text = format!(
+        "{:?}{:?}{:?}",
+        *office.state(),
+        office.rules(),
+        app.audit.entries
+    );
+    text.chars().collect()
+}
+
+/// The characters of a rendered screen that are ambiguous or wide and not from `allowed`.
+fn foreign_cells(
+    t: &Terminal<TestBackend>,
+    allowed: &std::collections::HashSet<char>,
+) -> Vec<(u16, u16, char)> {
+    let buf = t.backend().buffer();
+    let mut bad = Vec::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            for ch in buf[(x, y)].symbol().chars() {
+                if super::symbols::is_ambiguous_or_wide(ch) && !allowed.contains(&ch) {
+                    bad.push((x, y, ch));
+                }
+            }
+        }
+    }
+    bad
+}
+
+/// The screens of the ASCII set, each reached from a fresh state by some inputs.
+fn ascii_screens(office: &Office, lang: Lang) -> Vec<(&'static str, AppState)> {
+    let mut out = Vec::new();
+    let mut go = |name: &'static str, inputs: Vec<Input>| {
+        let mut app = ascii_state(office, lang, 80, 24);
+        for i in inputs {
+            if let Effect::Op(op) = update(office, &mut app, i) {
+                perform_blocking(office, &mut app, op);
+            }
+        }
+        out.push((name, app));
+    };
+    go("registries", vec![]);
+    go("detail", vec![key(' ')]);
+    go("inspectors detail", vec![key(']'), key(' ')]);
+    go("departments", vec![key(']'), key(']')]);
+    go("conflicts", vec![key(']'), key(']'), key(']')]);
+    go("sorted", vec![key('>')]);
+    go("filter", vec![key('/'), key('a')]);
+    go(
+        "filter, nothing matches",
+        vec![key('/'), key('#'), key('#')],
+    );
+    go("help", vec![key('?')]);
+    go("palette", vec![key(':')]);
+    go("status form", vec![key('s')]);
+    go(
+        "form error",
+        vec![
+            key('a'),
+            key('x'),
+            special(KeyCode::Tab),
+            key('1'),
+            ctrl('s'),
+        ],
+    );
+    go("edit form", vec![key('e')]);
+    go("import form", vec![key('i')]);
+    go("audit", vec![key('7')]);
+    go("placeholder", vec![key('3')]);
+    go("small", vec![Input::Resize(30, 9)]);
+    out
+}
+
+#[test]
+fn ascii_screens_draw_nothing_ambiguous_or_wide_but_the_data() {
+    let (office, _dir) = demo(Lang::En);
+    for (name, app) in ascii_screens(&office, Lang::En) {
+        let allowed = data_chars(&office, &app);
+        let t = render(&office, &app);
+        let bad = foreign_cells(&t, &allowed);
+        assert!(
+            bad.is_empty(),
+            "{name}: {bad:?}\n{}",
+            screen_lines(&t).join("\n")
+        );
+    }
+    // The check can fail: the Unicode set on the same screens draws ambiguous characters.
+    let mut app = state(&office, Lang::En, 80, 24);
+    update(&office, &mut app, key(' '));
+    update(&office, &mut app, key('?'));
+    let allowed = data_chars(&office, &app);
+    assert!(!foreign_cells(&render(&office, &app), &allowed).is_empty());
+}
+
+#[test]
+fn ascii_screens_in_chinese_draw_nothing_ambiguous() {
+    // In Chinese the interface's own text is wide (two columns everywhere); what must not
+    // appear is an ambiguous character, whose width depends on the terminal.
+    let (office, _dir) = demo(Lang::Zh);
+    for (name, app) in ascii_screens(&office, Lang::Zh) {
+        let data = data_chars(&office, &app);
+        let t = render(&office, &app);
+        let buf = t.backend().buffer();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                for ch in buf[(x, y)].symbol().chars() {
+                    let ambiguous = unicode_width::UnicodeWidthChar::width(ch)
+                        != unicode_width::UnicodeWidthChar::width_cjk(ch);
+                    assert!(
+                        !ambiguous || data.contains(&ch),
+                        "{name}: {ch:?} at ({x}, {y})\n{}",
+                        screen_lines(&t).join("\n")
+                    );
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chinese input: IME bursts, pastes, both backspaces
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pasted_chinese_goes_into_the_filter_as_text_not_keys() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    // Outside a text input a paste does nothing (it is not a stream of bindings).
+    assert_eq!(
+        update(&office, &mut app, Input::Paste("q?".into())),
+        Effect::Ignored
+    );
+    update(&office, &mut app, key('/'));
+    // "q" in the paste is text, not quit; the line break of a copied cell is dropped.
+    assert_eq!(
+        update(&office, &mut app, Input::Paste("狗街镇q\n".into())),
+        Effect::Redraw
+    );
+    assert_eq!(app.list().filter.text(), "狗街镇q");
+    assert_eq!(app.list().filter.cursor(), 4);
+    update(&office, &mut app, special(KeyCode::Backspace));
+    assert_eq!(app.list().filter.text(), "狗街镇");
+    assert!(!app.list().matches.is_empty());
+    let direct = app.list().matches.clone();
+    // The same as typing it key by key (an IME committing a burst of Char events).
+    let mut typed = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut typed, key('/'));
+    typ(&office, &mut typed, "狗街镇");
+    assert_eq!(typed.list().matches, direct);
+}
+
+#[test]
+fn paste_goes_into_the_focused_form_field() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('a'));
+    update(&office, &mut app, Input::Paste("宜良粘贴厂".into()));
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the add form is open");
+    };
+    assert_eq!(f.fields[f.focus].input.text(), "宜良粘贴厂");
+}
+
+#[test]
+fn both_backspace_bytes_delete_one_whole_chinese_character_everywhere() {
+    let (office, _dir) = demo(Lang::Zh);
+    // 0x08 arrives from crossterm as ctrl-h, 0x7f as Backspace.
+    let bs_08 = ctrl('h');
+    let bs_7f = special(KeyCode::Backspace);
+    // Filter.
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('/'));
+    typ(&office, &mut app, "狗街镇");
+    update(&office, &mut app, bs_08.clone());
+    assert_eq!(app.list().filter.text(), "狗街");
+    update(&office, &mut app, bs_7f.clone());
+    assert_eq!(app.list().filter.text(), "狗");
+    // Form field.
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('a'));
+    typ(&office, &mut app, "宜良厂");
+    update(&office, &mut app, bs_08.clone());
+    update(&office, &mut app, bs_7f.clone());
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the add form is open");
+    };
+    assert_eq!(f.fields[f.focus].input.text(), "宜");
+    // Help and palette filters.
+    for open in ['?', ':'] {
+        let mut app = state(&office, Lang::Zh, 80, 24);
+        update(&office, &mut app, key(open));
+        typ(&office, &mut app, "帮助中");
+        update(&office, &mut app, bs_08.clone());
+        update(&office, &mut app, bs_7f.clone());
+        let (Some(Overlay::Help(p)) | Some(Overlay::Palette(p))) = &app.overlay else {
+            panic!("a picker is open");
+        };
+        assert_eq!(p.input.text(), "帮", "{open}");
+    }
+}
+
+#[test]
+fn the_terminal_cursor_lands_after_wide_characters() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    update(&office, &mut app, key('/'));
+    update(&office, &mut app, key('a'));
+    let mut t = render(&office, &app);
+    let after_a = t.get_cursor_position().expect("cursor");
+    update(&office, &mut app, special(KeyCode::Backspace));
+    typ(&office, &mut app, "狗街");
+    t = render(&office, &app);
+    let after_two = t.get_cursor_position().expect("cursor");
+    assert_eq!(after_two.y, after_a.y);
+    assert_eq!(
+        after_two.x,
+        after_a.x + 3,
+        "two wide characters, not one narrow"
+    );
+    // The row shows the text just before the cursor.
+    let row = screen_lines(&t)[usize::from(after_two.y)].clone();
+    assert!(row.contains("/狗街"), "{row}");
 }

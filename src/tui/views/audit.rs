@@ -19,8 +19,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         VerifyState::NotRun => (" ", String::new(), Style::default()),
         VerifyState::Running => (
             " ",
-            lang.pick("正在校验审计链……", "verifying the audit chain…")
-                .to_string(),
+            format!(
+                "{}{}",
+                lang.pick("正在校验审计链", "verifying the audit chain"),
+                sym.ellipsis
+            ),
             theme.dim(),
         ),
         VerifyState::Done { ok: true, text } => (sym.check, text.clone(), theme.ok()),

@@ -357,7 +357,7 @@ pub fn detail_lines(app: &AppState, ctx: &Ctx) -> Vec<String> {
             ));
             out.push(format!(
                 "{}{}",
-                lang.pick("状态变更（新→旧）：", "Status history (newest first): "),
+                status_history_title(lang, sym.arrow_right),
                 t.status.label(lang)
             ));
             for c in t.status_history.iter().rev() {
@@ -418,7 +418,7 @@ pub fn detail_lines(app: &AppState, ctx: &Ctx) -> Vec<String> {
             ));
             out.push(format!(
                 "{}{}",
-                lang.pick("状态变更（新→旧）：", "Status history (newest first): "),
+                status_history_title(lang, sym.arrow_right),
                 p.status.label(lang)
             ));
             for c in p.status_history.iter().rev() {
@@ -486,4 +486,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: 
     }
     lines.truncate(usize::from(area.height));
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `状态变更（新→旧）：` with the session's arrow.
+fn status_history_title(lang: Lang, arrow: &str) -> String {
+    match lang {
+        Lang::Zh => format!("状态变更（新{arrow}旧）："),
+        Lang::En => "Status history (newest first): ".to_string(),
+    }
 }
