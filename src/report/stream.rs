@@ -352,15 +352,10 @@ fn stream_rows<W: Write>(
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS * 2048));
                 buf.clear();
-                let mut r = (k * CHUNK_ROWS) as u32 + 2;
-                let mut res = Ok(());
-                for x in chunk {
-                    res = push_row(&mut buf, r, x, lang, &mut s, cols, &mut digits);
-                    if res.is_err() {
-                        break;
-                    }
-                    r += 1;
-                }
+                let first = (k * CHUNK_ROWS) as u32 + 2;
+                let res = (first..).zip(chunk).try_for_each(|(r, x)| {
+                    push_row(&mut buf, r, x, lang, &mut s, cols, &mut digits)
+                });
                 let stop = res.is_err();
                 if tx.send(res.map(|()| buf)).is_err() || stop {
                     return;
