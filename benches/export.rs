@@ -1,6 +1,7 @@
-//! How long the registry export takes for 1,000,000 targets (27 columns, constant-memory mode),
-//! from an in-memory registry made by `shuangsui::synth::targets` (generated outside the
-//! measured part). Run with `cargo bench --bench export`.
+//! How long the registry export takes for 1,000,000 targets (27 columns, rows streamed into the
+//! workbook, src/report/stream.rs), from an in-memory registry made by
+//! `shuangsui::synth::targets` (generated outside the measured part). Run with
+//! `cargo bench --bench export`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use shuangsui::i18n::Lang;
@@ -17,10 +18,9 @@ fn export_targets(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(60));
     g.bench_function("registry targets 1,000,000 rows", |b| {
         b.iter(|| {
-            let mut wb = report::workbook("targets", "bench");
+            let wb = report::workbook("targets", "bench");
             let meta =
-                write_targets(&mut wb, black_box(&targets), Lang::Zh, &|_| {}).expect("write");
-            wb.save(&path).expect("save");
+                write_targets(wb, black_box(&targets), Lang::Zh, &path, &|_| {}).expect("write");
             black_box(meta.rows)
         })
     });

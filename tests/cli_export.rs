@@ -1,14 +1,12 @@
 //! The Excel exports through the real binary, read back with calamine: sheet names, headers,
 //! cell values and types against the store; registry and plan exports re-import unchanged; the
-//! quarterly workbook carries the office's figures; every column is at least as wide as its
+//! quarterly workbook carries the figures of `status --json` and `progress --json` for the same
+//! period and day (task steps recorded through `shuangsui task`); every column is at least as wide as its
 //! widest cell.
 
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::Value;
-use shuangsui::domain::Period;
-use shuangsui::i18n::Lang;
-use shuangsui::office::Office;
 use shuangsui::report::display_width;
 use std::collections::HashMap;
 use std::io::Read;
@@ -350,29 +348,49 @@ fn draw_record_lists_targets_pool_and_signatures() {
     assert!(pool.keys().map(|k| k.0).max().unwrap() as usize > tasks.len());
 }
 
-/// Record checks and results on the first tasks through the office (the CLI's task steps are
-/// another branch's work).
+/// Record checks and results on the first six tasks through the CLI's task steps: six checked,
+/// five results (phrases 1 and 5), the first published, the second exempt.
 fn record_results(db: &Path) {
-    let office = Office::open(db, Lang::Zh).unwrap();
-    let ids: Vec<u64> = office.book().tasks.iter().take(6).map(|t| t.id).collect();
-    let day = |d| chrono::NaiveDate::from_ymd_opt(2022, 7, d).unwrap();
+    let tasks = json(db, &["list", "tasks", "--json"]);
+    let ids: Vec<String> = tasks.as_array().unwrap()[..6]
+        .iter()
+        .map(|t| t["id"].as_u64().unwrap().to_string())
+        .collect();
     for (k, id) in ids.iter().enumerate() {
-        office.task_check(*id, day(11), None, "").unwrap();
+        ok(db, &["task", id, "check", "--date", "2022-07-11"]);
         if k < 5 {
-            let phrase = if k % 2 == 0 { 1 } else { 5 };
-            office
-                .task_result(*id, phrase, day(12), "", None, false)
-                .unwrap();
+            let phrase = if k % 2 == 0 { "1" } else { "5" };
+            ok(
+                db,
+                &[
+                    "task",
+                    id,
+                    "result",
+                    "--phrase",
+                    phrase,
+                    "--determined",
+                    "2022-07-12",
+                ],
+            );
         }
     }
-    office
-        .task_publish(ids[0], day(20), "http://example.gov.cn/1")
-        .unwrap();
-    office.task_exempt(ids[1], "涉及国家安全").unwrap();
+    ok(
+        db,
+        &[
+            "task",
+            &ids[0],
+            "publish",
+            "--date",
+            "2022-07-20",
+            "--url",
+            "http://example.gov.cn/1",
+        ],
+    );
+    ok(db, &["task", &ids[1], "exempt", "--reason", "涉及国家安全"]);
 }
 
 #[test]
-fn quarterly_workbook_carries_the_office_figures() {
+fn quarterly_workbook_equals_status_and_progress_json() {
     let (dir, db) = demo_with_draws();
     record_results(&db);
     let file = dir.path().join("q.xlsx");
@@ -390,12 +408,13 @@ fn quarterly_workbook_carries_the_office_figures() {
         ],
     );
     assert_columns_fit(&file);
-    let today = chrono::NaiveDate::from_ymd_opt(2022, 9, 30).unwrap();
-    let office = Office::open(&db, Lang::Zh).unwrap();
-    let period = Period::parse("2022Q3").unwrap();
-    let s = office.status(period, today).unwrap();
-    let people = office.progress(period, today).unwrap();
-    drop(office);
+    // The same figures as the binary prints for the period on the same day.
+    let figures = ["--period", "2022Q3", "--json", "--today", "2022-09-30"];
+    let s = json(&db, &[&["status"][..], &figures[..]].concat());
+    let people = json(&db, &[&["progress"][..], &figures[..]].concat());
+    let rows = s["rows"].as_array().unwrap();
+    let people = people.as_array().unwrap();
+    let num = |v: &Value| Data::Float(v.as_f64().unwrap());
     let mut b = Book::open(&file);
     assert_eq!(b.names(), ["汇总", "分层覆盖", "人员进度"]);
     let cov = b.cells("分层覆盖");
@@ -403,28 +422,27 @@ fn quarterly_workbook_carries_the_office_figures() {
         b.row("分层覆盖", 0),
         ["分层", "名称", "抽查比例", "应抽", "已抽", "已检查"]
     );
-    assert_eq!(
-        cov.keys().map(|k| k.0).max().unwrap() as usize,
-        s.rows.len()
-    );
-    for (i, r) in s.rows.iter().enumerate() {
+    assert_eq!(cov.keys().map(|k| k.0).max().unwrap() as usize, rows.len());
+    for (i, r) in rows.iter().enumerate() {
         let n = i as u32 + 1;
-        assert_eq!(text(&cov[&(n, 0)]), r.row);
-        assert_eq!(cov[&(n, 3)], Data::Float(r.required as f64));
-        assert_eq!(cov[&(n, 4)], Data::Float(r.drawn as f64));
-        assert_eq!(cov[&(n, 5)], Data::Float(r.checked as f64));
+        assert_eq!(text(&cov[&(n, 0)]), r["row"].as_str().unwrap());
+        assert_eq!(text(&cov[&(n, 1)]), r["name"].as_str().unwrap());
+        assert_eq!(cov[&(n, 3)], num(&r["required"]));
+        assert_eq!(cov[&(n, 4)], num(&r["drawn"]));
+        assert_eq!(cov[&(n, 5)], num(&r["checked"]));
     }
     assert!(
-        s.rows.iter().any(|r| r.checked > 0),
+        rows.iter().any(|r| r["checked"].as_u64().unwrap() > 0),
         "the test records checks"
     );
     let ppl = b.cells("人员进度");
+    assert!(!people.is_empty());
     for (i, p) in people.iter().enumerate() {
         let n = i as u32 + 1;
-        assert_eq!(ppl[&(n, 0)], Data::Float(p.inspector as f64));
-        assert_eq!(ppl[&(n, 3)], Data::Float(p.assigned as f64));
-        assert_eq!(ppl[&(n, 4)], Data::Float(p.checked as f64));
-        assert_eq!(ppl[&(n, 5)], Data::Float(p.result_recorded as f64));
+        assert_eq!(ppl[&(n, 0)], num(&p["inspector"]));
+        assert_eq!(ppl[&(n, 3)], num(&p["assigned"]));
+        assert_eq!(ppl[&(n, 4)], num(&p["checked"]));
+        assert_eq!(ppl[&(n, 5)], num(&p["result_recorded"]));
     }
     // The summary: value column by figure label.
     let sum = b.cells("汇总");
@@ -437,32 +455,24 @@ fn quarterly_workbook_carries_the_office_figures() {
         sum[&(r, 2)].clone()
     };
     assert!(matches!(value("统计日期"), Data::DateTime(_)));
-    assert_eq!(
-        value("联合检查任务数"),
-        Data::Float(s.internal_joint.joint as f64)
-    );
-    assert_eq!(
-        value("任务总数"),
-        Data::Float(s.internal_joint.total as f64)
-    );
+    let joint = &s["internal_joint"];
+    assert_eq!(value("联合检查任务数"), num(&joint["joint"]));
+    assert_eq!(value("任务总数"), num(&joint["total"]));
     match value("联合检查比例") {
-        Data::Float(f) => assert!((f * 100.0 - s.internal_joint.percent).abs() < 1e-9),
+        Data::Float(f) => {
+            assert!((f * 100.0 - joint["percent"].as_f64().unwrap()).abs() < 1e-9)
+        }
         other => panic!("{other:?}"),
     }
-    assert_eq!(
-        value("联合抽查次数"),
-        Data::Float(s.inter_department.draws as f64)
-    );
-    assert_eq!(value("按时公示"), Data::Float(s.publication.on_time as f64));
-    assert_eq!(value("待公示"), Data::Float(s.publication.pending as f64));
-    assert_eq!(
-        value("已逾期未公示"),
-        Data::Float(s.publication.overdue as f64)
-    );
-    assert_eq!(value("不予公示"), Data::Float(s.publication.exempt as f64));
-    assert_eq!(value("发现问题"), Data::Float(s.violations.found as f64));
-    assert_eq!(s.publication.exempt, 1);
-    assert!(s.violations.found > 0);
+    assert_eq!(value("联合抽查次数"), num(&s["inter_department"]["draws"]));
+    let publication = &s["publication"];
+    assert_eq!(value("按时公示"), num(&publication["on_time"]));
+    assert_eq!(value("待公示"), num(&publication["pending"]));
+    assert_eq!(value("已逾期未公示"), num(&publication["overdue"]));
+    assert_eq!(value("不予公示"), num(&publication["exempt"]));
+    assert_eq!(value("发现问题"), num(&s["violations"]["found"]));
+    assert_eq!(publication["exempt"], 1);
+    assert!(s["violations"]["found"].as_u64().unwrap() > 0);
     // Native charts on the coverage and progress sheets.
     let zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
     let charts = zip

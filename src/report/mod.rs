@@ -19,6 +19,7 @@ mod publication;
 mod quarterly;
 mod registry;
 pub mod sheet;
+pub mod stream;
 
 pub use registry::{write_targets, RegistryKind};
 pub use sheet::{column_width, display_width, SheetMeta};
@@ -161,10 +162,19 @@ pub fn export(
     let author = crate::store::audit::os_user();
     let mut wb = workbook(&title, &author);
     progress(0.0);
+    if *kind == ExportKind::Registry(RegistryKind::Targets) {
+        let st = office.state();
+        let sheet = write_targets(wb, &st.targets, lang, path, progress)
+            .map_err(|e| xlsx_error(path, e, lang))?;
+        return Ok(ExportSummary {
+            path: path.to_path_buf(),
+            sheets: vec![sheet],
+        });
+    }
     let sheets = match kind {
         ExportKind::Registry(k) => {
             let st = office.state();
-            registry::registry(&mut wb, &st, *k, lang, progress)
+            registry::registry(&mut wb, &st, *k, lang)
         }
         ExportKind::Plan(year) => {
             let book = office.book();

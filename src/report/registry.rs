@@ -6,9 +6,7 @@ use super::Written;
 use crate::domain::plan::{JointKind, Plan};
 use crate::domain::{DepartmentKind, MonthSet, Target, PLAN_HEADERS};
 use crate::i18n::Lang;
-use crate::import::schema::{
-    Field, CONFLICT_FIELDS, DEPARTMENT_FIELDS, INSPECTOR_FIELDS, TARGET_FIELDS,
-};
+use crate::import::schema::{Field, CONFLICT_FIELDS, DEPARTMENT_FIELDS, INSPECTOR_FIELDS};
 use crate::office::State;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
@@ -33,14 +31,11 @@ impl RegistryKind {
     }
 }
 
-/// Report progress every this many rows.
-const PROGRESS_EVERY: usize = 8192;
-
-fn headers(fields: &[Field], lang: Lang) -> Vec<&'static str> {
+pub(super) fn headers(fields: &[Field], lang: Lang) -> Vec<&'static str> {
     fields.iter().map(|f| lang.pick(f.zh, f.en)).collect()
 }
 
-fn yes_no(v: bool, lang: Lang) -> &'static str {
+pub(super) fn yes_no(v: bool, lang: Lang) -> &'static str {
     match (v, lang) {
         (true, Lang::Zh) => "是",
         (false, Lang::Zh) => "否",
@@ -54,7 +49,7 @@ fn list(items: &[String], lang: Lang) -> String {
     items.join(lang.pick("、", "; "))
 }
 
-fn months(m: MonthSet, lang: Lang) -> String {
+pub(super) fn months(m: MonthSet, lang: Lang) -> String {
     if m.is_seasonal() {
         m.to_text()
     } else {
@@ -69,18 +64,16 @@ fn department_kind(k: DepartmentKind, lang: Lang) -> &'static str {
     }
 }
 
-pub(super) fn registry(
-    wb: &mut Workbook,
-    st: &State,
-    kind: RegistryKind,
-    lang: Lang,
-    progress: &dyn Fn(f64),
-) -> Written {
+pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: Lang) -> Written {
     let fmt = Formats::new();
     let ws = wb.add_worksheet_with_constant_memory();
     ws.set_name(kind.sheet_name(lang))?;
     let meta = match kind {
-        RegistryKind::Targets => targets_table(ws, &fmt, &st.targets, lang, progress)?,
+        RegistryKind::Targets => {
+            return Err(super::Fail::Xlsx(XlsxError::ParameterError(
+                "the targets registry is streamed by write_targets".into(),
+            )))
+        }
         RegistryKind::Inspectors => {
             let mut t = Table::new(ws, &fmt, 0, &headers(&INSPECTOR_FIELDS, lang))?;
             for p in &st.inspectors {
@@ -124,67 +117,40 @@ pub(super) fn registry(
     Ok(vec![meta])
 }
 
-/// The targets sheet into a fresh workbook (constant-memory mode). The bench calls this with a
-/// synthetic registry; [`super::export`] with the office's.
+/// The targets registry written to `path` from `targets` (the streamed writer of
+/// [`super::stream`]); `wb` carries the document properties. The bench calls this with a
+/// synthetic registry, [`super::export`] with the office's.
 pub fn write_targets(
-    wb: &mut Workbook,
+    wb: Workbook,
     targets: &[Target],
     lang: Lang,
+    path: &std::path::Path,
     progress: &dyn Fn(f64),
 ) -> Result<super::SheetMeta, XlsxError> {
-    let fmt = Formats::new();
-    let ws = wb.add_worksheet_with_constant_memory();
-    ws.set_name(RegistryKind::Targets.sheet_name(lang))?;
-    targets_table(ws, &fmt, targets, lang, progress)
+    super::stream::save_targets(wb, targets, lang, path, progress)
 }
 
-fn targets_table(
+/// The targets sheet written cell by cell through [`Table`] (constant-memory mode): the
+/// reference the streamed writer is tested against.
+#[cfg(test)]
+pub(super) fn targets_table(
     ws: &mut rust_xlsxwriter::Worksheet,
     fmt: &Formats,
     targets: &[Target],
     lang: Lang,
-    progress: &dyn Fn(f64),
 ) -> Result<super::SheetMeta, XlsxError> {
-    use crate::import::schema::t as f;
+    use super::stream::{cells, Cell, Scratch};
+    use crate::import::schema::TARGET_FIELDS;
     let mut t = Table::new(ws, fmt, 0, &headers(&TARGET_FIELDS, lang))?;
-    let n = targets.len().max(1) as f64;
-    for (i, x) in targets.iter().enumerate() {
-        if i.is_multiple_of(PROGRESS_EVERY) {
-            progress(i as f64 / n);
-        }
+    let mut s = Scratch::default();
+    for x in targets {
         t.next_row();
-        t.text(f::NAME as u16, &x.name)?;
-        t.text(f::CREDIT_CODE as u16, x.credit_code.as_str())?;
-        t.text(f::REGION as u16, &x.region)?;
-        t.text(f::INDUSTRY as u16, &x.industry)?;
-        t.text(f::ADDRESS as u16, &x.address)?;
-        t.text(f::PERMIT_CLASS as u16, x.permit_class.label(lang))?;
-        t.text(f::PERMIT_NUMBER as u16, &x.permit_number)?;
-        for (col, e) in f::LISTS.zip(x.lists.entries()) {
-            t.text(col as u16, yes_no(e.3, lang))?;
+        for (c, cell) in cells(x, lang, &mut s).into_iter().enumerate() {
+            match cell {
+                Cell::Text(v) => t.text(c as u16, v)?,
+                Cell::Count(n) => t.num(c as u16, f64::from(n))?,
+            }
         }
-        t.text(f::RADIATION_USER as u16, yes_no(x.radiation_user, lang))?;
-        t.text(
-            f::CONSTRUCTION_PROJECT as u16,
-            yes_no(x.construction_project, lang),
-        )?;
-        t.text(f::POSITIVE_LIST as u16, yes_no(x.positive_list, lang))?;
-        t.text(
-            f::ONLINE_MONITORING as u16,
-            yes_no(x.online_monitoring, lang),
-        )?;
-        t.text(f::VIDEO_MONITORING as u16, yes_no(x.video_monitoring, lang))?;
-        t.text(f::POLLUTANTS as u16, &list(&x.pollutants, lang))?;
-        t.text(
-            f::PRODUCTION_MONTHS as u16,
-            &months(x.production_months, lang),
-        )?;
-        t.text(f::CREDIT_GRADE as u16, &x.credit_grade)?;
-        t.text(f::PERFORMANCE_GRADE as u16, &x.performance_grade)?;
-        t.num(f::VIOLATIONS as u16, f64::from(x.violations))?;
-        t.num(f::COMPLAINTS as u16, f64::from(x.complaints))?;
-        t.text(f::STATUS as u16, x.status.label(lang))?;
-        t.text(f::TAGS as u16, &list(&x.tags, lang))?;
     }
     t.finish()
 }

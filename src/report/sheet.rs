@@ -138,6 +138,20 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// Count a cell `w` columns wide towards column `col`'s width (cells written elsewhere).
+    pub fn observe_width(&mut self, col: u16, w: usize) {
+        let c = col as usize;
+        if c >= self.widths.len() {
+            self.widths.resize(c + 1, 0);
+        }
+        self.widths[c] = self.widths[c].max(w);
+    }
+
+    /// Account for `n` data rows written elsewhere (spliced in after the header).
+    pub fn skip_rows(&mut self, n: u32) {
+        self.row += n;
+    }
+
     /// Text (empty text leaves the cell blank).
     pub fn text(&mut self, col: u16, s: &str) -> Result<(), XlsxError> {
         if s.is_empty() {

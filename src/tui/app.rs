@@ -186,6 +186,27 @@ pub fn perform(office: &Arc<Office>, app: &mut AppState, op: Op, tx: &Sender<OpR
                 let _ = tx.send(run_now(&office, Op::CommitDraw(ask), lang));
             });
         }
+        Op::Export { kind, path } => {
+            app.start_progress(format!(
+                "{} → {}",
+                kind.title(lang),
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            let office = Arc::clone(office);
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                // At most one message per whole percent.
+                let last = std::cell::Cell::new(-1i64);
+                let progress = |x: f64| {
+                    let pct = (x * 100.0) as i64;
+                    if pct != last.get() {
+                        last.set(pct);
+                        let _ = tx.send(OpResult::ExportProgress(x));
+                    }
+                };
+                let _ = tx.send(export(&office, &kind, &path, lang, &progress));
+            });
+        }
         other => {
             let r = run_now(office, other, lang);
             finish(office, app, r);
@@ -204,6 +225,21 @@ pub fn perform_blocking(office: &Office, app: &mut AppState, op: Op) {
     }
     let r = run_now(office, op, lang);
     finish(office, app, r);
+}
+
+/// Write a workbook; the result panel's lines or the error.
+fn export(
+    office: &Office,
+    kind: &crate::report::ExportKind,
+    path: &std::path::Path,
+    lang: Lang,
+    progress: &dyn Fn(f64),
+) -> OpResult {
+    OpResult::Exported(
+        crate::report::export(office, kind, path, lang, progress)
+            .map(|s| super::state::exported_lines(&s, lang))
+            .map_err(|e| e.localize(lang)),
+    )
 }
 
 fn load_audit(office: &Office) -> OpResult {
@@ -341,6 +377,7 @@ fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
             let figures = Some(super::work::figures(office, &period, today, lang));
             OpResult::Stepped { result, figures }
         }
+        Op::Export { kind, path } => export(office, &kind, &path, lang, &|_| {}),
         Op::Import { kind, path } => OpResult::Imported(
             office
                 .import(kind, &path, false)

@@ -23,4 +23,6 @@ pub mod work;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_export;
+#[cfg(test)]
 mod tests_work;

@@ -26,9 +26,11 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+mod export;
 mod progress;
 mod work;
 use crate::office::DrawPreview;
+pub use export::{check_path as export_check_path, default_file_name, exported_lines};
 pub use progress::{
     phrase_options, step_label, step_period, validate_step as progress_validate, Figures,
     FiguresData, StepOp, TasksView,
@@ -118,6 +120,12 @@ pub enum Op {
         period: String,
         today: NaiveDate,
     },
+    /// Write a workbook (in the background, with a progress gauge).
+    Export {
+        kind: crate::report::ExportKind,
+        /// Absolute.
+        path: PathBuf,
+    },
 }
 
 /// The outcome of an [`Op`], already in the user's language.
@@ -143,6 +151,10 @@ pub enum OpResult {
         result: Result<String, String>,
         figures: Option<Result<FiguresData, String>>,
     },
+    /// How far an export is (0.0 to 1.0).
+    ExportProgress(f64),
+    /// A finished export: what the result panel says, or the error.
+    Exported(Result<Vec<String>, String>),
 }
 
 /// The seven tabs.
@@ -371,6 +383,10 @@ pub enum FormKind {
     Plan {
         id: u64,
     },
+    /// The path prompt of an export.
+    Export {
+        kind: crate::report::ExportKind,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -487,10 +503,11 @@ pub enum Overlay {
         lines: Vec<String>,
         scroll: usize,
     },
-    /// Waiting for a background operation.
+    /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
     Busy {
         label: String,
         ticks: usize,
+        progress: Option<f64>,
     },
 }
 
@@ -796,6 +813,7 @@ impl AppState {
                 self.toggle_presentation();
                 return self.load_figures();
             }
+            Action::Export => return self.open_export_form(ctx),
             a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
                 return self.apply_work(a, ctx)
             }
@@ -1371,6 +1389,11 @@ impl AppState {
 
     fn apply_form(&mut self, mut f: Form, action: Action, ctx: &Ctx) -> Effect {
         let n = f.fields.len();
+        // The export prompt has one field: Enter writes the file.
+        let action = match (action, &f.kind) {
+            (Action::NextField, FormKind::Export { .. }) => Action::Save,
+            (a, _) => a,
+        };
         match action {
             Action::Cancel => return Effect::Redraw,
             Action::NextField => f.focus = (f.focus + 1) % n.max(1),
@@ -1415,7 +1438,20 @@ impl AppState {
 
     /// An [`Op`] is about to run in the background: show the spinner.
     pub fn start_busy(&mut self, label: String) {
-        self.overlay = Some(Overlay::Busy { label, ticks: 0 });
+        self.overlay = Some(Overlay::Busy {
+            label,
+            ticks: 0,
+            progress: None,
+        });
+    }
+
+    /// An export is about to run in the background: show the gauge.
+    pub fn start_progress(&mut self, label: String) {
+        self.overlay = Some(Overlay::Busy {
+            label,
+            ticks: 0,
+            progress: Some(0.0),
+        });
     }
 
     /// Take the outcome of an [`Op`].
@@ -1474,6 +1510,23 @@ impl AppState {
                 }
             }
             OpResult::Drawn(r) => self.drawn(r),
+            OpResult::ExportProgress(x) => {
+                if let Some(Overlay::Busy { progress, .. }) = &mut self.overlay {
+                    *progress = Some(x.clamp(0.0, 1.0));
+                }
+            }
+            OpResult::Exported(r) => {
+                let (title, lines) = match r {
+                    Ok(lines) => (lang.pick("导出完成", "Export finished"), lines),
+                    Err(e) => (lang.pick("导出失败", "Export failed"), vec![e]),
+                };
+                let cols = usize::from(self.size.0.clamp(20, 76)) - 4;
+                self.overlay = Some(Overlay::Report {
+                    title: title.into(),
+                    lines: wrap_lines(&lines, cols),
+                    scroll: 0,
+                });
+            }
             OpResult::Imported(r) => {
                 let (title, lines) = match r {
                     Ok(lines) => (lang.pick("导入完成", "Import finished"), lines),
@@ -1671,6 +1724,16 @@ fn validate(
                 Some(Op::VoidDraw { id, reason })
             }
         }
+        FormKind::Export { kind } => match export::check_path(f.value(0), lang) {
+            Ok(path) => Some(Op::Export {
+                kind: kind.clone(),
+                path,
+            }),
+            Err(e) => {
+                errors.push((0, e));
+                None
+            }
+        },
         FormKind::Import => {
             let kind = parse_import_kind(f.value(0));
             if kind.is_none() {

@@ -8,7 +8,7 @@ use crate::tui::state::{wrap_lines, AppState, Ctx, Field, Form, Overlay, Picker}
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, LineGauge, Paragraph};
 use ratatui::Frame;
 
 /// A rectangle of at most `w` x `h` centred in `area`.
@@ -42,7 +42,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, _ctx: &Ctx, theme: Th
             lines,
             scroll,
         }) => draw_report(frame, area, app, title, lines, *scroll, theme),
-        Some(Overlay::Busy { label, ticks }) => {
+        Some(Overlay::Busy {
+            label,
+            progress: Some(ratio),
+            ..
+        }) => draw_gauge(frame, area, app, label, *ratio, theme),
+        Some(Overlay::Busy { label, ticks, .. }) => {
             let spin = ["|", "/", "-", "\\"][ticks % 4];
             let text = format!(" {spin} {label}");
             let r = centered(area, (width(&text) + 4).max(30) as u16, 3);
@@ -52,6 +57,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, _ctx: &Ctx, theme: Th
             frame.render_widget(block, r);
             frame.render_widget(Paragraph::new(text), inner);
         }
+    }
+}
+
+/// An export under way: its label over a line gauge drawn with the session's symbols.
+fn draw_gauge(
+    frame: &mut Frame,
+    area: Rect,
+    app: &AppState,
+    label: &str,
+    ratio: f64,
+    theme: Theme,
+) {
+    let sym = &app.cfg.symbols;
+    let w = (width(label) + 4).clamp(40, 60) as u16;
+    let r = centered(area, w, 4);
+    let block = popup_block(app, app.lang().pick("正在导出", "Exporting"), theme);
+    let inner = block.inner(r);
+    clear(frame, area, r);
+    frame.render_widget(block, r);
+    let label_row = Rect::new(inner.x, inner.y, inner.width, 1.min(inner.height));
+    frame.render_widget(
+        Paragraph::new(format!(
+            " {}",
+            cut(
+                label,
+                usize::from(inner.width).saturating_sub(1),
+                sym.ellipsis
+            )
+        )),
+        label_row,
+    );
+    if inner.height >= 2 {
+        let ratio = ratio.clamp(0.0, 1.0);
+        let gauge = LineGauge::default()
+            .ratio(ratio)
+            .label(format!(" {:>3.0}% ", ratio * 100.0))
+            .filled_symbol(sym.bar_full)
+            .unfilled_symbol(sym.rule)
+            .filled_style(theme.bold());
+        frame.render_widget(gauge, Rect::new(inner.x, inner.y + 1, inner.width, 1));
     }
 }
 
