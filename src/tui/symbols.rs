@@ -33,6 +33,8 @@ pub struct Symbols {
     pub cross: &'static str,
     /// Something overdue or needing attention.
     pub warning: &'static str,
+    /// "At least", as in `≥ 3%`.
+    pub at_least: &'static str,
     pub arrow_up: &'static str,
     pub arrow_down: &'static str,
     pub arrow_left: &'static str,
@@ -68,6 +70,7 @@ impl Symbols {
             check: "✓",
             cross: "✗",
             warning: "▲",
+            at_least: "≥",
             arrow_up: "↑",
             arrow_down: "↓",
             arrow_left: "←",
@@ -115,6 +118,7 @@ impl Symbols {
             check: "Y",
             cross: "N",
             warning: "!",
+            at_least: ">=",
             arrow_up: "^",
             arrow_down: "v",
             arrow_left: "<",
@@ -159,6 +163,7 @@ impl Symbols {
             self.check,
             self.cross,
             self.warning,
+            self.at_least,
             self.arrow_up,
             self.arrow_down,
             self.arrow_left,

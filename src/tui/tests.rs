@@ -630,8 +630,9 @@ fn snapshot_ascii_audit_80x24() {
 /// that may legitimately be wide or ambiguous on an ASCII-set screen in English.
 fn data_chars(office: &Office, app: &AppState) -> std::collections::HashSet<char> {
     let text = format!(
-        "{:?}{:?}{:?}",
+        "{:?}{:?}{:?}{:?}",
         *office.state(),
+        *office.book(),
         office.rules(),
         app.audit.entries
     );
@@ -696,7 +697,12 @@ fn ascii_screens(office: &Office, lang: Lang) -> Vec<(&'static str, AppState)> {
     go("edit form", vec![key('e')]);
     go("import form", vec![key('i')]);
     go("audit", vec![key('7')]);
-    go("placeholder", vec![key('3')]);
+    go("plans", vec![key('3')]);
+    go("draws", vec![key('4')]);
+    go("tasks", vec![key('5')]);
+    go("publication", vec![key('6')]);
+    go("dashboard", vec![key('1')]);
+    go("presentation", vec![key('1'), key('P')]);
     go("small", vec![Input::Resize(30, 9)]);
     out
 }

@@ -595,7 +595,7 @@ impl AppState {
         };
         self.overlay = Some(Overlay::Form(Form {
             kind,
-            title: format!("{title} · #{id} {name}"),
+            title: format!("{title} {} #{id} {name}", self.cfg.symbols.separator),
             fields,
             focus: 0,
             error: None,

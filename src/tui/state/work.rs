@@ -409,8 +409,9 @@ impl AppState {
             Some(p) => (
                 FormKind::Plan { id: p.id },
                 format!(
-                    "{} · {} {}",
+                    "{} {} {} {}",
                     lang.pick("编辑抽查计划", "Edit plan"),
+                    self.cfg.symbols.separator,
                     p.seq,
                     p.name
                 ),
@@ -449,9 +450,10 @@ impl AppState {
         self.overlay = Some(Overlay::Form(Form {
             kind: FormKind::VoidDraw { id: d.id },
             title: format!(
-                "{} #{} · {} {}",
+                "{} #{} {} {} {}",
                 lang.pick("作废抽取", "Void draw"),
                 d.id,
+                self.cfg.symbols.separator,
                 d.plan_name,
                 d.period
             ),

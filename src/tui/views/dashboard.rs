@@ -76,8 +76,8 @@ fn body(
             theme.bold(),
         ),
         Span::raw(format!(
-            "{}/{} = {:.2}% (≥{}%) ",
-            j.joint, j.total, j.percent, j.min_percent
+            "{}/{} = {:.2}% ({}{}%) ",
+            j.joint, j.total, j.percent, app.cfg.symbols.at_least, j.min_percent
         )),
         Span::styled(
             sym.mark(j.met).to_string(),
@@ -264,7 +264,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         ))),
         (Some(d), None) => lines.extend(body(app, d, theme, cols, big)),
         (None, None) => lines.push(Line::from(Span::styled(
-            lang.pick(" 正在读取…", " loading…").to_string(),
+            format!("{}{}", lang.pick(" 正在读取", " loading"), sym.ellipsis),
             theme.dim(),
         ))),
     }

@@ -58,10 +58,13 @@ fn draw_past(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: Th
         lang.pick("已完成的抽取", "Past draws"),
         draws.len(),
         sym.separator,
-        lang.pick(
-            " n 新建抽取 · v 作废所选（须说明原因）",
-            " n new draw · v void the selected (with a reason)"
-        )
+        match lang {
+            Lang::Zh => format!(" n 新建抽取 {} v 作废所选（须说明原因）", sym.separator),
+            Lang::En => format!(
+                " n new draw {} v void the selected (with a reason)",
+                sym.separator
+            ),
+        }
     );
     frame.render_widget(
         Paragraph::new(line(title, theme.bold(), cols, app)),
@@ -367,8 +370,11 @@ fn draw_wizard(
                     }
                 }
                 (None, None) => lines.push(line(
-                    lang.pick(" 正在计算预览…", " computing the preview…")
-                        .into(),
+                    format!(
+                        "{}{}",
+                        lang.pick(" 正在计算预览", " computing the preview"),
+                        app.cfg.symbols.ellipsis
+                    ),
                     theme.dim(),
                     cols,
                     app,
@@ -490,13 +496,14 @@ fn preview_lines(
         ),
         Span::raw(cut(
             &format!(
-                "{} {} {} {} {} {} ≥ {min}% ",
+                "{} {} {} {} {} {} {} {min}% ",
                 lang.pick("本年", "year"),
                 ratio_text(p.year_before.0, p.year_before.1),
                 lang.pick("本次需", "needed now"),
                 p.internal_joint,
                 lang.pick("抽后", "after"),
                 ratio_text(j, t),
+                sym.at_least,
             ),
             cols.saturating_sub(14),
             sym.ellipsis,

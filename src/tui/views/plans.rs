@@ -124,10 +124,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
             lang.pick("年度抽查计划", ""),
             sym.separator,
             plans.len(),
-            lang.pick(
-                "项 · Enter 详情 · n 从所选计划抽取",
-                "plans · Enter details · n draw from the selected plan"
-            )
+            match lang {
+                Lang::Zh => format!("项 {s} Enter 详情 {s} n 从所选计划抽取", s = sym.separator),
+                Lang::En => format!(
+                    "plans {s} Enter details {s} n draw from the selected plan",
+                    s = sym.separator
+                ),
+            }
         )
     };
     frame.render_widget(

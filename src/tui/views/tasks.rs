@@ -200,11 +200,13 @@ fn draw_progress(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     );
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let Some(d) = &app.figures.data else {
-        let text = app
-            .figures
-            .error
-            .clone()
-            .unwrap_or_else(|| lang.pick("  正在读取…", "  loading…").into());
+        let text = app.figures.error.clone().unwrap_or_else(|| {
+            format!(
+                "{}{}",
+                lang.pick("  正在读取", "  loading"),
+                app.cfg.symbols.ellipsis
+            )
+        });
         message(frame, body, app, &text, theme);
         return;
     };
@@ -308,11 +310,13 @@ pub fn draw_publication(frame: &mut Frame, area: Rect, app: &AppState, theme: Th
     );
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let Some(due) = due else {
-        let text = app
-            .figures
-            .error
-            .clone()
-            .unwrap_or_else(|| lang.pick("  正在读取…", "  loading…").into());
+        let text = app.figures.error.clone().unwrap_or_else(|| {
+            format!(
+                "{}{}",
+                lang.pick("  正在读取", "  loading"),
+                app.cfg.symbols.ellipsis
+            )
+        });
         message(frame, body, app, &text, theme);
         return;
     };
