@@ -43,8 +43,9 @@ fn demo_quarterly_draw_meets_every_quota_and_three_percent() {
     let mut joint = 0usize;
     let mut rows_drawn: HashSet<String> = HashSet::new();
     // The undirected plans of the demo year: radiation (R), other sources (C-4), the permit and
-    // complaint rows (A-1, B-1, C-1, C-3) and construction projects (P).
-    for id in ["1", "2", "3", "9"] {
+    // complaint rows (A-1, B-1, C-1, C-3), construction projects (P) and the lists of the
+    // ministry, the inspections and the governments (A-2, A-3, B-2, B-3, C-2; internal joint).
+    for id in ["1", "2", "3", "9", "4"] {
         let pv = json(
             &db,
             &[
@@ -113,7 +114,8 @@ fn demo_quarterly_draw_meets_every_quota_and_three_percent() {
             .filter(|t| t["joint"] == "internal")
             .count();
     }
-    for row in ["R", "C-4", "A-1", "B-1", "C-1", "C-3", "P"] {
+    // Every county row of Table 1 (A-4 is the city's).
+    for row in ["R", "C-4", "A-1", "B-1", "C-1", "C-3", "P", "A-2", "A-3", "B-2", "B-3", "C-2"] {
         assert!(rows_drawn.contains(row), "row {row} drawn");
     }
     assert!(total_tasks > 40, "the demo year has draws: {total_tasks}");
