@@ -1031,7 +1031,13 @@ pub fn run_tui(cli: &Cli) -> i32 {
         symbols,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         mouse: cli.mouse,
-        today: chrono::Local::now().date_naive(),
+        // The demo data is the 2022 plan year: the demo opens on a day inside it, so the
+        // wizard, the dashboard and the deadlines have something to show.
+        today: if cli.demo {
+            chrono::NaiveDate::from_ymd_opt(2022, 8, 15).unwrap_or_default()
+        } else {
+            chrono::Local::now().date_naive()
+        },
         store_label,
         user: office.user().to_string(),
     };

@@ -115,7 +115,9 @@ fn demo_quarterly_draw_meets_every_quota_and_three_percent() {
             .count();
     }
     // Every county row of Table 1 (A-4 is the city's).
-    for row in ["R", "C-4", "A-1", "B-1", "C-1", "C-3", "P", "A-2", "A-3", "B-2", "B-3", "C-2"] {
+    for row in [
+        "R", "C-4", "A-1", "B-1", "C-1", "C-3", "P", "A-2", "A-3", "B-2", "B-3", "C-2",
+    ] {
         assert!(rows_drawn.contains(row), "row {row} drawn");
     }
     assert!(total_tasks > 40, "the demo year has draws: {total_tasks}");

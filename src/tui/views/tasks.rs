@@ -294,7 +294,7 @@ pub fn draw_publication(frame: &mut Frame, area: Rect, app: &AppState, theme: Th
         area,
         app,
         format!(
-            " {} {} {} {} {} {}{}{} {} {}",
+            " {} {} {} {} {} {}{} {} {} {}",
             lang.pick("待公示结果", "Results due for publication"),
             sym.separator,
             due.map(|d| d.len()).unwrap_or(0),
