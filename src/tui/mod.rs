@@ -11,6 +11,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod doctor;
 pub mod keymap;
 pub mod state;
