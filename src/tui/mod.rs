@@ -24,6 +24,8 @@ pub mod work;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_backend;
+#[cfg(test)]
 mod tests_export;
 #[cfg(test)]
 mod tests_work;
