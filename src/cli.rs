@@ -1005,6 +1005,7 @@ pub fn run_tui(cli: &Cli) -> i32 {
         today: chrono::Local::now().date_naive(),
         store_label,
         user,
+        server: backend.is_remote(),
     };
     match app::run(backend, cfg) {
         Ok(()) => 0,

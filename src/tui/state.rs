@@ -527,6 +527,8 @@ pub struct Config {
     /// The store shown in the status bar.
     pub store_label: String,
     pub user: String,
+    /// Working through `shuangsui serve` (the header says 服务器模式 instead of 本地库).
+    pub server: bool,
 }
 
 /// Everything the screen shows, and nothing else.

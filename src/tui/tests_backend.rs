@@ -26,6 +26,7 @@ fn config(lang: Lang) -> Config {
         today: NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
         store_label: "local".into(),
         user: "tester".into(),
+        server: false,
     }
 }
 
