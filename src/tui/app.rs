@@ -19,7 +19,8 @@ use std::time::Duration;
 /// Run the TUI until the user quits: over the store of this process or through the server.
 pub fn run(backend: Backend, cfg: Config) -> io::Result<()> {
     let mouse = cfg.mouse;
-    let mut terminal = ratatui::init();
+    // Without a terminal (stdin not a tty) this is an error for the caller, not a panic.
+    let mut terminal = ratatui::try_init()?;
     // An IME may commit a phrase, and a user may paste a name: with bracketed paste the text
     // arrives as one `Event::Paste` instead of keys that could trigger bindings.
     let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);

@@ -130,6 +130,13 @@ fn a_remote_status_change_reaches_the_store_and_both_replicas() {
         office.state().targets.len()
     );
     assert_eq!(a.replica().book.plans.len(), office.book().plans.len());
+    // What every change costs each connected TUI (README: serve section).
+    let snap = serde_json::to_vec(&office.snapshot()).expect("json").len();
+    eprintln!(
+        "snapshot of the demo: {snap} bytes for {} targets",
+        office.state().targets.len()
+    );
+    assert!(snap < 2_000_000, "{snap}");
     let (tx, rx) = std::sync::mpsc::channel();
     b.watch(move || tx.send(()).is_ok());
     // Let the watcher subscribe before the write.
