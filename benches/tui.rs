@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         today: chrono::NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
         store_label: "bench".into(),
         user: "bench".into(),
+        server: false,
     };
     let mut base = AppState::new(cfg, &ctx);
     base.update(Input::Resize(120, 40), &ctx);

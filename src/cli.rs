@@ -992,38 +992,9 @@ pub fn run_tui(cli: &Cli) -> i32 {
             return 1;
         }
     };
-    let (office, _demo_dir, store_label) = if cli.demo {
-        match Office::open_demo(lang) {
-            Ok((o, dir)) => (
-                o,
-                Some(dir),
-                lang.pick("演示库（临时）", "demo store (temporary)")
-                    .to_string(),
-            ),
-            Err(e) => {
-                eprintln!("{}", e.localize(lang));
-                return e.exit_code();
-            }
-        }
-    } else {
-        let db = cli.db.clone().unwrap_or_else(default_db);
-        if crate::server::socket_state(&socket_path(cli, &db)) == crate::server::SocketState::Live {
-            eprintln!(
-                "{}",
-                lang.pick(
-                    "数据库由 shuangsui serve 管理；终端界面暂不支持通过服务器连接，请使用命令行",
-                    "the store is held by shuangsui serve; the terminal UI cannot work through the server yet, use the command line"
-                )
-            );
-            return 2;
-        }
-        match Office::open(&db, lang) {
-            Ok(o) => (o, None, db.display().to_string()),
-            Err(e) => {
-                eprintln!("{}", e.localize(lang));
-                return e.exit_code();
-            }
-        }
+    let (backend, _demo_dir, store_label, user) = match tui_backend(cli) {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     let cfg = Config {
         lang,
@@ -1039,13 +1010,108 @@ pub fn run_tui(cli: &Cli) -> i32 {
             chrono::Local::now().date_naive()
         },
         store_label,
-        user: office.user().to_string(),
+        user,
+        server: backend.is_remote(),
     };
-    match app::run(std::sync::Arc::new(office), cfg) {
+    match app::run(backend, cfg) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("{}{e}", lang.pick("终端界面出错：", "terminal UI error: "));
             1
+        }
+    }
+}
+
+/// The TUI's office: the demo store, the server of the store when one answers on its socket,
+/// else the store opened here (with the roles file). Also the status bar's store label and
+/// user; `Err` is the exit status after the message was printed.
+#[allow(clippy::type_complexity)]
+fn tui_backend(
+    cli: &Cli,
+) -> Result<
+    (
+        crate::tui::backend::Backend,
+        Option<crate::office::DemoDir>,
+        String,
+        String,
+    ),
+    i32,
+> {
+    use crate::tui::backend::{Backend, RemoteOffice};
+    use std::sync::Arc;
+    let lang = cli.lang;
+    let local = lang.pick("本地库", "local store");
+    if cli.demo {
+        return match Office::open_demo(lang) {
+            Ok((o, dir)) => {
+                let user = o.user().to_string();
+                Ok((
+                    Backend::local(Arc::new(o), lang),
+                    Some(dir),
+                    format!(
+                        "{local} {}",
+                        lang.pick("演示库（临时）", "demo store (temporary)")
+                    ),
+                    user,
+                ))
+            }
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                Err(e.exit_code())
+            }
+        };
+    }
+    let db = cli.db.clone().unwrap_or_else(default_db);
+    let socket = socket_path(cli, &db);
+    match Client::connect(&socket, lang) {
+        Ok(client) => {
+            return match RemoteOffice::new(client, &socket, lang) {
+                Ok(r) => {
+                    let label = format!("{} {}", lang.pick("服务器模式", "server"), r.store());
+                    let user = r.user().to_string();
+                    Ok((Backend::Remote(Arc::new(r)), None, label, user))
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Err(1)
+                }
+            };
+        }
+        Err(ConnectError::NoServer) => {}
+        Err(ConnectError::Refused(e)) => {
+            eprintln!("{}", e.message(lang));
+            return Err(2);
+        }
+        Err(ConnectError::Io(e)) => {
+            eprintln!(
+                "{}{}: {e}",
+                lang.pick("无法连接服务器：", "cannot reach the server: "),
+                socket.display()
+            );
+            return Err(1);
+        }
+    }
+    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", e.localize(lang));
+            return Err(1);
+        }
+    };
+    match Office::open(&db, lang) {
+        Ok(o) => {
+            o.set_roles(roles);
+            let user = o.user().to_string();
+            Ok((
+                Backend::local(Arc::new(o), lang),
+                None,
+                format!("{local} {}", db.display()),
+                user,
+            ))
+        }
+        Err(e) => {
+            eprintln!("{}", e.localize(lang));
+            Err(e.exit_code())
         }
     }
 }

@@ -411,10 +411,16 @@ fn stale_socket_is_detected_and_replaced_and_a_second_server_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already answers"));
     assert!(UnixStream::connect(&sock).is_ok());
-    // The TUI refuses clearly rather than failing with "in use".
-    let out = run(&db, &sock, &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("请使用命令行"));
+    // The TUI works through the server (tests/tui_pty.rs) rather than failing with "in use";
+    // without a terminal it says so and exits 1, never a panic.
+    let out = run(&db, &sock, &["--force-utf8"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("终端界面出错"), "{err}");
+    assert!(
+        !err.contains("正在使用") && !err.contains("in use"),
+        "{err}"
+    );
     s.kill();
     // The socket file is left behind: commands fall back to the store, the next server
     // removes it.

@@ -132,3 +132,105 @@ fn demo_in_a_pty_filters_and_restores_the_terminal() {
         expectrl::WaitStatus::Exited(t.session.get_process().pid(), 0)
     );
 }
+
+/// A demo store served by `shuangsui serve`: the TUI on the same `--db` works through the
+/// server (the status bar says so) and shows another user's import within about a second.
+#[test]
+fn the_tui_works_through_the_server_and_refreshes_on_a_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("s");
+    let sock = dir.path().join("s.sock");
+    let bin = env!("CARGO_BIN_EXE_shuangsui");
+    let cli = |args: &[&str]| {
+        let mut c = Command::new(bin);
+        c.arg("--db")
+            .arg(&db)
+            .arg("--socket")
+            .arg(&sock)
+            .args(args)
+            .env("SHUANGSUI_LOG", dir.path().join("log.txt"))
+            .env_remove("SHUANGSUI_ROLES");
+        c
+    };
+    let out = cli(&["init", "--demo"]).output().expect("init");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut server = cli(&["serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::os::unix::net::UnixStream::connect(&sock).is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let mut cmd = cli(&["--symbols", "unicode"]);
+    cmd.env("COLUMNS", COLS.to_string())
+        .env("LINES", ROWS.to_string())
+        .env("TERM", "xterm-256color")
+        .env("LANG", "C.UTF-8")
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("HOME", dir.path());
+    let mut session = Session::spawn(cmd).expect("spawn shuangsui");
+    session
+        .get_process_mut()
+        .set_window_size(COLS, ROWS)
+        .expect("pty size");
+    let mut t = Term {
+        session,
+        bytes: Vec::new(),
+    };
+    t.wait_until("the first frame in server mode", |s| {
+        s[1].contains("名录库")
+            && s[0].contains("服务器模式")
+            && s[2].contains("检查对象 650]")
+            && s[ROWS as usize - 1].contains("服务器模式")
+    });
+
+    // Another user imports one target through the server.
+    let code = shuangsui::domain::CreditCode::complete("91530125QQ0000001")
+        .expect("17 valid characters")
+        .to_string();
+    let file = dir.path().join("one.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "企业名称,统一社会信用代码,所在地区,行业类别,管理类别,许可证编号,生产经营场所地址\n\
+             宜良县实时刷新测试厂,{code},狗街镇,化学原料制造,登记管理,{code}001P,宜良县狗街镇某村1组\n"
+        ),
+    )
+    .expect("write");
+    let out = cli(&["import", "targets", file.to_str().expect("utf-8 path")])
+        .output()
+        .expect("import");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let changed = Instant::now();
+    t.wait_until("the new target count", |s| s[2].contains("检查对象 651]"));
+    assert!(
+        changed.elapsed() < Duration::from_secs(2),
+        "refreshed after {:?}",
+        changed.elapsed()
+    );
+
+    t.send("q");
+    t.session.set_expect_timeout(Some(Duration::from_secs(30)));
+    let rest = t.session.expect(Eof).expect("the program ends");
+    t.bytes.extend_from_slice(rest.as_bytes());
+    let status = t.session.get_process().wait().expect("wait");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(
+        status,
+        expectrl::WaitStatus::Exited(t.session.get_process().pid(), 0)
+    );
+}

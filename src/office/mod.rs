@@ -344,38 +344,59 @@ pub(crate) fn conflict_key(p: &RecusalPair) -> Vec<u8> {
 }
 
 fn load_state(store: &Store) -> Result<State, OfficeError> {
-    let mut st = State::default();
+    let mut targets = Vec::new();
     for kv in store.tree(TreeName::Targets).iter() {
         let (k, v) = kv.map_err(|e| crate::store::StoreError::Sled(e.to_string()))?;
         let chunk: Vec<Target> = Store::decode_value(TreeName::Targets, &k, &v)?;
-        st.targets.extend(chunk);
+        targets.extend(chunk);
     }
-    st.inspectors = store.scan(TreeName::Inspectors)?;
-    st.departments = store.scan(TreeName::Departments)?;
-    st.conflicts = store.scan(TreeName::Conflicts)?;
-    for (i, t) in st.targets.iter().enumerate() {
-        if t.id != i as u64 + 1 {
-            return Err(OfficeError::Corrupt(format!(
-                "targets: record {} found where id {} was expected",
-                t.id,
-                i + 1
-            )));
+    State::from_parts(
+        targets,
+        store.scan(TreeName::Inspectors)?,
+        store.scan(TreeName::Departments)?,
+        store.scan(TreeName::Conflicts)?,
+    )
+}
+
+impl State {
+    /// The registries with their indexes built; ids must be 1, 2, 3… in order.
+    pub fn from_parts(
+        targets: Vec<Target>,
+        inspectors: Vec<Inspector>,
+        departments: Vec<Department>,
+        conflicts: Vec<RecusalPair>,
+    ) -> Result<State, OfficeError> {
+        let mut st = State {
+            targets,
+            inspectors,
+            departments,
+            conflicts,
+            ..State::default()
+        };
+        for (i, t) in st.targets.iter().enumerate() {
+            if t.id != i as u64 + 1 {
+                return Err(OfficeError::Corrupt(format!(
+                    "targets: record {} found where id {} was expected",
+                    t.id,
+                    i + 1
+                )));
+            }
+            st.target_by_code
+                .insert(t.credit_code.as_str().to_string(), t.id);
         }
-        st.target_by_code
-            .insert(t.credit_code.as_str().to_string(), t.id);
-    }
-    st.target_search = search::TargetSearch::build(&st.targets);
-    for (i, t) in st.inspectors.iter().enumerate() {
-        if t.id != i as u64 + 1 {
-            return Err(OfficeError::Corrupt(format!(
-                "inspectors: record {} found where id {} was expected",
-                t.id,
-                i + 1
-            )));
+        st.target_search = search::TargetSearch::build(&st.targets);
+        for (i, t) in st.inspectors.iter().enumerate() {
+            if t.id != i as u64 + 1 {
+                return Err(OfficeError::Corrupt(format!(
+                    "inspectors: record {} found where id {} was expected",
+                    t.id,
+                    i + 1
+                )));
+            }
+            st.inspector_by_cert.insert(t.certificate_no.clone(), t.id);
         }
-        st.inspector_by_cert.insert(t.certificate_no.clone(), t.id);
+        Ok(st)
     }
-    Ok(st)
 }
 
 /// Removes a demo store's directory when dropped.

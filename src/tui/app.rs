@@ -6,6 +6,7 @@
 //! after something changed. Imports and the audit verification run on background threads and
 //! report through a channel, so the screen never waits on the store.
 
+use super::backend::Backend;
 use super::state::{AppState, Config, Ctx, Effect, Input, Op, OpResult};
 use super::views;
 use crate::i18n::Lang;
@@ -13,20 +14,20 @@ use crate::office::Office;
 use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 use std::io;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::Arc;
 use std::time::Duration;
 
-/// Run the TUI until the user quits.
-pub fn run(office: Arc<Office>, cfg: Config) -> io::Result<()> {
+/// Run the TUI until the user quits: over the store of this process or through the server.
+pub fn run(backend: Backend, cfg: Config) -> io::Result<()> {
     let mouse = cfg.mouse;
-    let mut terminal = ratatui::init();
+    // Without a terminal (stdin not a tty) this is an error for the caller, not a panic.
+    let mut terminal = ratatui::try_init()?;
     // An IME may commit a phrase, and a user may paste a name: with bracketed paste the text
     // arrives as one `Event::Paste` instead of keys that could trigger bindings.
     let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
     if mouse {
         let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture);
     }
-    let result = event_loop(&mut terminal, &office, cfg);
+    let result = event_loop(&mut terminal, &backend, cfg);
     if mouse {
         let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
     }
@@ -73,28 +74,26 @@ pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    office: &Arc<Office>,
+    backend: &Backend,
     cfg: Config,
 ) -> io::Result<()> {
     let (tx, rx): (Sender<OpResult>, Receiver<OpResult>) = mpsc::channel();
-    let mut app = new_state(office, cfg);
+    let mut app = backend.with_ctx(|ctx| AppState::new(cfg, ctx));
+    if let Backend::Remote(remote) = backend {
+        // Another user's change: the watcher has refreshed the replica; redraw from it.
+        let tx = tx.clone();
+        remote.watch(move || tx.send(OpResult::Refreshed).is_ok());
+    }
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut dirty = true;
     loop {
         if dirty {
-            let st = office.state();
-            let book = office.book();
-            let ctx = Ctx {
-                data: &st,
-                rules: office.rules(),
-                book: &book,
-            };
-            terminal.draw(|f| views::draw(f, &app, &ctx))?;
+            backend.with_ctx(|ctx| terminal.draw(|f| views::draw(f, &app, ctx)))?;
             dirty = false;
         }
         while let Ok(r) = rx.try_recv() {
-            finish(office, &mut app, r);
+            backend.with_ctx(|ctx| app.finish(r, ctx));
             dirty = true;
         }
         if dirty {
@@ -104,7 +103,7 @@ fn event_loop(
         let timeout = Duration::from_millis(if busy { 100 } else { 250 });
         if !event::poll(timeout)? {
             if busy {
-                dirty |= update(office, &mut app, Input::Tick) != Effect::Ignored;
+                dirty |= backend.with_ctx(|ctx| app.update(Input::Tick, ctx)) != Effect::Ignored;
             }
             continue;
         }
@@ -135,33 +134,49 @@ fn event_loop(
             }
         }
         for input in inputs {
-            match update(office, &mut app, input) {
+            match backend.with_ctx(|ctx| app.update(input, ctx)) {
                 Effect::Ignored => {}
                 Effect::Redraw => dirty = true,
                 Effect::Quit => return Ok(()),
                 Effect::Op(op) => {
                     dirty = true;
-                    perform(office, &mut app, op, &tx);
+                    perform(backend, &mut app, op, &tx);
                 }
             }
         }
     }
 }
 
-/// Perform an operation: quick ones now, imports and verification on a thread that sends its
-/// result to `tx`.
-pub fn perform(office: &Arc<Office>, app: &mut AppState, op: Op, tx: &Sender<OpResult>) {
+/// Perform an operation: quick ones now, imports, draws, exports and verification on a thread
+/// that sends its result to `tx`.
+pub fn perform(backend: &Backend, app: &mut AppState, op: Op, tx: &Sender<OpResult>) {
     let lang = app.lang();
+    let background = |op: Op, tx: &Sender<OpResult>| {
+        let backend = backend.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            // At most one message per whole percent.
+            let last = std::cell::Cell::new(-1i64);
+            let progress = |x: f64| {
+                let pct = (x * 100.0) as i64;
+                if pct != last.get() {
+                    last.set(pct);
+                    let _ = tx.send(OpResult::ExportProgress(x));
+                }
+            };
+            let _ = tx.send(backend.run(op, lang, &progress));
+        });
+    };
     match op {
         Op::OpenAudit => {
-            let r = load_audit(office);
+            let r = backend.run(Op::OpenAudit, lang, &|_| {});
             let ok = matches!(r, OpResult::Audit(Ok(_)));
-            finish(office, app, r);
+            backend.with_ctx(|ctx| app.finish(r, ctx));
             if ok {
-                let office = Arc::clone(office);
+                let backend = backend.clone();
                 let tx = tx.clone();
                 std::thread::spawn(move || {
-                    let _ = tx.send(verify(&office, lang));
+                    let _ = tx.send(backend.verify(lang));
                 });
             }
         }
@@ -172,19 +187,11 @@ pub fn perform(office: &Arc<Office>, app: &mut AppState, op: Op, tx: &Sender<OpR
                 kind.label(lang),
                 path.display()
             ));
-            let office = Arc::clone(office);
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(run_now(&office, Op::Import { kind, path }, lang));
-            });
+            background(Op::Import { kind, path }, tx);
         }
         Op::CommitDraw(ask) => {
             app.start_busy(lang.pick("正在抽取", "drawing").to_string());
-            let office = Arc::clone(office);
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(run_now(&office, Op::CommitDraw(ask), lang));
-            });
+            background(Op::CommitDraw(ask), tx);
         }
         Op::Export { kind, path } => {
             app.start_progress(format!(
@@ -192,25 +199,25 @@ pub fn perform(office: &Arc<Office>, app: &mut AppState, op: Op, tx: &Sender<OpR
                 kind.title(lang),
                 path.file_name().unwrap_or_default().to_string_lossy()
             ));
-            let office = Arc::clone(office);
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                // At most one message per whole percent.
-                let last = std::cell::Cell::new(-1i64);
-                let progress = |x: f64| {
-                    let pct = (x * 100.0) as i64;
-                    if pct != last.get() {
-                        last.set(pct);
-                        let _ = tx.send(OpResult::ExportProgress(x));
-                    }
-                };
-                let _ = tx.send(export(&office, &kind, &path, lang, &progress));
-            });
+            background(Op::Export { kind, path }, tx);
         }
         other => {
-            let r = run_now(office, other, lang);
-            finish(office, app, r);
+            let r = backend.run(other, lang, &|_| {});
+            backend.with_ctx(|ctx| app.finish(r, ctx));
         }
+    }
+}
+
+/// [`perform`] on this thread, every result given to the state (tests, scripts).
+pub fn perform_blocking_on(backend: &Backend, app: &mut AppState, op: Op) {
+    let lang = app.lang();
+    let audit = op == Op::OpenAudit;
+    let r = backend.run(op, lang, &|_| {});
+    let ok = matches!(r, OpResult::Audit(Ok(_)));
+    backend.with_ctx(|ctx| app.finish(r, ctx));
+    if audit && ok {
+        let r = backend.verify(lang);
+        backend.with_ctx(|ctx| app.finish(r, ctx));
     }
 }
 
@@ -228,7 +235,7 @@ pub fn perform_blocking(office: &Office, app: &mut AppState, op: Op) {
 }
 
 /// Write a workbook; the result panel's lines or the error.
-fn export(
+pub(crate) fn export(
     office: &Office,
     kind: &crate::report::ExportKind,
     path: &std::path::Path,
@@ -242,7 +249,15 @@ fn export(
     )
 }
 
-fn load_audit(office: &Office) -> OpResult {
+/// The line of a chain that verifies.
+pub(crate) fn verified_text(entries: u64, records: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("校验通过：审计日志 {entries} 条，记录 {records} 个"),
+        Lang::En => format!("verified: {entries} audit entries, {records} records"),
+    }
+}
+
+pub(crate) fn load_audit(office: &Office) -> OpResult {
     let lang = office.lang();
     OpResult::Audit(
         office
@@ -252,20 +267,12 @@ fn load_audit(office: &Office) -> OpResult {
     )
 }
 
-fn verify(office: &Office, lang: Lang) -> OpResult {
+pub(crate) fn verify(office: &Office, lang: Lang) -> OpResult {
     match office.verify() {
         Ok(r) => match r.problem {
             None => OpResult::Verify {
                 ok: true,
-                text: match lang {
-                    Lang::Zh => {
-                        format!("校验通过：审计日志 {} 条，记录 {} 个", r.entries, r.records)
-                    }
-                    Lang::En => format!(
-                        "verified: {} audit entries, {} records",
-                        r.entries, r.records
-                    ),
-                },
+                text: verified_text(r.entries, r.records, lang),
             },
             Some(p) => OpResult::Verify {
                 ok: false,
@@ -279,7 +286,7 @@ fn verify(office: &Office, lang: Lang) -> OpResult {
     }
 }
 
-fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
+pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
     match op {
         Op::OpenAudit => load_audit(office),
         Op::SetTargetStatus {

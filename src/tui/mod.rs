@@ -11,6 +11,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod doctor;
 pub mod keymap;
 pub mod state;
@@ -22,6 +23,8 @@ pub mod work;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backend;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]

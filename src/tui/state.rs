@@ -155,6 +155,8 @@ pub enum OpResult {
     ExportProgress(f64),
     /// A finished export: what the result panel says, or the error.
     Exported(Result<Vec<String>, String>),
+    /// The data changed under the screens (another user's write through the server).
+    Refreshed,
 }
 
 /// The seven tabs.
@@ -525,6 +527,8 @@ pub struct Config {
     /// The store shown in the status bar.
     pub store_label: String,
     pub user: String,
+    /// Working through `shuangsui serve` (the header says 服务器模式 instead of 本地库).
+    pub server: bool,
 }
 
 /// Everything the screen shows, and nothing else.
@@ -1167,6 +1171,26 @@ impl AppState {
         self.clamp_scroll();
     }
 
+    /// The registries changed under the lists: recompute every list with its filter and sort,
+    /// keeping the selected record (rows are records by id, never removed) and the window.
+    pub fn data_changed(&mut self, ctx: &Ctx) {
+        for r in Registry::ALL {
+            let l = &self.lists[r.index()];
+            let (keep, offset) = (l.selected_index(), l.offset);
+            self.recompute(r, ctx, true);
+            let l = &mut self.lists[r.index()];
+            if let Some(i) = keep {
+                l.selected = l
+                    .matches
+                    .iter()
+                    .position(|&m| m as usize == i)
+                    .unwrap_or(l.selected);
+            }
+            l.offset = offset;
+        }
+        self.clamp_scroll();
+    }
+
     fn resort(&mut self, ctx: &Ctx) {
         let r = self.registry;
         let lang = self.lang();
@@ -1510,6 +1534,7 @@ impl AppState {
                 }
             }
             OpResult::Drawn(r) => self.drawn(r),
+            OpResult::Refreshed => self.data_changed(ctx),
             OpResult::ExportProgress(x) => {
                 if let Some(Overlay::Busy { progress, .. }) = &mut self.overlay {
                     *progress = Some(x.clamp(0.0, 1.0));

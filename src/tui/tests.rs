@@ -34,6 +34,7 @@ fn config(lang: Lang) -> Config {
         today: NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
         store_label: "demo".into(),
         user: "tester".into(),
+        server: false,
     }
 }
 

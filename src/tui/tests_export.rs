@@ -41,6 +41,7 @@ fn state(office: &Office, lang: Lang) -> AppState {
         today: today(),
         store_label: "demo".into(),
         user: "tester".into(),
+        server: false,
     };
     let mut app = new_state(office, cfg);
     update(office, &mut app, Input::Resize(80, 24));

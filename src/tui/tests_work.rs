@@ -42,6 +42,7 @@ fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
         today: date(2022, 8, 15),
         store_label: "demo".into(),
         user: "tester".into(),
+        server: false,
     };
     let mut app = new_state(office, cfg);
     update(office, &mut app, Input::Resize(w, h));

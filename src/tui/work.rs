@@ -22,8 +22,16 @@ pub fn joint_label(j: &JointKind, lang: Lang) -> String {
 
 /// What the result step shows of a committed draw: targets and teams by name.
 pub fn draw_result(office: &Office, d: &DrawRecord, lang: Lang) -> DrawResult {
-    let st = office.state();
-    let book = office.book();
+    draw_result_in(&office.state(), &office.book(), d, lang)
+}
+
+/// [`draw_result`] over given registries and book (a remote replica).
+pub fn draw_result_in(
+    st: &crate::office::State,
+    book: &crate::office::Book,
+    d: &DrawRecord,
+    lang: Lang,
+) -> DrawResult {
     let tasks = d
         .tasks
         .iter()

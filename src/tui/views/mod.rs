@@ -262,7 +262,11 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     )];
     let right = vec![Span::raw(format!(
         "{} {sep} {} {} ",
-        lang.pick("本地库", "local store"),
+        if app.cfg.server {
+            lang.pick("服务器模式", "server")
+        } else {
+            lang.pick("本地库", "local store")
+        },
         lang.pick("用户", "user"),
         cut(&app.cfg.user, 16, app.cfg.symbols.ellipsis)
     ))];
