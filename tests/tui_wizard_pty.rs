@@ -4,49 +4,13 @@
 
 #![cfg(unix)]
 
-use expectrl::{Eof, Regex, Session};
+use expectrl::{Eof, Session};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const ROWS: u16 = 24;
-const COLS: u16 = 80;
+mod common;
 
-struct Term {
-    session: Session,
-    bytes: Vec<u8>,
-}
-
-impl Term {
-    /// Read what the program wrote until the reconstructed screen satisfies `done`.
-    fn wait_until(&mut self, what: &str, done: impl Fn(&[String]) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        self.session
-            .set_expect_timeout(Some(Duration::from_millis(200)));
-        loop {
-            if done(&self.screen()) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waiting for {what}; screen:\n{}",
-                self.screen().join("\n")
-            );
-            if let Ok(c) = self.session.expect(Regex("(?s).+")) {
-                self.bytes.extend_from_slice(c.as_bytes());
-            }
-        }
-    }
-
-    fn send(&mut self, s: &str) {
-        self.session.send(s).expect("write to the pty");
-    }
-
-    fn screen(&self) -> Vec<String> {
-        let mut p = vt100::Parser::new(ROWS, COLS, 0);
-        p.process(&self.bytes);
-        p.screen().rows(0, COLS).collect()
-    }
-}
+use common::pty::{Term, COLS, ROWS};
 
 fn bin(db: &std::path::Path, dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_shuangsui"));
