@@ -22,6 +22,8 @@ pub mod views;
 pub mod work;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_backend;

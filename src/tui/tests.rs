@@ -5,79 +5,16 @@ use super::app::{new_state, perform_blocking, update};
 use super::keymap::Keymap;
 use super::state::{AppState, Config, Effect, Input, Op, Overlay, Registry, TAB_AUDIT};
 use super::symbols::Symbols;
+use super::test_support::{config, ctrl, demo, key, render, special, state_with, typ};
 use super::views;
 use crate::i18n::Lang;
 use crate::office::Office;
-use crate::tui::state::Ctx;
-use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-/// The demo registries in a temporary store, every change made by "tester".
-fn demo(lang: Lang) -> (Office, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let office = Office::open(&dir.path().join("store"), lang)
-        .expect("open")
-        .with_user("tester");
-    office.load_demo().expect("demo data");
-    (office, dir)
-}
-
-fn config(lang: Lang) -> Config {
-    Config {
-        lang,
-        keymap: Keymap::builtin().expect("built-in keymap"),
-        symbols: Symbols::unicode(),
-        color: false,
-        mouse: false,
-        today: NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
-        store_label: "demo".into(),
-        user: "tester".into(),
-        server: false,
-    }
-}
-
 fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
     state_with(office, config(lang), w, h)
-}
-
-fn state_with(office: &Office, cfg: Config, w: u16, h: u16) -> AppState {
-    let mut app = new_state(office, cfg);
-    update(office, &mut app, Input::Resize(w, h));
-    app
-}
-
-fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let st = office.state();
-    let book = office.book();
-    let ctx = Ctx {
-        data: &st,
-        rules: office.rules(),
-        book: &book,
-    };
-    terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
-    terminal
-}
-
-fn key(c: char) -> Input {
-    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn special(code: KeyCode) -> Input {
-    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Input {
-    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn typ(office: &Office, app: &mut AppState, s: &str) {
-    for c in s.chars() {
-        update(office, app, key(c));
-    }
 }
 
 /// Every visible line of a rendered screen (wide characters once).

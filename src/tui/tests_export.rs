@@ -1,65 +1,25 @@
 //! Tests of the `export` action: the path prompt on each tab, paths refused inline, a real
 //! export through the app's blocking path, and snapshots of the gauge and the result at 80x24.
 
-use super::app::{finish, new_state, perform_blocking, update};
-use super::keymap::Keymap;
+use super::app::{finish, perform_blocking, update};
 use super::state::{
-    exported_lines, AppState, Config, Effect, FormKind, Input, Op, OpResult, Overlay,
-    TAB_DASHBOARD, TAB_DRAWS, TAB_PLANS, TAB_PUBLICATION, TAB_REGISTRIES,
+    exported_lines, AppState, Effect, FormKind, Input, Op, OpResult, Overlay, TAB_DASHBOARD,
+    TAB_DRAWS, TAB_PLANS, TAB_PUBLICATION, TAB_REGISTRIES,
 };
-use super::symbols::Symbols;
-use super::views;
+use super::test_support::{config, demo, render, state_with};
 use crate::i18n::Lang;
 use crate::office::Office;
 use crate::report::{ExportKind, ExportSummary, RegistryKind, SheetMeta};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::path::PathBuf;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 8, 15).expect("date")
 }
 
-fn demo(lang: Lang) -> (Office, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let office = Office::open(&dir.path().join("store"), lang)
-        .expect("open")
-        .with_user("tester");
-    office.load_demo().expect("demo data");
-    (office, dir)
-}
-
 fn state(office: &Office, lang: Lang) -> AppState {
-    let cfg = Config {
-        lang,
-        keymap: Keymap::builtin().expect("built-in keymap"),
-        symbols: Symbols::unicode(),
-        color: false,
-        mouse: false,
-        today: today(),
-        store_label: "demo".into(),
-        user: "tester".into(),
-        server: false,
-    };
-    let mut app = new_state(office, cfg);
-    update(office, &mut app, Input::Resize(80, 24));
-    app
-}
-
-fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let st = office.state();
-    let book = office.book();
-    let ctx = super::state::Ctx {
-        data: &st,
-        rules: office.rules(),
-        book: &book,
-    };
-    terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
-    terminal
+    state_with(office, config(lang), 80, 24)
 }
 
 fn press(office: &Office, app: &mut AppState, code: KeyCode) -> Effect {

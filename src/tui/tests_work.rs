@@ -2,86 +2,25 @@
 //! task steps out of order, and snapshots of the preview, the result, the progress view, the
 //! publication list and the dashboard.
 
-use super::app::{new_state, perform_blocking, update};
+use super::app::{perform_blocking, update};
 use super::keymap::Keymap;
 use super::state::{
-    AppState, Config, Ctx, Effect, Input, Op, Overlay, StepOp, WizardStep, TAB_DASHBOARD,
-    TAB_DRAWS, TAB_PUBLICATION, TAB_TASKS,
+    AppState, Ctx, Effect, Input, Op, Overlay, StepOp, WizardStep, TAB_DASHBOARD, TAB_DRAWS,
+    TAB_PUBLICATION, TAB_TASKS,
 };
-use super::symbols::Symbols;
-use super::views;
+use super::test_support::{config, date, demo, key, render, special, state_with, typ};
 use crate::i18n::Lang;
 use crate::office::{DrawRequest, Office};
-use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("date")
-}
-
-fn demo(lang: Lang) -> (Office, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let office = Office::open(&dir.path().join("store"), lang)
-        .expect("open")
-        .with_user("tester");
-    office.load_demo().expect("demo data");
-    (office, dir)
-}
-
 fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
-    let cfg = Config {
-        lang,
-        keymap: Keymap::builtin().expect("built-in keymap"),
-        symbols: Symbols::unicode(),
-        color: false,
-        mouse: false,
-        today: date(2022, 8, 15),
-        store_label: "demo".into(),
-        user: "tester".into(),
-        server: false,
-    };
-    let mut app = new_state(office, cfg);
-    update(office, &mut app, Input::Resize(w, h));
+    let mut app = state_with(office, config(lang), w, h);
     // The test hooks: a fixed seed and draw date.
     app.draw_seed = Some(SEED.into());
     app.draw_date = Some(date(2022, 7, 5));
     app
-}
-
-fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let st = office.state();
-    let book = office.book();
-    let ctx = Ctx {
-        data: &st,
-        rules: office.rules(),
-        book: &book,
-    };
-    terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
-    terminal
-}
-
-fn key(c: char) -> Input {
-    Input::Key(KeyEvent::new(c_code(c), KeyModifiers::NONE))
-}
-
-fn c_code(c: char) -> KeyCode {
-    KeyCode::Char(c)
-}
-
-fn special(code: KeyCode) -> Input {
-    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn typ(office: &Office, app: &mut AppState, s: &str) {
-    for c in s.chars() {
-        update(office, app, key(c));
-    }
 }
 
 /// Send a key; perform any operation it asks for, as the app loop would.
