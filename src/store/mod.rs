@@ -295,21 +295,19 @@ impl Store {
             path: path.to_path_buf(),
             msg: e.to_string(),
         })?;
-        let db = sled::Config::new()
-            .path(path)
-            .open()
-            .map_err(|e| match &e {
-                sled::Error::Io(io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("lock") =>
-                {
-                    StoreError::InUse(path.to_path_buf())
+        // sled releases its file lock when its last background thread lets go of the
+        // database, a moment after the owner dropped it: within one process a store closed and
+        // reopened at once may still look held. Another process's lock does not go away, so a
+        // short bounded retry changes nothing for the "in use" answer but its delay.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        let db = loop {
+            match Self::open_db(path) {
+                Err(StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                _ => StoreError::Open {
-                    path: path.to_path_buf(),
-                    msg: e.to_string(),
-                },
-            })?;
+                other => break other?,
+            }
+        };
         let mut trees = Vec::new();
         for t in TreeName::ALL {
             trees.push(db.open_tree(t.as_str()).map_err(sled_err)?);
@@ -321,6 +319,21 @@ impl Store {
             trees,
             audit,
             write_lock: Mutex::new(()),
+        })
+    }
+
+    fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+        sled::Config::new().path(path).open().map_err(|e| match &e {
+            sled::Error::Io(io)
+                if io.kind() == std::io::ErrorKind::WouldBlock
+                    || io.to_string().contains("lock") =>
+            {
+                StoreError::InUse(path.to_path_buf())
+            }
+            _ => StoreError::Open {
+                path: path.to_path_buf(),
+                msg: e.to_string(),
+            },
         })
     }
 
