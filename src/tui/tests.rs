@@ -564,6 +564,27 @@ fn snapshot_ascii_audit_80x24() {
     insta::assert_snapshot!(render(&office, &app).backend());
 }
 
+#[test]
+fn snapshot_ascii_other_tabs_80x24() {
+    // The dashboard, the plans, the draws and the tasks in the ASCII set.
+    let (office, _dir) = demo(Lang::Zh);
+    for (tab, name) in [
+        ('1', "dashboard"),
+        ('3', "plans"),
+        ('4', "draws"),
+        ('5', "tasks"),
+    ] {
+        let mut app = ascii_state(&office, Lang::Zh, 80, 24);
+        if let Effect::Op(op) = update(&office, &mut app, key(tab)) {
+            perform_blocking(&office, &mut app, op);
+        }
+        insta::assert_snapshot!(
+            format!("ascii_{name}_80x24"),
+            render(&office, &app).backend()
+        );
+    }
+}
+
 /// Every character of the office's data (registries, rules, audit entries): the only text
 /// that may legitimately be wide or ambiguous on an ASCII-set screen in English.
 fn data_chars(office: &Office, app: &AppState) -> std::collections::HashSet<char> {
