@@ -93,7 +93,14 @@ fn event_loop(
             dirty = false;
         }
         while let Ok(r) = rx.try_recv() {
+            let refreshed = matches!(r, OpResult::Refreshed);
             backend.with_ctx(|ctx| app.finish(r, ctx));
+            // Another user's change: the figures or the audit log on screen follow it too.
+            if refreshed && app.overlay.is_none() {
+                if let Some(op) = app.reload_op() {
+                    perform(backend, &mut app, op, &tx);
+                }
+            }
             dirty = true;
         }
         if dirty {

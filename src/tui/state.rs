@@ -913,6 +913,22 @@ impl AppState {
         Effect::Redraw
     }
 
+    /// What the current tab reloads when another user's change arrives: the figures of the
+    /// dashboard, tasks and publication tabs, or the audit log. The lists are recomputed from
+    /// the refreshed replica by [`AppState::data_changed`].
+    pub fn reload_op(&self) -> Option<Op> {
+        if self.tab == TAB_AUDIT {
+            Some(Op::OpenAudit)
+        } else if matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
+            match self.load_figures() {
+                Effect::Op(op) => Some(op),
+                _ => None,
+            }
+        } else {
+            None
+        }
+    }
+
     fn go_tab(&mut self, tab: usize) -> Effect {
         self.tab = tab.min(TABS.len() - 1);
         self.filtering = false;

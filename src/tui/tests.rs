@@ -816,3 +816,19 @@ fn the_terminal_cursor_lands_after_wide_characters() {
     let row = screen_lines(&t)[usize::from(after_two.y)].clone();
     assert!(row.contains("/狗街"), "{row}");
 }
+
+#[test]
+fn a_change_by_another_user_reloads_what_the_tab_shows() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    assert!(
+        app.reload_op().is_none(),
+        "the registries follow the replica alone"
+    );
+    update(&office, &mut app, key('1'));
+    assert!(matches!(app.reload_op(), Some(Op::LoadFigures { .. })));
+    update(&office, &mut app, key('6'));
+    assert!(matches!(app.reload_op(), Some(Op::LoadFigures { .. })));
+    update(&office, &mut app, key('7'));
+    assert!(matches!(app.reload_op(), Some(Op::OpenAudit)));
+}
