@@ -190,44 +190,25 @@ impl Office {
             audit_seq: None,
         };
         let mut book = self.book_mut();
-        let mut writes = Vec::new();
-        let mut staged = Vec::new();
-        let mut next = book.plans.len() as u64;
-        for (_, mut p) in r.records {
-            match book
-                .plans
-                .iter()
-                .find(|q| q.year == p.year && q.seq == p.seq)
-            {
-                Some(q) => {
-                    p.id = q.id;
-                    if *q == p {
-                        out.unchanged += 1;
-                        continue;
-                    }
-                    out.updated += 1;
-                }
-                None => {
-                    next += 1;
-                    p.id = next;
-                    out.added += 1;
-                }
-            }
-            writes.push(encode_record(TreeName::Plans, key_u64(p.id), &p)?);
-            staged.push(p);
-        }
-        if dry_run || writes.is_empty() {
+        let staged = super::stage_by_key(
+            &book.plans,
+            r.records.into_iter().map(|(_, p)| p),
+            |a, b| a.year == b.year && a.seq == b.seq,
+            |p| p.id,
+            |p, id| p.id = id,
+            &mut out,
+        );
+        if dry_run || staged.is_empty() {
             return Ok(out);
         }
+        let writes = staged
+            .iter()
+            .map(|p| encode_record(TreeName::Plans, key_u64(p.id), p))
+            .collect::<Result<Vec<_>, _>>()?;
         let e = self.commit("import plans", out.localize(Lang::Zh), writes)?;
         out.audit_seq = Some(e.seq);
         for p in staged {
-            let i = (p.id - 1) as usize;
-            if i < book.plans.len() {
-                book.plans[i] = p;
-            } else {
-                book.plans.push(p);
-            }
+            super::put_by_id(&mut book.plans, p.id, p);
         }
         Ok(out)
     }

@@ -318,6 +318,40 @@ pub(crate) fn target_chunk_writes(
     Ok(out)
 }
 
+/// Match imported records against the stored ones (`same_key`): an equal one is counted
+/// unchanged, a different one takes the stored id and is counted updated, an unmatched one
+/// gets the next id and is counted added. Returns what must be written (updated and added).
+pub(crate) fn stage_by_key<T: PartialEq>(
+    existing: &[T],
+    incoming: impl IntoIterator<Item = T>,
+    same_key: impl Fn(&T, &T) -> bool,
+    id_of: impl Fn(&T) -> u64,
+    set_id: impl Fn(&mut T, u64),
+    out: &mut ImportOutcome,
+) -> Vec<T> {
+    let mut staged = Vec::new();
+    let mut next = existing.len() as u64;
+    for mut r in incoming {
+        match existing.iter().find(|e| same_key(e, &r)) {
+            Some(e) => {
+                set_id(&mut r, id_of(e));
+                if *e == r {
+                    out.unchanged += 1;
+                    continue;
+                }
+                out.updated += 1;
+            }
+            None => {
+                next += 1;
+                set_id(&mut r, next);
+                out.added += 1;
+            }
+        }
+        staged.push(r);
+    }
+    staged
+}
+
 /// Replace the record with this id (index `id - 1`) or append it as the next one.
 pub(crate) fn put_by_id<T>(records: &mut Vec<T>, id: u64, record: T) {
     let i = (id - 1) as usize;

@@ -1,7 +1,8 @@
 //! Registry maintenance: imports, status changes (动态调整), add and edit.
 
 use super::{
-    conflict_key, encode_record, put_by_id, target_chunk_writes, Office, OfficeError, State,
+    conflict_key, encode_record, put_by_id, stage_by_key, target_chunk_writes, Office, OfficeError,
+    State,
 };
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -318,31 +319,21 @@ impl Office {
     ) -> Result<ImportOutcome, OfficeError> {
         let mut out = outcome(ImportKind::Departments, &r, self.lang(), dry_run);
         let mut st = self.state_mut();
-        let mut writes = Vec::new();
-        let mut staged = Vec::new();
-        let mut next_id = st.departments.len() as u64;
-        for (_, mut d) in r.records {
-            match st.department_by_code(&d.code) {
-                Some(old) => {
-                    d.id = old.id;
-                    if *old == d {
-                        out.unchanged += 1;
-                        continue;
-                    }
-                    out.updated += 1;
-                }
-                None => {
-                    next_id += 1;
-                    d.id = next_id;
-                    out.added += 1;
-                }
-            }
-            writes.push(encode_record(TreeName::Departments, key_u64(d.id), &d)?);
-            staged.push(d);
-        }
-        if dry_run || writes.is_empty() {
+        let staged = stage_by_key(
+            &st.departments,
+            r.records.into_iter().map(|(_, d)| d),
+            |a, b| a.code == b.code,
+            |d| d.id,
+            |d, id| d.id = id,
+            &mut out,
+        );
+        if dry_run || staged.is_empty() {
             return Ok(out);
         }
+        let writes = staged
+            .iter()
+            .map(|d| encode_record(TreeName::Departments, key_u64(d.id), d))
+            .collect::<Result<Vec<_>, _>>()?;
         let entry = self.commit("import departments", out.localize(Lang::Zh), writes)?;
         out.audit_seq = Some(entry.seq);
         for d in staged {
