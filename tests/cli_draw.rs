@@ -1,18 +1,10 @@
 //! The draw's acceptance through the real binary: reproducible, verified, tamper-evident,
 //! infeasible draws refused without writing.
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
+mod common;
 
-fn bin(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("shuangsui").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env("SHUANGSUI_LOG", db.with_extension("log"));
-    c
-}
+use common::cli::{bin, json};
+use std::collections::{HashMap, HashSet};
 
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -21,16 +13,6 @@ fn demo() -> tempfile::TempDir {
         .assert()
         .success();
     dir
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let out = bin(db).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";

@@ -4,35 +4,15 @@
 //! period and day (task steps recorded through `shuangsui task`); every column is at least as wide as its
 //! widest cell.
 
-use assert_cmd::Command;
+mod common;
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use common::cli::{json, ok};
 use serde_json::Value;
 use shuangsui::report::display_width;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-
-fn bin(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("shuangsui").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env("SHUANGSUI_LOG", db.with_extension("log"));
-    c
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = bin(db).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(db, args)).unwrap()
-}
 
 const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 

@@ -2,33 +2,13 @@
 //! and `due`, whose figures this test computes on its own from `list tasks --json` and what it
 //! recorded (with its own table of the 2022 working days), never through the office's code.
 
-use assert_cmd::Command;
+mod common;
+
 use chrono::{Datelike, NaiveDate, Weekday};
+use common::cli::{bin, json, ok};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-fn bin(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("shuangsui").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env("SHUANGSUI_LOG", db.with_extension("log"));
-    c
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = bin(db).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(db, args)).unwrap()
-}
 
 /// The command fails, says `needle` on stderr, and changes no task.
 fn refused(db: &Path, args: &[&str], needle: &str) {

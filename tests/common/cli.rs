@@ -1,0 +1,32 @@
+//! Running the real binary on a store, for the CLI tests.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+/// The binary on the store `db`, logging beside it.
+pub fn bin(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("shuangsui").expect("the shuangsui binary");
+    c.arg("--db")
+        .arg(db)
+        .env("SHUANGSUI_LOG", db.with_extension("log"));
+    c
+}
+
+/// Run a command that must succeed; its standard output.
+pub fn ok(db: &Path, args: &[&str]) -> String {
+    let out = bin(db).args(args).output().expect("run shuangsui");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// Run a command that must succeed and prints JSON.
+pub fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("JSON output")
+}
