@@ -301,6 +301,28 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The publication notice (一公开) for the county government website: results determined
+    /// from --from to --to, natural persons' names masked and their codes omitted. Writes an
+    /// HTML table when the output ends in .html (or with --html), else a workbook.
+    Notice {
+        /// First determination date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last determination date, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// The office's own copy: exempt results too, with their ground.
+        #[arg(long)]
+        own_copy: bool,
+        /// Write an HTML table whatever the output's name.
+        #[arg(long)]
+        html: bool,
+        /// 公示日期 of results not yet published, YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A registry with the import headers (re-importable).
     Registry {
         #[arg(value_enum)]
@@ -329,6 +351,44 @@ impl ExportWhat {
                 (ExportSpec::Publication(period.clone()), output)
             }
             ExportWhat::Plan { year, output } => (ExportSpec::Plan(*year), output),
+            ExportWhat::Notice {
+                from,
+                to,
+                own_copy,
+                html,
+                today,
+                output,
+            } => {
+                let day = |s: &str, flag: &str| {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                        OfficeError::Refused(match lang {
+                            Lang::Zh => format!("{flag}：{s:?} 不是日期（应为 YYYY-MM-DD）"),
+                            Lang::En => format!("{flag}: {s:?} is not a date (YYYY-MM-DD)"),
+                        })
+                    })
+                };
+                let (from, to) = (day(from, "--from")?, day(to, "--to")?);
+                if from > to {
+                    return Err(OfficeError::Refused(match lang {
+                        Lang::Zh => format!("--from {from} 晚于 --to {to}"),
+                        Lang::En => format!("--from {from} is after --to {to}"),
+                    }));
+                }
+                let ext = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                (
+                    ExportSpec::Notice {
+                        from,
+                        to,
+                        own_copy: *own_copy,
+                        today: today_arg(today, lang)?,
+                        html: *html || matches!(ext.as_deref(), Some("html" | "htm")),
+                    },
+                    output,
+                )
+            }
             ExportWhat::Registry { kind, output } => {
                 use clap::ValueEnum;
                 let name = kind

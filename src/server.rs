@@ -64,6 +64,21 @@ fn export(
             crate::report::RegistryKind::from_str(r, true)
                 .map_err(|_| OfficeError::NotFound(r.clone()))?,
         ),
+        ExportSpec::Notice {
+            from,
+            to,
+            own_copy,
+            today,
+            html,
+        } => K::Notice {
+            spec: crate::report::notice::NoticeSpec {
+                from: *from,
+                to: *to,
+                own_copy: *own_copy,
+                today: *today,
+            },
+            html: *html,
+        },
     };
     match to.as_ref().filter(|_| !remote) {
         Some(path) => {

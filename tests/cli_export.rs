@@ -625,3 +625,126 @@ fn publication_lists_recorded_results_without_the_exempt() {
         );
     }
 }
+
+/// The cells of an HTML table's body rows, in order.
+fn html_rows(html: &str) -> Vec<Vec<String>> {
+    let body = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+    body.split("<tr>")
+        .skip(1)
+        .map(|tr| {
+            tr.split("<td>")
+                .skip(1)
+                .map(|td| td[..td.find("</td>").unwrap()].to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn notice_masks_persons_drops_the_exempt_and_html_equals_xlsx() {
+    let (dir, db) = demo_with_draws();
+    record_results(&db);
+    let tasks = json(&db, &["list", "tasks", "--json"]);
+    let tasks = tasks.as_array().unwrap();
+    // The third result's target is a natural person.
+    let person_code = tasks[2]["credit_code"].as_str().unwrap().to_string();
+    {
+        let office = shuangsui::office::Office::open(&db, shuangsui::i18n::Lang::Zh).unwrap();
+        let mut t = office
+            .state()
+            .targets
+            .iter()
+            .find(|t| t.credit_code.as_str() == person_code)
+            .cloned()
+            .unwrap();
+        t.name = "张三明".into();
+        t.tags.push("自然人".into());
+        office.save_target(t).unwrap();
+    }
+    let exempt_code = tasks[1]["credit_code"].as_str().unwrap().to_string();
+    let export = |name: &str, extra: &[&str]| -> std::path::PathBuf {
+        let file = dir.path().join(name);
+        let mut args = vec![
+            "export",
+            "notice",
+            "--from",
+            "2022-07-01",
+            "--to",
+            "2022-07-31",
+            "--today",
+            "2022-07-25",
+            "-o",
+            file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        ok(&db, &args);
+        file
+    };
+    let xlsx = export("notice.xlsx", &[]);
+    let html = export("notice.html", &[]);
+    assert_columns_fit(&xlsx);
+    let mut b = Book::open(&xlsx);
+    assert_eq!(b.names(), ["结果公示"]);
+    assert_eq!(
+        b.row("结果公示", H),
+        [
+            "序号",
+            "检查对象名称",
+            "统一社会信用代码",
+            "抽查事项",
+            "抽查类型",
+            "检查日期",
+            "检查结果",
+            "处理情况",
+            "公示日期",
+            "检查机关"
+        ]
+    );
+    let cells = b.cells("结果公示");
+    let last = cells.keys().map(|k| k.0).max().unwrap();
+    let sheet_rows: Vec<Vec<String>> = (H + 1..=last)
+        .map(|r| {
+            (0..10)
+                .map(|c| cells.get(&(r, c)).map(text).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    // Five results, one exempt: four rows, the same in the HTML.
+    assert_eq!(sheet_rows.len(), 4);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(html_rows(&page), sheet_rows);
+    {
+        let rows = &sheet_rows;
+        let person: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "张*明").collect();
+        assert_eq!(person.len(), 1, "{rows:?}");
+        assert_eq!(person[0][2], "", "a person's code is omitted");
+        assert!(
+            rows.iter().all(|r| r[2] != exempt_code),
+            "exempt result listed"
+        );
+        assert!(rows
+            .iter()
+            .all(|r| r[4] == "不定向抽查" || r[4] == "定向抽查"));
+        assert!(rows.iter().all(|r| r[5] == "2022-07-11"));
+        // The published one keeps its day; the others are published on the notice's day.
+        assert_eq!(rows[0][8], "2022-07-20");
+        assert!(rows[1..].iter().all(|r| r[8] == "2022-07-25"));
+    }
+    assert!(!page.contains("张三明") && !page.contains(&person_code));
+    assert!(!page.contains(&exempt_code));
+    let mut raw = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap())
+        .unwrap()
+        .by_name("xl/sharedStrings.xml")
+        .unwrap()
+        .read_to_string(&mut raw)
+        .unwrap();
+    assert!(!raw.contains("张三明") && !raw.contains(&person_code));
+
+    // The office's own copy lists the exempt result with its ground.
+    let own = export("own.xlsx", &["--own-copy"]);
+    let mut b = Book::open(&own);
+    let cells = b.cells("结果公示");
+    assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), H + 5);
+    assert!(cells.values().any(|v| text(v) == "不予公示：涉及国家安全"));
+}

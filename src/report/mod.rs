@@ -15,6 +15,7 @@
 //! thread).
 
 mod draw;
+pub mod notice;
 mod publication;
 mod quarterly;
 mod registry;
@@ -47,6 +48,12 @@ pub enum ExportKind {
     Plan(i32),
     /// A registry, re-importable.
     Registry(RegistryKind),
+    /// The publication notice (一公开) of results determined in a date range; `html` writes
+    /// an HTML table instead of a workbook.
+    Notice {
+        spec: notice::NoticeSpec,
+        html: bool,
+    },
 }
 
 impl ExportKind {
@@ -70,6 +77,7 @@ impl ExportKind {
                 Lang::En => format!("{y} annual random inspection plan"),
             },
             ExportKind::Registry(k) => k.sheet_name(lang).to_string(),
+            ExportKind::Notice { spec, .. } => notice::notice_title(spec, lang),
         }
     }
 }
@@ -162,6 +170,29 @@ pub fn export(
     let author = crate::store::audit::os_user();
     let mut wb = workbook(&title, &author);
     progress(0.0);
+    if let ExportKind::Notice { spec, html: true } = kind {
+        let page = notice::notice_html(office, spec, lang);
+        let rows = notice::notice_rows(office, spec, lang).len() as u32;
+        std::fs::write(path, page).map_err(|e| {
+            OfficeError::Refused(format!(
+                "{}: {}{e}",
+                path.display(),
+                lang.pick("无法写入文件：", "cannot write the file: ")
+            ))
+        })?;
+        progress(1.0);
+        return Ok(ExportSummary {
+            path: path.to_path_buf(),
+            sheets: vec![SheetMeta {
+                name: "HTML".into(),
+                header_row: 0,
+                rows,
+                headers: Vec::new(),
+                max_display: Vec::new(),
+                widths: Vec::new(),
+            }],
+        });
+    }
     if *kind == ExportKind::Registry(RegistryKind::Targets) {
         let st = office.state();
         let sheet = write_targets(wb, &st.targets, lang, path, progress)
@@ -185,6 +216,7 @@ pub fn export(
         ExportKind::Quarterly { period, today } => {
             quarterly::quarterly(&mut wb, office, period, *today, lang, progress)
         }
+        ExportKind::Notice { spec, .. } => notice::notice(&mut wb, office, spec, lang),
     }
     .map_err(|f| match f {
         Fail::Office(e) => e,
