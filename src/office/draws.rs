@@ -195,6 +195,7 @@ impl Office {
             unknown_columns: r.unknown_columns.clone(),
             dry_run,
             audit_seq: None,
+            preview: Default::default(),
         };
         let mut book = self.book_mut();
         let staged = super::stage_by_key(
