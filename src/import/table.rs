@@ -6,8 +6,8 @@
 //!   superset of the GBK that Chinese Excel writes. Tab-separated text (Excel's "Unicode text")
 //!   is recognised from the header line. Rows are streamed with one reused record, and the
 //!   bytes are held once (borrowed when valid UTF-8, decoded once otherwise).
-//! - Excel (.xlsx, .xlsm, .xls): the first worksheet, via calamine. Whole numbers are rendered
-//!   without ".0", date cells as `YYYY-MM-DD`, text as stored.
+//! - Excel (.xlsx, .xlsm, .xls): the first worksheet (or the one [`is_import_sheet`] names),
+//!   via calamine. Whole numbers are rendered without ".0", date cells as `YYYY-MM-DD`, text as stored.
 //!
 //! The header is the first row with at least two non-empty cells (a title row such as
 //! "宜良县检查对象名录" above it is skipped). Rows whose cells are all empty are skipped.
@@ -114,6 +114,12 @@ enum Source<'a> {
 }
 
 /// Headers plus a stream of rows, from CSV or Excel.
+/// Whether a worksheet is the one to import from: its name ends in `（导入）` or `(import)`,
+/// as the second sheet of `export plan` (the first holds the published columns only).
+pub fn is_import_sheet(name: &str) -> bool {
+    name.ends_with("（导入）") || name.ends_with("(import)")
+}
+
 pub struct Table<'a> {
     file: String,
     format: SourceFormat,
@@ -165,7 +171,14 @@ impl<'a> Table<'a> {
                 let is_xls = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
                 let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.as_ref()))
                     .map_err(|e| Reason::Spreadsheet(e.to_string()))?;
-                let range = match book.worksheet_range_at(0) {
+                // A workbook of ours with a sheet for re-import (the annual plan's second
+                // sheet, [`is_import_sheet`]) is read from that sheet, else the first.
+                let index = book
+                    .sheet_names()
+                    .iter()
+                    .position(|n| is_import_sheet(n))
+                    .unwrap_or(0);
+                let range = match book.worksheet_range_at(index) {
                     None => return Err(Reason::NoSheet),
                     Some(r) => r.map_err(|e| Reason::Spreadsheet(e.to_string()))?,
                 };
