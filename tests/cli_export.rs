@@ -641,29 +641,76 @@ fn publication_lists_recorded_results_without_the_exempt() {
     );
     assert_columns_fit(&file);
     let tasks = json(&db, &["list", "tasks", "--json"]);
+    let due = json(&db, &["due", "--json"]);
     let mut b = Book::open(&file);
     assert_eq!(b.names(), ["抽查结果公示"]);
+    assert_eq!(
+        b.row("抽查结果公示", H),
+        [
+            "序号",
+            "检查对象名称",
+            "统一社会信用代码",
+            "抽查事项",
+            "检查日期",
+            "检查结果",
+            "认定日期",
+            "公示日期（不晚于）",
+            "检查机关"
+        ]
+    );
     let cells = b.cells("抽查结果公示");
-    // Five results recorded, one exempt.
-    assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), 4 + H);
-    let codes: Vec<&str> = tasks.as_array().unwrap()[..5]
+    // Five results recorded: the first published, the second exempt; three to publish.
+    assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), 3 + H);
+    let codes: Vec<&str> = tasks.as_array().unwrap()[2..5]
         .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != 1)
-        .map(|(_, t)| t["credit_code"].as_str().unwrap())
+        .map(|t| t["credit_code"].as_str().unwrap())
         .collect();
     for (i, code) in codes.iter().enumerate() {
         let r = i as u32 + 1 + H;
         assert_eq!(text(&cells[&(r, 2)]), *code);
         assert!(matches!(cells[&(r, 4)], Data::DateTime(_)));
         assert_eq!(text(&cells[&(r, 4)]), "2022-07-11");
-        assert_eq!(text(&cells[&(r, 6)]), "昆明市生态环境局宜良分局");
+        assert_eq!(
+            text(&cells[&(r, 6)]),
+            "2022-07-12",
+            "the determination date"
+        );
+        let d = due
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["credit_code"] == *code)
+            .unwrap();
+        assert_eq!(
+            text(&cells[&(r, 7)]),
+            d["due"].as_str().unwrap(),
+            "公示日期 = due"
+        );
+        assert_eq!(text(&cells[&(r, 8)]), "昆明市生态环境局宜良分局");
         assert!(["未发现问题", "发现问题已责令改正"].contains(&text(&cells[&(r, 5)]).as_str()));
         assert!(
             !text(&cells[&(r, 3)]).is_empty(),
             "the plan's inspection item"
         );
     }
+    // Selected by the determination date: none of the results is determined in 2022Q4.
+    let q4 = dir.path().join("q4.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "publication",
+            "--period",
+            "2022Q4",
+            "-o",
+            q4.to_str().unwrap(),
+        ],
+    );
+    let mut b = Book::open(&q4);
+    assert_eq!(
+        b.cells("抽查结果公示").keys().map(|k| k.0).max().unwrap(),
+        H
+    );
 }
 
 /// The cells of an HTML table's body rows, in order.
@@ -787,4 +834,286 @@ fn notice_masks_persons_drops_the_exempt_and_html_equals_xlsx() {
     let cells = b.cells("结果公示");
     assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), H + 5);
     assert!(cells.values().any(|v| text(v) == "不予公示：涉及国家安全"));
+}
+
+/// Advance widths of a font file (TrueType/OpenType, or one face of a collection), read from
+/// its `cmap` (format 4, the BMP) and `hmtx` tables.
+struct Font {
+    units_per_em: f64,
+    advances: HashMap<char, f64>,
+}
+
+impl Font {
+    fn load(path: &str, face: usize) -> Option<Font> {
+        let b = std::fs::read(path).ok()?;
+        let u16_at =
+            |o: usize| -> Option<u16> { Some(u16::from_be_bytes([*b.get(o)?, *b.get(o + 1)?])) };
+        let u32_at = |o: usize| -> Option<u32> {
+            Some(u32::from_be_bytes([
+                *b.get(o)?,
+                *b.get(o + 1)?,
+                *b.get(o + 2)?,
+                *b.get(o + 3)?,
+            ]))
+        };
+        let base = if b.starts_with(b"ttcf") {
+            u32_at(12 + 4 * face)? as usize
+        } else {
+            0
+        };
+        let tables = u16_at(base + 4)? as usize;
+        let mut dir = HashMap::new();
+        for i in 0..tables {
+            let rec = base + 12 + 16 * i;
+            let tag = String::from_utf8_lossy(b.get(rec..rec + 4)?).to_string();
+            dir.insert(tag, u32_at(rec + 8)? as usize);
+        }
+        let head = dir["head"];
+        let units_per_em = f64::from(u16_at(head + 18)?);
+        let n_metrics = u16_at(dir["hhea"] + 34)? as usize;
+        let hmtx = dir["hmtx"];
+        let advance = |glyph: usize| u16_at(hmtx + 4 * glyph.min(n_metrics - 1));
+        let cmap = dir["cmap"];
+        let mut sub = None;
+        for i in 0..u16_at(cmap + 2)? as usize {
+            let rec = cmap + 4 + 8 * i;
+            let (pid, eid) = (u16_at(rec)?, u16_at(rec + 2)?);
+            let off = cmap + u32_at(rec + 4)? as usize;
+            if (pid, eid) == (3, 1) && u16_at(off)? == 4 {
+                sub = Some(off);
+            }
+        }
+        let sub = sub?;
+        let segs = u16_at(sub + 6)? as usize / 2;
+        let ends = sub + 14;
+        let starts = ends + 2 * segs + 2;
+        let deltas = starts + 2 * segs;
+        let ranges = deltas + 2 * segs;
+        let mut advances = HashMap::new();
+        for s in 0..segs {
+            let (end, start) = (u16_at(ends + 2 * s)?, u16_at(starts + 2 * s)?);
+            let delta = u16_at(deltas + 2 * s)?;
+            let range = u16_at(ranges + 2 * s)? as usize;
+            for code in start..=end {
+                if code == 0xFFFF {
+                    break;
+                }
+                let glyph = if range == 0 {
+                    code.wrapping_add(delta) as usize
+                } else {
+                    let at = ranges + 2 * s + range + 2 * (code - start) as usize;
+                    match u16_at(at)? {
+                        0 => 0,
+                        g => g.wrapping_add(delta) as usize,
+                    }
+                };
+                if glyph != 0 {
+                    if let (Some(c), Some(a)) = (char::from_u32(u32::from(code)), advance(glyph)) {
+                        advances.insert(c, f64::from(a));
+                    }
+                }
+            }
+        }
+        Some(Font {
+            units_per_em,
+            advances,
+        })
+    }
+
+    /// The advance of `c` in ems.
+    fn em(&self, c: char) -> Option<f64> {
+        self.advances.get(&c).map(|a| a / self.units_per_em)
+    }
+}
+
+/// The path (and face) of the font fontconfig gives for `pattern`.
+fn font_file(pattern: &str) -> Option<(String, usize)> {
+    let out = std::process::Command::new("fc-match")
+        .args(["-f", "%{file}\t%{index}", pattern])
+        .output()
+        .ok()?;
+    let s = String::from_utf8(out.stdout).ok()?;
+    let (file, index) = s.split_once('\t')?;
+    Some((file.to_string(), index.parse().unwrap_or(0)))
+}
+
+fn have(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty())
+}
+
+/// Acceptance 1 and 7 of issue 15: every export printed through LibreOffice; no page starts
+/// without its title (the page header names the bureau and the report), and no cell's text is
+/// wider than its column by the glyph widths of the fonts LibreOffice prints with (Carlito for
+/// Calibri, Noto Sans CJK for Chinese), read from the font files. With SHUANGSUI_PNG_DIR set,
+/// each report's first page is written there as a PNG (the README's pictures).
+#[test]
+fn exports_print_titled_and_uncut_through_libreoffice() {
+    if !have("soffice") || !have("pdftotext") {
+        println!("skipped: soffice or pdftotext is not installed (apt-get install libreoffice-calc-nogui poppler-utils)");
+        return;
+    }
+    let (Some((latin, lf)), Some((cjk, cf))) =
+        (font_file("Calibri"), font_file("Noto Sans CJK SC"))
+    else {
+        println!("skipped: fc-match finds no fonts");
+        return;
+    };
+    let (Some(latin), Some(cjk)) = (Font::load(&latin, lf), Font::load(&cjk, cf)) else {
+        println!("skipped: cannot read the fonts {latin} / {cjk}");
+        return;
+    };
+    let digit = latin.em('0').unwrap();
+    // Width in digits as printed: Latin from the Calibri substitute, the rest from the CJK font.
+    let width = |s: &str| -> f64 {
+        s.lines()
+            .map(|l| {
+                l.chars()
+                    .map(|c| latin.em(c).or_else(|| cjk.em(c)).unwrap_or(1.0) / digit)
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max)
+    };
+
+    let (dir, db) = demo_with_draws();
+    record_results(&db);
+    let out = dir.path().join("x");
+    std::fs::create_dir_all(&out).unwrap();
+    let exports: Vec<(&str, Vec<&str>)> = vec![
+        ("draw", vec!["draw", "1"]),
+        (
+            "quarterly",
+            vec!["quarterly", "--period", "2022Q3", "--today", "2022-09-30"],
+        ),
+        ("publication", vec!["publication", "--period", "2022Q3"]),
+        (
+            "notice",
+            vec![
+                "notice",
+                "--from",
+                "2022-07-01",
+                "--to",
+                "2022-09-30",
+                "--today",
+                "2022-09-30",
+            ],
+        ),
+        ("plan", vec!["plan", "--year", "2022"]),
+        ("targets", vec!["registry", "targets"]),
+        ("inspectors", vec!["registry", "inspectors"]),
+        ("departments", vec!["registry", "departments"]),
+        ("conflicts", vec!["registry", "conflicts"]),
+    ];
+    let mut files = Vec::new();
+    for (name, args) in &exports {
+        let file = out.join(format!("{name}.xlsx"));
+        let mut a = vec!["export"];
+        a.extend(args.iter().copied());
+        a.extend(["-o", file.to_str().unwrap()]);
+        ok(&db, &a);
+        files.push(file);
+    }
+    // No cell wider than its column (merged cells: their columns), by the real glyph widths.
+    for file in &files {
+        let widths = xml_widths(file);
+        let mut b = Book::open(file);
+        for (i, name) in b.names().iter().enumerate() {
+            if name == "抽查计划" {
+                continue; // wraps its long text
+            }
+            let merged = b.wb.worksheet_merge_cells(name).unwrap().unwrap();
+            for ((r, c), v) in b.cells(name) {
+                let shown = match &v {
+                    Data::String(_) | Data::DateTime(_) => text(&v),
+                    Data::Float(f) if f.fract() == 0.0 => text(&v),
+                    Data::Float(f) => format!("{f:.2}"),
+                    _ => continue,
+                };
+                let col = |c: u32| widths[i].get(&c).copied().unwrap_or(8.43);
+                let w: f64 = match merged.iter().find(|m| m.contains(r, c)) {
+                    Some(m) => (m.start.1..=m.end.1).map(col).sum(),
+                    None => col(c),
+                };
+                // Bold header (and the larger title) are up to 7% wider.
+                let need = width(&shown)
+                    * match r {
+                        0 => 1.07 * 14.0 / 11.0,
+                        H => 1.07,
+                        _ => 1.0,
+                    };
+                assert!(
+                    w >= need,
+                    "{}:{name}!R{}C{}: {shown:?} prints {need:.2} digits wide, column {w}",
+                    file.display(),
+                    r + 1,
+                    c + 1
+                );
+            }
+        }
+    }
+    // Print them all in one LibreOffice run, with a profile of its own.
+    let profile = dir.path().join("lo-profile");
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let png_dir = std::env::var_os("SHUANGSUI_PNG_DIR");
+    for (name, _) in &exports {
+        let pdf = out.join(format!("{name}.pdf"));
+        assert!(pdf.exists(), "{name}.pdf not printed");
+        let t = std::process::Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8(t.stdout).unwrap();
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert!(!pages.is_empty(), "{name}: no pages");
+        for (k, page) in pages.iter().enumerate() {
+            let first = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            assert!(
+                first.contains("昆明市生态环境局宜良分局"),
+                "{name} page {}: starts with {first:?}, not the title",
+                k + 1
+            );
+            let squeezed: String = page.chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(
+                squeezed.contains(&format!("第{}页共{}页", k + 1, pages.len())),
+                "{name} page {}: no 第 n 页 共 N 页",
+                k + 1
+            );
+        }
+        let pictured = [
+            "draw",
+            "quarterly",
+            "publication",
+            "notice",
+            "plan",
+            "targets",
+        ];
+        if let Some(d) = png_dir.as_ref().filter(|_| pictured.contains(name)) {
+            let d = Path::new(d);
+            std::fs::create_dir_all(d).unwrap();
+            let st = std::process::Command::new("pdftoppm")
+                .args(["-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile"])
+                .arg(&pdf)
+                .arg(d.join(name))
+                .status()
+                .unwrap();
+            assert!(st.success());
+        }
+    }
 }
