@@ -327,6 +327,19 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The tasks (of --period, or all) written into a provincial template workbook, its
+    /// header row matched by the importer's column names; unknown columns are named and left
+    /// empty.
+    Tasks {
+        /// The template (.xlsx, .xls or .csv) the province hands out.
+        #[arg(long)]
+        template: PathBuf,
+        /// e.g. 2022Q3; default every task.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A registry with the import headers (re-importable).
     Registry {
         #[arg(value_enum)]
@@ -389,6 +402,27 @@ impl ExportWhat {
                         own_copy: *own_copy,
                         today: today_arg(today, lang)?,
                         html: *html || matches!(ext.as_deref(), Some("html" | "htm")),
+                    },
+                    output,
+                )
+            }
+            ExportWhat::Tasks {
+                template,
+                period,
+                output,
+            } => {
+                let bytes = std::fs::read(template).map_err(|e| {
+                    OfficeError::Refused(format!(
+                        "{}: {}{e}",
+                        template.display(),
+                        lang.pick("无法读取模板：", "cannot read the template: ")
+                    ))
+                })?;
+                (
+                    ExportSpec::Tasks {
+                        template_name: template.display().to_string(),
+                        template: Bytes(bytes),
+                        period: period.clone(),
                     },
                     output,
                 )

@@ -121,6 +121,15 @@ fn export(
             },
             html: *html,
         },
+        ExportSpec::Tasks {
+            template_name,
+            template,
+            period,
+        } => K::Tasks {
+            template_name: template_name.clone(),
+            template: template.0.clone(),
+            period: period.clone(),
+        },
     };
     match to.as_ref().filter(|_| !remote) {
         Some(path) => {

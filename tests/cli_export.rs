@@ -1117,3 +1117,78 @@ fn exports_print_titled_and_uncut_through_libreoffice() {
         }
     }
 }
+
+#[test]
+fn tasks_fill_the_provincial_template_by_header_aliases() {
+    let (dir, db) = demo_with_draws();
+    record_results(&db);
+    let template =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/province-tasks-template.xlsx");
+    let file = dir.path().join("filled.xlsx");
+    let out = ok(
+        &db,
+        &[
+            "export",
+            "tasks",
+            "--template",
+            template.to_str().unwrap(),
+            "--period",
+            "2022Q3",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    // The two columns nobody knows are named and left empty.
+    assert!(
+        out.contains("模板中无法识别的列（留空）：数据来源、备注"),
+        "{out}"
+    );
+    let tasks = json(&db, &["list", "tasks", "--json"]);
+    let tasks = tasks.as_array().unwrap();
+    let mut b = Book::open(&file);
+    let name = b.names()[0].clone();
+    let cells = b.cells(&name);
+    // The template's title row is kept; its header row is row 2.
+    assert!(text(&cells[&(0, 0)]).contains("抽查结果录入模板"));
+    let head = b.row(&name, 1);
+    assert_eq!(head[1], "检查对象名称");
+    assert_eq!(head[11], "数据来源");
+    assert_eq!(
+        cells.keys().map(|k| k.0).max().unwrap() as usize,
+        tasks.len() + 1
+    );
+    let inspectors = json(&db, &["list", "inspectors", "--json"]);
+    for (i, t) in tasks.iter().enumerate() {
+        let r = i as u32 + 2;
+        assert_eq!(cells[&(r, 0)], Data::Float((i + 1) as f64));
+        assert_eq!(text(&cells[&(r, 2)]), t["credit_code"].as_str().unwrap());
+        assert!(
+            !text(&cells[&(r, 3)]).is_empty(),
+            "所属乡镇 = the target's region"
+        );
+        assert!(!text(&cells[&(r, 4)]).is_empty(), "抽查事项");
+        assert!(["定向抽查", "不定向抽查"].contains(&text(&cells[&(r, 5)]).as_str()));
+        // 执法证号: the team's certificates.
+        let certs = text(&cells[&(r, 9)]);
+        assert!(!certs.is_empty());
+        for c in certs.split('、') {
+            assert!(inspectors
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["certificate_no"] == c));
+        }
+        assert!(!cells.contains_key(&(r, 11)) && !cells.contains_key(&(r, 12)));
+    }
+    // The first six are checked, five have a result, the first is published.
+    assert_eq!(text(&cells[&(2, 6)]), "2022-07-11");
+    assert!(
+        !text(&cells[&(2, 7)]).is_empty(),
+        "检查结果（必填） = the phrase"
+    );
+    assert_eq!(text(&cells[&(2, 10)]), "2022-07-20");
+    assert!(
+        !cells.contains_key(&(8, 7)),
+        "no result on the seventh task"
+    );
+}

@@ -115,6 +115,12 @@ pub enum ExportSpec {
         today: NaiveDate,
         html: bool,
     },
+    /// The tasks written into a provincial template (its bytes, read by the client).
+    Tasks {
+        template_name: String,
+        template: Bytes,
+        period: Option<String>,
+    },
 }
 
 /// One office operation.

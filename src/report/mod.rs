@@ -21,6 +21,7 @@ mod quarterly;
 mod registry;
 pub mod sheet;
 pub mod stream;
+mod template;
 
 pub use registry::{write_targets, RegistryKind};
 pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};
@@ -54,6 +55,13 @@ pub enum ExportKind {
         spec: notice::NoticeSpec,
         html: bool,
     },
+    /// The tasks (of a period, or all) written into a provincial template workbook.
+    Tasks {
+        /// The template's file name (for its format and messages).
+        template_name: String,
+        template: Vec<u8>,
+        period: Option<String>,
+    },
 }
 
 impl ExportKind {
@@ -78,6 +86,12 @@ impl ExportKind {
             },
             ExportKind::Registry(k) => k.sheet_name(lang).to_string(),
             ExportKind::Notice { spec, .. } => notice::notice_title(spec, lang),
+            ExportKind::Tasks { period, .. } => match (lang, period) {
+                (Lang::Zh, Some(p)) => format!("{p} 抽查任务（省平台模板）"),
+                (Lang::Zh, None) => "抽查任务（省平台模板）".into(),
+                (Lang::En, Some(p)) => format!("{p} tasks (provincial template)"),
+                (Lang::En, None) => "tasks (provincial template)".into(),
+            },
         }
     }
 }
@@ -87,6 +101,8 @@ impl ExportKind {
 pub struct ExportSummary {
     pub path: PathBuf,
     pub sheets: Vec<SheetMeta>,
+    /// Template columns nobody knows, left empty (`export tasks --template`).
+    pub unknown_columns: Vec<String>,
 }
 
 impl ExportSummary {
@@ -96,7 +112,7 @@ impl ExportSummary {
             .iter()
             .map(|s| format!("{}（{}）", s.name, s.rows))
             .collect();
-        match lang {
+        let mut out = match lang {
             Lang::Zh => format!("已导出 {}：{}", self.path.display(), sheets.join("、")),
             Lang::En => format!(
                 "exported {}: {}",
@@ -106,7 +122,20 @@ impl ExportSummary {
                     .replace('（', " (")
                     .replace('）', " rows)")
             ),
+        };
+        if !self.unknown_columns.is_empty() {
+            out.push_str(&match lang {
+                Lang::Zh => format!(
+                    "\n模板中无法识别的列（留空）：{}",
+                    self.unknown_columns.join("、")
+                ),
+                Lang::En => format!(
+                    "\ntemplate columns not recognised (left empty): {}",
+                    self.unknown_columns.join(", ")
+                ),
+            });
         }
+        out
     }
 }
 
@@ -182,6 +211,7 @@ pub fn export(
         })?;
         progress(1.0);
         return Ok(ExportSummary {
+            unknown_columns: Vec::new(),
             path: path.to_path_buf(),
             sheets: vec![SheetMeta {
                 name: "HTML".into(),
@@ -200,8 +230,10 @@ pub fn export(
         return Ok(ExportSummary {
             path: path.to_path_buf(),
             sheets: vec![sheet],
+            unknown_columns: Vec::new(),
         });
     }
+    let mut unknown = Vec::new();
     let sheets = match kind {
         ExportKind::Registry(k) => {
             let st = office.state();
@@ -217,6 +249,19 @@ pub fn export(
             quarterly::quarterly(&mut wb, office, period, *today, lang, progress)
         }
         ExportKind::Notice { spec, .. } => notice::notice(&mut wb, office, spec, lang),
+        ExportKind::Tasks {
+            template_name,
+            template,
+            period,
+        } => template::fill(
+            &mut wb,
+            office,
+            template_name,
+            template,
+            period.as_deref(),
+            lang,
+            &mut unknown,
+        ),
     }
     .map_err(|f| match f {
         Fail::Office(e) => e,
@@ -227,5 +272,6 @@ pub fn export(
     Ok(ExportSummary {
         path: path.to_path_buf(),
         sheets,
+        unknown_columns: unknown,
     })
 }

@@ -82,7 +82,7 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// 处理情况 of a task: the furthest step of its follow-up.
-fn handling(t: &Task, lang: Lang) -> String {
+pub(super) fn handling(t: &Task, lang: Lang) -> String {
     let f = &t.follow_up;
     let problem = t
         .result

@@ -389,6 +389,15 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
             today: spec.today,
             html: *html,
         },
+        K::Tasks {
+            template_name,
+            template,
+            period,
+        } => ExportSpec::Tasks {
+            template_name: template_name.clone(),
+            template: crate::office::protocol::Bytes(template.clone()),
+            period: period.clone(),
+        },
         K::Registry(r) => {
             use clap::ValueEnum;
             ExportSpec::Registry(

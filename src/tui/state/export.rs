@@ -31,6 +31,7 @@ pub fn default_file_name(kind: &ExportKind, lang: Lang, today: NaiveDate) -> Str
         ExportKind::Notice { spec, .. } => {
             format!("{}-{}-{}", lang.pick("公示", "notice"), spec.from, spec.to)
         }
+        ExportKind::Tasks { .. } => lang.pick("抽查任务", "tasks").to_string(),
     };
     format!("{what}-{today}.xlsx")
 }
