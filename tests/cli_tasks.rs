@@ -222,7 +222,8 @@ fn from_draw_to_publication_figures_agree_with_an_independent_count() {
         .map(|s| {
             (
                 s["row"].as_str().unwrap().to_string(),
-                s["quota"].as_u64().unwrap(),
+                // What the row's cycle owes; the quota spreads it over the cycle's quarters.
+                s["owed"].as_u64().unwrap(),
             )
         })
         .collect();
@@ -239,8 +240,8 @@ fn from_draw_to_publication_figures_agree_with_an_independent_count() {
             "row {row}"
         );
         if let Some(q) = quota.get(row) {
-            // Plan 3 is undirected with no chosen ratio: before the draw its quotas were the
-            // requirements.
+            // Plan 3 is undirected with no chosen ratio: before the draw what its rows owed
+            // was the requirement.
             assert_eq!(r["required"], *q, "row {row}");
         }
     }
