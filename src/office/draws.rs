@@ -195,6 +195,7 @@ impl Office {
             unknown_columns: r.unknown_columns.clone(),
             dry_run,
             audit_seq: None,
+            preview: Default::default(),
         };
         let mut book = self.book_mut();
         let staged = super::stage_by_key(
@@ -797,12 +798,13 @@ impl Office {
         draw_json(d, &st, &book, self.calendar())
     }
 
-    pub fn book(&self) -> std::sync::RwLockReadGuard<'_, Book> {
-        self.book.read().unwrap_or_else(|p| p.into_inner())
+    /// A snapshot of the plans, draws and tasks (holds no lock: see office/mod.rs, "Locks").
+    pub fn book(&self) -> std::sync::Arc<Book> {
+        self.book.get()
     }
 
-    pub(super) fn book_mut(&self) -> std::sync::RwLockWriteGuard<'_, Book> {
-        self.book.write().unwrap_or_else(|p| p.into_inner())
+    pub(super) fn book_mut(&self) -> super::Written<'_, Book> {
+        self.book.write()
     }
 }
 
