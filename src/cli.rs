@@ -89,9 +89,10 @@ pub enum Command {
     Explain { target: String },
     /// Draw targets and teams for a plan and period, and commit the result.
     Draw {
-        /// Plan id (see `list plans`).
+        /// Plan id (see `list plans`); without it, every plan due in the period (its
+        /// 抽查日期 months overlap it), one draw after the other.
         #[arg(long)]
-        plan: u64,
+        plan: Option<u64>,
         /// 2022Q3, 2022H2 or 2022.
         #[arg(long)]
         period: String,
@@ -620,6 +621,79 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
     Ok(())
 }
 
+/// `draw --period P` without `--plan`: every plan due in P, one draw after the other (each
+/// plan's input is built after the previous plan's tasks are committed, so the obligations
+/// across plans hold). A plan with nothing due is reported and skipped; the exit code is 0
+/// when every plan due drew or had nothing due.
+fn draw_period(
+    conn: &mut Conn,
+    base: crate::office::DrawRequest,
+    dry_run: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<i32, OfficeError> {
+    let period = crate::domain::Period::parse(&base.period)
+        .map_err(|e| OfficeError::Refused(e.localize(lang)))?;
+    let Reply::Text(t) = conn.call(Request::List {
+        kind: ListKind::Plans,
+        json: true,
+    })?
+    else {
+        return Err(unexpected(lang));
+    };
+    let plans: Vec<crate::domain::Plan> =
+        serde_json::from_str(&t).map_err(|e| OfficeError::Refused(e.to_string()))?;
+    // Routine plans first, then directed ones (as `Office::plans_due`).
+    let mut due: Vec<&crate::domain::Plan> = plans.iter().filter(|p| p.overlaps(period)).collect();
+    due.sort_by_key(|p| (p.is_directed(), p.id));
+    if due.is_empty() {
+        return Err(OfficeError::Refused(match lang {
+            Lang::Zh => format!("{period} 没有到期的抽查计划（抽查日期不含该期）"),
+            Lang::En => format!("no plan is due in {period} (no plan's months overlap it)"),
+        }));
+    }
+    let mut failed = 0;
+    let mut results = Vec::new();
+    for p in due {
+        let req = crate::office::DrawRequest {
+            plan: p.id,
+            ..base.clone()
+        };
+        let r = if dry_run {
+            conn.call(Request::PrepareDraw(req))
+        } else {
+            conn.call(Request::CommitDraw(req))
+        };
+        match r {
+            Ok(Reply::Preview(pv)) if json => results.push(serde_json::to_value(&*pv)),
+            Ok(Reply::Preview(pv)) => print_preview(&pv, lang),
+            Ok(Reply::Drawn(d)) if json => results.push(serde_json::to_value(&d.json)),
+            Ok(Reply::Drawn(d)) => print_draw(&d, lang),
+            Ok(_) => return Err(unexpected(lang)),
+            Err(e) => {
+                let m = e.localize(lang);
+                let nothing = m.contains("没有应抽的检查对象") || m.contains("nothing is due");
+                if !nothing {
+                    failed += 1;
+                }
+                if json {
+                    results.push(Ok(serde_json::json!({"plan": p.id, "refused": m})));
+                } else {
+                    eprintln!("{m}");
+                }
+            }
+        }
+    }
+    if json {
+        let v: Vec<serde_json::Value> = results
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| OfficeError::Refused(e.to_string()))?;
+        print_json(&v)?;
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
 fn print_text(s: &str) {
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
@@ -740,6 +814,26 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 }
             };
             let date = opt_date_arg(date, lang)?;
+            let Some(plan) = plan else {
+                if scope.is_some() {
+                    return Err(OfficeError::Refused(
+                        lang.pick("--scope 只能与 --plan 一起使用", "--scope needs --plan")
+                            .into(),
+                    ));
+                }
+                let base = crate::office::DrawRequest {
+                    plan: 0,
+                    period: period.clone(),
+                    scope: None,
+                    inspector_scope: inspectors.clone(),
+                    team_size: *team_size,
+                    joint,
+                    seed: seed.clone(),
+                    witness: witness.clone(),
+                    date,
+                };
+                return draw_period(conn, base, *dry_run, *json, lang);
+            };
             let req = crate::office::DrawRequest {
                 plan: *plan,
                 period: period.clone(),

@@ -399,9 +399,9 @@ impl Office {
                 })
                 .map(|t| t.target)
                 .collect();
-            // In the last period of the cycle the plan covers, what is owed must be drawn: a
-            // target already visited in this period by another plan stays in the pool (the
-            // obligation wins over one visit per period).
+            // In the last period of the cycle the plan covers, what is owed must be drawn: when
+            // the targets not yet visited in this period are too few, those already visited by
+            // another plan join the pool (the obligation wins over one visit per period).
             let slots = plan.remaining_slots(period, cycle_period).max(1);
             let last_slot = slots == 1 && !directed;
             let mut eligible = 0usize;
@@ -409,6 +409,7 @@ impl Office {
             let mut already = 0usize;
             let mut visited_here = 0usize;
             let mut pool = Vec::new();
+            let mut spare = Vec::new();
             for t in members {
                 if !drawable_in(t, period) {
                     excluded += 1;
@@ -417,8 +418,11 @@ impl Office {
                 eligible += 1;
                 if drawn_in_cycle.contains(&t.id) {
                     already += 1;
-                } else if placed.contains(&t.id) || (visited.contains(&t.id) && !last_slot) {
+                } else if placed.contains(&t.id) {
                     visited_here += 1;
+                } else if visited.contains(&t.id) {
+                    visited_here += 1;
+                    spare.push(t.id);
                 } else {
                     pool.push(t.id);
                 }
@@ -427,7 +431,13 @@ impl Office {
                 .quota(eligible, plan.chosen_ratio)
                 .map_err(|e| refused(e.localize(lang)))?;
             let owed = full.saturating_sub(already);
-            let quota = owed.div_ceil(slots).min(pool.len());
+            let wanted = owed.div_ceil(slots);
+            if last_slot && pool.len() < wanted && !spare.is_empty() {
+                visited_here -= spare.len();
+                pool.extend(spare);
+                pool.sort_unstable();
+            }
+            let quota = wanted.min(pool.len());
             placed.extend(pool.iter().copied());
             previews.push(StratumPreview {
                 row: row.id.clone(),
@@ -692,14 +702,19 @@ impl Office {
         Ok(record)
     }
 
-    /// The plans due in `period`: of its year, with 抽查日期 months overlapping it, in id order.
+    /// The plans due in `period`: of its year, with 抽查日期 months overlapping it; the
+    /// routine (undirected) plans first, then the directed ones, each in id order, so that a
+    /// directed plan finds the period's routine visits already made.
     pub fn plans_due(&self, period: Period) -> Vec<PlanId> {
-        self.book()
+        let mut due: Vec<(bool, PlanId)> = self
+            .book()
             .plans
             .iter()
             .filter(|p| p.overlaps(period))
-            .map(|p| p.id)
-            .collect()
+            .map(|p| (p.is_directed(), p.id))
+            .collect();
+        due.sort_unstable();
+        due.into_iter().map(|(_, id)| id).collect()
     }
 
     /// Draw a period for every plan due in it ([`Office::plans_due`]), one plan after the
