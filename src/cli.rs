@@ -223,9 +223,17 @@ pub enum TaskStep {
         url: String,
     },
     /// The result is not published (secrecy, national or public security).
+    /// Not published: only for 保密, 国家安全 or 公共安全, with the approver and the date.
     Exempt {
+        /// 保密, 国家安全 or 公共安全 (secrecy, national-security, public-security).
         #[arg(long)]
         reason: String,
+        /// Who approved the exemption.
+        #[arg(long)]
+        approver: Option<String>,
+        /// The approval's date, YYYY-MM-DD.
+        #[arg(long)]
+        approved_on: Option<String>,
     },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
@@ -1428,11 +1436,25 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("task #{id} published on {date}"),
             );
         }
-        TaskStep::Exempt { reason } => {
-            call(Request::TaskExempt {
+        TaskStep::Exempt {
+            reason,
+            approver,
+            approved_on,
+        } => {
+            // One text for the office: ground；approver；date (see domain::task::Exemption).
+            let mut text = reason.clone();
+            for part in [approver, approved_on].into_iter().flatten() {
+                text.push('；');
+                text.push_str(part);
+            }
+            let reply = call(Request::TaskExempt {
                 task: id,
-                reason: reason.clone(),
+                reason: text,
             })?;
+            let reason = match reply.publication {
+                Some(crate::domain::task::Publication::Exempt { reason, .. }) => reason,
+                _ => reason.clone(),
+            };
             done(
                 format!("任务 #{id} 已登记不予公开：{reason}"),
                 format!("task #{id} exempt from publication: {reason}"),
