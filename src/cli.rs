@@ -169,7 +169,7 @@ pub enum Command {
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
     /// Hold the store and answer several users on a Unix socket (see --socket, --roles).
-    Serve,
+    Serve(ServeArgs),
     /// Restore a backup (refuses a non-empty store unless --force).
     Restore {
         file: PathBuf,
@@ -410,13 +410,47 @@ fn fail(e: &OfficeError, lang: Lang) -> i32 {
     e.exit_code()
 }
 
+/// The limits of `shuangsui serve` (see README, "Server limits").
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Largest request in MB (an import file travels in one request).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_frame_mb: u32,
+    /// Connections at once, in total.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_connections: u32,
+    /// Connections at once of one user.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_per_user: u32,
+    /// Seconds a connection may wait between two requests.
+    #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
+    /// Seconds from connecting to a complete hello.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub hello_timeout: u64,
+}
+
+impl ServeArgs {
+    pub fn limits(&self) -> crate::server::Limits {
+        use std::time::Duration;
+        crate::server::Limits {
+            max_request: self.max_frame_mb.saturating_mul(1 << 20),
+            max_connections: self.max_connections as usize,
+            max_per_user: self.max_per_user as usize,
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            hello_timeout: Duration::from_secs(self.hello_timeout),
+            ..crate::server::Limits::default()
+        }
+    }
+}
+
 /// `shuangsui serve`: hold the store and answer on the socket until killed.
-fn serve(cli: &Cli, db: &Path) -> i32 {
+fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
     let server = match crate::server::Server::bind(db, &socket, &roles, lang) {
-        Ok(s) => s,
+        Ok(s) => s.with_limits(args.limits()),
         Err(e) => {
             eprintln!("{}", e.localize(lang));
             return e.exit_code();
@@ -462,8 +496,8 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         return crate::tui::doctor::run(lang, cli.symbols);
     }
     let db = cli.db.clone().unwrap_or_else(default_db);
-    if let Command::Serve = command {
-        return serve(cli, &db);
+    if let Command::Serve(args) = command {
+        return serve(cli, &db, args);
     }
     // A server for this store answers on its socket: every command goes through it.
     let socket = socket_path(cli, &db);
@@ -607,7 +641,7 @@ fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError>
 
 fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, OfficeError> {
     match command {
-        Command::Serve => Ok(0),
+        Command::Serve(_) => Ok(0),
         Command::Init { demo } => {
             if *demo {
                 let Reply::Imported(outcomes) = conn.call(Request::InitDemo)? else {

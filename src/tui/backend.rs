@@ -128,19 +128,40 @@ impl RemoteOffice {
     pub fn watch(self: &Arc<Self>, mut changed: impl FnMut() -> bool + Send + 'static) {
         let me = Arc::clone(self);
         std::thread::spawn(move || {
-            let Ok(client) = Client::connect(&me.socket, me.lang) else {
-                return;
-            };
-            let _ = client.subscribe(|ev| {
-                // Our own writes were refreshed already.
-                if me.replica().audit_len >= ev.audit_len {
-                    return true;
+            // A subscriber that fell behind is dropped by the server (with a resync event when
+            // it can still be written): reload everything and subscribe again, a bounded number
+            // of times; stop when the server is gone or `changed` says so.
+            for _ in 0..100 {
+                let Ok(client) = Client::connect(&me.socket, me.lang) else {
+                    return;
+                };
+                let mut resync = false;
+                let mut go_on = true;
+                let _ = client.subscribe(|ev| {
+                    if ev.resync {
+                        resync = true;
+                        return false;
+                    }
+                    // Our own writes were refreshed already.
+                    if me.replica().audit_len >= ev.audit_len {
+                        return true;
+                    }
+                    go_on = match me.refresh() {
+                        Ok(()) => changed(),
+                        Err(_) => true,
+                    };
+                    go_on
+                });
+                if !go_on {
+                    return;
                 }
-                match me.refresh() {
-                    Ok(()) => changed(),
-                    Err(_) => true,
+                if !resync {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
                 }
-            });
+                if me.refresh().is_ok() && !changed() {
+                    return;
+                }
+            }
         });
     }
 }
