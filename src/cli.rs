@@ -63,9 +63,13 @@ pub enum Command {
         #[arg(value_enum)]
         kind: ImportKind,
         file: PathBuf,
-        /// Print the report, write nothing.
+        /// Print what would change (per field, old and new values), write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// An empty cell clears the stored value (by default it keeps it; a column the
+        /// file lacks always keeps it).
+        #[arg(long)]
+        clear_empty: bool,
     },
     /// List records.
     List {
@@ -674,6 +678,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             kind,
             file,
             dry_run,
+            clear_empty,
         } => {
             let bytes = std::fs::read(file).map_err(|e| {
                 OfficeError::Invalid(vec![format!(
@@ -687,12 +692,16 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 name: file.display().to_string(),
                 bytes: Bytes(bytes),
                 dry_run: *dry_run,
+                clear_empty: *clear_empty,
             })?
             else {
                 return Err(unexpected(lang));
             };
             for o in o {
                 println!("{}", o.localize(lang));
+                if *dry_run {
+                    print!("{}", o.preview_text(lang));
+                }
             }
             Ok(0)
         }

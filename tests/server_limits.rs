@@ -348,6 +348,7 @@ fn soak(secs: u64) {
                         name: format!("soak-{i}.csv"),
                         bytes: Bytes(bytes),
                         dry_run: false,
+                        clear_empty: false,
                     })
                     .unwrap();
                 if matches!(r, Response::Ok(Reply::Imported(_))) {

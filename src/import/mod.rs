@@ -13,6 +13,7 @@
 //! into domain values.
 
 pub mod issue;
+pub mod merge;
 pub mod schema;
 pub mod table;
 pub mod values;
@@ -45,6 +46,12 @@ pub struct ImportReport<T> {
     pub warnings: Vec<RowIssue>,
     /// Headers the importer did not understand (their values were ignored).
     pub unknown_columns: Vec<String>,
+    /// Which fields of the schema the file has a column for: bit `f` for field index `f`
+    /// (see [`schema`]). A field without a column must leave a stored value as it is.
+    pub present: u64,
+    /// For each record (same order as `records`), the fields whose column is present but whose
+    /// cell is empty: bit `f` for field index `f`.
+    pub blanks: Vec<u64>,
 }
 
 impl<T> ImportReport<T> {
@@ -368,7 +375,14 @@ fn run<T>(
     if !errors.is_empty() {
         return Err(ImportErrors { file, errors });
     }
+    let present = cols
+        .index
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_some())
+        .fold(0u64, |m, (fi, _)| m | bit(fi));
     let mut records = Vec::new();
+    let mut blanks = Vec::new();
     let start = table.progress().0;
     let mut row_errors: Vec<(usize, RowIssue)> = Vec::new();
     while let Some(row) = table.next_row() {
@@ -391,6 +405,7 @@ fn run<T>(
         if row_errors.is_empty() {
             if let (true, Some(v)) = (errors.is_empty(), value) {
                 records.push((row.number, v));
+                blanks.push(blank_cells(&row, &cols));
                 if records.len() == SIZE_PROBE {
                     reserve_for_rest(&mut records, table.progress(), start);
                 }
@@ -401,6 +416,7 @@ fn run<T>(
             row_errors.sort_by_key(|(col, _)| *col);
             errors.extend(row_errors.drain(..).map(|(_, issue)| issue));
             records = Vec::new();
+            blanks = Vec::new();
         }
     }
     if !errors.is_empty() {
@@ -412,7 +428,24 @@ fn run<T>(
         records,
         warnings,
         unknown_columns: cols.unknown,
+        present,
+        blanks,
     })
+}
+
+/// The mask bit of field index `fi` (schemas have fewer than 64 fields).
+pub const fn bit(fi: usize) -> u64 {
+    1u64 << (fi & 63)
+}
+
+/// The fields of `row` whose column is present and whose cell is empty.
+fn blank_cells(row: &Row<'_>, cols: &Columns) -> u64 {
+    cols.index
+        .iter()
+        .enumerate()
+        .filter_map(|(fi, c)| c.map(|c| (fi, c)))
+        .filter(|&(_, c)| row.get(c).trim().is_empty())
+        .fold(0u64, |m, (fi, _)| m | bit(fi))
 }
 
 // ---------------------------------------------------------------- the four kinds

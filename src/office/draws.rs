@@ -2,7 +2,7 @@
 //! tasks in one transaction, verifying and voiding.
 
 use super::{encode_record, Office, OfficeError, State};
-use crate::domain::plan::{InspectionMethod, JointKind, Plan, PlanId};
+use crate::domain::plan::{planned_method, InspectionMethod, JointKind, Plan, PlanId};
 use crate::domain::scope::Scope;
 use crate::domain::task::{DrawId, FollowUp, Task};
 use crate::domain::*;
@@ -79,10 +79,17 @@ pub struct StratumPreview {
     pub targets: usize,
     /// Excluded: closed, suspended, out of season.
     pub excluded: usize,
-    /// Already drawn in the row's cycle for this plan.
+    /// Eligible targets that already have a live routine visit of the row's category in the
+    /// row's cycle (from any plan; for a directed plan, from this plan).
     pub already: usize,
     pub quota: usize,
     pub pool: usize,
+    /// What the cycle still owes (the row's quota less `already`), before it is spread over
+    /// the periods of the cycle the plan's months still cover.
+    pub owed: usize,
+    /// Eligible targets left out because they already have a task in this period (one visit
+    /// per target per period) or in another row of this draw.
+    pub visited: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -192,6 +199,7 @@ impl Office {
             unknown_columns: r.unknown_columns.clone(),
             dry_run,
             audit_seq: None,
+            preview: Default::default(),
         };
         let mut book = self.book_mut();
         let staged = super::stage_by_key(
@@ -297,6 +305,30 @@ impl Office {
                 Lang::En => format!("plan {} is for {}, not {}", plan.id, plan.year, period),
             }));
         }
+        if !plan.overlaps(period) {
+            return Err(refused(match lang {
+                Lang::Zh => format!(
+                    "计划 {}（{}）的抽查日期为 {} 年 {} 月至 {} 月（{}），{} 不在其中，不能抽取",
+                    plan.id,
+                    plan.name,
+                    plan.year,
+                    plan.start_month,
+                    plan.end_month,
+                    plan.date_text,
+                    period
+                ),
+                Lang::En => format!(
+                    "plan {} ({}) is due only in months {}–{} of {} ({}); {} is outside them",
+                    plan.id,
+                    plan.name,
+                    plan.start_month,
+                    plan.end_month,
+                    plan.year,
+                    plan.date_text,
+                    period
+                ),
+            }));
+        }
         let scope_text = req.scope.clone().unwrap_or_else(|| plan.scope.clone());
         let scope = Scope::parse(&scope_text)
             .and_then(Scope::for_targets)
@@ -338,7 +370,26 @@ impl Office {
         let book = self.book();
         let live_tasks = || book.tasks.iter().filter(|t| !t.voided);
 
-        // Strata.
+        // Strata: one per row the plan draws. A target's obligation is per inspection category
+        // and counts every live routine visit of that category in the row's cycle, from any
+        // plan; a directed plan's picks are extra visits and count only against itself.
+        let directed = !scope_text.trim().is_empty();
+        let directed_draws: HashSet<DrawId> = book
+            .draws
+            .iter()
+            .filter(|d| !d.scope.trim().is_empty())
+            .map(|d| d.id)
+            .collect();
+        let overlaps = |t: &Task, p: Period| {
+            Period::parse(&t.period).is_ok_and(|q| q.start() <= p.end() && p.start() <= q.end())
+        };
+        // One visit per target per period: a target with a live task in this period (from any
+        // plan) is not drawn again in it.
+        let visited: HashSet<TargetId> = live_tasks()
+            .filter(|t| overlaps(t, period))
+            .map(|t| t.target)
+            .collect();
+        let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
         let mut previews = Vec::new();
         let governing = governed_targets(&st, rules, |t| scope.matches_target(t));
@@ -353,8 +404,16 @@ impl Office {
                 .get(row.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
+            let category = row.category();
             let drawn_in_cycle: HashSet<TargetId> = live_tasks()
-                .filter(|t| t.plan == plan.id && t.row == row.id)
+                .filter(|t| {
+                    if directed {
+                        t.plan == plan.id && t.row == row.id
+                    } else {
+                        !directed_draws.contains(&t.draw)
+                            && rules.row(&t.row).is_some_and(|r| r.category() == category)
+                    }
+                })
                 .filter(|t| {
                     Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
                 })
@@ -362,6 +421,8 @@ impl Office {
                 .collect();
             let mut eligible = 0usize;
             let mut excluded = 0usize;
+            let mut already = 0usize;
+            let mut visited_here = 0usize;
             let mut pool = Vec::new();
             for t in members {
                 if !drawable_in(t, period) {
@@ -369,15 +430,21 @@ impl Office {
                     continue;
                 }
                 eligible += 1;
-                if !drawn_in_cycle.contains(&t.id) {
+                if drawn_in_cycle.contains(&t.id) {
+                    already += 1;
+                } else if visited.contains(&t.id) || placed.contains(&t.id) {
+                    visited_here += 1;
+                } else {
                     pool.push(t.id);
                 }
             }
             let full = row
                 .quota(eligible, plan.chosen_ratio)
                 .map_err(|e| refused(e.localize(lang)))?;
-            let already = eligible - pool.len();
-            let quota = full.saturating_sub(already).min(pool.len());
+            let owed = full.saturating_sub(already);
+            let slots = plan.remaining_slots(period, cycle_period).max(1);
+            let quota = owed.div_ceil(slots).min(pool.len());
+            placed.extend(pool.iter().copied());
             previews.push(StratumPreview {
                 row: row.id.clone(),
                 name: row.name(lang).to_string(),
@@ -387,6 +454,8 @@ impl Office {
                 already,
                 quota,
                 pool: pool.len(),
+                owed,
+                visited: visited_here,
             });
             strata.push(StratumInput {
                 row: row.id.clone(),
@@ -395,6 +464,9 @@ impl Office {
             });
         }
         let total: usize = strata.iter().map(|s| s.quota).sum();
+        if total == 0 {
+            return Err(refused(nothing_due(&plan, period, &previews, lang)));
+        }
 
         // The year's internal joint ratio.
         let year_tasks: Vec<&Task> = live_tasks()
@@ -562,35 +634,15 @@ impl Office {
         let st = self.state();
         let mut book = self.book_mut();
         let draw_id = book.draws.len() as u64 + 1;
-        let mut tasks = Vec::new();
-        for (next_task, d) in (book.tasks.len() as u64 + 1..).zip(outcome.tasks.iter()) {
-            let target = st.target(d.target);
-            let method = if plan.method == InspectionMethod::Other {
-                InspectionMethod::Other
-            } else if target.is_some_and(|t| t.remote_by_default()) {
-                InspectionMethod::Remote
-            } else {
-                InspectionMethod::OnSite
-            };
-            tasks.push(Task {
-                id: next_task,
-                draw: draw_id,
-                plan: plan.id,
-                period: preview.period.clone(),
-                target: d.target,
-                row: d.row.clone(),
-                team: d.team.clone(),
-                internal_joint: d.internal_joint,
-                partners: input.partners.clone(),
-                method,
-                relaxed_last_team: d.relaxed_last_team,
-                voided: false,
-                check: None,
-                result: None,
-                publication: None,
-                follow_up: FollowUp::default(),
-            });
-        }
+        let tasks = tasks_from_outcome(
+            &st,
+            &plan,
+            &preview.period,
+            &input,
+            &outcome,
+            draw_id,
+            book.tasks.len() as u64 + 1,
+        );
         let record = DrawRecord {
             id: draw_id,
             plan: plan.id,
@@ -738,7 +790,8 @@ impl Office {
     }
 }
 
-/// The targets each Table 1 row governs, among those `keep` accepts (a draw's scope; all of
+/// The targets each row is owed by (the governing pollution-source row and the radiation and
+/// construction rows, one per category: [`Rules::obligations`]), among those `keep` accepts (a draw's scope; all of
 /// them for the figures). Shared by [`Office::prepare_draw`] and the office's figures so both
 /// count the same targets.
 pub(crate) fn governed_targets<'a>(
@@ -751,11 +804,87 @@ pub(crate) fn governed_targets<'a>(
         if !keep(t) {
             continue;
         }
-        if let Some(row) = rules.governing(t) {
+        for row in rules.obligations(t) {
             governing.entry(row.id.clone()).or_default().push(t);
         }
     }
     governing
+}
+
+/// The tasks of a draw's outcome, numbered from `first_task`: one per drafted task, with the
+/// plan's method as allowed for the target ([`planned_method`]). The one place a committed
+/// draw's tasks are made.
+pub(crate) fn tasks_from_outcome(
+    st: &State,
+    plan: &Plan,
+    period: &str,
+    input: &DrawInput,
+    outcome: &DrawOutcome,
+    draw_id: DrawId,
+    first_task: u64,
+) -> Vec<Task> {
+    (first_task..)
+        .zip(outcome.tasks.iter())
+        .map(|(id, d)| Task {
+            id,
+            draw: draw_id,
+            plan: plan.id,
+            period: period.to_string(),
+            target: d.target,
+            row: d.row.clone(),
+            team: d.team.clone(),
+            internal_joint: d.internal_joint,
+            partners: input.partners.clone(),
+            method: st
+                .target(d.target)
+                .map_or(InspectionMethod::OnSite, |t| planned_method(plan.method, t)),
+            relaxed_last_team: d.relaxed_last_team,
+            voided: false,
+            check: None,
+            result: None,
+            publication: None,
+            follow_up: FollowUp::default(),
+        })
+        .collect()
+}
+
+/// Why a draw has nothing to draw: per row, how many targets are eligible and where they went.
+fn nothing_due(plan: &Plan, period: Period, strata: &[StratumPreview], lang: Lang) -> String {
+    let rows: Vec<String> = strata
+        .iter()
+        .map(|s| {
+            let eligible = s.targets - s.excluded;
+            match lang {
+                Lang::Zh => format!(
+                    "{}：在抽 {} 个，本周期已抽 {} 个，本期已有任务 {} 个",
+                    s.row, eligible, s.already, s.visited
+                ),
+                Lang::En => format!(
+                    "{}: {} eligible, {} already drawn in the cycle, {} already visited this period",
+                    s.row, eligible, s.already, s.visited
+                ),
+            }
+        })
+        .collect();
+    let detail = if rows.is_empty() {
+        lang.pick(
+            "计划不抽取本级任何一类",
+            "the plan draws no row of this level",
+        )
+        .to_string()
+    } else {
+        rows.join(lang.pick("；", "; "))
+    };
+    match lang {
+        Lang::Zh => format!(
+            "计划 {}（{}）在 {} 没有应抽的检查对象（{}），未作抽取",
+            plan.id, plan.name, period, detail
+        ),
+        Lang::En => format!(
+            "nothing is due for plan {} ({}) in {}: {}; nothing was drawn",
+            plan.id, plan.name, period, detail
+        ),
+    }
 }
 
 /// Whether a governed target counts in a draw for `period` (and in its quota): operating, and

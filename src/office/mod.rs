@@ -50,7 +50,9 @@ pub use figures::{
     ViolationFigures,
 };
 pub use protocol::{Caller, Reply, Request, Response};
-pub use registry::{ImportKind, ImportOutcome, ListKind};
+pub use registry::{
+    field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,
+};
 pub use roles::{Role, Roles};
 
 use crate::domain::*;

@@ -118,6 +118,9 @@ pub enum Request {
         name: String,
         bytes: Bytes,
         dry_run: bool,
+        /// Empty cells clear stored values (otherwise they keep them).
+        #[serde(default)]
+        clear_empty: bool,
     },
     /// The listing as the CLI prints it (text, or JSON with `json`).
     List {
@@ -702,7 +705,14 @@ impl Office {
                 name,
                 bytes,
                 dry_run,
-            } => Reply::Imported(vec![self.import_bytes(kind, &name, &bytes.0, dry_run)?]),
+                clear_empty,
+            } => {
+                let opts = super::ImportOptions {
+                    dry_run,
+                    clear_empty,
+                };
+                Reply::Imported(vec![self.import_bytes_with(kind, &name, &bytes.0, opts)?])
+            }
             Request::List { kind, json } => Reply::Text(self.render_list(kind, json, lang)?),
             Request::Explain { target } => {
                 let st = self.state();
@@ -1140,6 +1150,7 @@ mod tests {
             name: "d.csv".into(),
             bytes: Bytes(crate::office::demo::DEPARTMENTS_CSV.to_vec()),
             dry_run: false,
+            clear_empty: false,
         }
     }
 

@@ -113,13 +113,21 @@ impl Office {
         approval: &str,
     ) -> Result<Task, OfficeError> {
         // Read before the book is locked for writing.
-        let drawn_on = {
+        let lang = self.lang();
+        let (drawn_on, method_refused) = {
             let book = self.book();
-            book.tasks
-                .iter()
-                .find(|t| t.id == id)
+            let task = book.tasks.iter().find(|t| t.id == id);
+            let drawn_on = task
                 .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
-                .map(|d| d.date)
+                .map(|d| d.date);
+            // The method rule of the draw (remote only where the plan and the target allow it).
+            let refused = task.zip(method).and_then(|(t, used)| {
+                let plan = book.plans.iter().find(|p| p.id == t.plan)?;
+                let st = self.state();
+                let target = st.target(t.target)?;
+                crate::domain::plan::method_refusal(plan.method, used, target, lang)
+            });
+            (drawn_on, refused)
         };
         let user = self.user().to_string();
         self.task_step(id, Step::Check, |t, lang| {
@@ -136,6 +144,9 @@ impl Office {
                     format!("检查日期 {date} 早于抽取日期 {d}"),
                     format!("the check date {date} is before the draw date {d}"),
                 ));
+            }
+            if let Some(why) = &method_refused {
+                return Err(why.clone());
             }
             let method = method.unwrap_or(t.method);
             let approval = approval.trim();
@@ -629,10 +640,14 @@ pub(crate) mod tests {
         let c = t.check.unwrap();
         assert_eq!(c.method, InspectionMethod::Other);
         assert_eq!(c.approval, "宜环批〔2022〕3号");
-        let t = o
-            .task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), "")
-            .unwrap();
-        assert_eq!(t.check.unwrap().method, InspectionMethod::Remote);
+        // Issue 12: the plan drawn here is 现场检查, so a remote check is refused.
+        refused(
+            &o,
+            3,
+            "check",
+            o.task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), ""),
+            "remote",
+        );
     }
 
     #[test]

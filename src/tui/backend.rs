@@ -307,6 +307,7 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
                 Bytes::default()
             },
             dry_run: false,
+            clear_empty: false,
         },
         Op::PreviewDraw(ask) => Request::PrepareDraw(ask.request()),
         Op::CommitDraw(ask) => Request::CommitDraw(ask.request()),

@@ -1993,12 +1993,12 @@ fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: Lang) -> Ve
     match r {
         Registry::Targets => {
             if col == 3 {
-                let keys: Vec<&str> = d
+                let keys: Vec<String> = d
                     .targets
                     .iter()
-                    .map(|t| ctx.rules.governing(t).map(|r| r.id.as_str()).unwrap_or(""))
+                    .map(|t| ctx.rules.obligation_text(t))
                     .collect();
-                idx.sort_by(|&a, &b| keys[a as usize].cmp(keys[b as usize]));
+                idx.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
             } else {
                 let key = |t: &Target| -> String {
                     match col {
