@@ -458,13 +458,14 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
-    let server = match crate::server::Server::bind(db, &socket, &roles, lang) {
-        Ok(s) => s.with_limits(args.limits()),
-        Err(e) => {
-            eprintln!("{}", e.localize(lang));
-            return e.exit_code();
-        }
-    };
+    let server =
+        match crate::server::Server::bind_roles(db, &socket, &roles, cli.roles.is_some(), lang) {
+            Ok(s) => s.with_limits(args.limits()),
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return e.exit_code();
+            }
+        };
     let roles_text = if server.office().roles().is_some() {
         roles.display().to_string()
     } else {
@@ -547,8 +548,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             return 1;
         }
     }
+    // Only init (and restore, which fills a new store) may start from nothing: a mistyped
+    // --db must not create an empty store that then verifies.
+    if !matches!(command, Command::Init { .. } | Command::Restore { .. })
+        && !crate::office::store_exists(&db)
+    {
+        eprintln!("{}", crate::office::no_store_here(&db, lang));
+        return 1;
+    }
     eprintln!("{}{}", lang.pick("本地库：", "local store: "), db.display());
-    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+    let roles_file = roles_path(cli, &db);
+    let roles = match crate::office::Roles::load(&roles_file, cli.roles.is_some()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
@@ -606,6 +616,12 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(&e, lang),
     };
+    if let Some(r) = &roles {
+        if let Err(e) = r.check_inspectors(&office.state().inspectors, &roles_file) {
+            eprintln!("{}", e.localize(lang));
+            return 1;
+        }
+    }
     office.set_roles(roles);
     let mut conn = Conn::Local {
         office: Box::new(office),
@@ -1236,7 +1252,12 @@ fn tui_backend(
             return Err(1);
         }
     }
-    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+    if !crate::office::store_exists(&db) {
+        eprintln!("{}", crate::office::no_store_here(&db, lang));
+        return Err(1);
+    }
+    let roles_file = roles_path(cli, &db);
+    let roles = match crate::office::Roles::load(&roles_file, cli.roles.is_some()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
@@ -1245,6 +1266,12 @@ fn tui_backend(
     };
     match Office::open(&db, lang) {
         Ok(o) => {
+            if let Some(r) = &roles {
+                if let Err(e) = r.check_inspectors(&o.state().inspectors, &roles_file) {
+                    eprintln!("{}", e.localize(lang));
+                    return Err(1);
+                }
+            }
             o.set_roles(roles);
             let user = o.user().to_string();
             Ok((
