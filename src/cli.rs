@@ -314,6 +314,41 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The publication notice (一公开) for the county government website: results determined
+    /// from --from to --to, natural persons' names masked and their codes omitted. Writes an
+    /// HTML table when the output ends in .html (or with --html), else a workbook.
+    Notice {
+        /// First determination date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last determination date, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// The office's own copy: exempt results too, with their ground.
+        #[arg(long)]
+        own_copy: bool,
+        /// Write an HTML table whatever the output's name.
+        #[arg(long)]
+        html: bool,
+        /// 公示日期 of results not yet published, YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The tasks (of --period, or all) written into a provincial template workbook, its
+    /// header row matched by the importer's column names; unknown columns are named and left
+    /// empty.
+    Tasks {
+        /// The template (.xlsx, .xls or .csv) the province hands out.
+        #[arg(long)]
+        template: PathBuf,
+        /// e.g. 2022Q3; default every task.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A registry with the import headers (re-importable).
     Registry {
         #[arg(value_enum)]
@@ -342,6 +377,65 @@ impl ExportWhat {
                 (ExportSpec::Publication(period.clone()), output)
             }
             ExportWhat::Plan { year, output } => (ExportSpec::Plan(*year), output),
+            ExportWhat::Notice {
+                from,
+                to,
+                own_copy,
+                html,
+                today,
+                output,
+            } => {
+                let day = |s: &str, flag: &str| {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                        OfficeError::Refused(match lang {
+                            Lang::Zh => format!("{flag}：{s:?} 不是日期（应为 YYYY-MM-DD）"),
+                            Lang::En => format!("{flag}: {s:?} is not a date (YYYY-MM-DD)"),
+                        })
+                    })
+                };
+                let (from, to) = (day(from, "--from")?, day(to, "--to")?);
+                if from > to {
+                    return Err(OfficeError::Refused(match lang {
+                        Lang::Zh => format!("--from {from} 晚于 --to {to}"),
+                        Lang::En => format!("--from {from} is after --to {to}"),
+                    }));
+                }
+                let ext = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                (
+                    ExportSpec::Notice {
+                        from,
+                        to,
+                        own_copy: *own_copy,
+                        today: today_arg(today, lang)?,
+                        html: *html || matches!(ext.as_deref(), Some("html" | "htm")),
+                    },
+                    output,
+                )
+            }
+            ExportWhat::Tasks {
+                template,
+                period,
+                output,
+            } => {
+                let bytes = std::fs::read(template).map_err(|e| {
+                    OfficeError::Refused(format!(
+                        "{}: {}{e}",
+                        template.display(),
+                        lang.pick("无法读取模板：", "cannot read the template: ")
+                    ))
+                })?;
+                (
+                    ExportSpec::Tasks {
+                        template_name: template.display().to_string(),
+                        template: Bytes(bytes),
+                        period: period.clone(),
+                    },
+                    output,
+                )
+            }
             ExportWhat::Registry { kind, output } => {
                 use clap::ValueEnum;
                 let name = kind
