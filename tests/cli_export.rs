@@ -432,7 +432,20 @@ fn record_results(db: &Path) {
             "http://example.gov.cn/1",
         ],
     );
-    ok(db, &["task", &ids[1], "exempt", "--reason", "涉及国家安全"]);
+    ok(
+        db,
+        &[
+            "task",
+            &ids[1],
+            "exempt",
+            "--reason",
+            "涉及国家安全",
+            "--approver",
+            "张三",
+            "--approved-on",
+            "2022-07-20",
+        ],
+    );
 }
 
 #[test]
