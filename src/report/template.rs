@@ -143,9 +143,13 @@ pub(super) fn fill(
     // The title rows above the header, as the template has them.
     let mut above: Vec<Vec<(u32, String)>> = Vec::new();
     if header_row > 0 {
-        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| refused(name, e.to_string(), lang))?;
-        if let Some(Ok(range)) = book.worksheet_range_at(0) {
+        // A CSV template's title rows are not carried over (calamine reads workbooks only).
+        let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).ok();
+        let sheet = table.sheet().map(str::to_string);
+        if let Some(Ok(range)) = book.and_then(|mut b| match &sheet {
+            Some(s) => b.worksheet_range(s).ok().map(Ok),
+            None => b.worksheet_range_at(0),
+        }) {
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for r in 0..header_row {
                 let mut line = Vec::new();
