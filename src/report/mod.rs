@@ -1,15 +1,20 @@
-//! Excel reports (issue 6): the draw record, the quarterly workbook, the publication list, the
-//! annual plan and the registries, written with rust_xlsxwriter.
+//! Excel reports (issues 6 and 15): the draw record, the quarterly workbook, the publication
+//! list, the publication notice (XLSX or HTML), the annual plan, the registries and the
+//! provincial template fill, written with rust_xlsxwriter.
 //!
-//! This module reads the office and writes files; it computes no figure of its own. The
-//! quarterly workbook's numbers are those of `office.status` / `office.progress`, the same as
-//! `status --json`. Registry and plan exports use exactly the importer's headers and value
-//! words, so `import` of an export changes nothing.
+//! This module reads the office and writes files; it computes no figure of its own beyond
+//! sums (the quarterly totals and completion rates) and counts of the book's publication
+//! records. The quarterly workbook's numbers are those of `office.status` / `office.progress`,
+//! the same as `status --json`. Registry and plan exports use exactly the importer's headers and
+//! value words, so `import` of an export changes nothing (the importer skips the title rows).
 //!
-//! Every sheet goes through [`sheet::Table`]: Chinese headers (English with `Lang::En`), frozen
-//! header row, autofilter, real Excel dates, column widths from the display width of what was
-//! written (CJK = 2 columns), and a landscape print setup that fits the width and repeats the
-//! header row. Large sheets (registries, a draw's pool) are written in constant-memory mode.
+//! Every sheet goes through [`sheet::Table`]: a title (bureau, report, period or draw) and the
+//! time made above the header ([`sheet::HEADER_ROW`]), the title in the page header and
+//! 第 n 页 共 N 页 in the footer, Chinese headers (English with `Lang::En`), frozen header row,
+//! autofilter, real Excel dates, column widths from the glyph widths of the font
+//! ([`sheet::text_width`]), and a landscape print setup that fits the width and repeats the
+//! header row. Times are the office's local time ([`sheet::local_time`]). Large sheets
+//! (registries, a draw's pool) are written in constant-memory mode.
 //!
 //! [`export`] is the one entry point (the CLI's `export` and, later, the TUI on a background
 //! thread).

@@ -1,10 +1,12 @@
-//! One table on a worksheet: the header row, typed cells, and the finishing every sheet gets
-//! (column widths from the display width of what was written, frozen header, autofilter,
-//! landscape print setup that fits the width and repeats the header row).
+//! One table on a worksheet: the title block, the header row, typed cells, and the finishing
+//! every sheet gets (column widths from the glyph widths of what was written, frozen header,
+//! autofilter, landscape print setup that fits the width and repeats the header row), and the
+//! office's local time.
 //!
 //! rust_xlsxwriter's autofit measures CJK text too narrow, so the widths are computed here from
-//! [`display_width`] (unicode-width: a CJK character counts 2) for every cell written through a
-//! [`Table`], and set once at [`Table::finish`].
+//! [`text_width`] (Calibri's advance widths for ASCII — M and W wider than digits — and a full
+//! em for CJK) for every cell written through a [`Table`], and set once at [`Table::finish`].
+//! The LibreOffice print test in tests/cli_export.rs checks them against the font files.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
