@@ -314,6 +314,41 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The publication notice (一公开) for the county government website: results determined
+    /// from --from to --to, natural persons' names masked and their codes omitted. Writes an
+    /// HTML table when the output ends in .html (or with --html), else a workbook.
+    Notice {
+        /// First determination date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last determination date, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// The office's own copy: exempt results too, with their ground.
+        #[arg(long)]
+        own_copy: bool,
+        /// Write an HTML table whatever the output's name.
+        #[arg(long)]
+        html: bool,
+        /// 公示日期 of results not yet published, YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The tasks (of --period, or all) written into a provincial template workbook, its
+    /// header row matched by the importer's column names; unknown columns are named and left
+    /// empty.
+    Tasks {
+        /// The template (.xlsx, .xls or .csv) the province hands out.
+        #[arg(long)]
+        template: PathBuf,
+        /// e.g. 2022Q3; default every task.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A registry with the import headers (re-importable).
     Registry {
         #[arg(value_enum)]
@@ -342,6 +377,65 @@ impl ExportWhat {
                 (ExportSpec::Publication(period.clone()), output)
             }
             ExportWhat::Plan { year, output } => (ExportSpec::Plan(*year), output),
+            ExportWhat::Notice {
+                from,
+                to,
+                own_copy,
+                html,
+                today,
+                output,
+            } => {
+                let day = |s: &str, flag: &str| {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                        OfficeError::Refused(match lang {
+                            Lang::Zh => format!("{flag}：{s:?} 不是日期（应为 YYYY-MM-DD）"),
+                            Lang::En => format!("{flag}: {s:?} is not a date (YYYY-MM-DD)"),
+                        })
+                    })
+                };
+                let (from, to) = (day(from, "--from")?, day(to, "--to")?);
+                if from > to {
+                    return Err(OfficeError::Refused(match lang {
+                        Lang::Zh => format!("--from {from} 晚于 --to {to}"),
+                        Lang::En => format!("--from {from} is after --to {to}"),
+                    }));
+                }
+                let ext = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                (
+                    ExportSpec::Notice {
+                        from,
+                        to,
+                        own_copy: *own_copy,
+                        today: today_arg(today, lang)?,
+                        html: *html || matches!(ext.as_deref(), Some("html" | "htm")),
+                    },
+                    output,
+                )
+            }
+            ExportWhat::Tasks {
+                template,
+                period,
+                output,
+            } => {
+                let bytes = std::fs::read(template).map_err(|e| {
+                    OfficeError::Refused(format!(
+                        "{}: {}{e}",
+                        template.display(),
+                        lang.pick("无法读取模板：", "cannot read the template: ")
+                    ))
+                })?;
+                (
+                    ExportSpec::Tasks {
+                        template_name: template.display().to_string(),
+                        template: Bytes(bytes),
+                        period: period.clone(),
+                    },
+                    output,
+                )
+            }
             ExportWhat::Registry { kind, output } => {
                 use clap::ValueEnum;
                 let name = kind
@@ -458,13 +552,14 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
-    let server = match crate::server::Server::bind(db, &socket, &roles, lang) {
-        Ok(s) => s.with_limits(args.limits()),
-        Err(e) => {
-            eprintln!("{}", e.localize(lang));
-            return e.exit_code();
-        }
-    };
+    let server =
+        match crate::server::Server::bind_roles(db, &socket, &roles, cli.roles.is_some(), lang) {
+            Ok(s) => s.with_limits(args.limits()),
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return e.exit_code();
+            }
+        };
     let roles_text = if server.office().roles().is_some() {
         roles.display().to_string()
     } else {
@@ -547,8 +642,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             return 1;
         }
     }
+    // Only init (and restore, which fills a new store) may start from nothing: a mistyped
+    // --db must not create an empty store that then verifies.
+    if !matches!(command, Command::Init { .. } | Command::Restore { .. })
+        && !crate::office::store_exists(&db)
+    {
+        eprintln!("{}", crate::office::no_store_here(&db, lang));
+        return 1;
+    }
     eprintln!("{}{}", lang.pick("本地库：", "local store: "), db.display());
-    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+    let roles_file = roles_path(cli, &db);
+    let roles = match crate::office::Roles::load(&roles_file, cli.roles.is_some()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
@@ -606,6 +710,12 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(&e, lang),
     };
+    if let Some(r) = &roles {
+        if let Err(e) = r.check_inspectors(&office.state().inspectors, &roles_file) {
+            eprintln!("{}", e.localize(lang));
+            return 1;
+        }
+    }
     office.set_roles(roles);
     let mut conn = Conn::Local {
         office: Box::new(office),
@@ -1236,7 +1346,12 @@ fn tui_backend(
             return Err(1);
         }
     }
-    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+    if !crate::office::store_exists(&db) {
+        eprintln!("{}", crate::office::no_store_here(&db, lang));
+        return Err(1);
+    }
+    let roles_file = roles_path(cli, &db);
+    let roles = match crate::office::Roles::load(&roles_file, cli.roles.is_some()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
@@ -1245,6 +1360,12 @@ fn tui_backend(
     };
     match Office::open(&db, lang) {
         Ok(o) => {
+            if let Some(r) = &roles {
+                if let Err(e) = r.check_inspectors(&o.state().inspectors, &roles_file) {
+                    eprintln!("{}", e.localize(lang));
+                    return Err(1);
+                }
+            }
             o.set_roles(roles);
             let user = o.user().to_string();
             Ok((

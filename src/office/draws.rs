@@ -65,6 +65,10 @@ pub struct DrawRequest {
     pub date: Option<NaiveDate>,
 }
 
+/// The largest team a draw may ask for (`--team-size`); larger ones are refused before anything
+/// is allocated for them.
+pub const MAX_TEAM_SIZE: usize = 20;
+
 /// One stratum as the preview shows it (never the picks).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StratumPreview {
@@ -340,11 +344,27 @@ impl Office {
         let rules = self.rules();
         let settings = rules.settings().clone();
         let team_size = req.team_size.unwrap_or(settings.default_team_size as usize);
-        if team_size < 2 {
-            return Err(refused(
-                lang.pick("检查组至少 2 人", "a team has at least 2 members")
-                    .into(),
-            ));
+        if !(2..=MAX_TEAM_SIZE).contains(&team_size) {
+            return Err(refused(match lang {
+                Lang::Zh => {
+                    format!("检查组人数 {team_size} 不可行：应在 2 到 {MAX_TEAM_SIZE} 人之间")
+                }
+                Lang::En => format!(
+                    "a team of {team_size} is not possible: a team has 2 to {MAX_TEAM_SIZE} members"
+                ),
+            }));
+        }
+        if date < period.start() {
+            return Err(refused(match lang {
+                Lang::Zh => format!(
+                    "抽取日期 {date} 早于抽取期间 {period}（自 {} 起）",
+                    period.start()
+                ),
+                Lang::En => format!(
+                    "the draw date {date} is before its period {period} (from {})",
+                    period.start()
+                ),
+            }));
         }
         let st = self.state();
         let book = self.book();
