@@ -1651,10 +1651,10 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         d.draws,
         d.required_draws,
         lang.pick("次", "draws"),
-        lang.pick("检查对象", "targets"),
-        d.targets,
-        d.required_targets,
-        lang.pick("家", ""),
+        lang.pick("检查主体", "departments"),
+        d.departments,
+        d.required_departments,
+        lang.pick("个", ""),
         yes_no(d.met, lang)
     );
     let p = &f.publication;
