@@ -226,6 +226,19 @@ pub enum TaskStep {
         #[arg(long)]
         reason: String,
     },
+    /// Correct a recorded step (office role): check, result or publish date (--date), the
+    /// exemption's reason (--text), the follow-up's hand-over date (--date). Audited with the
+    /// old value.
+    Correct {
+        #[arg(value_enum)]
+        step: crate::office::CorrectStep,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
         /// Handed to the enforcement department.
@@ -1342,6 +1355,24 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             done(
                 format!("任务 #{id} 已登记不予公开：{reason}"),
                 format!("task #{id} exempt from publication: {reason}"),
+            );
+        }
+        TaskStep::Correct {
+            step,
+            date,
+            text,
+            reason,
+        } => {
+            call(Request::TaskCorrect {
+                task: id,
+                step: *step,
+                date: opt_date_arg(date, lang)?,
+                text: text.clone(),
+                reason: reason.clone(),
+            })?;
+            done(
+                format!("任务 #{id} 已更正（原值保留在审计日志中）"),
+                format!("task #{id} corrected (the old value is kept in the audit log)"),
             );
         }
         TaskStep::FollowUp {
