@@ -312,9 +312,7 @@ impl Office {
         file: &Path,
         force: bool,
     ) -> Result<(u64, crate::store::VerifyReport), OfficeError> {
-        let store = Store::open(path)?;
-        let n = store.restore(file, force)?;
-        Ok((n, store.verify()?))
+        Ok(Store::restore_swap(path, file, force)?)
     }
 
     pub fn audit_tail(
