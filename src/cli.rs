@@ -642,8 +642,9 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// A file the server sent (a backup, an export), written whole or not at all.
 fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError> {
-    std::fs::write(path, bytes).map_err(|e| {
+    crate::store::write_atomic(path, bytes).map_err(|e| {
         OfficeError::Refused(format!(
             "{}{}: {e}",
             lang.pick("无法写入文件：", "cannot write the file: "),

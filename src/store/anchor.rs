@@ -75,7 +75,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // What a killed write left behind: removed now.
+    let prefix = format!(".{name}.tmp-");
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                tracing::info!(file = %e.path().display(), "removing the leftover of a killed write");
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let tmp = dir.join(format!("{prefix}{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -111,6 +121,12 @@ mod tests {
         assert_eq!(read(&store).unwrap(), Some(a));
         std::fs::write(path_for(&store), "garbage").unwrap();
         assert!(read(&store).is_err());
+        // A killed write's temporary file is removed by the next write; the file is whole.
+        let leftover = dir.path().join(format!(".store.anchor.tmp-{}", u32::MAX));
+        std::fs::write(&leftover, "half").unwrap();
+        write(&store, a).unwrap();
+        assert_eq!(read(&store).unwrap(), Some(a));
+        assert!(!leftover.exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())

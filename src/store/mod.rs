@@ -15,6 +15,7 @@
 
 pub mod anchor;
 pub mod audit;
+pub use anchor::write_atomic;
 pub mod codec;
 
 use audit::{AuditEntry, WriteDigest};
@@ -738,11 +739,9 @@ impl Store {
         out.push(BACKUP_VERSION);
         out.extend_from_slice(&sha256(&body));
         out.extend_from_slice(&body);
-        let tmp = file.with_extension("partial");
-        std::fs::write(&tmp, &out)
-            .map_err(|e| StoreError::Io(format!("{}: {e}", tmp.display())))?;
-        std::fs::rename(&tmp, file)
-            .map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
+        // Whole or not at all; the `.partial` an older version left behind goes too.
+        let _ = std::fs::remove_file(file.with_extension("partial"));
+        write_atomic(file, &out).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
         Ok(count)
     }
 

@@ -607,7 +607,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         },
         (Op::Export { path, .. }, Reply::Exported { text, bytes }) => {
             if let Some(b) = bytes {
-                if let Err(e) = std::fs::write(&path, &b.0) {
+                if let Err(e) = crate::store::write_atomic(&path, &b.0) {
                     return OpResult::Exported(Err(format!("{}: {e}", path.display())));
                 }
             }
