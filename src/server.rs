@@ -106,6 +106,30 @@ fn export(
             crate::report::RegistryKind::from_str(r, true)
                 .map_err(|_| OfficeError::NotFound(r.clone()))?,
         ),
+        ExportSpec::Notice {
+            from,
+            to,
+            own_copy,
+            today,
+            html,
+        } => K::Notice {
+            spec: crate::report::notice::NoticeSpec {
+                from: *from,
+                to: *to,
+                own_copy: *own_copy,
+                today: *today,
+            },
+            html: *html,
+        },
+        ExportSpec::Tasks {
+            template_name,
+            template,
+            period,
+        } => K::Tasks {
+            template_name: template_name.clone(),
+            template: template.0.clone(),
+            period: period.clone(),
+        },
     };
     match to.as_ref().filter(|_| !remote) {
         Some(path) => {
@@ -416,6 +440,8 @@ pub enum ServeError {
     Running(PathBuf),
     Socket(PathBuf, std::io::Error),
     Roles(crate::office::roles::RolesError),
+    /// `--db` names no store.
+    NoStore(PathBuf),
 }
 
 impl ServeError {
@@ -431,6 +457,7 @@ impl ServeError {
                 Lang::En => format!("cannot listen on {}: {e}", p.display()),
             },
             ServeError::Roles(e) => e.localize(lang),
+            ServeError::NoStore(p) => crate::office::no_store_here(p, lang),
         }
     }
 
@@ -477,6 +504,21 @@ impl Server {
     /// Open the store, read the roles, and bind the socket (a stale socket file is removed;
     /// a live one means another server runs: refused).
     pub fn bind(db: &Path, socket: &Path, roles: &Path, lang: Lang) -> Result<Server, ServeError> {
+        Server::bind_roles(db, socket, roles, false, lang)
+    }
+
+    /// [`Server::bind`]; `roles_explicit`: the roles file was named (`--roles`), so it must
+    /// exist. A `db` that holds no store is refused (run `init` first).
+    pub fn bind_roles(
+        db: &Path,
+        socket: &Path,
+        roles: &Path,
+        roles_explicit: bool,
+        lang: Lang,
+    ) -> Result<Server, ServeError> {
+        if !crate::office::store_exists(db) {
+            return Err(ServeError::NoStore(db.to_path_buf()));
+        }
         // The socket first: a second server must be told so, not that the store is in use.
         match socket_state(socket) {
             SocketState::Live => return Err(ServeError::Running(socket.to_path_buf())),
@@ -497,8 +539,14 @@ impl Server {
             }
             SocketState::Absent => {}
         }
-        let roles = crate::office::Roles::load(roles).map_err(ServeError::Roles)?;
+        let roles_file = roles;
+        let roles =
+            crate::office::Roles::load(roles_file, roles_explicit).map_err(ServeError::Roles)?;
         let office = Office::open(db, lang).map_err(ServeError::Office)?;
+        if let Some(r) = &roles {
+            r.check_inspectors(&office.state().inspectors, roles_file)
+                .map_err(ServeError::Roles)?;
+        }
         office.set_roles(roles);
         let listener =
             UnixListener::bind(socket).map_err(|e| ServeError::Socket(socket.to_path_buf(), e))?;

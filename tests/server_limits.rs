@@ -165,7 +165,8 @@ fn a_hello_over_4_kb_is_refused_without_allocating_it() {
             let mut s = UnixStream::connect(&sock).unwrap();
             s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
             s.write_all(&len.to_be_bytes()).unwrap();
-            s.write_all(b"{\"protocol\":1").unwrap();
+            // The server may answer and close before this is written (EPIPE): that is fine.
+            let _ = s.write_all(b"{\"protocol\":1");
             // Answered at once, without the body being waited for.
             let r: Response = read_frame(&mut s).unwrap().unwrap();
             assert!(error_of(r).contains("too large"));

@@ -386,6 +386,22 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
         },
         K::Publication(p) => ExportSpec::Publication(p.clone()),
         K::Plan(y) => ExportSpec::Plan(*y),
+        K::Notice { spec, html } => ExportSpec::Notice {
+            from: spec.from,
+            to: spec.to,
+            own_copy: spec.own_copy,
+            today: spec.today,
+            html: *html,
+        },
+        K::Tasks {
+            template_name,
+            template,
+            period,
+        } => ExportSpec::Tasks {
+            template_name: template_name.clone(),
+            template: crate::office::protocol::Bytes(template.clone()),
+            period: period.clone(),
+        },
         K::Registry(r) => {
             use clap::ValueEnum;
             ExportSpec::Registry(
