@@ -235,6 +235,19 @@ pub enum TaskStep {
         #[arg(long)]
         approved_on: Option<String>,
     },
+    /// Correct a recorded step (office role): check, result or publish date (--date), the
+    /// exemption's reason (--text), the follow-up's hand-over date (--date). Audited with the
+    /// old value.
+    Correct {
+        #[arg(value_enum)]
+        step: crate::office::CorrectStep,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
         /// Handed to the enforcement department.
@@ -821,8 +834,9 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// A file the server sent (a backup, an export), written whole or not at all.
 fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError> {
-    std::fs::write(path, bytes).map_err(|e| {
+    crate::store::write_atomic(path, bytes).map_err(|e| {
         OfficeError::Refused(format!(
             "{}{}: {e}",
             lang.pick("无法写入文件：", "cannot write the file: "),
@@ -1581,6 +1595,24 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("task #{id} exempt from publication: {reason}"),
             );
         }
+        TaskStep::Correct {
+            step,
+            date,
+            text,
+            reason,
+        } => {
+            call(Request::TaskCorrect {
+                task: id,
+                step: *step,
+                date: opt_date_arg(date, lang)?,
+                text: text.clone(),
+                reason: reason.clone(),
+            })?;
+            done(
+                format!("任务 #{id} 已更正（原值保留在审计日志中）"),
+                format!("task #{id} corrected (the old value is kept in the audit log)"),
+            );
+        }
         TaskStep::FollowUp {
             handed,
             due,
@@ -1651,10 +1683,10 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         d.draws,
         d.required_draws,
         lang.pick("次", "draws"),
-        lang.pick("检查对象", "targets"),
-        d.targets,
-        d.required_targets,
-        lang.pick("家", ""),
+        lang.pick("检查主体", "departments"),
+        d.departments,
+        d.required_departments,
+        lang.pick("个", ""),
         yes_no(d.met, lang)
     );
     let p = &f.publication;

@@ -38,6 +38,7 @@ mod registry;
 pub mod roles;
 pub mod search;
 mod tasks;
+pub use tasks::CorrectStep;
 
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
@@ -311,9 +312,7 @@ impl Office {
         file: &Path,
         force: bool,
     ) -> Result<(u64, crate::store::VerifyReport), OfficeError> {
-        let store = Store::open(path)?;
-        let n = store.restore(file, force)?;
-        Ok((n, store.verify()?))
+        Ok(Store::restore_swap(path, file, force)?)
     }
 
     pub fn audit_tail(
@@ -443,9 +442,18 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
         let chunk: Vec<Target> = Store::decode_value(TreeName::Targets, &k, &v)?;
         targets.extend(chunk);
     }
+    // Status changes dated ahead take effect on their day.
+    let today = chrono::Local::now().date_naive();
+    for t in &mut targets {
+        t.status = registry::status_on(t.status, &t.status_history, today);
+    }
+    let mut inspectors: Vec<Inspector> = store.scan(TreeName::Inspectors)?;
+    for p in &mut inspectors {
+        p.status = registry::status_on(p.status, &p.status_history, today);
+    }
     State::from_parts(
         targets,
-        store.scan(TreeName::Inspectors)?,
+        inspectors,
         store.scan(TreeName::Departments)?,
         store.scan(TreeName::Conflicts)?,
     )

@@ -181,6 +181,14 @@ pub enum Request {
         task: TaskId,
         reason: String,
     },
+    /// Correct a recorded step (office role); audited with the old value.
+    TaskCorrect {
+        task: TaskId,
+        step: super::tasks::CorrectStep,
+        date: Option<NaiveDate>,
+        text: Option<String>,
+        reason: String,
+    },
     TaskFollowUp {
         task: TaskId,
         handed: Option<NaiveDate>,
@@ -257,6 +265,7 @@ impl Request {
             | Request::TaskPublish { .. }
             | Request::TaskExempt { .. }
             | Request::TaskFollowUp { .. }
+            | Request::TaskCorrect { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
             | Request::SavePlan(_)
@@ -286,6 +295,7 @@ impl Request {
             | Request::TaskFollowUp { task, .. } => Need::OwnTask(*task),
             Request::InitDemo
             | Request::Import { .. }
+            | Request::TaskCorrect { .. }
             | Request::CommitDraw(_)
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
@@ -313,6 +323,7 @@ impl Request {
             | Request::TaskPublish { .. }
             | Request::TaskExempt { .. }
             | Request::TaskFollowUp { .. } => lang.pick("登记任务进展", "recording a task step"),
+            Request::TaskCorrect { .. } => lang.pick("更正任务记录", "correcting a task step"),
             Request::Status { .. } | Request::Progress { .. } | Request::Due { .. } => {
                 lang.pick("查看统计", "viewing figures")
             }
@@ -804,6 +815,15 @@ impl Office {
             Request::TaskExempt { task, reason } => {
                 Reply::Task(Box::new(self.task_exempt(task, &reason)?))
             }
+            Request::TaskCorrect {
+                task,
+                step,
+                date,
+                text,
+                reason,
+            } => Reply::Task(Box::new(
+                self.task_correct(task, step, date, text, &reason)?,
+            )),
             Request::TaskFollowUp {
                 task,
                 handed,

@@ -272,7 +272,10 @@ pub fn export(
         Fail::Office(e) => e,
         Fail::Xlsx(e) => xlsx_error(path, e, lang),
     })?;
-    wb.save(path).map_err(|e| xlsx_error(path, e, lang))?;
+    // Whole or not at all: a temporary file beside it, fsynced, renamed over it.
+    let bytes = wb.save_to_buffer().map_err(|e| xlsx_error(path, e, lang))?;
+    crate::store::write_atomic(path, &bytes)
+        .map_err(|e| xlsx_error(path, XlsxError::IoError(e), lang))?;
     progress(1.0);
     Ok(ExportSummary {
         path: path.to_path_buf(),

@@ -413,6 +413,15 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
     }
 }
 
+/// The start of the message after a status change: pending when dated ahead.
+pub fn status_changed_label(date: &chrono::NaiveDate, lang: Lang) -> &'static str {
+    if *date > chrono::Local::now().date_naive() {
+        lang.pick("已登记状态变更（待生效）：", "status change pending: ")
+    } else {
+        lang.pick("已变更状态：", "status changed: ")
+    }
+}
+
 /// The lines the TUI shows for an import: the report, and for a dry run each change.
 pub fn import_lines(o: &crate::office::ImportOutcome, lang: Lang) -> Vec<String> {
     let mut lines: Vec<String> = o.localize(lang).lines().map(str::to_string).collect();
@@ -536,7 +545,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::SetTargetStatus { status, date, .. }, Reply::Target(t)) => {
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
-                lang.pick("已变更状态：", "status changed: "),
+                status_changed_label(&date, lang),
                 t.name,
                 status.label(lang),
                 date
@@ -545,7 +554,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::SetInspectorStatus { status, date, .. }, Reply::Inspector(p)) => {
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
-                lang.pick("已变更状态：", "status changed: "),
+                status_changed_label(&date, lang),
                 p.name,
                 status.label(lang),
                 date
@@ -614,7 +623,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         },
         (Op::Export { path, .. }, Reply::Exported { text, bytes }) => {
             if let Some(b) = bytes {
-                if let Err(e) = std::fs::write(&path, &b.0) {
+                if let Err(e) = crate::store::write_atomic(&path, &b.0) {
                     return OpResult::Exported(Err(format!("{}: {e}", path.display())));
                 }
             }
