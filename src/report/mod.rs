@@ -207,7 +207,8 @@ pub fn export(
     if let ExportKind::Notice { spec, html: true } = kind {
         let page = notice::notice_html(office, spec, lang);
         let rows = notice::notice_rows(office, spec, lang).len() as u32;
-        std::fs::write(path, page).map_err(|e| {
+        // Whole or not at all, as the workbooks.
+        crate::store::write_atomic(path, page.as_bytes()).map_err(|e| {
             OfficeError::Refused(format!(
                 "{}: {}{e}",
                 path.display(),
