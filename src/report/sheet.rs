@@ -77,7 +77,12 @@ pub fn column_width(max: f64) -> f64 {
 pub fn office_offset() -> FixedOffset {
     let east8 = FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::Offset::fix(&Utc));
     match std::env::var("SHUANGSUI_TZ") {
-        Ok(v) => parse_offset(&v).unwrap_or(east8),
+        Ok(v) => parse_offset(&v).unwrap_or_else(|| {
+            tracing::warn!(
+                "SHUANGSUI_TZ={v:?} is no time zone (+08:00, Asia/Shanghai, UTC): using +08:00"
+            );
+            east8
+        }),
         Err(_) => east8,
     }
 }
