@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod codec;
+pub mod sign;
 
 use audit::{AuditEntry, WriteDigest};
 use sha2::{Digest, Sha256};
