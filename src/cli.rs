@@ -94,9 +94,10 @@ pub enum Command {
     Explain { target: String },
     /// Draw targets and teams for a plan and period, and commit the result.
     Draw {
-        /// Plan id (see `list plans`).
+        /// Plan id (see `list plans`); without it, every plan due in the period (its
+        /// 抽查日期 months overlap it), one draw after the other.
         #[arg(long)]
-        plan: u64,
+        plan: Option<u64>,
         /// 2022Q3, 2022H2 or 2022.
         #[arg(long)]
         period: String,
@@ -227,9 +228,17 @@ pub enum TaskStep {
         url: String,
     },
     /// The result is not published (secrecy, national or public security).
+    /// Not published: only for 保密, 国家安全 or 公共安全, with the approver and the date.
     Exempt {
+        /// 保密, 国家安全 or 公共安全 (secrecy, national-security, public-security).
         #[arg(long)]
         reason: String,
+        /// Who approved the exemption.
+        #[arg(long)]
+        approver: Option<String>,
+        /// The approval's date, YYYY-MM-DD.
+        #[arg(long)]
+        approved_on: Option<String>,
     },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
@@ -310,6 +319,41 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The publication notice (一公开) for the county government website: results determined
+    /// from --from to --to, natural persons' names masked and their codes omitted. Writes an
+    /// HTML table when the output ends in .html (or with --html), else a workbook.
+    Notice {
+        /// First determination date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last determination date, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// The office's own copy: exempt results too, with their ground.
+        #[arg(long)]
+        own_copy: bool,
+        /// Write an HTML table whatever the output's name.
+        #[arg(long)]
+        html: bool,
+        /// 公示日期 of results not yet published, YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The tasks (of --period, or all) written into a provincial template workbook, its
+    /// header row matched by the importer's column names; unknown columns are named and left
+    /// empty.
+    Tasks {
+        /// The template (.xlsx, .xls or .csv) the province hands out.
+        #[arg(long)]
+        template: PathBuf,
+        /// e.g. 2022Q3; default every task.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A registry with the import headers (re-importable).
     Registry {
         #[arg(value_enum)]
@@ -338,6 +382,65 @@ impl ExportWhat {
                 (ExportSpec::Publication(period.clone()), output)
             }
             ExportWhat::Plan { year, output } => (ExportSpec::Plan(*year), output),
+            ExportWhat::Notice {
+                from,
+                to,
+                own_copy,
+                html,
+                today,
+                output,
+            } => {
+                let day = |s: &str, flag: &str| {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                        OfficeError::Refused(match lang {
+                            Lang::Zh => format!("{flag}：{s:?} 不是日期（应为 YYYY-MM-DD）"),
+                            Lang::En => format!("{flag}: {s:?} is not a date (YYYY-MM-DD)"),
+                        })
+                    })
+                };
+                let (from, to) = (day(from, "--from")?, day(to, "--to")?);
+                if from > to {
+                    return Err(OfficeError::Refused(match lang {
+                        Lang::Zh => format!("--from {from} 晚于 --to {to}"),
+                        Lang::En => format!("--from {from} is after --to {to}"),
+                    }));
+                }
+                let ext = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                (
+                    ExportSpec::Notice {
+                        from,
+                        to,
+                        own_copy: *own_copy,
+                        today: today_arg(today, lang)?,
+                        html: *html || matches!(ext.as_deref(), Some("html" | "htm")),
+                    },
+                    output,
+                )
+            }
+            ExportWhat::Tasks {
+                template,
+                period,
+                output,
+            } => {
+                let bytes = std::fs::read(template).map_err(|e| {
+                    OfficeError::Refused(format!(
+                        "{}: {}{e}",
+                        template.display(),
+                        lang.pick("无法读取模板：", "cannot read the template: ")
+                    ))
+                })?;
+                (
+                    ExportSpec::Tasks {
+                        template_name: template.display().to_string(),
+                        template: Bytes(bytes),
+                        period: period.clone(),
+                    },
+                    output,
+                )
+            }
             ExportWhat::Registry { kind, output } => {
                 use clap::ValueEnum;
                 let name = kind
@@ -675,6 +778,79 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
     Ok(())
 }
 
+/// `draw --period P` without `--plan`: every plan due in P, one draw after the other (each
+/// plan's input is built after the previous plan's tasks are committed, so the obligations
+/// across plans hold). A plan with nothing due is reported and skipped; the exit code is 0
+/// when every plan due drew or had nothing due.
+fn draw_period(
+    conn: &mut Conn,
+    base: crate::office::DrawRequest,
+    dry_run: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<i32, OfficeError> {
+    let period = crate::domain::Period::parse(&base.period)
+        .map_err(|e| OfficeError::Refused(e.localize(lang)))?;
+    let Reply::Text(t) = conn.call(Request::List {
+        kind: ListKind::Plans,
+        json: true,
+    })?
+    else {
+        return Err(unexpected(lang));
+    };
+    let plans: Vec<crate::domain::Plan> =
+        serde_json::from_str(&t).map_err(|e| OfficeError::Refused(e.to_string()))?;
+    // Routine plans first, then directed ones (as `Office::plans_due`).
+    let mut due: Vec<&crate::domain::Plan> = plans.iter().filter(|p| p.overlaps(period)).collect();
+    due.sort_by_key(|p| (p.is_directed(), p.id));
+    if due.is_empty() {
+        return Err(OfficeError::Refused(match lang {
+            Lang::Zh => format!("{period} 没有到期的抽查计划（抽查日期不含该期）"),
+            Lang::En => format!("no plan is due in {period} (no plan's months overlap it)"),
+        }));
+    }
+    let mut failed = 0;
+    let mut results = Vec::new();
+    for p in due {
+        let req = crate::office::DrawRequest {
+            plan: p.id,
+            ..base.clone()
+        };
+        let r = if dry_run {
+            conn.call(Request::PrepareDraw(req))
+        } else {
+            conn.call(Request::CommitDraw(req))
+        };
+        match r {
+            Ok(Reply::Preview(pv)) if json => results.push(serde_json::to_value(&*pv)),
+            Ok(Reply::Preview(pv)) => print_preview(&pv, lang),
+            Ok(Reply::Drawn(d)) if json => results.push(serde_json::to_value(&d.json)),
+            Ok(Reply::Drawn(d)) => print_draw(&d, lang),
+            Ok(_) => return Err(unexpected(lang)),
+            Err(e) => {
+                let m = e.localize(lang);
+                let nothing = m.contains("没有应抽的检查对象") || m.contains("nothing is due");
+                if !nothing {
+                    failed += 1;
+                }
+                if json {
+                    results.push(Ok(serde_json::json!({"plan": p.id, "refused": m})));
+                } else {
+                    eprintln!("{m}");
+                }
+            }
+        }
+    }
+    if json {
+        let v: Vec<serde_json::Value> = results
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| OfficeError::Refused(e.to_string()))?;
+        print_json(&v)?;
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
 fn print_text(s: &str) {
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
@@ -795,6 +971,26 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 }
             };
             let date = opt_date_arg(date, lang)?;
+            let Some(plan) = plan else {
+                if scope.is_some() {
+                    return Err(OfficeError::Refused(
+                        lang.pick("--scope 只能与 --plan 一起使用", "--scope needs --plan")
+                            .into(),
+                    ));
+                }
+                let base = crate::office::DrawRequest {
+                    plan: 0,
+                    period: period.clone(),
+                    scope: None,
+                    inspector_scope: inspectors.clone(),
+                    team_size: *team_size,
+                    joint,
+                    seed: seed.clone(),
+                    witness: witness.clone(),
+                    date,
+                };
+                return draw_period(conn, base, *dry_run, *json, lang);
+            };
             let req = crate::office::DrawRequest {
                 plan: *plan,
                 period: period.clone(),
@@ -1421,11 +1617,25 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("task #{id} published on {date}"),
             );
         }
-        TaskStep::Exempt { reason } => {
-            call(Request::TaskExempt {
+        TaskStep::Exempt {
+            reason,
+            approver,
+            approved_on,
+        } => {
+            // One text for the office: ground；approver；date (see domain::task::Exemption).
+            let mut text = reason.clone();
+            for part in [approver, approved_on].into_iter().flatten() {
+                text.push('；');
+                text.push_str(part);
+            }
+            let reply = call(Request::TaskExempt {
                 task: id,
-                reason: reason.clone(),
+                reason: text,
             })?;
+            let reason = match reply.publication {
+                Some(crate::domain::task::Publication::Exempt { reason, .. }) => reason,
+                _ => reason.clone(),
+            };
             done(
                 format!("任务 #{id} 已登记不予公开：{reason}"),
                 format!("task #{id} exempt from publication: {reason}"),

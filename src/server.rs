@@ -106,6 +106,30 @@ fn export(
             crate::report::RegistryKind::from_str(r, true)
                 .map_err(|_| OfficeError::NotFound(r.clone()))?,
         ),
+        ExportSpec::Notice {
+            from,
+            to,
+            own_copy,
+            today,
+            html,
+        } => K::Notice {
+            spec: crate::report::notice::NoticeSpec {
+                from: *from,
+                to: *to,
+                own_copy: *own_copy,
+                today: *today,
+            },
+            html: *html,
+        },
+        ExportSpec::Tasks {
+            template_name,
+            template,
+            period,
+        } => K::Tasks {
+            template_name: template_name.clone(),
+            template: template.0.clone(),
+            period: period.clone(),
+        },
     };
     match to.as_ref().filter(|_| !remote) {
         Some(path) => {

@@ -419,11 +419,17 @@ impl Office {
                 })
                 .map(|t| t.target)
                 .collect();
+            // In the last period of the cycle the plan covers, what is owed must be drawn: when
+            // the targets not yet visited in this period are too few, those already visited by
+            // another plan join the pool (the obligation wins over one visit per period).
+            let slots = plan.remaining_slots(period, cycle_period).max(1);
+            let last_slot = slots == 1 && !directed;
             let mut eligible = 0usize;
             let mut excluded = 0usize;
             let mut already = 0usize;
             let mut visited_here = 0usize;
             let mut pool = Vec::new();
+            let mut spare = Vec::new();
             for t in members {
                 if !drawable_in(t, period) {
                     excluded += 1;
@@ -432,8 +438,11 @@ impl Office {
                 eligible += 1;
                 if drawn_in_cycle.contains(&t.id) {
                     already += 1;
-                } else if visited.contains(&t.id) || placed.contains(&t.id) {
+                } else if placed.contains(&t.id) {
                     visited_here += 1;
+                } else if visited.contains(&t.id) {
+                    visited_here += 1;
+                    spare.push(t.id);
                 } else {
                     pool.push(t.id);
                 }
@@ -442,8 +451,13 @@ impl Office {
                 .quota(eligible, plan.chosen_ratio)
                 .map_err(|e| refused(e.localize(lang)))?;
             let owed = full.saturating_sub(already);
-            let slots = plan.remaining_slots(period, cycle_period).max(1);
-            let quota = owed.div_ceil(slots).min(pool.len());
+            let wanted = owed.div_ceil(slots);
+            if last_slot && pool.len() < wanted && !spare.is_empty() {
+                visited_here -= spare.len();
+                pool.extend(spare);
+                pool.sort_unstable();
+            }
+            let quota = wanted.min(pool.len());
             placed.extend(pool.iter().copied());
             previews.push(StratumPreview {
                 row: row.id.clone(),
@@ -708,6 +722,45 @@ impl Office {
         Ok(record)
     }
 
+    /// The plans due in `period`: of its year, with 抽查日期 months overlapping it; the
+    /// routine (undirected) plans first, then the directed ones, each in id order, so that a
+    /// directed plan finds the period's routine visits already made.
+    pub fn plans_due(&self, period: Period) -> Vec<PlanId> {
+        let mut due: Vec<(bool, PlanId)> = self
+            .book()
+            .plans
+            .iter()
+            .filter(|p| p.overlaps(period))
+            .map(|p| (p.is_directed(), p.id))
+            .collect();
+        due.sort_unstable();
+        due.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Draw a period for every plan due in it ([`Office::plans_due`]), one plan after the
+    /// other in id order, each its own audited draw: the obligations across plans hold because
+    /// each plan's input is built after the previous plan's tasks are committed. `base` gives
+    /// the request's other fields (date, witness, seed); its plan and scope are ignored. Every
+    /// plan's outcome is returned; a plan with nothing due is refused and writes nothing.
+    pub fn draw_period(
+        &self,
+        period: Period,
+        base: &DrawRequest,
+    ) -> Vec<(PlanId, Result<DrawRecord, OfficeError>)> {
+        self.plans_due(period)
+            .into_iter()
+            .map(|plan| {
+                let req = DrawRequest {
+                    plan,
+                    period: period.to_string(),
+                    scope: None,
+                    ..base.clone()
+                };
+                (plan, self.commit_draw(&req))
+            })
+            .collect()
+    }
+
     /// Void a committed draw with a reason. The record is kept; its tasks are marked voided.
     pub fn void_draw(&self, id: DrawId, reason: &str) -> Result<DrawRecord, OfficeError> {
         let lang = self.lang();
@@ -852,6 +905,7 @@ pub(crate) fn tasks_from_outcome(
 fn nothing_due(plan: &Plan, period: Period, strata: &[StratumPreview], lang: Lang) -> String {
     let rows: Vec<String> = strata
         .iter()
+        .filter(|s| s.targets > s.excluded)
         .map(|s| {
             let eligible = s.targets - s.excluded;
             match lang {
@@ -868,8 +922,8 @@ fn nothing_due(plan: &Plan, period: Period, strata: &[StratumPreview], lang: Lan
         .collect();
     let detail = if rows.is_empty() {
         lang.pick(
-            "计划不抽取本级任何一类",
-            "the plan draws no row of this level",
+            "范围内没有可抽的检查对象",
+            "no target of the plan's rows is eligible in its scope",
         )
         .to_string()
     } else {
@@ -1043,6 +1097,254 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Category;
+
+    const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    fn request(date: NaiveDate) -> DrawRequest {
+        DrawRequest {
+            seed: Some(SEED.into()),
+            date: Some(date),
+            ..Default::default()
+        }
+    }
+
+    /// Draw every quarter of 2022 for all plans due, each with a date inside the quarter.
+    /// Returns the refusals as (period, plan, message).
+    fn draw_year(o: &Office) -> Vec<(String, PlanId, String)> {
+        let mut refusals = Vec::new();
+        for q in 1..=4u8 {
+            let period = Period::quarter(2022, q).unwrap();
+            let date = period.start() + chrono::Days::new(4);
+            for (plan, r) in o.draw_period(period, &request(date)) {
+                if let Err(e) = r {
+                    refusals.push((period.to_string(), plan, e.localize(Lang::En)));
+                }
+            }
+        }
+        refusals
+    }
+
+    fn times_a_year(c: Cycle) -> usize {
+        match c {
+            Cycle::Quarter => 4,
+            Cycle::Half => 2,
+            Cycle::Year => 1,
+        }
+    }
+
+    /// Acceptance 1 of issue 12, on the demo store.
+    #[test]
+    fn a_whole_demo_year_follows_table_1_per_target_and_category() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        let refusals = draw_year(&o);
+        for (period, plan, m) in &refusals {
+            assert!(
+                m.contains("nothing is due") || m.contains("is due only in months"),
+                "{period} plan {plan}: {m}"
+            );
+        }
+        let rules = o.rules();
+        let st = o.state();
+        let book = o.book();
+        let routine_draws: HashSet<DrawId> = book
+            .draws
+            .iter()
+            .filter(|d| d.scope.trim().is_empty())
+            .map(|d| d.id)
+            .collect();
+        let live: Vec<&Task> = book.tasks.iter().filter(|t| !t.voided).collect();
+        assert!(!live.is_empty());
+        // Every plan drew in its months and only there.
+        for d in &book.draws {
+            let plan = book.plans.iter().find(|p| p.id == d.plan).unwrap();
+            assert!(
+                plan.overlaps(Period::parse(&d.period).unwrap()),
+                "draw {}",
+                d.id
+            );
+            assert!(!d.tasks.is_empty(), "draw {} has no task", d.id);
+        }
+        // No target has two tasks in one quarter, except where two routine obligations of
+        // different categories both fall due in their cycles' last quarter (merging those into
+        // one visit is not built yet): never two of one category, never a directed one.
+        let mut per_quarter: HashMap<(TargetId, String), Vec<&Task>> = HashMap::new();
+        for t in &live {
+            per_quarter
+                .entry((t.target, t.period.clone()))
+                .or_default()
+                .push(t);
+        }
+        let mut doubled = 0;
+        for ((target, period), ts) in &per_quarter {
+            if ts.len() == 1 {
+                continue;
+            }
+            doubled += 1;
+            let cats: HashSet<Category> = ts
+                .iter()
+                .map(|t| rules.row(&t.row).unwrap().category())
+                .collect();
+            assert_eq!(cats.len(), ts.len(), "target {target} in {period}");
+            assert!(
+                ts.iter().all(|t| routine_draws.contains(&t.draw)),
+                "target {target} in {period}"
+            );
+        }
+        assert!(doubled * 50 < per_quarter.len(), "{doubled} doubled visits");
+        // Per target and category, the routine visits of the year.
+        let mut visits: HashMap<(TargetId, Category), usize> = HashMap::new();
+        for t in live.iter().filter(|t| routine_draws.contains(&t.draw)) {
+            let row = rules.row(&t.row).unwrap();
+            *visits.entry((t.target, row.category())).or_default() += 1;
+        }
+        for t in &st.targets {
+            for row in rules.obligations(t) {
+                let n = visits.get(&(t.id, row.category())).copied().unwrap_or(0);
+                assert!(
+                    n <= times_a_year(row.cycle),
+                    "target {} row {}: {n} visits",
+                    t.id,
+                    row.id
+                );
+                let active = t.status == TargetStatus::Operating
+                    && (1..=4).any(|q| drawable_in(t, Period::quarter(2022, q).unwrap()));
+                if active && row.category() != Category::Pollution {
+                    assert_eq!(n, 1, "target {} owes one {} inspection", t.id, row.id);
+                }
+            }
+        }
+        // Every quarterly row meets its ceiling each quarter.
+        let governed = governed_targets(&st, rules, |_| true);
+        for row in rules
+            .applicable_rows()
+            .filter(|r| r.cycle == Cycle::Quarter)
+        {
+            for q in 1..=4u8 {
+                let period = Period::quarter(2022, q).unwrap();
+                let eligible = governed
+                    .get(&row.id)
+                    .map(|v| v.iter().filter(|t| drawable_in(t, period)).count())
+                    .unwrap_or(0);
+                let need = row.quota(eligible, None).unwrap();
+                let got = live
+                    .iter()
+                    .filter(|t| routine_draws.contains(&t.draw))
+                    .filter(|t| t.row == row.id && t.period == period.to_string())
+                    .count();
+                assert!(got >= need, "{} in {period}: {got} < {need}", row.id);
+            }
+        }
+        // Every draw verifies.
+        drop((st, book));
+        assert_eq!(o.verify_all_draws(), None);
+    }
+
+    #[test]
+    fn a_plan_outside_its_months_is_refused_and_writes_nothing() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        // Plan 12: 2022年6月—8月.
+        let audit = o.audit_len();
+        let before = o.book().draws.len();
+        let r = o.commit_draw(&DrawRequest {
+            plan: 12,
+            period: "2022Q1".into(),
+            ..request(NaiveDate::from_ymd_opt(2022, 1, 5).unwrap())
+        });
+        let m = r.unwrap_err().localize(Lang::En);
+        assert!(m.contains("is due only in months 6–8"), "{m}");
+        assert_eq!(o.audit_len(), audit);
+        assert_eq!(o.book().draws.len(), before);
+        assert!(!o.plans_due(Period::quarter(2022, 1).unwrap()).contains(&12));
+        assert!(o.plans_due(Period::quarter(2022, 3).unwrap()).contains(&12));
+    }
+
+    #[test]
+    fn a_draw_with_nothing_due_is_refused_and_writes_nothing() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        // Plan 1 (radiation, 1次/年 at 100%) drawn in every quarter spreads its users; a second
+        // plan for the same row in the same year then has nothing left.
+        for q in 1..=4u8 {
+            let period = Period::quarter(2022, q).unwrap();
+            o.commit_draw(&DrawRequest {
+                plan: 1,
+                period: period.to_string(),
+                ..request(period.start() + chrono::Days::new(4))
+            })
+            .unwrap();
+        }
+        let mut again = o.book().plans[0].clone();
+        again.id = 0;
+        again.seq = 99;
+        let again = o.save_plan(again).unwrap();
+        let audit = o.audit_len();
+        let before = o.book().tasks.len();
+        let r = o.commit_draw(&DrawRequest {
+            plan: again.id,
+            period: "2022Q4".into(),
+            ..request(NaiveDate::from_ymd_opt(2022, 10, 5).unwrap())
+        });
+        let m = r.unwrap_err().localize(Lang::En);
+        assert!(m.contains("nothing is due"), "{m}");
+        assert!(m.contains("already drawn in the cycle"), "{m}");
+        assert_eq!(o.audit_len(), audit);
+        assert_eq!(o.book().tasks.len(), before);
+    }
+
+    #[test]
+    fn a_yearly_full_row_is_spread_over_the_plans_quarters() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        let mut quotas = Vec::new();
+        let mut owed = Vec::new();
+        for q in 1..=4u8 {
+            let period = Period::quarter(2022, q).unwrap();
+            let req = DrawRequest {
+                plan: 1,
+                period: period.to_string(),
+                ..request(period.start() + chrono::Days::new(4))
+            };
+            let (pv, _) = o.prepare_draw(&req).unwrap();
+            let r = pv.strata.iter().find(|s| s.row == "R").unwrap();
+            quotas.push(r.quota);
+            owed.push(r.owed);
+            o.commit_draw(&req).unwrap();
+        }
+        let n = owed[0];
+        assert!(n >= 4, "demo radiation users: {n}");
+        // Ceil first: n over 4, what is left over 3, ...
+        let mut left = n;
+        for (i, q) in quotas.iter().enumerate() {
+            assert_eq!(*q, left.div_ceil(4 - i), "quarter {}", i + 1);
+            assert_eq!(owed[i], left);
+            left -= q;
+        }
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn methods_follow_the_plan_and_the_target() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        draw_year(&o);
+        let st = o.state();
+        let book = o.book();
+        let mut remote = 0;
+        for t in book.tasks.iter() {
+            let plan = book.plans.iter().find(|p| p.id == t.plan).unwrap();
+            let target = st.target(t.target).unwrap();
+            if plan.method == InspectionMethod::OnSite {
+                assert_eq!(t.method, InspectionMethod::OnSite, "task {}", t.id);
+            }
+            if target.must_be_on_site() {
+                assert_ne!(t.method, InspectionMethod::Remote, "task {}", t.id);
+            }
+            if t.method == InspectionMethod::Remote {
+                remote += 1;
+                assert_eq!(plan.method, InspectionMethod::Remote);
+                assert!(target.remote_allowed());
+            }
+        }
+        assert!(remote > 0, "the remote plan drew remote tasks");
+    }
 
     #[test]
     fn save_plan_adds_edits_and_refuses_a_used_number() {

@@ -494,7 +494,7 @@ mod tests {
         o.task_publish(1, d(2022, 11, 2), "").unwrap();
         // Due 9/30 (9/12 is the Mid-Autumn holiday): 10/8, a make-up working day, is late.
         o.task_publish(2, d(2022, 10, 8), "").unwrap();
-        o.task_exempt(5, "涉密").unwrap();
+        o.task_exempt(5, "涉密；张三；2022-09-02").unwrap();
         o.task_follow_up(
             1,
             Some(d(2022, 10, 8)),

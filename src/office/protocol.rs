@@ -100,10 +100,27 @@ impl<'de> Deserialize<'de> for Bytes {
 #[serde(rename_all = "snake_case")]
 pub enum ExportSpec {
     Draw(u64),
-    Quarterly { period: String, today: NaiveDate },
+    Quarterly {
+        period: String,
+        today: NaiveDate,
+    },
     Publication(String),
     Plan(i32),
     Registry(String),
+    /// The publication notice (一公开) of results determined `from`..=`to`.
+    Notice {
+        from: NaiveDate,
+        to: NaiveDate,
+        own_copy: bool,
+        today: NaiveDate,
+        html: bool,
+    },
+    /// The tasks written into a provincial template (its bytes, read by the client).
+    Tasks {
+        template_name: String,
+        template: Bytes,
+        period: Option<String>,
+    },
 }
 
 /// One office operation.

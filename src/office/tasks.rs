@@ -289,7 +289,8 @@ impl Office {
     }
 
     /// Record that a result is not published: it concerns secrecy, national security or
-    /// public security (a reason is required).
+    /// public security, approved by someone on a date: `reason` is `ground；approver；date`
+    /// ([`crate::domain::task::Exemption`]), recorded in its canonical form.
     pub fn task_exempt(&self, id: TaskId, reason: &str) -> Result<Task, OfficeError> {
         let user = self.user().to_string();
         self.task_step(id, Step::Exempt, |t, lang| {
@@ -303,12 +304,25 @@ impl Office {
                     )
                     .into());
             }
+            let e = crate::domain::task::Exemption::parse(reason, lang)?;
+            if let Some(r) = t.result.as_ref().filter(|r| e.approved_on < r.determined) {
+                return Err(match lang {
+                    Lang::Zh => format!(
+                        "批准日期 {} 早于结果认定日期 {}",
+                        e.approved_on, r.determined
+                    ),
+                    Lang::En => format!(
+                        "the approval date {} is before the result date {}",
+                        e.approved_on, r.determined
+                    ),
+                });
+            }
             let mut next = t.clone();
             next.publication = Some(Publication::Exempt {
-                reason: reason.trim().to_string(),
+                reason: e.text(),
                 by: user,
             });
-            Ok((next, reason.trim().to_string()))
+            Ok((next, e.text()))
         })
     }
 
@@ -750,7 +764,21 @@ pub(crate) mod tests {
             o.task_follow_up(1, Some(d(2022, 8, 2)), None, None, None, None),
             "reports no problem",
         );
-        o.task_exempt(1, "涉及国家安全").unwrap();
+        // Issue 12: a reason outside the three grounds, or without approver and date, is refused.
+        refused(&o, 1, "exemption", o.task_exempt(1, "忘记了"), "not one of");
+        refused(
+            &o,
+            1,
+            "exemption",
+            o.task_exempt(1, "涉及国家安全"),
+            "approver",
+        );
+        let t = o.task_exempt(1, "涉及国家安全；张三；2022-08-02").unwrap();
+        assert!(matches!(
+            t.publication,
+            Some(Publication::Exempt { ref reason, .. })
+                if reason == "涉及国家安全；批准人：张三；批准日期：2022-08-02"
+        ));
         refused(
             &o,
             1,

@@ -389,9 +389,10 @@ impl<'a> Table<'a> {
             return Ok(());
         }
         match self.wrap.get(col as usize).copied().flatten() {
-            Some(_) => {
+            Some(wrap) => {
                 self.ws
                     .write_string_with_format(self.row, col, s, &self.fmt.wrap)?;
+                self.observe_width(col, text_width(s).min(wrap));
             }
             None => {
                 self.ws.write_string(self.row, col, s)?;
@@ -458,16 +459,12 @@ impl<'a> Table<'a> {
     }
 
     /// Widths, frozen header, autofilter, print setup. Returns what was written.
-    pub fn finish(mut self) -> Result<SheetMeta, XlsxError> {
+    pub fn finish(self) -> Result<SheetMeta, XlsxError> {
         let ncols = self.headers.len().max(1) as u16;
         let mut widths: Vec<f64> = self
             .widths
             .iter()
-            .enumerate()
-            .map(|(c, w)| match self.wrap.get(c).copied().flatten() {
-                Some(wrap) => column_width(w.max(wrap)),
-                None => column_width(*w),
-            })
+            .map(|w| column_width(*w))
             .map(|w| w.min(MAX_COLUMN_WIDTH))
             .collect();
         // The merged title spans the table: widen the widest column if the title is wider.
@@ -484,11 +481,6 @@ impl<'a> Table<'a> {
         }
         for (c, width) in widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *width)?;
-        }
-        for (c, w) in self.wrap.iter().enumerate() {
-            if let Some(w) = w {
-                self.widths[c] = self.widths[c].max(*w);
-            }
         }
         self.ws.set_freeze_panes(self.header_row + 1, 0)?;
         self.ws

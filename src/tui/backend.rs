@@ -296,7 +296,11 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
         },
         Op::SaveTarget(t) => Request::SaveTarget(t.clone()),
         Op::SavePlan(p) => Request::SavePlan(p.clone()),
-        Op::Import { kind, path } => Request::Import {
+        Op::Import {
+            kind,
+            path,
+            dry_run,
+        } => Request::Import {
             kind: *kind,
             name: path
                 .file_name()
@@ -307,7 +311,7 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
             } else {
                 Bytes::default()
             },
-            dry_run: false,
+            dry_run: *dry_run,
             clear_empty: false,
         },
         Op::PreviewDraw(ask) => Request::PrepareDraw(ask.request()),
@@ -383,6 +387,22 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
         },
         K::Publication(p) => ExportSpec::Publication(p.clone()),
         K::Plan(y) => ExportSpec::Plan(*y),
+        K::Notice { spec, html } => ExportSpec::Notice {
+            from: spec.from,
+            to: spec.to,
+            own_copy: spec.own_copy,
+            today: spec.today,
+            html: *html,
+        },
+        K::Tasks {
+            template_name,
+            template,
+            period,
+        } => ExportSpec::Tasks {
+            template_name: template_name.clone(),
+            template: crate::office::protocol::Bytes(template.clone()),
+            period: period.clone(),
+        },
         K::Registry(r) => {
             use clap::ValueEnum;
             ExportSpec::Registry(
@@ -391,6 +411,35 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
                     .unwrap_or_default(),
             )
         }
+    }
+}
+
+/// The lines the TUI shows for an import: the report, and for a dry run each change.
+pub fn import_lines(o: &crate::office::ImportOutcome, lang: Lang) -> Vec<String> {
+    let mut lines: Vec<String> = o.localize(lang).lines().map(str::to_string).collect();
+    if o.dry_run {
+        lines.extend(o.preview_text(lang).lines().map(str::to_string));
+    }
+    lines
+}
+
+/// The outcome of an import: a dry run becomes the preview that confirms the import itself.
+pub fn import_result(
+    kind: crate::office::ImportKind,
+    path: PathBuf,
+    dry_run: bool,
+    result: Result<Vec<String>, Vec<String>>,
+) -> OpResult {
+    if !dry_run {
+        return OpResult::Imported(result);
+    }
+    OpResult::ImportPreviewed {
+        confirm: Box::new(Op::Import {
+            kind,
+            path,
+            dry_run: false,
+        }),
+        result,
     }
 }
 
@@ -531,15 +580,20 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
                 name
             )))
         }
-        (Op::Import { .. }, Reply::Imported(outcomes)) => OpResult::Imported(Ok(outcomes
-            .iter()
-            .flat_map(|o| {
-                o.localize(lang)
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect())),
+        (
+            Op::Import {
+                kind,
+                path,
+                dry_run,
+            },
+            Reply::Imported(outcomes),
+        ) => {
+            let lines = outcomes
+                .iter()
+                .flat_map(|o| import_lines(o, lang))
+                .collect();
+            import_result(kind, path, dry_run, Ok(lines))
+        }
         (Op::PreviewDraw(_), Reply::Preview(p)) => OpResult::Preview(Ok(*p)),
         (op @ Op::CommitDraw(_), Reply::Drawn(d)) => {
             let rep = r.replica();
