@@ -47,6 +47,11 @@ pub struct Cli {
     /// Without one, everyone is director.
     #[arg(long, global = true, env = "SHUANGSUI_ROLES")]
     pub roles: Option<PathBuf>,
+    /// The server's signing key (made by `serve` at its first start, mode 0600; its public half
+    /// beside it as KEY.pub). Commands that can read it sign too; `verify` and `restore` trust
+    /// KEY.pub.
+    #[arg(long, global = true, env = "SHUANGSUI_KEY", default_value = crate::store::sign::DEFAULT_KEY)]
+    pub key: PathBuf,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -514,6 +519,15 @@ pub fn roles_path(cli: &Cli, db: &Path) -> PathBuf {
         .unwrap_or_else(|| crate::office::roles::default_roles_path(db))
 }
 
+/// A local office signs when this user can read the key, and trusts its public half.
+fn local_keys(office: &Office, cli: &Cli) {
+    if let Ok(Some(signer)) = crate::store::sign::Signer::open(&cli.key) {
+        office.set_signer(signer);
+    } else if let Some(public) = crate::store::sign::trusted_public(&cli.key) {
+        office.set_trusted_key(public);
+    }
+}
+
 /// The socket: `--socket`, else `shuangsui.sock` in the store directory.
 pub fn socket_path(cli: &Cli, db: &Path) -> PathBuf {
     cli.socket
@@ -565,6 +579,20 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
+    // The key before the socket: a client that connects finds the head signed from the start.
+    let signer = match crate::store::sign::Signer::open_or_create(&cli.key) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "{}{e}",
+                lang.pick(
+                    "无法读取或创建签名密钥：",
+                    "cannot read or make the signing key: "
+                )
+            );
+            return 1;
+        }
+    };
     let server =
         match crate::server::Server::bind_roles(db, &socket, &roles, cli.roles.is_some(), lang) {
             Ok(s) => s.with_limits(args.limits()),
@@ -573,6 +601,7 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
                 return e.exit_code();
             }
         };
+    server.office().set_signer(signer);
     let roles_text = if server.office().roles().is_some() {
         roles.display().to_string()
     } else {
@@ -707,8 +736,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
                 return 3;
             }
             Some(
-                Office::restore_at(&db, file, *force)
-                    .map(|(n, r)| print_restore(file, n, &r, lang)),
+                Office::restore_at(
+                    &db,
+                    file,
+                    *force,
+                    crate::store::sign::trusted_public(&cli.key).as_deref(),
+                    crate::store::sign::Signer::open(&cli.key)
+                        .ok()
+                        .flatten()
+                        .as_ref(),
+                )
+                .map(|(n, r)| print_restore(file, n, &r, lang)),
             )
         }
         _ => None,
@@ -730,6 +768,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         }
     }
     office.set_roles(roles);
+    local_keys(&office, cli);
     let mut conn = Conn::Local {
         office: Box::new(office),
         caller,
@@ -1040,11 +1079,13 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             let Reply::Verified {
                 report,
                 draw_problem,
+                signature,
             } = conn.call(Request::Verify)?
             else {
                 return Err(unexpected(lang));
             };
-            // The chain and records first (as the raw check), then the draws.
+            // The chain and records first (as the raw check), then the draws, then the
+            // signature of the head.
             if report.problem.is_some() {
                 return Ok(print_verify(&report, lang));
             }
@@ -1052,7 +1093,18 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 eprintln!("{m}");
                 return Ok(1);
             }
-            Ok(print_verify(&report, lang))
+            let code = print_verify(&report, lang);
+            match signature {
+                Some(bad @ crate::store::sign::HeadCheck::Bad(_)) => {
+                    eprintln!("{}", bad.localize(lang));
+                    Ok(1)
+                }
+                Some(check) => {
+                    println!("{}", check.localize(lang));
+                    Ok(code)
+                }
+                None => Ok(code),
+            }
         }
         Command::Task { task, step } => {
             task_step(conn, *task, step, lang)?;
@@ -1130,7 +1182,11 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         }
         Command::Backup { file } => {
             let path = absolute(file);
-            let Reply::BackedUp { keys: n, bytes } = conn.call(Request::Backup {
+            let Reply::BackedUp {
+                keys: n,
+                bytes,
+                signature,
+            } = conn.call(Request::Backup {
                 to: Some(path.clone()),
             })?
             else {
@@ -1138,6 +1194,9 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             };
             if let Some(b) = bytes {
                 write_bytes(&path, &b.0, lang)?;
+            }
+            if let Some(sig) = signature {
+                write_bytes(&crate::store::sign::sig_path(&path), sig.as_bytes(), lang)?;
             }
             println!(
                 "{}",
@@ -1381,6 +1440,7 @@ fn tui_backend(
                 }
             }
             o.set_roles(roles);
+            local_keys(&o, cli);
             let user = o.user().to_string();
             Ok((
                 Backend::local(Arc::new(o), lang),

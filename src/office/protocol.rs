@@ -368,6 +368,9 @@ pub enum Reply {
         report: VerifyReport,
         /// The first draw that does not recompute: (id, message).
         draw_problem: Option<(u64, String)>,
+        /// What the audit head's signature says (`None`: an older server).
+        #[serde(default)]
+        signature: Option<crate::store::sign::HeadCheck>,
     },
     /// `None`: the draw recomputes identically; else the message.
     DrawVerified(Option<String>),
@@ -383,6 +386,9 @@ pub enum Reply {
     BackedUp {
         keys: u64,
         bytes: Option<Bytes>,
+        /// The signature file's text, for the client to write beside the bytes.
+        #[serde(default)]
+        signature: Option<String>,
     },
     AuditHead {
         len: u64,
@@ -714,9 +720,16 @@ impl Office {
     pub fn handle_authorized(&self, req: Request, caller: &Caller) -> Response {
         let lang = caller.lang;
         let _acting = self.acting(&caller.user, lang);
-        let _gate = req.is_write().then(|| self.write_gate());
+        let write = req.is_write();
+        let _gate = write.then(|| self.write_gate());
         match self.dispatch(req, caller) {
-            Ok(r) => Response::Ok(r),
+            Ok(r) => {
+                if write {
+                    // Still under the write gate: heads are signed in commit order.
+                    self.sign_head();
+                }
+                Response::Ok(r)
+            }
             Err(e) => Response::Error(ErrorReply::from_office(&e, lang)),
         }
     }
@@ -786,6 +799,7 @@ impl Office {
             Request::Verify => Reply::Verified {
                 report: self.verify()?,
                 draw_problem: self.verify_all_draws(),
+                signature: Some(self.head_check()),
             },
             Request::VerifyDraw { draw } => Reply::DrawVerified(self.verify_draw(draw)?.err()),
             Request::TaskCheck {
@@ -863,6 +877,7 @@ impl Office {
                 Some(path) if !caller.remote => Reply::BackedUp {
                     keys: self.backup(&path)?,
                     bytes: None,
+                    signature: None,
                 },
                 _ => {
                     let dir = tempfile_dir()?;
@@ -870,9 +885,12 @@ impl Office {
                     let keys = self.backup(&file)?;
                     let bytes =
                         std::fs::read(&file).map_err(|e| OfficeError::Refused(e.to_string()))?;
+                    let signature =
+                        std::fs::read_to_string(crate::store::sign::sig_path(&file)).ok();
                     Reply::BackedUp {
                         keys,
                         bytes: Some(Bytes(bytes)),
+                        signature,
                     }
                 }
             },

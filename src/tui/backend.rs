@@ -240,6 +240,7 @@ impl Backend {
                 Ok(Reply::Verified {
                     report,
                     draw_problem,
+                    ..
                 }) => match (report.problem, draw_problem) {
                     (Some(p), _) => OpResult::Verify {
                         ok: false,
