@@ -8,6 +8,7 @@
 //! Methods take plain values and return plain values, so the facade can later be put behind a
 //! socket (see [`Request`] and [`Response`]).
 
+pub mod announce;
 mod demo;
 mod draws;
 mod error;
