@@ -14,5 +14,6 @@ pub mod office;
 pub mod report;
 pub mod server;
 pub mod store;
+#[cfg(any(test, feature = "synth"))]
 pub mod synth;
 pub mod tui;

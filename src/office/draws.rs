@@ -732,12 +732,13 @@ impl Office {
         draw_json(d, &st, &book, self.calendar())
     }
 
-    pub fn book(&self) -> std::sync::RwLockReadGuard<'_, Book> {
-        self.book.read().unwrap_or_else(|p| p.into_inner())
+    /// A snapshot of the plans, draws and tasks (holds no lock: see office/mod.rs, "Locks").
+    pub fn book(&self) -> std::sync::Arc<Book> {
+        self.book.get()
     }
 
-    pub(super) fn book_mut(&self) -> std::sync::RwLockWriteGuard<'_, Book> {
-        self.book.write().unwrap_or_else(|p| p.into_inner())
+    pub(super) fn book_mut(&self) -> super::Written<'_, Book> {
+        self.book.write()
     }
 }
 

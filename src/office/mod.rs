@@ -7,6 +7,27 @@
 //!
 //! Methods take plain values and return plain values, so the facade can later be put behind a
 //! socket (see [`Request`] and [`Response`]).
+//!
+//! # Locks
+//!
+//! Readers never hold a lock: [`Office::state`] and [`Office::book`] return an immutable
+//! snapshot (an `Arc`) taken under a read lock held only for the clone of the `Arc`. A reader may
+//! therefore call any other reader (`render_list` → `draw_json` → `state()`/`book()`) while a
+//! writer waits, which used to deadlock the server (issue 14: std's `RwLock` queues a second
+//! read behind a waiting writer). A writer changes memory through [`Written`], a write guard that
+//! copies the value only when a reader still holds an older snapshot (copy on write), so a
+//! snapshot a reader holds never changes under it.
+//!
+//! The lock order, for writers only (a thread takes them in this order and never the reverse):
+//!
+//! 1. `write_gate` (serialises the writes of [`Office::handle`]),
+//! 2. `state` (the registries: [`Office::state_mut`]),
+//! 3. `book` (plans, draws, tasks: `Office::book_mut`),
+//! 4. `roles` (read or replaced alone, never held across another lock).
+//!
+//! A writer holding `book` may read `state` (a snapshot: the read lock is released at once),
+//! never the other way round; no writer reads the value it holds for writing through
+//! `state()`/`book()` (that would wait for itself).
 
 pub mod announce;
 mod demo;
@@ -38,7 +59,7 @@ use crate::store::{codec, key_u64, Change, Store, TreeName, Write, TARGET_CHUNK}
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
 
 thread_local! {
     /// The user and language of the request this thread is serving (see [`Office::acting`]).
@@ -57,6 +78,42 @@ impl Drop for Acting {
     fn drop(&mut self) {
         let prev = self.previous.take();
         ACTING.with(|a| *a.borrow_mut() = prev);
+    }
+}
+
+/// A value shared with readers as immutable snapshots (see the module's "Locks").
+pub(crate) struct Shared<T>(RwLock<Arc<T>>);
+
+impl<T: Clone> Shared<T> {
+    pub(crate) fn new(v: T) -> Shared<T> {
+        Shared(RwLock::new(Arc::new(v)))
+    }
+
+    /// The current value; the read lock is released before this returns.
+    pub(crate) fn get(&self) -> Arc<T> {
+        Arc::clone(&self.0.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Exclusive access for a writer; readers keep the snapshots they hold.
+    pub(crate) fn write(&self) -> Written<'_, T> {
+        Written(self.0.write().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// A writer's hold on a [`Shared`] value: reads see the current value; the first change copies
+/// it if a reader still holds that snapshot.
+pub struct Written<'a, T>(RwLockWriteGuard<'a, Arc<T>>);
+
+impl<T> std::ops::Deref for Written<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for Written<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
     }
 }
 
@@ -105,8 +162,8 @@ impl State {
 
 pub struct Office {
     store: Store,
-    state: RwLock<State>,
-    book: RwLock<draws::Book>,
+    state: Shared<State>,
+    book: Shared<draws::Book>,
     user: String,
     lang: crate::i18n::Lang,
     /// Who may do what; `None`: no roles file, everyone is director.
@@ -126,8 +183,8 @@ impl Office {
         let book = draws::load_book(&store)?;
         Ok(Office {
             store,
-            state: RwLock::new(state),
-            book: RwLock::new(book),
+            state: Shared::new(state),
+            book: Shared::new(book),
             user: crate::store::audit::os_user(),
             lang,
             roles: RwLock::new(None),
@@ -210,13 +267,13 @@ impl Office {
         self.store.path().to_path_buf()
     }
 
-    /// Read access to the in-memory registries.
-    pub fn state(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(|p| p.into_inner())
+    /// A snapshot of the in-memory registries (holds no lock: see the module's "Locks").
+    pub fn state(&self) -> Arc<State> {
+        self.state.get()
     }
 
-    fn state_mut(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(|p| p.into_inner())
+    fn state_mut(&self) -> Written<'_, State> {
+        self.state.write()
     }
 
     pub(crate) fn commit(
@@ -279,7 +336,7 @@ impl Office {
         let fresh = load_state(&self.store)?;
         let book = draws::load_book(&self.store)?;
         *self.state_mut() = fresh;
-        *self.book.write().unwrap_or_else(|p| p.into_inner()) = book;
+        *self.book_mut() = book;
         Ok(n)
     }
 }

@@ -1308,6 +1308,75 @@ mod tests {
         assert_ne!(o.user(), "zhang");
     }
 
+    /// Issue 14: `list draws --json` (render_list → draw_json, which read the registries and
+    /// the book again) while task steps are written deadlocked the office: std's RwLock queued
+    /// the second read behind the waiting writer, who waited for the first read. Readers now
+    /// take snapshots and hold no lock, so this finishes.
+    #[test]
+    fn listing_draws_as_json_while_writes_run_does_not_deadlock() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let (o, dir, _) = office();
+        let o = Arc::new(o);
+        let tasks: Vec<u64> = o.book().tasks.iter().map(|t| t.id).collect();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<&str>();
+        let mut readers = Vec::new();
+        for _ in 0..3 {
+            let (o, stop, tx) = (Arc::clone(&o), Arc::clone(&stop), done_tx.clone());
+            readers.push(std::thread::spawn(move || {
+                let zhao = caller("zhao", &[]);
+                let mut n = 0u32;
+                while !stop.load(Ordering::Relaxed) && n < 100_000 {
+                    let r = o.handle(
+                        Request::List {
+                            kind: ListKind::Draws,
+                            json: true,
+                        },
+                        &zhao,
+                    );
+                    assert!(is_ok(&r), "{r:?}");
+                    n += 1;
+                }
+                let _ = tx.send("reader");
+            }));
+        }
+        {
+            let (o, stop, tx) = (Arc::clone(&o), Arc::clone(&stop), done_tx.clone());
+            std::thread::spawn(move || {
+                let zhang = caller("zhang", &[]);
+                for t in &tasks {
+                    assert!(is_ok(&o.handle(check(*t), &zhang)));
+                }
+                // Then plans saved again and again for a second (bounded in count too).
+                let start = std::time::Instant::now();
+                let mut plan = o.book().plans[0].clone();
+                for i in 0..500 {
+                    if start.elapsed() > std::time::Duration::from_secs(1) {
+                        break;
+                    }
+                    plan.name = format!("计划 {i}");
+                    let r = o.handle(Request::SavePlan(Box::new(plan.clone())), &zhang);
+                    assert!(is_ok(&r), "{r:?}");
+                }
+                stop.store(true, Ordering::Relaxed);
+                let _ = tx.send("writer");
+            });
+        }
+        drop(done_tx);
+        for _ in 0..4 {
+            let who = done_rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("readers and the writer deadlocked");
+            assert!(who == "reader" || who == "writer");
+        }
+        for r in readers {
+            r.join().unwrap();
+        }
+        assert!(o.book().tasks.iter().all(|t| t.check.is_some()));
+        drop(dir);
+    }
+
     #[test]
     fn frames_round_trip_and_refuse_oversized_lengths() {
         let mut buf = Vec::new();
