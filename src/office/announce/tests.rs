@@ -62,7 +62,7 @@ fn a_draw_whose_seed_is_not_from_its_announcement_does_not_verify() {
     let a = announce(&o, None).unwrap();
     let d = o.commit_announced(a.id, "185").unwrap();
     // The record claims other entropy (as a chosen seed would need): named.
-    let mut book = o.book().clone();
+    let mut book = (*o.book()).clone();
     book.draws[0].entropy = Some([7; 32]);
     book.draws[0].seed = sampler::derive_seed(&[7; 32], "185");
     let err = check_against_announcement(&book.draws[0], &book.announcements, Lang::En);
