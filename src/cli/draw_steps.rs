@@ -99,6 +99,9 @@ pub enum DrawStep {
         #[arg(long)]
         json: bool,
     },
+    /// The complete record of draw N as JSON (docs/draw-record.md); re-check it with
+    /// `python3 tools/sampler_reference.py --record FILE`.
+    Record { draw: u64 },
     /// One announcement as recorded (its entropy only once revealed).
     Announcement {
         announcement: u64,
@@ -156,6 +159,13 @@ pub fn execute(conn: &mut Conn, step: &DrawStep, lang: Lang) -> Result<i32, Offi
             } else {
                 print_draw(&d, lang);
             }
+            Ok(0)
+        }
+        DrawStep::Record { draw } => {
+            let Reply::Record(r) = conn.call(Request::DrawRecord { draw: *draw })? else {
+                return Err(unexpected(lang));
+            };
+            print_json(&r)?;
             Ok(0)
         }
         DrawStep::Announcement { announcement, json } => {

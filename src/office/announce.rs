@@ -825,5 +825,107 @@ pub(crate) fn check_against_announcement(
     )
 }
 
+/// The name of the format of `draw record N` (docs/draw-record.md).
+pub const RECORD_FORMAT: &str = "shuangsui-draw-record-1";
+
+/// The complete record of a committed draw, as `draw record N` prints it (docs/draw-record.md,
+/// field by field): everything an outsider needs to re-check it end to end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordJson {
+    pub format: String,
+    pub draw: u64,
+    /// `announced`, or `legacy` for a draw made before announcements (no commitment).
+    pub kind: String,
+    pub plan: u64,
+    pub plan_name: String,
+    pub period: String,
+    pub date: chrono::NaiveDate,
+    pub time: String,
+    pub operator: String,
+    pub scope: String,
+    pub inspector_scope: String,
+    pub joint: String,
+    /// Sampler and engine versions, e.g. `shuangsui-sampler-1+shuangsui-draw-1`.
+    pub algorithm: String,
+    /// The rules the input was built under (Table 1 and the settings).
+    pub rules_version: String,
+    pub announcement: Option<AnnouncementJson>,
+    /// The frozen input, exactly as the engine reads it.
+    pub input: DrawInput,
+    /// SHA-256 of the input's canonical encoding (docs/sampler.md, "The input hash").
+    pub input_hash: String,
+    pub seed_derivation: SeedDerivation,
+    pub outcome: DrawOutcome,
+    /// The task ids, in the outcome's task order.
+    pub tasks: Vec<u64>,
+    pub year_before: (usize, usize),
+    pub year_after: (usize, usize),
+    pub voided: Option<super::Voided>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedDerivation {
+    pub rule: String,
+    pub entropy: Option<String>,
+    pub witness: String,
+    pub seed: String,
+    /// SHA-256(entropy), as announced (none for a legacy draw).
+    pub commitment: Option<String>,
+}
+
+/// The rules in force, named by SHA-256 of their JSON form (Table 1 and the settings).
+pub fn rules_version(rules: &crate::domain::rules::Rules) -> String {
+    let bytes = serde_json::to_vec(rules).unwrap_or_default();
+    format!("rules-sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+impl Office {
+    /// `draw record N`: the complete record of draw `id`.
+    pub fn draw_record(&self, id: u64) -> Result<RecordJson, OfficeError> {
+        let book = self.book();
+        let d = book
+            .draws
+            .iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| OfficeError::NotFound(format!("draw {id}")))?;
+        let a = announcement_for(id, &book.announcements);
+        Ok(RecordJson {
+            format: RECORD_FORMAT.into(),
+            draw: d.id,
+            kind: if a.is_some() { "announced" } else { "legacy" }.into(),
+            plan: d.plan,
+            plan_name: d.plan_name.clone(),
+            period: d.period.clone(),
+            date: d.date,
+            time: d.time.clone(),
+            operator: d.operator.clone(),
+            scope: d.scope.clone(),
+            inspector_scope: d.inspector_scope.clone(),
+            joint: match &d.joint {
+                crate::domain::JointKind::None => "none".into(),
+                crate::domain::JointKind::Internal => "internal".into(),
+                crate::domain::JointKind::Departments(c) => format!("departments:{}", c.join(",")),
+            },
+            algorithm: d.algorithm.clone(),
+            rules_version: rules_version(self.rules()),
+            announcement: a.map(announcement_json),
+            input: d.input.clone(),
+            input_hash: hex::encode(d.pool_hash),
+            seed_derivation: SeedDerivation {
+                rule: "seed = SHA-256(entropy || UTF-8(witness))".into(),
+                entropy: d.entropy.map(hex::encode),
+                witness: d.witness.clone(),
+                seed: sampler::seed_hex(&d.seed),
+                commitment: a.map(|a| hex::encode(a.commitment)),
+            },
+            outcome: d.outcome.clone(),
+            tasks: d.tasks.clone(),
+            year_before: d.year_before,
+            year_after: d.year_after,
+            voided: d.voided.clone(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -132,6 +132,10 @@ pub enum Request {
     Announcement {
         announcement: u64,
     },
+    /// The complete record of a committed draw (docs/draw-record.md).
+    DrawRecord {
+        draw: u64,
+    },
     VoidDraw {
         draw: u64,
         reason: String,
@@ -257,6 +261,7 @@ impl Request {
             | Request::PrepareDraw(_)
             | Request::ReplayDraw(_)
             | Request::Announcement { .. }
+            | Request::DrawRecord { .. }
             | Request::Verify
             | Request::VerifyDraw { .. }
             | Request::Status { .. }
@@ -300,6 +305,7 @@ impl Request {
             Request::ReplayDraw(_) => lang.pick("重放抽取", "replaying a draw"),
             Request::AnnounceDraw(_) => lang.pick("公告抽取", "announcing a draw"),
             Request::Announcement { .. } => lang.pick("查看抽取公告", "reading an announcement"),
+            Request::DrawRecord { .. } => lang.pick("查看抽取记录", "reading a draw record"),
             Request::VoidDraw { .. } => lang.pick("作废抽取", "voiding a draw"),
             Request::Verify | Request::VerifyDraw { .. } => lang.pick("校验", "verifying"),
             Request::TaskCheck { .. }
@@ -346,6 +352,7 @@ pub enum Reply {
     Drawn(Box<Drawn>),
     Replayed(Box<super::announce::Replay>),
     Announced(Box<super::announce::AnnouncementJson>),
+    Record(Box<super::announce::RecordJson>),
     Voided {
         draw: u64,
     },
@@ -719,6 +726,7 @@ impl Office {
             Request::AnnounceDraw(r) => Reply::Announced(Box::new(
                 super::announce::announcement_json(&self.announce_draw(&r)?),
             )),
+            Request::DrawRecord { draw } => Reply::Record(Box::new(self.draw_record(draw)?)),
             Request::Announcement { announcement } => Reply::Announced(Box::new(
                 super::announce::announcement_json(&self.announcement(announcement)?),
             )),

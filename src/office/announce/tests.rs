@@ -243,3 +243,117 @@ fn a_replay_writes_nothing_and_matches_the_draw() {
     assert_eq!(o2.audit_len(), audit);
     assert!(o2.book().draws.is_empty() && o2.book().announcements.is_empty());
 }
+
+/// The worked example of docs/sampler.md (partners, an internal joint task, a relaxed team),
+/// as a record: the Python reference re-checks it, relaxed team included.
+#[test]
+fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
+    let snap = |id, dept: &str, internal, certified, load| InspectorSnap {
+        id,
+        department: dept.into(),
+        internal,
+        certified,
+        load,
+    };
+    let input = DrawInput {
+        strata: vec![
+            engine::StratumInput {
+                row: "重点".into(),
+                quota: 2,
+                pool: vec![10, 11, 12],
+            },
+            engine::StratumInput {
+                row: "一般".into(),
+                quota: 1,
+                pool: vec![20, 21],
+            },
+        ],
+        internal_joint: 1,
+        inspectors: vec![
+            snap(1, "S1", true, true, 0),
+            snap(2, "S1", true, true, 0),
+            snap(3, "S2", true, true, 0),
+            snap(4, "S2", true, false, 0),
+            snap(5, "SCJ", false, false, 1),
+        ],
+        recusals: vec![(10, 1), (11, 3)],
+        last_teams: vec![(12, vec![2, 5])],
+        team_size: 3,
+        partners: vec!["SCJ".into()],
+        workload_cap: 4,
+    };
+    let seed = [7u8; 32];
+    let outcome = engine::run(&input, &seed).unwrap();
+    assert!(outcome.tasks.iter().any(|t| t.relaxed_last_team));
+    let entropy = [9u8; 32];
+    let seed = sampler::derive_seed(&entropy, "07");
+    let outcome = engine::run(&input, &seed).unwrap();
+    let record = RecordJson {
+        format: RECORD_FORMAT.into(),
+        draw: 1,
+        kind: "legacy".into(),
+        plan: 1,
+        plan_name: "example".into(),
+        period: "2022Q3".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap(),
+        time: String::new(),
+        operator: String::new(),
+        scope: String::new(),
+        inspector_scope: String::new(),
+        joint: "departments:SCJ".into(),
+        algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+        rules_version: String::new(),
+        announcement: None,
+        input_hash: hex::encode(engine::pool_hash(&input)),
+        input,
+        seed_derivation: SeedDerivation {
+            rule: String::new(),
+            entropy: Some(hex::encode(entropy)),
+            witness: "07".into(),
+            seed: sampler::seed_hex(&seed),
+            commitment: None,
+        },
+        outcome,
+        tasks: vec![],
+        year_before: (0, 0),
+        year_after: (0, 0),
+        voided: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/sampler_reference.py");
+    let check = |r: &RecordJson| {
+        let file = dir.path().join("r.json");
+        std::fs::write(&file, serde_json::to_string(r).unwrap()).unwrap();
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .arg("--record")
+            .arg(&file)
+            .output()
+            .expect("python3");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Every seed the example can take: relaxed teams, partners and joint tasks all re-check.
+    let mut relaxed = 0;
+    for w in 0..12 {
+        let mut r = record.clone();
+        r.seed_derivation.witness = w.to_string();
+        let seed = sampler::derive_seed(&entropy, &r.seed_derivation.witness);
+        r.seed_derivation.seed = sampler::seed_hex(&seed);
+        let Ok(o) = engine::run(&r.input, &seed) else {
+            continue;
+        };
+        relaxed += o.tasks.iter().filter(|t| t.relaxed_last_team).count();
+        r.outcome = o;
+        let (good, out) = check(&r);
+        assert!(good, "witness {w}: {out}");
+    }
+    assert!(relaxed > 0, "some relaxed teams were re-checked");
+    let mut bad = record.clone();
+    bad.outcome.words_consumed += 1;
+    let (good, out) = check(&bad);
+    assert!(!good && out.contains("words_consumed"), "{out}");
+}
