@@ -272,6 +272,12 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The announcement of a draw (抽取公告): commitment, source, the frozen pool and inspectors.
+    Announcement {
+        announcement: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// The quarterly workbook: coverage, progress, joint ratios, publication, violations.
     Quarterly {
         /// e.g. 2022Q3
@@ -310,6 +316,10 @@ impl ExportWhat {
     fn spec_and_path(&self, lang: Lang) -> Result<(ExportSpec, &Path), OfficeError> {
         Ok(match self {
             ExportWhat::Draw { draw, output } => (ExportSpec::Draw(*draw), output),
+            ExportWhat::Announcement {
+                announcement,
+                output,
+            } => (ExportSpec::Announcement(*announcement), output),
             ExportWhat::Quarterly {
                 period,
                 today,

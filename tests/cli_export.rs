@@ -288,7 +288,7 @@ fn draw_record_lists_targets_pool_and_signatures() {
     ok(&db, &["export", "draw", "3", "-o", file.to_str().unwrap()]);
     assert_columns_fit(&file);
     let mut b = Book::open(&file);
-    assert_eq!(b.names(), ["抽查结果", "抽取池"]);
+    assert_eq!(b.names(), ["抽查结果", "抽取池", "检查人员"]);
     let cells = b.cells("抽查结果");
     let find = |s: &str| {
         cells

@@ -89,6 +89,7 @@ impl<'de> Deserialize<'de> for Bytes {
 #[serde(rename_all = "snake_case")]
 pub enum ExportSpec {
     Draw(u64),
+    Announcement(u64),
     Quarterly { period: String, today: NaiveDate },
     Publication(String),
     Plan(i32),
