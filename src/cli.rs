@@ -65,9 +65,13 @@ pub enum Command {
         #[arg(value_enum)]
         kind: ImportKind,
         file: PathBuf,
-        /// Print the report, write nothing.
+        /// Print what would change (per field, old and new values), write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// An empty cell clears the stored value (by default it keeps it; a column the
+        /// file lacks always keeps it).
+        #[arg(long)]
+        clear_empty: bool,
     },
     /// List records.
     List {
@@ -158,7 +162,7 @@ pub enum Command {
     /// Write a portable, checksummed backup file.
     Backup { file: PathBuf },
     /// Hold the store and answer several users on a Unix socket (see --socket, --roles).
-    Serve,
+    Serve(ServeArgs),
     /// Restore a backup (refuses a non-empty store unless --force).
     Restore {
         file: PathBuf,
@@ -211,9 +215,17 @@ pub enum TaskStep {
         url: String,
     },
     /// The result is not published (secrecy, national or public security).
+    /// Not published: only for 保密, 国家安全 or 公共安全, with the approver and the date.
     Exempt {
+        /// 保密, 国家安全 or 公共安全 (secrecy, national-security, public-security).
         #[arg(long)]
         reason: String,
+        /// Who approved the exemption.
+        #[arg(long)]
+        approver: Option<String>,
+        /// The approval's date, YYYY-MM-DD.
+        #[arg(long)]
+        approved_on: Option<String>,
     },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
@@ -412,18 +424,53 @@ fn fail(e: &OfficeError, lang: Lang) -> i32 {
     e.exit_code()
 }
 
+/// The limits of `shuangsui serve` (see README, "Server limits").
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Largest request in MB (an import file travels in one request).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_frame_mb: u32,
+    /// Connections at once, in total.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_connections: u32,
+    /// Connections at once of one user.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_per_user: u32,
+    /// Seconds a connection may wait between two requests.
+    #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
+    /// Seconds from connecting to a complete hello.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub hello_timeout: u64,
+}
+
+impl ServeArgs {
+    pub fn limits(&self) -> crate::server::Limits {
+        use std::time::Duration;
+        crate::server::Limits {
+            max_request: self.max_frame_mb.saturating_mul(1 << 20),
+            max_connections: self.max_connections as usize,
+            max_per_user: self.max_per_user as usize,
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            hello_timeout: Duration::from_secs(self.hello_timeout),
+            ..crate::server::Limits::default()
+        }
+    }
+}
+
 /// `shuangsui serve`: hold the store and answer on the socket until killed.
-fn serve(cli: &Cli, db: &Path) -> i32 {
+fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
-    let server = match crate::server::Server::bind(db, &socket, &roles, lang) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{}", e.localize(lang));
-            return e.exit_code();
-        }
-    };
+    let server =
+        match crate::server::Server::bind_roles(db, &socket, &roles, cli.roles.is_some(), lang) {
+            Ok(s) => s.with_limits(args.limits()),
+            Err(e) => {
+                eprintln!("{}", e.localize(lang));
+                return e.exit_code();
+            }
+        };
     let roles_text = if server.office().roles().is_some() {
         roles.display().to_string()
     } else {
@@ -464,8 +511,8 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         return crate::tui::doctor::run(lang, cli.symbols);
     }
     let db = cli.db.clone().unwrap_or_else(default_db);
-    if let Command::Serve = command {
-        return serve(cli, &db);
+    if let Command::Serve(args) = command {
+        return serve(cli, &db, args);
     }
     // A server for this store answers on its socket: every command goes through it.
     let socket = socket_path(cli, &db);
@@ -506,8 +553,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             return 1;
         }
     }
+    // Only init (and restore, which fills a new store) may start from nothing: a mistyped
+    // --db must not create an empty store that then verifies.
+    if !matches!(command, Command::Init { .. } | Command::Restore { .. })
+        && !crate::office::store_exists(&db)
+    {
+        eprintln!("{}", crate::office::no_store_here(&db, lang));
+        return 1;
+    }
     eprintln!("{}{}", lang.pick("本地库：", "local store: "), db.display());
-    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+    let roles_file = roles_path(cli, &db);
+    let roles = match crate::office::Roles::load(&roles_file, cli.roles.is_some()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
@@ -565,6 +621,12 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(&e, lang),
     };
+    if let Some(r) = &roles {
+        if let Err(e) = r.check_inspectors(&office.state().inspectors, &roles_file) {
+            eprintln!("{}", e.localize(lang));
+            return 1;
+        }
+    }
     office.set_roles(roles);
     let mut conn = Conn::Local {
         office: Box::new(office),
@@ -588,6 +650,79 @@ pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> 
     Ok(())
 }
 
+/// `draw --period P` without `--plan`: every plan due in P, one draw after the other (each
+/// plan's input is built after the previous plan's tasks are committed, so the obligations
+/// across plans hold). A plan with nothing due is reported and skipped; the exit code is 0
+/// when every plan due drew or had nothing due.
+fn draw_period(
+    conn: &mut Conn,
+    base: crate::office::DrawRequest,
+    dry_run: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<i32, OfficeError> {
+    let period = crate::domain::Period::parse(&base.period)
+        .map_err(|e| OfficeError::Refused(e.localize(lang)))?;
+    let Reply::Text(t) = conn.call(Request::List {
+        kind: ListKind::Plans,
+        json: true,
+    })?
+    else {
+        return Err(unexpected(lang));
+    };
+    let plans: Vec<crate::domain::Plan> =
+        serde_json::from_str(&t).map_err(|e| OfficeError::Refused(e.to_string()))?;
+    // Routine plans first, then directed ones (as `Office::plans_due`).
+    let mut due: Vec<&crate::domain::Plan> = plans.iter().filter(|p| p.overlaps(period)).collect();
+    due.sort_by_key(|p| (p.is_directed(), p.id));
+    if due.is_empty() {
+        return Err(OfficeError::Refused(match lang {
+            Lang::Zh => format!("{period} 没有到期的抽查计划（抽查日期不含该期）"),
+            Lang::En => format!("no plan is due in {period} (no plan's months overlap it)"),
+        }));
+    }
+    let mut failed = 0;
+    let mut results = Vec::new();
+    for p in due {
+        let req = crate::office::DrawRequest {
+            plan: p.id,
+            ..base.clone()
+        };
+        let r = if dry_run {
+            conn.call(Request::PrepareDraw(req))
+        } else {
+            conn.call(Request::CommitDraw(req))
+        };
+        match r {
+            Ok(Reply::Preview(pv)) if json => results.push(serde_json::to_value(&*pv)),
+            Ok(Reply::Preview(pv)) => print_preview(&pv, lang),
+            Ok(Reply::Drawn(d)) if json => results.push(serde_json::to_value(&d.json)),
+            Ok(Reply::Drawn(d)) => print_draw(&d, lang),
+            Ok(_) => return Err(unexpected(lang)),
+            Err(e) => {
+                let m = e.localize(lang);
+                let nothing = m.contains("没有应抽的检查对象") || m.contains("nothing is due");
+                if !nothing {
+                    failed += 1;
+                }
+                if json {
+                    results.push(Ok(serde_json::json!({"plan": p.id, "refused": m})));
+                } else {
+                    eprintln!("{m}");
+                }
+            }
+        }
+    }
+    if json {
+        let v: Vec<serde_json::Value> = results
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| OfficeError::Refused(e.to_string()))?;
+        print_json(&v)?;
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
 fn print_text(s: &str) {
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
@@ -609,7 +744,7 @@ fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError>
 
 fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, OfficeError> {
     match command {
-        Command::Serve => Ok(0),
+        Command::Serve(_) => Ok(0),
         Command::Init { demo } => {
             if *demo {
                 let Reply::Imported(outcomes) = conn.call(Request::InitDemo)? else {
@@ -630,6 +765,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             kind,
             file,
             dry_run,
+            clear_empty,
         } => {
             let bytes = std::fs::read(file).map_err(|e| {
                 OfficeError::Invalid(vec![format!(
@@ -643,12 +779,16 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 name: file.display().to_string(),
                 bytes: Bytes(bytes),
                 dry_run: *dry_run,
+                clear_empty: *clear_empty,
             })?
             else {
                 return Err(unexpected(lang));
             };
             for o in o {
                 println!("{}", o.localize(lang));
+                if *dry_run {
+                    print!("{}", o.preview_text(lang));
+                }
             }
             Ok(0)
         }
@@ -685,10 +825,22 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             dry_run,
             json,
         } => {
-            let mut req = input.request(lang)?;
+            let mut req = input.request_any_plan(lang)?;
             req.seed = seed.clone();
             req.witness = witness.clone();
             req.reason = reason.clone();
+            if input.plan.is_none() {
+                if input.scope.is_some() || req.seed.is_some() {
+                    return Err(OfficeError::Refused(
+                        lang.pick(
+                            "--scope 和 --seed 只能与 --plan 一起使用",
+                            "--scope and --seed need --plan",
+                        )
+                        .into(),
+                    ));
+                }
+                return draw_period(conn, req, *dry_run, *json, lang);
+            }
             if req.seed.is_some() {
                 if !*dry_run {
                     return Err(OfficeError::Refused(
@@ -1088,7 +1240,12 @@ fn tui_backend(
             return Err(1);
         }
     }
-    let roles = match crate::office::Roles::load(&roles_path(cli, &db)) {
+    if !crate::office::store_exists(&db) {
+        eprintln!("{}", crate::office::no_store_here(&db, lang));
+        return Err(1);
+    }
+    let roles_file = roles_path(cli, &db);
+    let roles = match crate::office::Roles::load(&roles_file, cli.roles.is_some()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.localize(lang));
@@ -1097,6 +1254,12 @@ fn tui_backend(
     };
     match Office::open(&db, lang) {
         Ok(o) => {
+            if let Some(r) = &roles {
+                if let Err(e) = r.check_inspectors(&o.state().inspectors, &roles_file) {
+                    eprintln!("{}", e.localize(lang));
+                    return Err(1);
+                }
+            }
             o.set_roles(roles);
             let user = o.user().to_string();
             Ok((
@@ -1288,11 +1451,25 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("task #{id} published on {date}"),
             );
         }
-        TaskStep::Exempt { reason } => {
-            call(Request::TaskExempt {
+        TaskStep::Exempt {
+            reason,
+            approver,
+            approved_on,
+        } => {
+            // One text for the office: ground；approver；date (see domain::task::Exemption).
+            let mut text = reason.clone();
+            for part in [approver, approved_on].into_iter().flatten() {
+                text.push('；');
+                text.push_str(part);
+            }
+            let reply = call(Request::TaskExempt {
                 task: id,
-                reason: reason.clone(),
+                reason: text,
             })?;
+            let reason = match reply.publication {
+                Some(crate::domain::task::Publication::Exempt { reason, .. }) => reason,
+                _ => reason.clone(),
+            };
             done(
                 format!("任务 #{id} 已登记不予公开：{reason}"),
                 format!("task #{id} exempt from publication: {reason}"),

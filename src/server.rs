@@ -9,14 +9,56 @@
 
 use crate::i18n::Lang;
 use crate::office::protocol::{
-    read_frame, version_mismatch, write_frame, Bytes, Caller, ClientHello, ErrorReply, Event,
-    ExportSpec, Reply, Request, Response, ServerHello, PROTOCOL_VERSION,
+    decode_frame, read_frame, read_frame_bytes, version_mismatch, write_frame, Bytes, Caller,
+    ClientHello, ErrorReply, Event, ExportSpec, FrameError, Reply, Request, Response, ServerHello,
+    DEFAULT_MAX_REQUEST, MAX_HELLO, PROTOCOL_VERSION,
 };
 use crate::office::{Office, OfficeError};
-use std::io::ErrorKind;
+use std::collections::HashMap;
+use std::io::{ErrorKind, Read};
+use std::net::Shutdown;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What one connection may cost the server before and after it is known who calls (see
+/// README, "Server limits"). Everything is bounded before the caller's role is looked at.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request frame (the hello is at most [`MAX_HELLO`]).
+    pub max_request: u32,
+    /// From connecting to a complete hello.
+    pub hello_timeout: Duration,
+    /// From a frame's first byte to its last.
+    pub frame_timeout: Duration,
+    /// Between two requests (a subscriber's connection has none: it waits for events).
+    pub idle_timeout: Duration,
+    /// For writing one answer or one event to a peer that does not read.
+    pub write_timeout: Duration,
+    /// Connections at once, in total and per user (peer uid).
+    pub max_connections: usize,
+    pub max_per_user: usize,
+    /// Events queued for one subscriber; a subscriber further behind is dropped with a resync.
+    pub subscriber_queue: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_request: DEFAULT_MAX_REQUEST,
+            hello_timeout: Duration::from_secs(10),
+            frame_timeout: Duration::from_secs(120),
+            idle_timeout: Duration::from_secs(30 * 60),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 256,
+            max_per_user: 32,
+            subscriber_queue: 64,
+        }
+    }
+}
 
 /// The socket of a store unless `--socket` names another: `shuangsui.sock` in the store
 /// directory.
@@ -123,15 +165,248 @@ pub fn peer_uid(_s: &UnixStream) -> std::io::Result<(u32, u32)> {
     Err(std::io::Error::other("peer credentials need Linux"))
 }
 
-/// The subscribers of change events.
+/// The subscribers of change events. Each has a bounded queue emptied by its own thread, so
+/// [`Subscribers::notify`] never waits for a peer: a full queue drops the subscriber (its
+/// thread sends a resync event and closes the connection).
 #[derive(Default)]
-struct Subscribers(Mutex<Vec<UnixStream>>);
+struct Subscribers(Mutex<Vec<Subscriber>>);
+
+struct Subscriber {
+    conn: u64,
+    queue: SyncSender<Event>,
+    lagging: Arc<AtomicBool>,
+}
 
 impl Subscribers {
     fn notify(&self, ev: &Event) {
         let mut subs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        subs.retain_mut(|s| write_frame(s, ev).is_ok());
+        subs.retain(|s| match s.queue.try_send(ev.clone()) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                s.lagging.store(true, Ordering::Relaxed);
+                false
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        });
     }
+
+    /// Start the thread that writes the events of connection `conn` to `stream`.
+    fn add(&self, conn: u64, stream: UnixStream, limits: &Limits) -> std::io::Result<()> {
+        let (queue, rx) = sync_channel(limits.subscriber_queue.max(1));
+        let lagging = Arc::new(AtomicBool::new(false));
+        stream.set_write_timeout(Some(limits.write_timeout))?;
+        let flag = Arc::clone(&lagging);
+        std::thread::Builder::new()
+            .name("subscriber".into())
+            .spawn(move || write_events(stream, rx, &flag))?;
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Subscriber {
+                conn,
+                queue,
+                lagging,
+            });
+        Ok(())
+    }
+
+    /// The connection ended: its writer thread stops.
+    fn remove(&self, conn: u64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|s| s.conn != conn);
+    }
+
+    fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+fn write_events(mut stream: UnixStream, rx: Receiver<Event>, lagging: &AtomicBool) {
+    while let Ok(ev) = rx.recv() {
+        if write_frame(&mut stream, &ev).is_err() {
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+    }
+    if lagging.load(Ordering::Relaxed) {
+        tracing::info!("a subscriber fell behind: dropped with a resync");
+        let _ = write_frame(
+            &mut stream,
+            &Event {
+                audit_len: 0,
+                head: String::new(),
+                resync: true,
+            },
+        );
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+}
+
+/// The connections alive, to cap them per user and in total.
+#[derive(Default)]
+struct Connections(Mutex<ConnTable>);
+
+#[derive(Default)]
+struct ConnTable {
+    next: u64,
+    live: HashMap<u64, ConnInfo>,
+}
+
+struct ConnInfo {
+    uid: u32,
+    /// Whether its hello came (before it, anyone may evict it when the total cap is reached).
+    greeted: bool,
+    /// Since when it waits for a request (`None`: a request is being served).
+    idle_since: Option<Instant>,
+    subscribed: bool,
+    /// A handle to shut it down when it is evicted.
+    stream: UnixStream,
+}
+
+/// Removes its connection from the table when the connection's thread ends.
+struct ConnSlot<'a> {
+    conns: &'a Connections,
+    id: u64,
+}
+
+impl Drop for ConnSlot<'_> {
+    fn drop(&mut self) {
+        self.conns
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .live
+            .remove(&self.id);
+    }
+}
+
+impl Connections {
+    /// Admit a connection of `uid`, evicting an idle one when a cap is reached: the same
+    /// user's longest idle connection (not a subscription), else, when the total is reached,
+    /// the oldest connection of anyone that has not said hello yet. `None`: refused.
+    fn admit(&self, uid: u32, stream: &UnixStream, limits: &Limits) -> Option<u64> {
+        let handle = stream.try_clone().ok()?;
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mine = t.live.values().filter(|c| c.uid == uid).count();
+        let full = t.live.len() >= limits.max_connections;
+        if mine >= limits.max_per_user || full {
+            let own = t
+                .live
+                .iter()
+                .filter(|(_, c)| c.uid == uid && !c.subscribed)
+                .filter_map(|(id, c)| c.idle_since.map(|s| (s, *id)))
+                .min();
+            let victim = match own {
+                Some((_, id)) => Some(id),
+                None if full && mine < limits.max_per_user => t
+                    .live
+                    .iter()
+                    .filter(|(_, c)| !c.greeted)
+                    .filter_map(|(id, c)| c.idle_since.map(|s| (s, *id)))
+                    .min()
+                    .map(|(_, id)| id),
+                None => None,
+            };
+            let victim = victim?;
+            if let Some(c) = t.live.remove(&victim) {
+                let _ = c.stream.shutdown(Shutdown::Both);
+            }
+        }
+        t.next += 1;
+        let id = t.next;
+        t.live.insert(
+            id,
+            ConnInfo {
+                uid,
+                greeted: false,
+                idle_since: Some(Instant::now()),
+                subscribed: false,
+                stream: handle,
+            },
+        );
+        Some(id)
+    }
+
+    fn update(&self, id: u64, f: impl FnOnce(&mut ConnInfo)) {
+        if let Some(c) = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .live
+            .get_mut(&id)
+        {
+            f(c);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).live.len()
+    }
+}
+
+/// Reads of one frame against a deadline: each read waits at most the time left.
+struct Deadline<'a> {
+    stream: &'a UnixStream,
+    until: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// Wait up to `idle` (`None`: for ever) for a frame to begin, then read it within `frame`.
+/// `Ok(None)`: the peer closed, or stayed idle too long.
+fn read_bounded(
+    stream: &UnixStream,
+    limit: u32,
+    idle: Option<Duration>,
+    frame: Duration,
+) -> Result<Option<Vec<u8>>, FrameError> {
+    stream.set_read_timeout(idle).map_err(FrameError::Io)?;
+    let mut first = [0u8; 1];
+    loop {
+        match (&mut &*stream).read(&mut first) {
+            Ok(0) => return Ok(None),
+            Ok(_) => break,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Ok(None)
+            }
+            Err(e) => return Err(FrameError::Io(e)),
+        }
+    }
+    let rest = Deadline {
+        stream,
+        until: Instant::now() + frame,
+    };
+    read_frame_bytes(&mut first.as_slice().chain(rest), limit)
+}
+
+/// The answer to a frame that is too large or is not a request.
+fn frame_refusal(e: &FrameError) -> Response {
+    Response::Error(match e {
+        FrameError::TooLarge { len, limit } => ErrorReply::plain(
+            format!("请求过大：{len} 字节，服务器上限为 {limit} 字节（见 serve --max-frame-mb）；连接已关闭"),
+            format!("request too large: {len} bytes, the server takes at most {limit} (see serve --max-frame-mb); connection closed"),
+        ),
+        FrameError::Json(e) => ErrorReply::plain(
+            format!("无法解读的请求（不是本版本协议的 JSON）：{e}"),
+            format!("unreadable request (not JSON of this protocol version): {e}"),
+        ),
+        FrameError::Io(e) => ErrorReply::plain(
+            format!("读取请求失败：{e}"),
+            format!("reading the request failed: {e}"),
+        ),
+    })
 }
 
 /// Why `serve` did not start.
@@ -142,6 +417,8 @@ pub enum ServeError {
     Running(PathBuf),
     Socket(PathBuf, std::io::Error),
     Roles(crate::office::roles::RolesError),
+    /// `--db` names no store.
+    NoStore(PathBuf),
 }
 
 impl ServeError {
@@ -157,6 +434,7 @@ impl ServeError {
                 Lang::En => format!("cannot listen on {}: {e}", p.display()),
             },
             ServeError::Roles(e) => e.localize(lang),
+            ServeError::NoStore(p) => crate::office::no_store_here(p, lang),
         }
     }
 
@@ -195,12 +473,29 @@ pub struct Server {
     listener: UnixListener,
     socket: PathBuf,
     subscribers: Arc<Subscribers>,
+    connections: Arc<Connections>,
+    limits: Limits,
 }
 
 impl Server {
     /// Open the store, read the roles, and bind the socket (a stale socket file is removed;
     /// a live one means another server runs: refused).
     pub fn bind(db: &Path, socket: &Path, roles: &Path, lang: Lang) -> Result<Server, ServeError> {
+        Server::bind_roles(db, socket, roles, false, lang)
+    }
+
+    /// [`Server::bind`]; `roles_explicit`: the roles file was named (`--roles`), so it must
+    /// exist. A `db` that holds no store is refused (run `init` first).
+    pub fn bind_roles(
+        db: &Path,
+        socket: &Path,
+        roles: &Path,
+        roles_explicit: bool,
+        lang: Lang,
+    ) -> Result<Server, ServeError> {
+        if !crate::office::store_exists(db) {
+            return Err(ServeError::NoStore(db.to_path_buf()));
+        }
         // The socket first: a second server must be told so, not that the store is in use.
         match socket_state(socket) {
             SocketState::Live => return Err(ServeError::Running(socket.to_path_buf())),
@@ -221,8 +516,14 @@ impl Server {
             }
             SocketState::Absent => {}
         }
-        let roles = crate::office::Roles::load(roles).map_err(ServeError::Roles)?;
+        let roles_file = roles;
+        let roles =
+            crate::office::Roles::load(roles_file, roles_explicit).map_err(ServeError::Roles)?;
         let office = Office::open(db, lang).map_err(ServeError::Office)?;
+        if let Some(r) = &roles {
+            r.check_inspectors(&office.state().inspectors, roles_file)
+                .map_err(ServeError::Roles)?;
+        }
         office.set_roles(roles);
         let listener =
             UnixListener::bind(socket).map_err(|e| ServeError::Socket(socket.to_path_buf(), e))?;
@@ -237,96 +538,226 @@ impl Server {
             listener,
             socket: socket.to_path_buf(),
             subscribers: Arc::default(),
+            connections: Arc::default(),
+            limits: Limits::default(),
         })
+    }
+
+    /// Replace the default [`Limits`].
+    pub fn with_limits(mut self, limits: Limits) -> Server {
+        self.limits = limits;
+        self
     }
 
     pub fn office(&self) -> &Arc<Office> {
         &self.office
     }
 
-    /// Accept connections until the process ends; one thread per connection.
+    /// Accept connections until the process ends; one thread per connection, within the caps
+    /// of [`Limits`]. A failing `accept` (no descriptors left, no memory) is retried after a
+    /// pause that doubles up to a second, and logged at most once a second.
     pub fn run(self) -> std::io::Result<()> {
-        for conn in self.listener.incoming() {
-            let stream = match conn {
-                Ok(s) => s,
+        let mut pause = Duration::ZERO;
+        let mut last_log: Option<Instant> = None;
+        let mut unlogged = 0u64;
+        loop {
+            let stream = match self.listener.accept() {
+                Ok((s, _)) => {
+                    pause = Duration::ZERO;
+                    s
+                }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    tracing::warn!("accept: {e}");
+                    if last_log.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+                        tracing::warn!("accept: {e} ({unlogged} more failures not logged)");
+                        last_log = Some(Instant::now());
+                        unlogged = 0;
+                    } else {
+                        unlogged += 1;
+                    }
+                    pause = (pause * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
+                    std::thread::sleep(pause);
                     continue;
                 }
             };
-            let office = Arc::clone(&self.office);
-            let subs = Arc::clone(&self.subscribers);
-            std::thread::spawn(move || {
-                if let Err(e) = serve_connection(&office, &subs, stream) {
+            self.admit(stream);
+        }
+    }
+
+    fn admit(&self, stream: UnixStream) {
+        let Ok((uid, _gid)) = peer_uid(&stream) else {
+            return;
+        };
+        let Some(id) = self.connections.admit(uid, &stream, &self.limits) else {
+            refuse_busy(stream, &self.limits);
+            return;
+        };
+        let office = Arc::clone(&self.office);
+        let subs = Arc::clone(&self.subscribers);
+        let conns = Arc::clone(&self.connections);
+        let limits = self.limits.clone();
+        let spawned = std::thread::Builder::new()
+            .name("connection".into())
+            .spawn(move || {
+                let _slot = ConnSlot { conns: &conns, id };
+                let conn = Conn {
+                    id,
+                    uid,
+                    office: &office,
+                    subs: &subs,
+                    conns: &conns,
+                    limits: &limits,
+                };
+                if let Err(e) = conn.serve(stream) {
                     tracing::debug!("connection ended: {e}");
                 }
+                subs.remove(id);
             });
+        if let Err(e) = spawned {
+            tracing::warn!("no thread for a connection: {e}");
+            self.connections
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .live
+                .remove(&id);
         }
-        let _ = std::fs::remove_file(&self.socket);
-        Ok(())
+    }
+
+    /// Connections and subscribers alive (tests, logs).
+    pub fn counts(&self) -> (usize, usize) {
+        (self.connections.len(), self.subscribers.len())
     }
 }
 
-fn serve_connection(
-    office: &Office,
-    subs: &Subscribers,
-    mut stream: UnixStream,
-) -> std::io::Result<()> {
-    let (uid, _gid) = peer_uid(&stream)?;
-    let (user, groups) = crate::office::roles::user_and_groups(uid);
-    let Some(hello) = read_frame::<ClientHello>(&mut stream)? else {
-        return Ok(());
-    };
-    if hello.protocol != PROTOCOL_VERSION {
-        return write_frame(
-            &mut stream,
-            &Response::Error(version_mismatch(PROTOCOL_VERSION, hello.protocol)),
-        );
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.socket);
     }
-    let caller = Caller {
-        user,
-        groups,
-        lang: hello.lang,
-        remote: true,
-    };
-    write_frame(
+}
+
+/// Tell a connection over the caps why it is closed (without waiting for it to read).
+fn refuse_busy(mut stream: UnixStream, limits: &Limits) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+    let _ = write_frame(
         &mut stream,
-        &ServerHello {
-            protocol: PROTOCOL_VERSION,
-            user: caller.user.clone(),
-            role: office.role_of(&caller),
-            store: office.store_path().display().to_string(),
-        },
-    )?;
-    while let Some(req) = read_frame::<Request>(&mut stream)? {
-        let write = req.is_write();
-        if matches!(req, Request::Subscribe) {
+        &Response::Error(ErrorReply::plain(
+            format!(
+                "服务器连接数已满（每个用户最多 {} 个，共 {} 个）：请关闭不用的 shuangsui 后重试",
+                limits.max_per_user, limits.max_connections
+            ),
+            format!(
+                "the server has too many connections (at most {} per user, {} in all): close shuangsui sessions you do not use and try again",
+                limits.max_per_user, limits.max_connections
+            ),
+        )),
+    );
+}
+
+/// One connection's thread.
+struct Conn<'a> {
+    id: u64,
+    uid: u32,
+    office: &'a Office,
+    subs: &'a Subscribers,
+    conns: &'a Connections,
+    limits: &'a Limits,
+}
+
+impl Conn<'_> {
+    fn serve(&self, mut stream: UnixStream) -> std::io::Result<()> {
+        let limits = self.limits;
+        stream.set_write_timeout(Some(limits.write_timeout))?;
+        let hello = match read_bounded(
+            &stream,
+            MAX_HELLO,
+            Some(limits.hello_timeout),
+            limits.hello_timeout,
+        ) {
+            Ok(None) => return Ok(()),
+            Ok(Some(b)) => decode_frame::<ClientHello>(&b),
+            Err(e) => Err(e),
+        };
+        let hello = match hello {
+            Ok(h) => h,
+            Err(FrameError::Io(e)) => return Err(e),
+            Err(e) => return write_frame(&mut stream, &frame_refusal(&e)),
+        };
+        if hello.protocol != PROTOCOL_VERSION {
+            return write_frame(
+                &mut stream,
+                &Response::Error(version_mismatch(PROTOCOL_VERSION, hello.protocol)),
+            );
+        }
+        let office = self.office;
+        let (user, groups) = crate::office::roles::user_and_groups(self.uid);
+        let caller = Caller {
+            user,
+            groups,
+            lang: hello.lang,
+            remote: true,
+        };
+        write_frame(
+            &mut stream,
+            &ServerHello {
+                protocol: PROTOCOL_VERSION,
+                user: caller.user.clone(),
+                role: office.role_of(&caller),
+                store: office.store_path().display().to_string(),
+            },
+        )?;
+        self.conns.update(self.id, |c| {
+            c.greeted = true;
+            c.idle_since = Some(Instant::now());
+        });
+        let mut subscribed = false;
+        loop {
+            let idle = (!subscribed).then_some(limits.idle_timeout);
+            let req = match read_bounded(&stream, limits.max_request, idle, limits.frame_timeout) {
+                Ok(None) => return Ok(()),
+                Ok(Some(b)) => decode_frame::<Request>(&b),
+                Err(e) => Err(e),
+            };
+            let req = match req {
+                Ok(r) => r,
+                Err(FrameError::Io(e)) => return Err(e),
+                Err(e @ FrameError::TooLarge { .. }) => {
+                    return write_frame(&mut stream, &frame_refusal(&e))
+                }
+                // The frame was whole: the stream is still in step.
+                Err(e @ FrameError::Json(_)) => {
+                    write_frame(&mut stream, &frame_refusal(&e))?;
+                    continue;
+                }
+            };
+            self.conns.update(self.id, |c| c.idle_since = None);
+            let write = req.is_write();
+            let subscribe = matches!(req, Request::Subscribe);
             let resp = dispatch(office, req, &caller);
             let ok = matches!(resp, Response::Ok(_));
             write_frame(&mut stream, &resp)?;
-            if ok {
-                let mine = stream.try_clone()?;
-                subs.0.lock().unwrap_or_else(|p| p.into_inner()).push(mine);
+            if subscribe && ok && !subscribed {
+                self.subs.add(self.id, stream.try_clone()?, limits)?;
+                subscribed = true;
             }
-            continue;
-        }
-        let resp = dispatch(office, req, &caller);
-        let committed = write && matches!(resp, Response::Ok(_));
-        write_frame(&mut stream, &resp)?;
-        if committed {
-            let head = office
-                .audit_tail(1)
-                .ok()
-                .and_then(|t| t.last().map(|e| e.hash_hex()))
-                .unwrap_or_default();
-            subs.notify(&Event {
-                audit_len: office.audit_len() as u64,
-                head,
+            self.conns.update(self.id, |c| {
+                c.idle_since = Some(Instant::now());
+                c.subscribed = subscribed;
             });
+            if write && ok {
+                let head = office
+                    .audit_tail(1)
+                    .ok()
+                    .and_then(|t| t.last().map(|e| e.hash_hex()))
+                    .unwrap_or_default();
+                self.subs.notify(&Event {
+                    audit_len: office.audit_len() as u64,
+                    head,
+                    resync: false,
+                });
+            }
         }
     }
-    Ok(())
 }
 
 /// Why a client could not talk to a server.
@@ -400,4 +831,85 @@ pub fn lost_server(e: &std::io::Error) -> ErrorReply {
         format!("与 shuangsui serve 的连接中断：{e}（该操作是否已提交请用 list 或 verify 确认）"),
         format!("the connection to shuangsui serve was lost: {e} (check with list or verify whether the operation was committed)"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A subscriber that never reads costs the writers nothing: `notify` only queues, and the
+    /// subscriber is dropped once its queue is full.
+    #[test]
+    fn a_subscriber_that_never_reads_blocks_nobody_and_is_dropped() {
+        let (server_end, client_end) = UnixStream::pair().unwrap();
+        let subs = Subscribers::default();
+        let limits = Limits {
+            subscriber_queue: 4,
+            write_timeout: Duration::from_millis(200),
+            ..Limits::default()
+        };
+        subs.add(1, server_end, &limits).unwrap();
+        let ev = Event {
+            audit_len: 1,
+            head: "0".repeat(10_000),
+            resync: false,
+        };
+        let start = Instant::now();
+        for _ in 0..2_000 {
+            subs.notify(&ev);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(subs.len(), 0, "the lagging subscriber is still there");
+        // What was queued before arrives, then the end (the resync when it could be written).
+        client_end
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut r = &client_end;
+        let mut n = 0;
+        while let Ok(Some(e)) = read_frame::<Event>(&mut r) {
+            n += 1;
+            assert!(n < 2_000);
+            if e.resync {
+                break;
+            }
+        }
+        assert!(n >= 1);
+    }
+
+    /// A frame announcing a gigabyte and sending nothing more is refused as too large without
+    /// waiting for or allocating its body; one that is slow is cut at the frame deadline.
+    #[test]
+    fn frames_are_bounded_in_size_and_time() {
+        let (a, mut b) = UnixStream::pair().unwrap();
+        use std::io::Write;
+        b.write_all(&(1u32 << 30).to_be_bytes()).unwrap();
+        let r = read_bounded(&a, MAX_HELLO, None, Duration::from_secs(5));
+        assert!(matches!(
+            r,
+            Err(FrameError::TooLarge { len, limit: MAX_HELLO }) if len == 1 << 30
+        ));
+        // 10 bytes announced, 2 sent: cut after the frame deadline.
+        b.write_all(&10u32.to_be_bytes()).unwrap();
+        b.write_all(b"{}").unwrap();
+        let start = Instant::now();
+        let r = read_bounded(&a, MAX_HELLO, None, Duration::from_millis(300));
+        assert!(
+            matches!(r, Err(FrameError::Io(ref e)) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock)),
+            "{r:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(3));
+        // Idle: nothing at all within the idle time is a quiet end.
+        let (c, _d) = UnixStream::pair().unwrap();
+        let r = read_bounded(
+            &c,
+            MAX_HELLO,
+            Some(Duration::from_millis(100)),
+            Duration::from_secs(5),
+        );
+        assert!(matches!(r, Ok(None)));
+    }
 }

@@ -559,3 +559,72 @@ fn infeasible_draw_says_why_and_writes_nothing() {
         bin(&db).arg("verify").output().unwrap().stdout
     );
 }
+
+/// `draw --period` without `--plan` draws every plan due in the period; a plan drawn outside
+/// its months is refused and writes nothing (issue 12).
+#[test]
+fn period_draw_covers_the_plans_due_and_refuses_a_plan_outside_its_months() {
+    let dir = demo();
+    let db = dir.path().join("s");
+    // Plan 12 (2022年6月—8月) in 2022Q1: refused, naming its months; nothing is written.
+    let draws_before = json(&db, &["list", "draws", "--json"]);
+    let verify_before = bin(&db).arg("verify").output().unwrap().stdout;
+    let out = bin(&db)
+        .args([
+            "--lang",
+            "en",
+            "draw",
+            "--plan",
+            "12",
+            "--period",
+            "2022Q1",
+            "--date",
+            "2022-01-05",
+            "--witness",
+            WITNESS,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is due only in months 6–8"), "{err}");
+    assert_eq!(json(&db, &["list", "draws", "--json"]), draws_before);
+    assert_eq!(
+        bin(&db).arg("verify").output().unwrap().stdout,
+        verify_before
+    );
+
+    let drawn = json(
+        &db,
+        &[
+            "draw",
+            "--period",
+            "2022Q1",
+            "--date",
+            "2022-01-05",
+            "--witness",
+            WITNESS,
+            "--json",
+        ],
+    );
+    let plans: Vec<u64> = drawn
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["plan"].as_u64())
+        .collect();
+    // The plans whose months overlap 2022Q1: 1, 2, 3, 4, 5, 7 (March), 9, 10; not 6, 8, 11, 12.
+    // The routine ones first, then the directed ones (5, 7).
+    assert_eq!(plans, [1, 2, 3, 4, 9, 10, 5, 7]);
+    for d in drawn.as_array().unwrap() {
+        if d.get("refused").is_none() {
+            assert!(!d["tasks"].as_array().unwrap().is_empty(), "{d}");
+        }
+    }
+    // No target has two tasks in the quarter.
+    let tasks = json(&db, &["list", "tasks", "--json"]);
+    let mut seen = HashSet::new();
+    for t in tasks.as_array().unwrap() {
+        assert!(seen.insert(t["target"].as_u64().unwrap()), "{t}");
+    }
+}

@@ -9,7 +9,10 @@ mod common;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use common::cli::{json, ok};
 use serde_json::Value;
-use shuangsui::report::display_width;
+use shuangsui::report::text_width;
+
+/// The header row of every table (the title and the date made above it).
+const H: u32 = 2;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -112,29 +115,36 @@ fn xml_widths(path: &Path) -> Vec<HashMap<u32, f64>> {
     out
 }
 
-/// Every text, whole number and date cell outside merged ranges fits its column.
+/// Every text, whole number and date cell fits its column (a merged cell its columns), by the
+/// font's glyph widths; the title row is larger and bold.
 fn assert_columns_fit(path: &Path) {
     let widths = xml_widths(path);
     let mut b = Book::open(path);
     for (i, name) in b.names().iter().enumerate() {
         let merged = b.wb.worksheet_merge_cells(name).unwrap().unwrap();
         for ((r, c), v) in b.cells(name) {
-            if merged.iter().any(|m| m.contains(r, c)) {
-                continue;
-            }
             let shown = match &v {
                 Data::String(_) | Data::DateTime(_) => text(&v),
                 Data::Float(f) if f.fract() == 0.0 => text(&v),
                 _ => continue,
             };
-            let w = widths[i].get(&c).copied().unwrap_or(8.43);
+            let col = |c: u32| widths[i].get(&c).copied().unwrap_or(8.43);
+            let w: f64 = match merged.iter().find(|m| m.contains(r, c)) {
+                Some(m) => (m.start.1..=m.end.1).map(col).sum(),
+                None => col(c),
+            };
+            let need = text_width(&shown)
+                * match r {
+                    0 => 1.07 * 14.0 / 11.0,
+                    H => 1.07,
+                    _ => 1.0,
+                };
             assert!(
-                w >= display_width(&shown) as f64,
-                "{}:{name}!R{}C{}: {shown:?} is {} wide, column {w}",
+                w >= need,
+                "{}:{name}!R{}C{}: {shown:?} is {need:.2} wide, column {w}",
                 path.display(),
                 r + 1,
                 c + 1,
-                display_width(&shown)
             );
         }
     }
@@ -174,17 +184,17 @@ fn registries_round_trip_in_both_languages_and_match_the_store() {
     let targets = targets.as_array().unwrap();
     let mut b = Book::open(&dir.path().join("targets-zh.xlsx"));
     assert_eq!(b.names(), ["检查对象名录库"]);
-    let head = b.row("检查对象名录库", 0);
+    let head = b.row("检查对象名录库", H);
     assert_eq!(head[0], "单位名称");
     assert_eq!(head[1], "统一社会信用代码");
     assert_eq!(head[26], "标识");
     let cells = b.cells("检查对象名录库");
     assert_eq!(
-        cells.keys().map(|k| k.0).max().unwrap() as usize,
+        (cells.keys().map(|k| k.0).max().unwrap() - H) as usize,
         targets.len()
     );
     for (i, t) in targets.iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = i as u32 + 1 + H;
         assert_eq!(
             cells[&(r, 0)],
             Data::String(t["name"].as_str().unwrap().into())
@@ -200,12 +210,12 @@ fn registries_round_trip_in_both_languages_and_match_the_store() {
         );
     }
     let mut b = Book::open(&dir.path().join("targets-en.xlsx"));
-    assert_eq!(b.row("targets", 0)[..3], ["name", "credit_code", "region"]);
+    assert_eq!(b.row("targets", H)[..3], ["name", "credit_code", "region"]);
 
     let inspectors = json(&db, &["list", "inspectors", "--json"]);
     let mut b = Book::open(&dir.path().join("inspectors-zh.xlsx"));
     assert_eq!(
-        b.row("检查人员名录库", 0),
+        b.row("检查人员名录库", H),
         [
             "姓名",
             "单位",
@@ -220,7 +230,7 @@ fn registries_round_trip_in_both_languages_and_match_the_store() {
     let cells = b.cells("检查人员名录库");
     let mut dates = 0;
     for (i, p) in inspectors.as_array().unwrap().iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = i as u32 + 1 + H;
         assert_eq!(
             cells[&(r, 2)],
             Data::String(p["certificate_no"].as_str().unwrap().into())
@@ -256,7 +266,7 @@ fn plan_export_reimports_unchanged() {
     let plans = json(&db, &["list", "plans", "--json"]);
     let mut b = Book::open(&file);
     assert_eq!(
-        b.row("抽查计划", 0)[..8],
+        b.row("抽查计划", H)[..8],
         [
             "序号",
             "抽查计划名称",
@@ -269,7 +279,7 @@ fn plan_export_reimports_unchanged() {
         ]
     );
     assert_eq!(
-        b.cells("抽查计划").keys().map(|k| k.0).max().unwrap() as usize,
+        (b.cells("抽查计划").keys().map(|k| k.0).max().unwrap() - H) as usize,
         plans.as_array().unwrap().len()
     );
     let out = ok(
@@ -367,7 +377,20 @@ fn record_results(db: &Path) {
             "http://example.gov.cn/1",
         ],
     );
-    ok(db, &["task", &ids[1], "exempt", "--reason", "涉及国家安全"]);
+    ok(
+        db,
+        &[
+            "task",
+            &ids[1],
+            "exempt",
+            "--reason",
+            "涉及国家安全",
+            "--approver",
+            "张三",
+            "--approved-on",
+            "2022-07-20",
+        ],
+    );
 }
 
 #[test]
@@ -397,30 +420,88 @@ fn quarterly_workbook_equals_status_and_progress_json() {
     let people = people.as_array().unwrap();
     let num = |v: &Value| Data::Float(v.as_f64().unwrap());
     let mut b = Book::open(&file);
-    assert_eq!(b.names(), ["汇总", "分层覆盖", "人员进度"]);
-    let cov = b.cells("分层覆盖");
     assert_eq!(
-        b.row("分层覆盖", 0),
-        ["分层", "名称", "抽查比例", "应抽", "已抽", "已检查"]
+        b.names(),
+        ["汇总", "分层覆盖", "人员进度", "人员进度图", "作废记录"]
     );
-    assert_eq!(cov.keys().map(|k| k.0).max().unwrap() as usize, rows.len());
+    let cov = b.cells("分层覆盖");
+    assert!(
+        text(&cov[&(0, 0)]).contains("2022Q3"),
+        "the title names the quarter"
+    );
+    assert!(text(&cov[&(1, 0)]).starts_with("制表时间："));
+    assert_eq!(
+        b.row("分层覆盖", H),
+        [
+            "分层",
+            "名称",
+            "抽查比例",
+            "应抽",
+            "已抽",
+            "已检查",
+            "已公示",
+            "完成率",
+            "是否达标"
+        ]
+    );
+    // One row per Table 1 row, then the totals.
+    let total_row = H + 1 + rows.len() as u32;
+    assert_eq!(cov.keys().map(|k| k.0).max().unwrap(), total_row);
+    assert_eq!(text(&cov[&(total_row, 0)]), "合计");
+    let mut sums = [0.0; 3];
     for (i, r) in rows.iter().enumerate() {
-        let n = i as u32 + 1;
+        let n = i as u32 + 1 + H;
         assert_eq!(text(&cov[&(n, 0)]), r["row"].as_str().unwrap());
         assert_eq!(text(&cov[&(n, 1)]), r["name"].as_str().unwrap());
         assert_eq!(cov[&(n, 3)], num(&r["required"]));
         assert_eq!(cov[&(n, 4)], num(&r["drawn"]));
         assert_eq!(cov[&(n, 5)], num(&r["checked"]));
+        let (req, drawn) = (
+            r["required"].as_u64().unwrap(),
+            r["drawn"].as_u64().unwrap(),
+        );
+        let verdict = text(&cov[&(n, 8)]);
+        if drawn < req {
+            assert_eq!(
+                verdict,
+                format!("未达标（差 {}）", req - drawn),
+                "a shortfall in words"
+            );
+        } else {
+            assert_eq!(verdict, "达标");
+        }
+        for (k, key) in ["required", "drawn", "checked"].iter().enumerate() {
+            sums[k] += r[key].as_f64().unwrap();
+        }
     }
+    for (k, s) in sums.iter().enumerate() {
+        assert_eq!(cov[&(total_row, 3 + k as u32)], Data::Float(*s));
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["drawn"].as_u64().unwrap() < r["required"].as_u64().unwrap()),
+        "the demo has a shortfall to flag"
+    );
     assert!(
         rows.iter().any(|r| r["checked"].as_u64().unwrap() > 0),
         "the test records checks"
     );
+    let inspectors = json(&db, &["list", "inspectors", "--json"]);
+    let cert = |id: &Value| -> String {
+        inspectors
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == *id)
+            .map(|i| i["certificate_no"].as_str().unwrap().to_string())
+            .unwrap()
+    };
     let ppl = b.cells("人员进度");
+    assert_eq!(text(&ppl[&(H, 0)]), "执法证号");
     assert!(!people.is_empty());
     for (i, p) in people.iter().enumerate() {
-        let n = i as u32 + 1;
-        assert_eq!(ppl[&(n, 0)], num(&p["inspector"]));
+        let n = i as u32 + 1 + H;
+        assert_eq!(text(&ppl[&(n, 0)]), cert(&p["inspector"]));
         assert_eq!(ppl[&(n, 3)], num(&p["assigned"]));
         assert_eq!(ppl[&(n, 4)], num(&p["checked"]));
         assert_eq!(ppl[&(n, 5)], num(&p["result_recorded"]));
@@ -439,6 +520,16 @@ fn quarterly_workbook_equals_status_and_progress_json() {
     let joint = &s["internal_joint"];
     assert_eq!(value("联合检查任务数"), num(&joint["joint"]));
     assert_eq!(value("任务总数"), num(&joint["total"]));
+    let requirement = |label: &str| -> String {
+        let (r, _) = sum
+            .iter()
+            .find(|((_, c), v)| *c == 1 && text(v) == label)
+            .map(|(k, _)| *k)
+            .unwrap();
+        text(&sum[&(r, 3)])
+    };
+    assert_eq!(requirement("联合检查比例"), "不低于 3%");
+    assert_eq!(requirement("联合抽查次数"), "不少于 4 次");
     match value("联合检查比例") {
         Data::Float(f) => {
             assert!((f * 100.0 - joint["percent"].as_f64().unwrap()).abs() < 1e-9)
@@ -454,13 +545,56 @@ fn quarterly_workbook_equals_status_and_progress_json() {
     assert_eq!(value("发现问题"), num(&s["violations"]["found"]));
     assert_eq!(publication["exempt"], 1);
     assert!(s["violations"]["found"].as_u64().unwrap() > 0);
-    // Native charts on the coverage and progress sheets.
-    let zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
-    let charts = zip
+    // Native charts: the coverage's progress chart(s) and the inspectors' on their own sheet,
+    // each with axis titles, values on the bars and at most 20 bars.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let names: Vec<String> = zip
         .file_names()
         .filter(|n| n.starts_with("xl/charts/chart"))
-        .count();
-    assert_eq!(charts, 2);
+        .map(String::from)
+        .collect();
+    let per_cov = 5;
+    let per_ppl = 10;
+    assert_eq!(
+        names.len(),
+        rows.len().div_ceil(per_cov) + people.len().div_ceil(per_ppl)
+    );
+    for n in &names {
+        let mut xml = String::new();
+        zip.by_name(n).unwrap().read_to_string(&mut xml).unwrap();
+        assert!(xml.contains("<c:showVal val=\"1\"/>"), "{n}: values shown");
+        assert_eq!(
+            xml.matches("<c:title>").count(),
+            3,
+            "{n}: a title and two axis titles"
+        );
+        let series = xml.matches("<c:ser>").count();
+        let cats: usize = xml
+            .split("<c:cat>")
+            .skip(1)
+            .map(|c| {
+                let r = &c[c.find("<c:f>").unwrap() + 5..c.find("</c:f>").unwrap()];
+                let rows: Vec<u32> = r
+                    .rsplit('!')
+                    .next()
+                    .unwrap()
+                    .split(':')
+                    .map(|a| {
+                        a.trim_start_matches(|ch: char| ch == '$' || ch.is_ascii_alphabetic())
+                            .trim_start_matches('$')
+                            .parse()
+                            .unwrap()
+                    })
+                    .collect();
+                (rows[rows.len() - 1] - rows[0] + 1) as usize
+            })
+            .max()
+            .unwrap();
+        assert!(
+            series * cats <= 20,
+            "{n}: {series} series x {cats} categories"
+        );
+    }
 }
 
 #[test]
@@ -485,7 +619,7 @@ fn publication_lists_recorded_results_without_the_exempt() {
     assert_eq!(b.names(), ["抽查结果公示"]);
     let cells = b.cells("抽查结果公示");
     // Five results recorded, one exempt.
-    assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), 4);
+    assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), 4 + H);
     let codes: Vec<&str> = tasks.as_array().unwrap()[..5]
         .iter()
         .enumerate()
@@ -493,7 +627,7 @@ fn publication_lists_recorded_results_without_the_exempt() {
         .map(|(_, t)| t["credit_code"].as_str().unwrap())
         .collect();
     for (i, code) in codes.iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = i as u32 + 1 + H;
         assert_eq!(text(&cells[&(r, 2)]), *code);
         assert!(matches!(cells[&(r, 4)], Data::DateTime(_)));
         assert_eq!(text(&cells[&(r, 4)]), "2022-07-11");

@@ -464,6 +464,7 @@ fn killing_the_server_during_writes_never_breaks_the_store() {
                             name: "round.csv".into(),
                             bytes: shuangsui::office::protocol::Bytes(bytes.clone()),
                             dry_run: false,
+                            clear_empty: false,
                         }
                     } else {
                         let (p, date) = periods[(round + k) % periods.len()];

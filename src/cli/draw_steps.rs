@@ -10,7 +10,8 @@ use clap::{Args, Subcommand};
 /// What a draw's input is built from (shared by the one-sitting draw and `draw announce`).
 #[derive(Debug, Clone, Args)]
 pub struct DrawInputArgs {
-    /// Plan id (see `list plans`).
+    /// Plan id (see `list plans`); for a one-sitting draw without it, every plan due in the
+    /// period (its 抽查日期 months overlap it), one draw after the other.
     #[arg(long)]
     pub plan: Option<u64>,
     /// 2022Q3, 2022H2 or 2022.
@@ -34,7 +35,7 @@ pub struct DrawInputArgs {
 
 impl DrawInputArgs {
     pub fn request(&self, lang: Lang) -> Result<DrawRequest, OfficeError> {
-        let (Some(plan), Some(period)) = (self.plan, self.period.as_ref()) else {
+        if self.plan.is_none() {
             return Err(OfficeError::Refused(
                 lang.pick(
                     "抽取须给出 --plan 和 --period",
@@ -42,7 +43,19 @@ impl DrawInputArgs {
                 )
                 .into(),
             ));
+        }
+        self.request_any_plan(lang)
+    }
+
+    /// The request with plan 0 when no `--plan` is given (a draw of every plan due).
+    pub fn request_any_plan(&self, lang: Lang) -> Result<DrawRequest, OfficeError> {
+        let Some(period) = self.period.as_ref() else {
+            return Err(OfficeError::Refused(
+                lang.pick("抽取须给出 --period", "a draw needs --period")
+                    .into(),
+            ));
         };
+        let plan = self.plan.unwrap_or(0);
         let joint = match &self.joint {
             None => None,
             Some(j) => {

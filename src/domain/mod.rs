@@ -20,8 +20,8 @@ pub use inspector::{
 pub use period::{Cycle, Period, PeriodError};
 pub use plan::{InspectionMethod, ItemClass, JointKind, Plan, PlanError, PlanId, PLAN_HEADERS};
 pub use rules::{
-    Classification, Condition, Level, LostReason, QuotaError, Row, RowClass, RowGroup, RowId,
-    Rules, RulesError, RulesErrorKind, Settings,
+    Category, Classification, Condition, Level, LostReason, QuotaError, Row, RowClass, RowGroup,
+    RowId, Rules, RulesError, RulesErrorKind, Settings,
 };
 pub use target::{
     MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,

@@ -10,8 +10,8 @@
 //! importer's job.
 
 use super::period::Period;
-use super::rules::{percent_to_bp, Rules};
-use super::target::MonthSet;
+use super::rules::{percent_to_bp, Category, Rules};
+use super::target::{MonthSet, Target};
 use crate::i18n::Lang;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -83,6 +83,59 @@ impl InspectionMethod {
     pub fn needs_approval(self) -> bool {
         self == InspectionMethod::Other
     }
+}
+
+/// The method a task of a plan with method `plan` gets for `target`: the plan's 抽查方式 is the
+/// default; 科技检查 (remote) only where the plan allows it *and* the target may be checked
+/// remotely ([`Target::remote_allowed`]), otherwise on site; 其他检查 stays 其他检查 (it needs
+/// an approval before the check).
+pub fn planned_method(plan: InspectionMethod, target: &Target) -> InspectionMethod {
+    match plan {
+        InspectionMethod::Other => InspectionMethod::Other,
+        InspectionMethod::Remote if target.remote_allowed() => InspectionMethod::Remote,
+        _ => InspectionMethod::OnSite,
+    }
+}
+
+/// Whether a check by `used` is allowed for a task of a plan with method `plan` on `target`:
+/// remote only where [`planned_method`] would plan it remote; the reason otherwise.
+pub fn method_refusal(
+    plan: InspectionMethod,
+    used: InspectionMethod,
+    target: &Target,
+    lang: Lang,
+) -> Option<String> {
+    if used != InspectionMethod::Remote {
+        return None;
+    }
+    if target.must_be_on_site() {
+        return Some(
+            lang.pick(
+                "该检查对象有群众投诉、转办或问题线索，须现场检查（四不两直），不能采用科技检查",
+                "this target has complaints, a referral or a problem lead: it is checked on site, not remotely",
+            )
+            .to_string(),
+        );
+    }
+    if !target.remote_by_default() {
+        return Some(
+            lang.pick(
+                "科技检查仅适用于纳入正面清单或“非现场”监管设施完备（在线监控和视频监控）的检查对象",
+                "a remote check is only for targets on the positive list or with complete online and video monitoring",
+            )
+            .to_string(),
+        );
+    }
+    if plan != InspectionMethod::Remote {
+        return Some(match lang {
+            Lang::Zh => format!("计划的抽查方式为{}，不允许科技检查", plan.label(lang)),
+            Lang::En => format!(
+                "the plan's method is {}, which does not allow a remote check",
+                plan.label(lang)
+            ),
+        });
+    }
+    None
 }
 
 /// 事项类别.
@@ -407,10 +460,34 @@ impl Plan {
         *p.start() <= self.end_month && self.start_month <= *p.end()
     }
 
-    /// Whether the plan draws Table 1 row `row` (an empty list means every applicable row).
+    /// How many draws of `period`'s length the plan's months still cover inside
+    /// `cycle_period` (the row's cycle), this one included: a yearly row drawn by a plan for
+    /// January to December in 2022Q2 has 3 (Q2, Q3, Q4). What the cycle still owes is spread
+    /// evenly over them, the ceiling first. 0 when `period` is not inside `cycle_period`.
+    pub fn remaining_slots(&self, period: Period, cycle_period: Period) -> usize {
+        let step = period.cycle();
+        let mut n = 0;
+        let mut p = period;
+        while cycle_period.contains(p.start()) && p.year() == period.year() {
+            if self.overlaps(p) {
+                n += 1;
+            }
+            let Some(next) = p.end().succ_opt() else {
+                break;
+            };
+            p = Period::containing(next, step);
+        }
+        n
+    }
+
+    /// Whether the plan draws Table 1 row `row`. An empty list means every applicable
+    /// pollution-source row: radiation and construction are inspection categories of their
+    /// own, drawn only by a plan that names their rows.
     pub fn draws_row(&self, rules: &Rules, row: &str) -> bool {
         if self.rows.is_empty() {
-            rules.applicable_rows().any(|r| r.id == row)
+            rules
+                .applicable_rows()
+                .any(|r| r.id == row && r.category() == Category::Pollution)
         } else {
             self.rows.iter().any(|r| r == row)
         }

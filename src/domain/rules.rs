@@ -69,7 +69,45 @@ pub enum RowGroup {
     Construction,
 }
 
+/// 检查类别: the inspection categories a target can owe visits in. Table 1's rows A-1 … C-4
+/// classify pollution sources (one governing row per target); radiation safety and construction
+/// projects are categories of their own, owed beside the pollution-source row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 污染源日常监督检查 (rows A-1 … C-4)
+    Pollution,
+    /// 放射性污染防治监督检查 (核技术利用单位)
+    Radiation,
+    /// 建设项目监督检查 (环评及"三同时")
+    Construction,
+}
+
+impl Category {
+    pub const ALL: [Category; 3] = [
+        Category::Pollution,
+        Category::Radiation,
+        Category::Construction,
+    ];
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Category::Pollution => lang.pick("污染源", "pollution source"),
+            Category::Radiation => lang.pick("核技术利用", "radiation"),
+            Category::Construction => lang.pick("建设项目", "construction"),
+        }
+    }
+}
+
 impl RowGroup {
+    /// The inspection category of the group's rows.
+    pub fn category(self) -> Category {
+        match self {
+            RowGroup::Key | RowGroup::Special | RowGroup::General => Category::Pollution,
+            RowGroup::Radiation => Category::Radiation,
+            RowGroup::Construction => Category::Construction,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<RowGroup> {
         match s.trim() {
             "key" | "重点" => Some(RowGroup::Key),
@@ -260,6 +298,10 @@ fn bp_text(bp: u32) -> String {
 }
 
 impl Row {
+    /// The row's inspection category.
+    pub fn category(&self) -> Category {
+        self.group.category()
+    }
     pub fn name(&self, lang: Lang) -> &str {
         lang.pick(&self.name_zh, &self.name_en)
     }
@@ -628,7 +670,9 @@ pub struct Rules {
 pub enum LostReason {
     /// Key (A) condition against a special (B) or general (C) one: the latter governs (二(四)).
     SpecialOrGeneralPrevails { winner: RowId },
-    /// The winner is drawn in full (radiation users, construction projects).
+    /// The winner is drawn in full (radiation users, construction projects). Rules files of
+    /// this build never produce it: those categories are owed beside the pollution-source row
+    /// (see [`Classification::also`]); kept so older explanations still read.
     FullCoverage { winner: RowId },
     /// The row leaves out these classes by definition (B-1 除A类外) and the target is in one,
     /// through row `by`.
@@ -649,6 +693,9 @@ pub struct Classification {
     pub matched: Vec<(RowId, Condition)>,
     /// The matched rows that do not govern, and why.
     pub lost: Vec<(RowId, LostReason)>,
+    /// Rows of the other categories (radiation, construction) the target owes visits under,
+    /// beside the governing pollution-source row.
+    pub also: Vec<RowId>,
 }
 
 fn semantic(
@@ -1013,38 +1060,87 @@ impl Rules {
         &self.file
     }
 
-    /// The governing row only, without the explanation and without allocating: the same
-    /// answer as `classify(target).governing` (a test holds them together), fast enough to run
-    /// over a million targets in every draw.
+    /// The governing pollution-source row only, without the explanation and without
+    /// allocating: the same answer as `classify(target).governing` (a test holds them
+    /// together), fast enough to run over a million targets in every draw.
+    ///
+    /// Only rows of the pollution-source category compete (Table 1 proper); radiation and
+    /// construction rows are owed beside it ([`Rules::obligations`]). The `other` row applies
+    /// when the target matches no row of this level of any category: a radiation user on no
+    /// list owes its radiation inspection only.
     pub fn governing(&self, target: &Target) -> Option<&Row> {
         let level = self.settings.office_level;
         let holds = |r: &Row| r.condition.holds(target);
+        let pollution = |r: &Row| r.level == level && r.category() == Category::Pollution;
         let excluded = |r: &Row| {
             !r.excludes.is_empty()
-                && r.level == level
+                && pollution(r)
                 && self.rows.iter().any(|o| {
-                    o.id != r.id && o.level == level && r.excludes.contains(&o.class) && holds(o)
+                    o.id != r.id && pollution(o) && r.excludes.contains(&o.class) && holds(o)
                 })
         };
+        if let Some(w) = self
+            .rows
+            .iter()
+            .filter(|r| pollution(r) && holds(r) && !excluded(r))
+            .min_by_key(|r| r.priority)
+        {
+            return Some(w);
+        }
+        if self.rows.iter().any(|r| r.level == level && holds(r)) {
+            return None;
+        }
         self.rows
             .iter()
-            .filter(|r| r.level == level && holds(r) && !excluded(r))
-            .min_by_key(|r| r.priority)
-            .or_else(|| {
-                self.rows
-                    .iter()
-                    .find(|r| r.condition == Condition::Other && r.level == level)
-            })
+            .find(|r| r.condition == Condition::Other && r.level == level)
     }
 
-    /// Which row governs `target`, the other rows it matched, and why each lost.
+    /// The rows `target` owes visits under, one per inspection category that applies to it:
+    /// its governing pollution-source row, then the first radiation row and the first
+    /// construction row of this level whose condition holds.
+    pub fn obligations(&self, target: &Target) -> Vec<&Row> {
+        let level = self.settings.office_level;
+        let mut out: Vec<&Row> = self.governing(target).into_iter().collect();
+        for cat in [Category::Radiation, Category::Construction] {
+            if let Some(r) = self
+                .rows
+                .iter()
+                .filter(|r| r.level == level && r.category() == cat && r.condition.holds(target))
+                .min_by_key(|r| r.priority)
+            {
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    /// The ids of [`Rules::obligations`] joined with `+` ("B-2+R"), `-` for none.
+    pub fn obligation_text(&self, target: &Target) -> String {
+        let ids: Vec<&str> = self
+            .obligations(target)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        if ids.is_empty() {
+            "-".into()
+        } else {
+            ids.join("+")
+        }
+    }
+
+    /// Which pollution-source row governs `target`, the other rows it matched and why each
+    /// lost, and the rows of the other categories it also owes visits under.
     ///
     /// 1. Every row whose condition holds is *matched* (rows of another level included, so
     ///    the explanation can show them).
-    /// 2. A row of this office's level that excludes classes by definition (B-1, C-1) drops out
-    ///    when another matched row of this level is of an excluded class.
-    /// 3. If no row of this level is left, the `other` row of this level matches.
-    /// 4. The remaining row of this level with the lowest priority governs.
+    /// 2. Rows of this level of the radiation and construction categories do not compete:
+    ///    they go to `also` (one per category, the first in priority order).
+    /// 3. A pollution-source row of this office's level that excludes classes by definition
+    ///    (B-1, C-1) drops out when another matched pollution-source row of this level is of
+    ///    an excluded class.
+    /// 4. If no row of this level is left (of any category), the `other` row of this level
+    ///    matches.
+    /// 5. The remaining pollution-source row of this level with the lowest priority governs.
     pub fn classify(&self, target: &Target) -> Classification {
         let level = self.settings.office_level;
         let held: Vec<&Row> = self
@@ -1052,21 +1148,33 @@ impl Rules {
             .iter()
             .filter(|r| r.condition.holds(target))
             .collect();
+        let pollution = |r: &Row| r.level == level && r.category() == Category::Pollution;
         let excluded_by = |r: &Row| -> Option<&Row> {
-            if r.excludes.is_empty() || r.level != level {
+            if r.excludes.is_empty() || !pollution(r) {
                 return None;
             }
             held.iter()
                 .copied()
-                .find(|o| o.id != r.id && o.level == level && r.excludes.contains(&o.class))
+                .find(|o| o.id != r.id && pollution(o) && r.excludes.contains(&o.class))
         };
+        let mut also: Vec<RowId> = Vec::new();
+        let mut also_cats: Vec<Category> = Vec::new();
+        for r in &held {
+            if r.level == level
+                && r.category() != Category::Pollution
+                && !also_cats.contains(&r.category())
+            {
+                also_cats.push(r.category());
+                also.push(r.id.clone());
+            }
+        }
         let mut candidates: Vec<&Row> = held
             .iter()
             .copied()
-            .filter(|r| r.level == level && excluded_by(r).is_none())
+            .filter(|r| pollution(r) && excluded_by(r).is_none())
             .collect();
         let mut matched: Vec<&Row> = held.clone();
-        if candidates.is_empty() {
+        if candidates.is_empty() && !held.iter().any(|r| r.level == level) {
             if let Some(other) = self
                 .rows
                 .iter()
@@ -1080,7 +1188,7 @@ impl Rules {
         let winner = candidates.iter().min_by_key(|r| r.priority).copied();
         let mut lost = Vec::new();
         for r in &matched {
-            if winner.is_some_and(|w| w.id == r.id) {
+            if winner.is_some_and(|w| w.id == r.id) || also.contains(&r.id) {
                 continue;
             }
             let reason = if r.level != level {
@@ -1091,11 +1199,7 @@ impl Rules {
                     by: by.id.clone(),
                 }
             } else if let Some(w) = winner {
-                if matches!(w.group, RowGroup::Radiation | RowGroup::Construction) {
-                    LostReason::FullCoverage {
-                        winner: w.id.clone(),
-                    }
-                } else if r.group == RowGroup::Key
+                if r.group == RowGroup::Key
                     && matches!(w.group, RowGroup::Special | RowGroup::General)
                 {
                     LostReason::SpecialOrGeneralPrevails {
@@ -1105,6 +1209,11 @@ impl Rules {
                     LostReason::LowerPriority {
                         winner: w.id.clone(),
                     }
+                }
+            } else if let Some(first) = also.first() {
+                // A second row of a non-pollution category loses to the first of it.
+                LostReason::LowerPriority {
+                    winner: first.clone(),
                 }
             } else {
                 // Without a winner only the two reasons above can apply; keep the row visible.
@@ -1119,6 +1228,7 @@ impl Rules {
                 .map(|r| (r.id.clone(), r.condition.clone()))
                 .collect(),
             lost,
+            also,
         }
     }
 
@@ -1160,6 +1270,13 @@ impl Rules {
                     ),
                 });
             }
+            None if !c.also.is_empty() => out.push(
+                lang.pick(
+                    "不属于本级污染源分类（表一）",
+                    "falls under no pollution-source row (Table 1) at this level",
+                )
+                .to_string(),
+            ),
             None => out.push(
                 lang.pick(
                     "不属于本级任何一类抽查对象",
@@ -1167,6 +1284,25 @@ impl Rules {
                 )
                 .to_string(),
             ),
+        }
+        for id in &c.also {
+            let Some(r) = self.row(id) else { continue };
+            out.push(match lang {
+                Lang::Zh => format!(
+                    "另属检查类别“{}”：{}（{}，{}），与污染源检查分别计算",
+                    r.category().label(lang),
+                    label(id),
+                    r.cycle.frequency(lang),
+                    r.ratio_text(lang)
+                ),
+                Lang::En => format!(
+                    "also owes the {} category: {} ({}, {}), counted apart from the pollution-source row",
+                    r.category().label(lang),
+                    label(id),
+                    r.cycle.frequency(lang),
+                    r.ratio_text(lang)
+                ),
+            });
         }
         for (id, reason) in &c.lost {
             let me = label(id);
@@ -1363,26 +1499,42 @@ mod tests {
     }
 
     #[test]
-    fn radiation_and_construction_are_full_coverage_first() {
+    fn radiation_and_construction_are_categories_beside_table_1() {
         let mut t = target();
         t.radiation_user = true;
         t.construction_project = true;
         t.permit_class = PermitClass::Simplified;
-        let c = rules().classify(&t);
-        assert_eq!(c.governing.as_deref(), Some("R"));
-        assert_eq!(
-            c.lost,
-            vec![
-                (
-                    "P".to_string(),
-                    LostReason::FullCoverage { winner: "R".into() }
-                ),
-                (
-                    "B-1".to_string(),
-                    LostReason::FullCoverage { winner: "R".into() }
-                ),
-            ]
-        );
+        let r = rules();
+        let c = r.classify(&t);
+        // The pollution-source row is not displaced: B-1 governs, R and P are owed beside it.
+        assert_eq!(c.governing.as_deref(), Some("B-1"));
+        assert_eq!(c.also, vec!["R".to_string(), "P".to_string()]);
+        assert!(c.lost.is_empty(), "{:?}", c.lost);
+        let ids: Vec<&str> = r.obligations(&t).iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["B-1", "R", "P"]);
+        assert_eq!(r.obligation_text(&t), "B-1+R+P");
+        let text = r.explain(&t, Lang::Zh);
+        assert!(text.contains("适用 B-1"), "{text}");
+        assert!(text.contains("另属检查类别“核技术利用”：R"), "{text}");
+
+        // The source's example: an X-ray hospital on the Kunming key discharge list owes one
+        // radiation inspection a year and two pollution-source inspections a year.
+        let mut h = target();
+        h.radiation_user = true;
+        h.lists.kunming_key_discharge = true;
+        let ob = r.obligations(&h);
+        let ids: Vec<(&str, Cycle)> = ob.iter().map(|r| (r.id.as_str(), r.cycle)).collect();
+        assert_eq!(ids, [("B-2", Cycle::Half), ("R", Cycle::Year)]);
+
+        // A radiation user on no list owes its radiation inspection only (not C-4).
+        let mut x = target();
+        x.radiation_user = true;
+        assert_eq!(r.governing(&x).map(|r| r.id.as_str()), None);
+        assert_eq!(r.obligation_text(&x), "R");
+        let e = r.explain(&x, Lang::En);
+        assert!(e.contains("no pollution-source row"), "{e}");
+        // Nothing at all: the `other` row.
+        assert_eq!(r.obligation_text(&target()), "C-4");
     }
 
     #[test]
@@ -1654,12 +1806,17 @@ priority = 1
     fn governing_agrees_with_classify() {
         let rules = Rules::default_rules();
         for t in crate::synth::targets(3000, 11) {
+            let c = rules.classify(&t);
             assert_eq!(
                 rules.governing(&t).map(|r| r.id.clone()),
-                rules.classify(&t).governing,
+                c.governing,
                 "target {}",
                 t.id
             );
+            let ob: Vec<String> = rules.obligations(&t).iter().map(|r| r.id.clone()).collect();
+            let mut expected: Vec<String> = c.governing.iter().cloned().collect();
+            expected.extend(c.also.iter().cloned());
+            assert_eq!(ob, expected, "target {}", t.id);
         }
     }
 }

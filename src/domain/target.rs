@@ -345,6 +345,18 @@ impl Target {
         self.positive_list || (self.online_monitoring && self.video_monitoring)
     }
 
+    /// Checked on site whatever the plan says (四不两直): on the concentrated-complaints list
+    /// (C-3) or with complaints on record.
+    pub fn must_be_on_site(&self) -> bool {
+        self.lists.concentrated_complaints || self.complaints > 0
+    }
+
+    /// May be checked remotely (科技检查), where the plan allows it: remote by default and
+    /// not a target that must be checked on site.
+    pub fn remote_allowed(&self) -> bool {
+        self.remote_by_default() && !self.must_be_on_site()
+    }
+
     /// The comparable content of a record, ignoring id and history (used by import to tell
     /// updated from unchanged).
     pub fn same_content(&self, other: &Target) -> bool {

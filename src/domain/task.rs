@@ -129,6 +129,132 @@ impl Task {
     }
 }
 
+/// The only grounds on which a result is not published (不予公开, 二(九)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExemptGround {
+    /// 涉及保密 (state secrets)
+    Secrecy,
+    /// 涉及国家安全
+    NationalSecurity,
+    /// 涉及公共安全
+    PublicSecurity,
+}
+
+impl ExemptGround {
+    pub fn parse(s: &str) -> Option<ExemptGround> {
+        let t = s.trim();
+        let t = t.strip_prefix("涉及").unwrap_or(t);
+        match t.to_lowercase().as_str() {
+            "保密" | "涉密" | "国家秘密" | "secrecy" | "secret" => {
+                Some(ExemptGround::Secrecy)
+            }
+            "国家安全" | "national-security" | "national security" => {
+                Some(ExemptGround::NationalSecurity)
+            }
+            "公共安全" | "public-security" | "public security" => {
+                Some(ExemptGround::PublicSecurity)
+            }
+            _ => None,
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ExemptGround::Secrecy => "涉及保密",
+            ExemptGround::NationalSecurity => "涉及国家安全",
+            ExemptGround::PublicSecurity => "涉及公共安全",
+        }
+    }
+}
+
+/// A checked exemption: its ground, who approved it and when. It is recorded as the text
+/// [`Exemption::text`] ("涉及国家安全；批准人：张三；批准日期：2022-08-05"), which
+/// [`Exemption::parse`] reads back; the form `ground；approver；YYYY-MM-DD` is accepted too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exemption {
+    pub ground: ExemptGround,
+    pub approver: String,
+    pub approved_on: NaiveDate,
+}
+
+impl Exemption {
+    /// Reads `ground；approver；date` (separators `；` `;` `，` `,`; the labels 批准人：and
+    /// 批准日期：optional). The error says what is wrong, in `lang`.
+    pub fn parse(text: &str, lang: crate::i18n::Lang) -> Result<Exemption, String> {
+        let parts: Vec<&str> = text
+            .split(['；', ';', '，', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let format = lang.pick(
+            "应写作“理由；批准人；批准日期”，如 国家安全；张三；2022-08-05，理由只能是 保密、国家安全 或 公共安全",
+            "write \"ground; approver; date\", e.g. 国家安全;张三;2022-08-05, the ground being 保密 (secrecy), 国家安全 (national security) or 公共安全 (public security)",
+        );
+        let Some(first) = parts.first() else {
+            return Err(format.to_string());
+        };
+        let Some(ground) = ExemptGround::parse(first) else {
+            return Err(match lang {
+                crate::i18n::Lang::Zh => {
+                    format!("不予公开的理由 {first:?} 不在 保密、国家安全、公共安全 之中；{format}")
+                }
+                crate::i18n::Lang::En => format!(
+                    "the ground {first:?} is not one of secrecy, national security, public security; {format}"
+                ),
+            });
+        };
+        let strip = |p: &str, labels: &[&str]| -> String {
+            let mut p = p.trim();
+            for l in labels {
+                if let Some(rest) = p.strip_prefix(l) {
+                    p = rest.trim_start_matches([':', '：']).trim();
+                }
+            }
+            p.to_string()
+        };
+        let approver = parts
+            .get(1)
+            .map(|p| strip(p, &["批准人", "approver"]))
+            .unwrap_or_default();
+        if approver.is_empty() {
+            return Err(format!(
+                "{}{format}",
+                lang.pick("须写明批准人；", "the approver is missing; ")
+            ));
+        }
+        let date_text = parts
+            .get(2)
+            .map(|p| strip(p, &["批准日期", "approved on", "date"]))
+            .unwrap_or_default();
+        let Ok(approved_on) = NaiveDate::parse_from_str(&date_text, "%Y-%m-%d") else {
+            return Err(format!(
+                "{}{format}",
+                lang.pick(
+                    "须写明批准日期（YYYY-MM-DD）；",
+                    "the approval date (YYYY-MM-DD) is missing or unreadable; "
+                )
+            ));
+        };
+        if parts.len() > 3 {
+            return Err(format.to_string());
+        }
+        Ok(Exemption {
+            ground,
+            approver,
+            approved_on,
+        })
+    }
+
+    /// The recorded text.
+    pub fn text(&self) -> String {
+        format!(
+            "{}；批准人：{}；批准日期：{}",
+            self.ground.label_zh(),
+            self.approver,
+            self.approved_on
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +268,30 @@ mod tests {
         let problems: Vec<u8> = (1..=8).filter(|n| phrase_is_problem(*n)).collect();
         assert_eq!(problems, [2, 3, 5, 6, 8]);
         assert!(!phrase_is_problem(4) && !phrase_is_problem(7) && !phrase_is_problem(0));
+    }
+
+    #[test]
+    fn exemptions_name_one_of_three_grounds_an_approver_and_a_date() {
+        use crate::i18n::Lang;
+        let e = Exemption::parse("国家安全；张三；2022-08-05", Lang::Zh).unwrap();
+        assert_eq!(e.ground, ExemptGround::NationalSecurity);
+        assert_eq!(e.approver, "张三");
+        assert_eq!(e.text(), "涉及国家安全；批准人：张三；批准日期：2022-08-05");
+        // The recorded text reads back.
+        assert_eq!(Exemption::parse(&e.text(), Lang::Zh).unwrap(), e);
+        assert_eq!(
+            Exemption::parse("public security, Li Si, 2022-08-06", Lang::En)
+                .unwrap()
+                .ground,
+            ExemptGround::PublicSecurity
+        );
+        let m = Exemption::parse("忘记了", Lang::En).unwrap_err();
+        assert!(m.contains("not one of"), "{m}");
+        let m = Exemption::parse("保密", Lang::En).unwrap_err();
+        assert!(m.contains("approver is missing"), "{m}");
+        let m = Exemption::parse("保密；张三", Lang::En).unwrap_err();
+        assert!(m.contains("approval date"), "{m}");
+        let m = Exemption::parse("保密；张三；8月5日", Lang::Zh).unwrap_err();
+        assert!(m.contains("批准日期"), "{m}");
     }
 }

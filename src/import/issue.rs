@@ -67,6 +67,20 @@ pub enum Reason {
     },
     /// An inspector's department code is neither known nor being imported.
     UnknownDepartment(String),
+    /// The row has more fields than the header (a stray separator shifts later columns).
+    TooManyFields {
+        fields: usize,
+        headers: usize,
+    },
+    /// A control character (NUL or another C0 except tab) in a cell: its code point.
+    ControlCharacter(u32),
+    /// A cell longer than Excel's limit of 32,767 characters: its length.
+    TooLong(usize),
+    /// A worksheet's used range is larger than any registry (a sparse far cell).
+    SheetTooLarge {
+        sheet: String,
+        dimension: String,
+    },
 
     // ---- warnings ----
     /// A credit code whose check character fails but which is a known early pilot code.
@@ -106,6 +120,34 @@ impl Reason {
             (Reason::Spreadsheet(e), En) => {
                 format!("cannot open the Excel file (damaged, encrypted or not Excel): {e}")
             }
+            (Reason::TooManyFields { fields, headers }, Zh) => format!(
+                "此行有 {fields} 个字段，表头只有 {headers} 列（多了分隔符？后面的列会错位）"
+            ),
+            (Reason::TooManyFields { fields, headers }, En) => format!(
+                "this row has {fields} fields but the header has {headers} columns (a stray separator would shift later columns)"
+            ),
+            (Reason::ControlCharacter(c), Zh) => {
+                format!("含有控制字符 U+{c:04X}（只允许制表符）")
+            }
+            (Reason::ControlCharacter(c), En) => {
+                format!("contains the control character U+{c:04X} (only tab is allowed)")
+            }
+            (Reason::TooLong(n), Zh) => {
+                format!("内容有 {n} 个字符，超过 Excel 单元格上限 32767")
+            }
+            (Reason::TooLong(n), En) => {
+                format!("{n} characters, more than Excel's cell limit of 32,767")
+            }
+            (Reason::SheetTooLarge { sheet, dimension }, Zh) => format!(
+                "工作表「{sheet}」的使用范围 {dimension} 过大（超过 {} 列或 {} 个单元格），未读取；请删除远处的单元格后另存",
+                super::table::MAX_SHEET_COLS,
+                super::table::MAX_SHEET_CELLS
+            ),
+            (Reason::SheetTooLarge { sheet, dimension }, En) => format!(
+                "worksheet \"{sheet}\" uses the range {dimension}, more than {} columns or {} cells; not read (delete the far-away cells and save again)",
+                super::table::MAX_SHEET_COLS,
+                super::table::MAX_SHEET_CELLS
+            ),
             (Reason::NoSheet, Zh) => "Excel 文件中没有工作表".into(),
             (Reason::NoSheet, En) => "the Excel file has no worksheet".into(),
             (Reason::Csv(e), Zh) => format!("CSV 格式错误：{e}"),

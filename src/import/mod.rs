@@ -13,6 +13,7 @@
 //! into domain values.
 
 pub mod issue;
+pub mod merge;
 pub mod schema;
 pub mod table;
 pub mod values;
@@ -45,6 +46,12 @@ pub struct ImportReport<T> {
     pub warnings: Vec<RowIssue>,
     /// Headers the importer did not understand (their values were ignored).
     pub unknown_columns: Vec<String>,
+    /// Which fields of the schema the file has a column for: bit `f` for field index `f`
+    /// (see [`schema`]). A field without a column must leave a stored value as it is.
+    pub present: u64,
+    /// For each record (same order as `records`), the fields whose column is present but whose
+    /// cell is empty: bit `f` for field index `f`.
+    pub blanks: Vec<u64>,
 }
 
 impl<T> ImportReport<T> {
@@ -65,12 +72,12 @@ pub struct ConflictRow {
 // ---------------------------------------------------------------- public entry points
 
 pub fn read_targets(path: &Path) -> Result<ImportReport<Target>, ImportErrors> {
-    let table = open(path)?;
+    let table = open(path, &schema::TARGET_FIELDS)?;
     targets_from(table)
 }
 
 pub fn read_targets_bytes(name: &str, bytes: &[u8]) -> Result<ImportReport<Target>, ImportErrors> {
-    targets_from(from_bytes(name, bytes)?)
+    targets_from(from_bytes(name, bytes, &schema::TARGET_FIELDS)?)
 }
 
 /// `known_departments`: the department codes an inspector may name (those in the store plus
@@ -79,7 +86,7 @@ pub fn read_inspectors(
     path: &Path,
     known_departments: &HashSet<String>,
 ) -> Result<ImportReport<Inspector>, ImportErrors> {
-    inspectors_from(open(path)?, known_departments)
+    inspectors_from(open(path, &schema::INSPECTOR_FIELDS)?, known_departments)
 }
 
 pub fn read_inspectors_bytes(
@@ -87,37 +94,53 @@ pub fn read_inspectors_bytes(
     bytes: &[u8],
     known_departments: &HashSet<String>,
 ) -> Result<ImportReport<Inspector>, ImportErrors> {
-    inspectors_from(from_bytes(name, bytes)?, known_departments)
+    inspectors_from(
+        from_bytes(name, bytes, &schema::INSPECTOR_FIELDS)?,
+        known_departments,
+    )
 }
 
 pub fn read_departments(path: &Path) -> Result<ImportReport<Department>, ImportErrors> {
-    departments_from(open(path)?)
+    departments_from(open(path, &schema::DEPARTMENT_FIELDS)?)
 }
 
 pub fn read_departments_bytes(
     name: &str,
     bytes: &[u8],
 ) -> Result<ImportReport<Department>, ImportErrors> {
-    departments_from(from_bytes(name, bytes)?)
+    departments_from(from_bytes(name, bytes, &schema::DEPARTMENT_FIELDS)?)
 }
 
 pub fn read_conflicts(path: &Path) -> Result<ImportReport<ConflictRow>, ImportErrors> {
-    conflicts_from(open(path)?)
+    conflicts_from(open(path, &schema::CONFLICT_FIELDS)?)
 }
 
 pub fn read_conflicts_bytes(
     name: &str,
     bytes: &[u8],
 ) -> Result<ImportReport<ConflictRow>, ImportErrors> {
-    conflicts_from(from_bytes(name, bytes)?)
+    conflicts_from(from_bytes(name, bytes, &schema::CONFLICT_FIELDS)?)
 }
 
-fn open(path: &Path) -> Result<Table<'static>, ImportErrors> {
-    Table::open(path).map_err(|r| ImportErrors::single(&table::display_name(path), r))
+fn open(path: &Path, fields: &[Field]) -> Result<Table<'static>, ImportErrors> {
+    let name = table::display_name(path);
+    let accept = |row: usize, headers: &[String]| recognised(&name, row, headers, fields);
+    Table::open_for(path, &accept).map_err(|r| ImportErrors::single(&name, r))
 }
 
-fn from_bytes<'a>(name: &str, bytes: &'a [u8]) -> Result<Table<'a>, ImportErrors> {
-    Table::from_bytes(name, bytes).map_err(|r| ImportErrors::single(name, r))
+fn from_bytes<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    fields: &[Field],
+) -> Result<Table<'a>, ImportErrors> {
+    let accept = |row: usize, headers: &[String]| recognised(name, row, headers, fields);
+    Table::from_bytes_for(name, bytes, &accept).map_err(|r| ImportErrors::single(name, r))
+}
+
+/// The headers map onto `fields` with every required column present (a worksheet holding
+/// them is the one to read).
+fn recognised(file: &str, row: usize, headers: &[String], fields: &[Field]) -> bool {
+    schema::map_columns(file, row, headers, fields).1.is_empty()
 }
 
 // ---------------------------------------------------------------- the shared driver
@@ -361,14 +384,25 @@ fn run<T>(
     mut convert: impl FnMut(&mut Cx<'_, '_>) -> Option<T>,
 ) -> Result<ImportReport<T>, ImportErrors> {
     let file = table.file().to_string();
-    let encoding = table.format().label().to_string();
+    let encoding = match table.sheet() {
+        Some(sheet) => format!("{}: {sheet}", table.format().label()),
+        None => table.format().label().to_string(),
+    };
     let from_sheet = matches!(table.format(), SourceFormat::Xlsx | SourceFormat::Xls);
     let (cols, mut errors, mut warnings) =
         schema::map_columns(&file, table.header_row(), table.headers(), schema);
     if !errors.is_empty() {
         return Err(ImportErrors { file, errors });
     }
+    let present = cols
+        .index
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_some())
+        .fold(0u64, |m, (fi, _)| m | bit(fi));
+    let headers: Vec<String> = table.headers().to_vec();
     let mut records = Vec::new();
+    let mut blanks = Vec::new();
     let start = table.progress().0;
     let mut row_errors: Vec<(usize, RowIssue)> = Vec::new();
     while let Some(row) = table.next_row() {
@@ -379,6 +413,7 @@ fn run<T>(
                 break;
             }
         };
+        check_cells(&file, &row, &headers, !from_sheet, &mut row_errors);
         let mut cx = Cx {
             file: &file,
             row: &row,
@@ -391,6 +426,7 @@ fn run<T>(
         if row_errors.is_empty() {
             if let (true, Some(v)) = (errors.is_empty(), value) {
                 records.push((row.number, v));
+                blanks.push(blank_cells(&row, &cols));
                 if records.len() == SIZE_PROBE {
                     reserve_for_rest(&mut records, table.progress(), start);
                 }
@@ -401,6 +437,7 @@ fn run<T>(
             row_errors.sort_by_key(|(col, _)| *col);
             errors.extend(row_errors.drain(..).map(|(_, issue)| issue));
             records = Vec::new();
+            blanks = Vec::new();
         }
     }
     if !errors.is_empty() {
@@ -412,7 +449,81 @@ fn run<T>(
         records,
         warnings,
         unknown_columns: cols.unknown,
+        present,
+        blanks,
     })
+}
+
+/// Excel's limit on the characters of one cell; a longer field is refused.
+pub const MAX_FIELD_CHARS: usize = 32_767;
+
+/// Checks every cell of a row whatever its column: no more fields than the header (for CSV any
+/// extra field, for a sheet a non-empty cell right of the header), no control characters
+/// other than tab, no cell longer than [`MAX_FIELD_CHARS`].
+fn check_cells(
+    file: &str,
+    row: &Row<'_>,
+    headers: &[String],
+    strict_width: bool,
+    errors: &mut Vec<(usize, RowIssue)>,
+) {
+    let width = headers.len();
+    let issue = |col: Option<usize>, reason: Reason| RowIssue {
+        file: file.to_string(),
+        row: Some(row.number),
+        column: col
+            .and_then(|c| headers.get(c))
+            .filter(|h| !h.is_empty())
+            .cloned(),
+        reason,
+    };
+    if row.len() > width {
+        let last_filled = (width..row.len())
+            .rev()
+            .find(|&c| !row.get(c).trim().is_empty());
+        let fields = match last_filled {
+            Some(c) => Some(c + 1),
+            None if strict_width => Some(row.len()),
+            None => None,
+        };
+        if let Some(fields) = fields {
+            let reason = Reason::TooManyFields {
+                fields,
+                headers: width,
+            };
+            errors.push((usize::MAX, issue(None, reason)));
+        }
+    }
+    for col in 0..row.len().min(width) {
+        let v = row.get(col);
+        if let Some(b) = v.bytes().find(|&b| b < 0x20 && b != b'\t') {
+            errors.push((
+                col,
+                issue(Some(col), Reason::ControlCharacter(u32::from(b))),
+            ));
+        }
+        if v.len() > MAX_FIELD_CHARS {
+            let n = v.chars().count();
+            if n > MAX_FIELD_CHARS {
+                errors.push((col, issue(Some(col), Reason::TooLong(n))));
+            }
+        }
+    }
+}
+
+/// The mask bit of field index `fi` (schemas have fewer than 64 fields).
+pub const fn bit(fi: usize) -> u64 {
+    1u64 << (fi & 63)
+}
+
+/// The fields of `row` whose column is present and whose cell is empty.
+fn blank_cells(row: &Row<'_>, cols: &Columns) -> u64 {
+    cols.index
+        .iter()
+        .enumerate()
+        .filter_map(|(fi, c)| c.map(|c| (fi, c)))
+        .filter(|&(_, c)| row.get(c).trim().is_empty())
+        .fold(0u64, |m, (fi, _)| m | bit(fi))
 }
 
 // ---------------------------------------------------------------- the four kinds

@@ -103,9 +103,12 @@ pub fn read_plans_bytes(
     Ok(ImportReport {
         file: name.into(),
         encoding,
+        blanks: vec![0; records.len()],
         records,
         warnings: vec![],
         unknown_columns,
+        // Plans are replaced whole.
+        present: u64::MAX,
     })
 }
 

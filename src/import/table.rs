@@ -6,7 +6,10 @@
 //!   superset of the GBK that Chinese Excel writes. Tab-separated text (Excel's "Unicode text")
 //!   is recognised from the header line. Rows are streamed with one reused record, and the
 //!   bytes are held once (borrowed when valid UTF-8, decoded once otherwise).
-//! - Excel (.xlsx, .xlsm, .xls): the first worksheet, via calamine. Whole numbers are rendered
+//! - Excel (.xlsx, .xlsm, .xls): the first worksheet whose header row the caller recognises
+//!   (a cover sheet such as 说明 before the registry is passed over; the label names the sheet
+//!   read), via calamine. An .xlsx sheet's used range is checked before its cells are laid
+//!   out (a stray cell at XFD1048576 is refused, not allocated). Whole numbers are rendered
 //!   without ".0", date cells as `YYYY-MM-DD`, text as stored.
 //!
 //! The header is the first row with at least two non-empty cells (a title row such as
@@ -113,10 +116,20 @@ enum Source<'a> {
     },
 }
 
+/// Columns a worksheet may use; a used range wider than this is refused before reading.
+pub const MAX_SHEET_COLS: u64 = 1024;
+/// Cells (rows × columns of the used range) a worksheet may span.
+pub const MAX_SHEET_CELLS: u64 = 64_000_000;
+
+/// Decides whether a header row (its row number and cells) belongs to the file being read.
+pub type AcceptHeader<'h> = &'h dyn Fn(usize, &[String]) -> bool;
+
 /// Headers plus a stream of rows, from CSV or Excel.
 pub struct Table<'a> {
     file: String,
     format: SourceFormat,
+    /// The worksheet read (Excel only).
+    sheet: Option<String>,
     headers: Vec<String>,
     header_row: usize,
     source: Source<'a>,
@@ -125,19 +138,87 @@ pub struct Table<'a> {
 impl<'a> Table<'a> {
     /// Reads a file; the file name (not the path) is used in messages.
     pub fn open(path: &Path) -> Result<Table<'static>, Reason> {
+        Table::open_for(path, &|_, _| true)
+    }
+
+    /// Like [`Table::open`], choosing the worksheet as [`Table::from_bytes_for`] does.
+    pub fn open_for(path: &Path, accept: AcceptHeader<'_>) -> Result<Table<'static>, Reason> {
         let name = display_name(path);
         let kind = kind_of(&name)?;
         let bytes = std::fs::read(path).map_err(|e| Reason::CannotRead(e.to_string()))?;
-        Table::build(name, kind, Cow::Owned(bytes))
+        Table::build(name, kind, Cow::Owned(bytes), accept)
     }
 
     /// Reads from bytes; `name` decides the format by its extension and is used in messages.
     pub fn from_bytes(name: &str, bytes: &'a [u8]) -> Result<Table<'a>, Reason> {
-        let kind = kind_of(name)?;
-        Table::build(name.to_string(), kind, Cow::Borrowed(bytes))
+        Table::from_bytes_for(name, bytes, &|_, _| true)
     }
 
-    fn build(file: String, kind: Kind, bytes: Cow<'a, [u8]>) -> Result<Table<'a>, Reason> {
+    /// Like [`Table::from_bytes`]; of a workbook, reads the first sheet whose header row
+    /// `accept` takes (the first sheet if none does, so its problems are reported).
+    pub fn from_bytes_for(
+        name: &str,
+        bytes: &'a [u8],
+        accept: AcceptHeader<'_>,
+    ) -> Result<Table<'a>, Reason> {
+        let kind = kind_of(name)?;
+        Table::build(name.to_string(), kind, Cow::Borrowed(bytes), accept)
+    }
+
+    /// The worksheet read, for a workbook.
+    pub fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+
+    fn workbook(file: String, bytes: &[u8], accept: AcceptHeader<'_>) -> Result<Table<'a>, Reason> {
+        let is_xls = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+        let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| Reason::Spreadsheet(e.to_string()))?;
+        let names = book.sheet_names();
+        if names.is_empty() {
+            return Err(Reason::NoSheet);
+        }
+        let mut first: Option<Result<Table<'a>, Reason>> = None;
+        let names: Vec<String> = names.to_vec();
+        for name in names {
+            let range = sheet_range(&mut book, &name)?;
+            let first_row = range.start().map(|(r, _)| r as usize + 1).unwrap_or(1);
+            let mut table = Table {
+                file: file.clone(),
+                format: if is_xls {
+                    SourceFormat::Xls
+                } else {
+                    SourceFormat::Xlsx
+                },
+                sheet: Some(name),
+                headers: Vec::new(),
+                header_row: 0,
+                source: Source::Sheet {
+                    range,
+                    next: 0,
+                    first_row,
+                    cells: Vec::new(),
+                },
+            };
+            let found = table.find_header().map(|()| table);
+            if let Ok(t) = &found {
+                if accept(t.header_row, &t.headers) {
+                    return found;
+                }
+            }
+            if first.is_none() {
+                first = Some(found);
+            }
+        }
+        first.unwrap_or(Err(Reason::NoSheet))
+    }
+
+    fn build(
+        file: String,
+        kind: Kind,
+        bytes: Cow<'a, [u8]>,
+        accept: AcceptHeader<'_>,
+    ) -> Result<Table<'a>, Reason> {
         let mut table = match kind {
             Kind::Csv => {
                 let (text, skip, format) = decode(bytes)?;
@@ -152,6 +233,7 @@ impl<'a> Table<'a> {
                 Table {
                     file,
                     format,
+                    sheet: None,
                     headers: Vec::new(),
                     header_row: 0,
                     source: Source::Csv {
@@ -161,32 +243,7 @@ impl<'a> Table<'a> {
                     },
                 }
             }
-            Kind::Sheet => {
-                let is_xls = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-                let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.as_ref()))
-                    .map_err(|e| Reason::Spreadsheet(e.to_string()))?;
-                let range = match book.worksheet_range_at(0) {
-                    None => return Err(Reason::NoSheet),
-                    Some(r) => r.map_err(|e| Reason::Spreadsheet(e.to_string()))?,
-                };
-                let first_row = range.start().map(|(r, _)| r as usize + 1).unwrap_or(1);
-                Table {
-                    file,
-                    format: if is_xls {
-                        SourceFormat::Xls
-                    } else {
-                        SourceFormat::Xlsx
-                    },
-                    headers: Vec::new(),
-                    header_row: 0,
-                    source: Source::Sheet {
-                        range,
-                        next: 0,
-                        first_row,
-                        cells: Vec::new(),
-                    },
-                }
-            }
+            Kind::Sheet => return Table::workbook(file, bytes.as_ref(), accept),
         };
         table.find_header()?;
         Ok(table)
@@ -316,6 +373,80 @@ impl<'a> Table<'a> {
             }
         }
     }
+}
+
+/// The cells of one worksheet. For .xlsx the declared used range is checked first, then each
+/// cell's position as it streams in, so that no range larger than [`MAX_SHEET_CELLS`] is ever
+/// laid out.
+fn sheet_range(
+    book: &mut calamine::Sheets<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<calamine::Range<Data>, Reason> {
+    let too_large = |dim: calamine::Dimensions| {
+        let cols = u64::from(dim.end.1.saturating_sub(dim.start.1)) + 1;
+        let rows = u64::from(dim.end.0.saturating_sub(dim.start.0)) + 1;
+        (cols > MAX_SHEET_COLS || rows.saturating_mul(cols) > MAX_SHEET_CELLS).then(|| {
+            Reason::SheetTooLarge {
+                sheet: name.to_string(),
+                dimension: format!("{}:{}", cell_name(dim.start), cell_name(dim.end)),
+            }
+        })
+    };
+    match book {
+        calamine::Sheets::Xlsx(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(name)
+                .map_err(|e| Reason::Spreadsheet(e.to_string()))?;
+            if let Some(r) = too_large(reader.dimensions()) {
+                return Err(r);
+            }
+            let mut cells = Vec::new();
+            let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+            while let Some(cell) = reader
+                .next_cell()
+                .map_err(|e| Reason::Spreadsheet(e.to_string()))?
+            {
+                let (r, c) = cell.get_position();
+                if matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    continue;
+                }
+                lo = (lo.0.min(r), lo.1.min(c));
+                hi = (hi.0.max(r), hi.1.max(c));
+                if let Some(e) = too_large(calamine::Dimensions::new(lo, hi)) {
+                    return Err(e);
+                }
+                cells.push(calamine::Cell::new(
+                    (r, c),
+                    Data::from(cell.get_value().clone()),
+                ));
+            }
+            Ok(calamine::Range::from_sparse(cells))
+        }
+        other => {
+            let range = other
+                .worksheet_range(name)
+                .map_err(|e| Reason::Spreadsheet(e.to_string()))?;
+            if let (Some(s), Some(e)) = (range.start(), range.end()) {
+                if let Some(r) = too_large(calamine::Dimensions::new(s, e)) {
+                    return Err(r);
+                }
+            }
+            Ok(range)
+        }
+    }
+}
+
+/// `(row, col)` from 0 as Excel names the cell: (0, 0) is A1.
+fn cell_name((row, col): (u32, u32)) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        c -= 1;
+        letters.push(char::from(b'A' + (c % 26) as u8));
+        c /= 26;
+    }
+    letters.reverse();
+    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
 }
 
 fn csv_error(e: csv::Error) -> Reason {

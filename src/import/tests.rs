@@ -313,7 +313,7 @@ fn xlsx_targets_and_inspector_dates() {
     ws.write_number(1, 3, 4.0).unwrap();
     let bytes = wb.save_to_buffer().unwrap();
     let r = read_targets_bytes("t.xlsx", &bytes).unwrap();
-    assert_eq!(r.encoding, "XLSX");
+    assert_eq!(r.encoding, "XLSX: Sheet1", "the sheet read is named");
     assert_eq!(r.records.len(), 1);
     assert_eq!(r.records[0].0, 2);
     let t = &r.records[0].1;
@@ -548,4 +548,133 @@ fn million_rows_parse_quickly() {
     eprintln!("{} rows, {mb:.0} MB in {secs:.2} s", r.records.len());
     assert_eq!(r.records.len(), 1_000_000);
     assert!(secs < 10.0, "too slow: {secs:.2} s");
+}
+
+// ---------------------------------------------------------------- the import catalogue (issue 20)
+
+fn one_target_csv(row: &str) -> String {
+    format!("单位名称,统一社会信用代码,所在地区,行业类别\n{row}\n")
+}
+
+#[test]
+fn a_row_with_more_fields_than_the_header_is_refused_with_its_line_and_count() {
+    let c = code("91530125MA6K1234X");
+    let text = format!(
+        "单位名称,统一社会信用代码,所在地区,行业类别\n甲公司,{c},狗街镇,水泥\n乙公司,{c}X,狗街,镇,水泥\n"
+    );
+    let e = read_targets_bytes("t.csv", text.as_bytes()).unwrap_err();
+    let too_many: Vec<_> = e
+        .errors
+        .iter()
+        .filter(|i| matches!(i.reason, Reason::TooManyFields { .. }))
+        .collect();
+    assert_eq!(too_many.len(), 1, "{e:?}");
+    assert_eq!(too_many[0].row, Some(3));
+    assert_eq!(
+        too_many[0].reason,
+        Reason::TooManyFields {
+            fields: 5,
+            headers: 4
+        }
+    );
+    let msg = too_many[0].localize(Lang::Zh);
+    assert!(
+        msg.starts_with("t.csv:3") && msg.contains("5 个字段"),
+        "{msg}"
+    );
+    // A trailing separator is an extra (empty) field in CSV as well.
+    let trailing = one_target_csv(&format!("甲公司,{c},狗街镇,水泥,"));
+    assert!(read_targets_bytes("t.csv", trailing.as_bytes()).is_err());
+    let fine = one_target_csv(&format!("甲公司,{c},狗街镇,水泥"));
+    assert!(read_targets_bytes("t.csv", fine.as_bytes()).is_ok());
+}
+
+#[test]
+fn control_characters_are_refused_naming_the_field() {
+    let c = code("91530125MA6K1234X");
+    let nul = one_target_csv(&format!("甲\0公司,{c},狗街镇,水泥"));
+    let e = read_targets_bytes("t.csv", nul.as_bytes()).unwrap_err();
+    assert_eq!(
+        located(&e),
+        [(Some(2), Some("单位名称"), &Reason::ControlCharacter(0))]
+    );
+    assert!(e.errors[0].localize(Lang::Zh).contains("U+0000"));
+    let bell = one_target_csv(&format!("甲公司,{c},狗街镇,水\u{7}泥"));
+    let e = read_targets_bytes("t.csv", bell.as_bytes()).unwrap_err();
+    assert_eq!(
+        located(&e),
+        [(Some(2), Some("行业类别"), &Reason::ControlCharacter(7))]
+    );
+    // Tab is allowed inside a quoted field.
+    let tab = one_target_csv(&format!("\"甲\t公司\",{c},狗街镇,水泥"));
+    assert!(read_targets_bytes("t.csv", tab.as_bytes()).is_ok());
+}
+
+#[test]
+fn a_field_over_excels_cell_limit_is_refused() {
+    let c = code("91530125MA6K1234X");
+    let long = "址".repeat(MAX_FIELD_CHARS + 1);
+    let text = one_target_csv(&format!("甲公司,{c},狗街镇,{long}"));
+    let e = read_targets_bytes("t.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(
+        located(&e),
+        [(
+            Some(2),
+            Some("行业类别"),
+            &Reason::TooLong(MAX_FIELD_CHARS + 1)
+        )]
+    );
+    let at_limit = one_target_csv(&format!("甲公司,{c},狗街镇,{}", &long[3..]));
+    assert!(read_targets_bytes("t.csv", at_limit.as_bytes()).is_ok());
+}
+
+#[test]
+fn xlsx_registry_on_the_second_sheet_is_read_and_named() {
+    use rust_xlsxwriter::Workbook;
+    let c = code("91530125MA6K1234X");
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet().set_name("说明").unwrap();
+    cover.write_string(0, 0, "宜良县检查对象名录").unwrap();
+    cover.write_string(1, 0, "填表说明").unwrap();
+    cover.write_string(1, 1, "信用代码须为文本").unwrap();
+    let ws = wb.add_worksheet().set_name("名录").unwrap();
+    for (i, h) in ["单位名称", "统一社会信用代码", "所在地区"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "甲公司").unwrap();
+    ws.write_string(1, 1, c.as_str()).unwrap();
+    ws.write_string(1, 2, "狗街镇").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = read_targets_bytes("名录.xlsx", &bytes).unwrap();
+    assert_eq!(r.records.len(), 1);
+    assert_eq!(r.records[0].1.name, "甲公司");
+    assert_eq!(r.encoding, "XLSX: 名录", "the sheet read is named");
+}
+
+#[test]
+fn a_sparse_far_cell_is_refused_before_the_sheet_is_laid_out() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, h) in ["单位名称", "统一社会信用代码", "所在地区"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let e = read_targets_bytes("far.xlsx", &bytes).unwrap_err();
+    assert_eq!(e.errors.len(), 1, "{e:?}");
+    let Reason::SheetTooLarge { sheet, dimension } = &e.errors[0].reason else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        (sheet.as_str(), dimension.as_str()),
+        ("Sheet1", "A1:XFD1048576")
+    );
+    assert!(e.errors[0].localize(Lang::Zh).contains("过大"));
 }

@@ -2,7 +2,7 @@
 //! tasks in one transaction, verifying and voiding.
 
 use super::{encode_record, Office, OfficeError, State};
-use crate::domain::plan::{InspectionMethod, JointKind, Plan, PlanId};
+use crate::domain::plan::{planned_method, InspectionMethod, JointKind, Plan, PlanId};
 use crate::domain::scope::Scope;
 use crate::domain::task::{DrawId, FollowUp, Task};
 use crate::domain::*;
@@ -69,6 +69,10 @@ pub struct DrawRequest {
     pub reason: Option<String>,
 }
 
+/// The largest team a draw may ask for (`--team-size`); larger ones are refused before anything
+/// is allocated for them.
+pub const MAX_TEAM_SIZE: usize = 20;
+
 /// One stratum as the preview shows it (never the picks).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StratumPreview {
@@ -79,10 +83,17 @@ pub struct StratumPreview {
     pub targets: usize,
     /// Excluded: closed, suspended, out of season.
     pub excluded: usize,
-    /// Already drawn in the row's cycle for this plan.
+    /// Eligible targets that already have a live routine visit of the row's category in the
+    /// row's cycle (from any plan; for a directed plan, from this plan).
     pub already: usize,
     pub quota: usize,
     pub pool: usize,
+    /// What the cycle still owes (the row's quota less `already`), before it is spread over
+    /// the periods of the cycle the plan's months still cover.
+    pub owed: usize,
+    /// Eligible targets left out because they already have a task in this period (one visit
+    /// per target per period) or in another row of this draw.
+    pub visited: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -203,6 +214,7 @@ impl Office {
             unknown_columns: r.unknown_columns.clone(),
             dry_run,
             audit_seq: None,
+            preview: Default::default(),
         };
         let mut book = self.book_mut();
         let staged = super::stage_by_key(
@@ -308,6 +320,30 @@ impl Office {
                 Lang::En => format!("plan {} is for {}, not {}", plan.id, plan.year, period),
             }));
         }
+        if !plan.overlaps(period) {
+            return Err(refused(match lang {
+                Lang::Zh => format!(
+                    "计划 {}（{}）的抽查日期为 {} 年 {} 月至 {} 月（{}），{} 不在其中，不能抽取",
+                    plan.id,
+                    plan.name,
+                    plan.year,
+                    plan.start_month,
+                    plan.end_month,
+                    plan.date_text,
+                    period
+                ),
+                Lang::En => format!(
+                    "plan {} ({}) is due only in months {}–{} of {} ({}); {} is outside them",
+                    plan.id,
+                    plan.name,
+                    plan.start_month,
+                    plan.end_month,
+                    plan.year,
+                    plan.date_text,
+                    period
+                ),
+            }));
+        }
         let scope_text = req.scope.clone().unwrap_or_else(|| plan.scope.clone());
         let scope = Scope::parse(&scope_text)
             .and_then(Scope::for_targets)
@@ -323,17 +359,52 @@ impl Office {
         let rules = self.rules();
         let settings = rules.settings().clone();
         let team_size = req.team_size.unwrap_or(settings.default_team_size as usize);
-        if team_size < 2 {
-            return Err(refused(
-                lang.pick("检查组至少 2 人", "a team has at least 2 members")
-                    .into(),
-            ));
+        if !(2..=MAX_TEAM_SIZE).contains(&team_size) {
+            return Err(refused(match lang {
+                Lang::Zh => {
+                    format!("检查组人数 {team_size} 不可行：应在 2 到 {MAX_TEAM_SIZE} 人之间")
+                }
+                Lang::En => format!(
+                    "a team of {team_size} is not possible: a team has 2 to {MAX_TEAM_SIZE} members"
+                ),
+            }));
+        }
+        if date < period.start() {
+            return Err(refused(match lang {
+                Lang::Zh => format!(
+                    "抽取日期 {date} 早于抽取期间 {period}（自 {} 起）",
+                    period.start()
+                ),
+                Lang::En => format!(
+                    "the draw date {date} is before its period {period} (from {})",
+                    period.start()
+                ),
+            }));
         }
         let st = self.state();
         let book = self.book();
         let live_tasks = || book.tasks.iter().filter(|t| !t.voided);
 
-        // Strata.
+        // Strata: one per row the plan draws. A target's obligation is per inspection category
+        // and counts every live routine visit of that category in the row's cycle, from any
+        // plan; a directed plan's picks are extra visits and count only against itself.
+        let directed = !scope_text.trim().is_empty();
+        let directed_draws: HashSet<DrawId> = book
+            .draws
+            .iter()
+            .filter(|d| !d.scope.trim().is_empty())
+            .map(|d| d.id)
+            .collect();
+        let overlaps = |t: &Task, p: Period| {
+            Period::parse(&t.period).is_ok_and(|q| q.start() <= p.end() && p.start() <= q.end())
+        };
+        // One visit per target per period: a target with a live task in this period (from any
+        // plan) is not drawn again in it.
+        let visited: HashSet<TargetId> = live_tasks()
+            .filter(|t| overlaps(t, period))
+            .map(|t| t.target)
+            .collect();
+        let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
         let mut previews = Vec::new();
         let governing = governed_targets(&st, rules, |t| scope.matches_target(t));
@@ -348,31 +419,61 @@ impl Office {
                 .get(row.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
+            let category = row.category();
             let drawn_in_cycle: HashSet<TargetId> = live_tasks()
-                .filter(|t| t.plan == plan.id && t.row == row.id)
+                .filter(|t| {
+                    if directed {
+                        t.plan == plan.id && t.row == row.id
+                    } else {
+                        !directed_draws.contains(&t.draw)
+                            && rules.row(&t.row).is_some_and(|r| r.category() == category)
+                    }
+                })
                 .filter(|t| {
                     Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
                 })
                 .map(|t| t.target)
                 .collect();
+            // In the last period of the cycle the plan covers, what is owed must be drawn: when
+            // the targets not yet visited in this period are too few, those already visited by
+            // another plan join the pool (the obligation wins over one visit per period).
+            let slots = plan.remaining_slots(period, cycle_period).max(1);
+            let last_slot = slots == 1 && !directed;
             let mut eligible = 0usize;
             let mut excluded = 0usize;
+            let mut already = 0usize;
+            let mut visited_here = 0usize;
             let mut pool = Vec::new();
+            let mut spare = Vec::new();
             for t in members {
                 if !drawable_in(t, period) {
                     excluded += 1;
                     continue;
                 }
                 eligible += 1;
-                if !drawn_in_cycle.contains(&t.id) {
+                if drawn_in_cycle.contains(&t.id) {
+                    already += 1;
+                } else if placed.contains(&t.id) {
+                    visited_here += 1;
+                } else if visited.contains(&t.id) {
+                    visited_here += 1;
+                    spare.push(t.id);
+                } else {
                     pool.push(t.id);
                 }
             }
             let full = row
                 .quota(eligible, plan.chosen_ratio)
                 .map_err(|e| refused(e.localize(lang)))?;
-            let already = eligible - pool.len();
-            let quota = full.saturating_sub(already).min(pool.len());
+            let owed = full.saturating_sub(already);
+            let wanted = owed.div_ceil(slots);
+            if last_slot && pool.len() < wanted && !spare.is_empty() {
+                visited_here -= spare.len();
+                pool.extend(spare);
+                pool.sort_unstable();
+            }
+            let quota = wanted.min(pool.len());
+            placed.extend(pool.iter().copied());
             previews.push(StratumPreview {
                 row: row.id.clone(),
                 name: row.name(lang).to_string(),
@@ -382,6 +483,8 @@ impl Office {
                 already,
                 quota,
                 pool: pool.len(),
+                owed,
+                visited: visited_here,
             });
             strata.push(StratumInput {
                 row: row.id.clone(),
@@ -390,6 +493,9 @@ impl Office {
             });
         }
         let total: usize = strata.iter().map(|s| s.quota).sum();
+        if total == 0 {
+            return Err(refused(nothing_due(&plan, period, &previews, lang)));
+        }
 
         // The year's internal joint ratio.
         let year_tasks: Vec<&Task> = live_tasks()
@@ -565,35 +671,15 @@ impl Office {
         let st = self.state();
         let mut book = self.book_mut();
         let draw_id = book.draws.len() as u64 + 1;
-        let mut tasks = Vec::new();
-        for (next_task, d) in (book.tasks.len() as u64 + 1..).zip(outcome.tasks.iter()) {
-            let target = st.target(d.target);
-            let method = if plan.method == InspectionMethod::Other {
-                InspectionMethod::Other
-            } else if target.is_some_and(|t| t.remote_by_default()) {
-                InspectionMethod::Remote
-            } else {
-                InspectionMethod::OnSite
-            };
-            tasks.push(Task {
-                id: next_task,
-                draw: draw_id,
-                plan: plan.id,
-                period: preview.period.clone(),
-                target: d.target,
-                row: d.row.clone(),
-                team: d.team.clone(),
-                internal_joint: d.internal_joint,
-                partners: input.partners.clone(),
-                method,
-                relaxed_last_team: d.relaxed_last_team,
-                voided: false,
-                check: None,
-                result: None,
-                publication: None,
-                follow_up: FollowUp::default(),
-            });
-        }
+        let tasks = tasks_from_outcome(
+            &st,
+            &plan,
+            &preview.period,
+            &input,
+            &outcome,
+            draw_id,
+            book.tasks.len() as u64 + 1,
+        );
         let record = DrawRecord {
             id: draw_id,
             plan: plan.id,
@@ -658,6 +744,45 @@ impl Office {
         book.tasks.extend(tasks);
         book.draws.push(record.clone());
         Ok(record)
+    }
+
+    /// The plans due in `period`: of its year, with 抽查日期 months overlapping it; the
+    /// routine (undirected) plans first, then the directed ones, each in id order, so that a
+    /// directed plan finds the period's routine visits already made.
+    pub fn plans_due(&self, period: Period) -> Vec<PlanId> {
+        let mut due: Vec<(bool, PlanId)> = self
+            .book()
+            .plans
+            .iter()
+            .filter(|p| p.overlaps(period))
+            .map(|p| (p.is_directed(), p.id))
+            .collect();
+        due.sort_unstable();
+        due.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Draw a period for every plan due in it ([`Office::plans_due`]), one plan after the
+    /// other in id order, each its own audited draw: the obligations across plans hold because
+    /// each plan's input is built after the previous plan's tasks are committed. `base` gives
+    /// the request's other fields (date, witness, seed); its plan and scope are ignored. Every
+    /// plan's outcome is returned; a plan with nothing due is refused and writes nothing.
+    pub fn draw_period(
+        &self,
+        period: Period,
+        base: &DrawRequest,
+    ) -> Vec<(PlanId, Result<DrawRecord, OfficeError>)> {
+        self.plans_due(period)
+            .into_iter()
+            .map(|plan| {
+                let req = DrawRequest {
+                    plan,
+                    period: period.to_string(),
+                    scope: None,
+                    ..base.clone()
+                };
+                (plan, self.commit_draw(&req))
+            })
+            .collect()
     }
 
     /// Void a committed draw with a reason. The record is kept; its tasks are marked voided.
@@ -742,7 +867,8 @@ impl Office {
     }
 }
 
-/// The targets each Table 1 row governs, among those `keep` accepts (a draw's scope; all of
+/// The targets each row is owed by (the governing pollution-source row and the radiation and
+/// construction rows, one per category: [`Rules::obligations`]), among those `keep` accepts (a draw's scope; all of
 /// them for the figures). Shared by [`Office::prepare_draw`] and the office's figures so both
 /// count the same targets.
 pub(crate) fn governed_targets<'a>(
@@ -755,11 +881,88 @@ pub(crate) fn governed_targets<'a>(
         if !keep(t) {
             continue;
         }
-        if let Some(row) = rules.governing(t) {
+        for row in rules.obligations(t) {
             governing.entry(row.id.clone()).or_default().push(t);
         }
     }
     governing
+}
+
+/// The tasks of a draw's outcome, numbered from `first_task`: one per drafted task, with the
+/// plan's method as allowed for the target ([`planned_method`]). The one place a committed
+/// draw's tasks are made.
+pub(crate) fn tasks_from_outcome(
+    st: &State,
+    plan: &Plan,
+    period: &str,
+    input: &DrawInput,
+    outcome: &DrawOutcome,
+    draw_id: DrawId,
+    first_task: u64,
+) -> Vec<Task> {
+    (first_task..)
+        .zip(outcome.tasks.iter())
+        .map(|(id, d)| Task {
+            id,
+            draw: draw_id,
+            plan: plan.id,
+            period: period.to_string(),
+            target: d.target,
+            row: d.row.clone(),
+            team: d.team.clone(),
+            internal_joint: d.internal_joint,
+            partners: input.partners.clone(),
+            method: st
+                .target(d.target)
+                .map_or(InspectionMethod::OnSite, |t| planned_method(plan.method, t)),
+            relaxed_last_team: d.relaxed_last_team,
+            voided: false,
+            check: None,
+            result: None,
+            publication: None,
+            follow_up: FollowUp::default(),
+        })
+        .collect()
+}
+
+/// Why a draw has nothing to draw: per row, how many targets are eligible and where they went.
+fn nothing_due(plan: &Plan, period: Period, strata: &[StratumPreview], lang: Lang) -> String {
+    let rows: Vec<String> = strata
+        .iter()
+        .filter(|s| s.targets > s.excluded)
+        .map(|s| {
+            let eligible = s.targets - s.excluded;
+            match lang {
+                Lang::Zh => format!(
+                    "{}：在抽 {} 个，本周期已抽 {} 个，本期已有任务 {} 个",
+                    s.row, eligible, s.already, s.visited
+                ),
+                Lang::En => format!(
+                    "{}: {} eligible, {} already drawn in the cycle, {} already visited this period",
+                    s.row, eligible, s.already, s.visited
+                ),
+            }
+        })
+        .collect();
+    let detail = if rows.is_empty() {
+        lang.pick(
+            "范围内没有可抽的检查对象",
+            "no target of the plan's rows is eligible in its scope",
+        )
+        .to_string()
+    } else {
+        rows.join(lang.pick("；", "; "))
+    };
+    match lang {
+        Lang::Zh => format!(
+            "计划 {}（{}）在 {} 没有应抽的检查对象（{}），未作抽取",
+            plan.id, plan.name, period, detail
+        ),
+        Lang::En => format!(
+            "nothing is due for plan {} ({}) in {}: {}; nothing was drawn",
+            plan.id, plan.name, period, detail
+        ),
+    }
 }
 
 /// Whether a governed target counts in a draw for `period` (and in its quota): operating, and
@@ -932,6 +1135,254 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rules::Category;
+
+    /// A one-sitting request with a fixed entropy on this thread (a chosen seed never commits).
+    fn request(date: NaiveDate) -> DrawRequest {
+        super::super::announce::fix_entropy_for_tests(Some([0x5a; 32]));
+        DrawRequest {
+            witness: "185".into(),
+            date: Some(date),
+            ..Default::default()
+        }
+    }
+
+    /// Draw every quarter of 2022 for all plans due, each with a date inside the quarter.
+    /// Returns the refusals as (period, plan, message).
+    fn draw_year(o: &Office) -> Vec<(String, PlanId, String)> {
+        let mut refusals = Vec::new();
+        for q in 1..=4u8 {
+            let period = Period::quarter(2022, q).unwrap();
+            let date = period.start() + chrono::Days::new(4);
+            for (plan, r) in o.draw_period(period, &request(date)) {
+                if let Err(e) = r {
+                    refusals.push((period.to_string(), plan, e.localize(Lang::En)));
+                }
+            }
+        }
+        refusals
+    }
+
+    fn times_a_year(c: Cycle) -> usize {
+        match c {
+            Cycle::Quarter => 4,
+            Cycle::Half => 2,
+            Cycle::Year => 1,
+        }
+    }
+
+    /// Acceptance 1 of issue 12, on the demo store.
+    #[test]
+    fn a_whole_demo_year_follows_table_1_per_target_and_category() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        let refusals = draw_year(&o);
+        for (period, plan, m) in &refusals {
+            assert!(
+                m.contains("nothing is due") || m.contains("is due only in months"),
+                "{period} plan {plan}: {m}"
+            );
+        }
+        let rules = o.rules();
+        let st = o.state();
+        let book = o.book();
+        let routine_draws: HashSet<DrawId> = book
+            .draws
+            .iter()
+            .filter(|d| d.scope.trim().is_empty())
+            .map(|d| d.id)
+            .collect();
+        let live: Vec<&Task> = book.tasks.iter().filter(|t| !t.voided).collect();
+        assert!(!live.is_empty());
+        // Every plan drew in its months and only there.
+        for d in &book.draws {
+            let plan = book.plans.iter().find(|p| p.id == d.plan).unwrap();
+            assert!(
+                plan.overlaps(Period::parse(&d.period).unwrap()),
+                "draw {}",
+                d.id
+            );
+            assert!(!d.tasks.is_empty(), "draw {} has no task", d.id);
+        }
+        // No target has two tasks in one quarter, except where two routine obligations of
+        // different categories both fall due in their cycles' last quarter (merging those into
+        // one visit is not built yet): never two of one category, never a directed one.
+        let mut per_quarter: HashMap<(TargetId, String), Vec<&Task>> = HashMap::new();
+        for t in &live {
+            per_quarter
+                .entry((t.target, t.period.clone()))
+                .or_default()
+                .push(t);
+        }
+        let mut doubled = 0;
+        for ((target, period), ts) in &per_quarter {
+            if ts.len() == 1 {
+                continue;
+            }
+            doubled += 1;
+            let cats: HashSet<Category> = ts
+                .iter()
+                .map(|t| rules.row(&t.row).unwrap().category())
+                .collect();
+            assert_eq!(cats.len(), ts.len(), "target {target} in {period}");
+            assert!(
+                ts.iter().all(|t| routine_draws.contains(&t.draw)),
+                "target {target} in {period}"
+            );
+        }
+        assert!(doubled * 50 < per_quarter.len(), "{doubled} doubled visits");
+        // Per target and category, the routine visits of the year.
+        let mut visits: HashMap<(TargetId, Category), usize> = HashMap::new();
+        for t in live.iter().filter(|t| routine_draws.contains(&t.draw)) {
+            let row = rules.row(&t.row).unwrap();
+            *visits.entry((t.target, row.category())).or_default() += 1;
+        }
+        for t in &st.targets {
+            for row in rules.obligations(t) {
+                let n = visits.get(&(t.id, row.category())).copied().unwrap_or(0);
+                assert!(
+                    n <= times_a_year(row.cycle),
+                    "target {} row {}: {n} visits",
+                    t.id,
+                    row.id
+                );
+                let active = t.status == TargetStatus::Operating
+                    && (1..=4).any(|q| drawable_in(t, Period::quarter(2022, q).unwrap()));
+                if active && row.category() != Category::Pollution {
+                    assert_eq!(n, 1, "target {} owes one {} inspection", t.id, row.id);
+                }
+            }
+        }
+        // Every quarterly row meets its ceiling each quarter.
+        let governed = governed_targets(&st, rules, |_| true);
+        for row in rules
+            .applicable_rows()
+            .filter(|r| r.cycle == Cycle::Quarter)
+        {
+            for q in 1..=4u8 {
+                let period = Period::quarter(2022, q).unwrap();
+                let eligible = governed
+                    .get(&row.id)
+                    .map(|v| v.iter().filter(|t| drawable_in(t, period)).count())
+                    .unwrap_or(0);
+                let need = row.quota(eligible, None).unwrap();
+                let got = live
+                    .iter()
+                    .filter(|t| routine_draws.contains(&t.draw))
+                    .filter(|t| t.row == row.id && t.period == period.to_string())
+                    .count();
+                assert!(got >= need, "{} in {period}: {got} < {need}", row.id);
+            }
+        }
+        // Every draw verifies.
+        drop((st, book));
+        assert_eq!(o.verify_all_draws(), None);
+    }
+
+    #[test]
+    fn a_plan_outside_its_months_is_refused_and_writes_nothing() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        // Plan 12: 2022年6月—8月.
+        let audit = o.audit_len();
+        let before = o.book().draws.len();
+        let r = o.commit_draw(&DrawRequest {
+            plan: 12,
+            period: "2022Q1".into(),
+            ..request(NaiveDate::from_ymd_opt(2022, 1, 5).unwrap())
+        });
+        let m = r.unwrap_err().localize(Lang::En);
+        assert!(m.contains("is due only in months 6–8"), "{m}");
+        assert_eq!(o.audit_len(), audit);
+        assert_eq!(o.book().draws.len(), before);
+        assert!(!o.plans_due(Period::quarter(2022, 1).unwrap()).contains(&12));
+        assert!(o.plans_due(Period::quarter(2022, 3).unwrap()).contains(&12));
+    }
+
+    #[test]
+    fn a_draw_with_nothing_due_is_refused_and_writes_nothing() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        // Plan 1 (radiation, 1次/年 at 100%) drawn in every quarter spreads its users; a second
+        // plan for the same row in the same year then has nothing left.
+        for q in 1..=4u8 {
+            let period = Period::quarter(2022, q).unwrap();
+            o.commit_draw(&DrawRequest {
+                plan: 1,
+                period: period.to_string(),
+                ..request(period.start() + chrono::Days::new(4))
+            })
+            .unwrap();
+        }
+        let mut again = o.book().plans[0].clone();
+        again.id = 0;
+        again.seq = 99;
+        let again = o.save_plan(again).unwrap();
+        let audit = o.audit_len();
+        let before = o.book().tasks.len();
+        let r = o.commit_draw(&DrawRequest {
+            plan: again.id,
+            period: "2022Q4".into(),
+            ..request(NaiveDate::from_ymd_opt(2022, 10, 5).unwrap())
+        });
+        let m = r.unwrap_err().localize(Lang::En);
+        assert!(m.contains("nothing is due"), "{m}");
+        assert!(m.contains("already drawn in the cycle"), "{m}");
+        assert_eq!(o.audit_len(), audit);
+        assert_eq!(o.book().tasks.len(), before);
+    }
+
+    #[test]
+    fn a_yearly_full_row_is_spread_over_the_plans_quarters() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        let mut quotas = Vec::new();
+        let mut owed = Vec::new();
+        for q in 1..=4u8 {
+            let period = Period::quarter(2022, q).unwrap();
+            let req = DrawRequest {
+                plan: 1,
+                period: period.to_string(),
+                ..request(period.start() + chrono::Days::new(4))
+            };
+            let (pv, _) = o.prepare_draw(&req).unwrap();
+            let r = pv.strata.iter().find(|s| s.row == "R").unwrap();
+            quotas.push(r.quota);
+            owed.push(r.owed);
+            o.commit_draw(&req).unwrap();
+        }
+        let n = owed[0];
+        assert!(n >= 4, "demo radiation users: {n}");
+        // Ceil first: n over 4, what is left over 3, ...
+        let mut left = n;
+        for (i, q) in quotas.iter().enumerate() {
+            assert_eq!(*q, left.div_ceil(4 - i), "quarter {}", i + 1);
+            assert_eq!(owed[i], left);
+            left -= q;
+        }
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn methods_follow_the_plan_and_the_target() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        draw_year(&o);
+        let st = o.state();
+        let book = o.book();
+        let mut remote = 0;
+        for t in book.tasks.iter() {
+            let plan = book.plans.iter().find(|p| p.id == t.plan).unwrap();
+            let target = st.target(t.target).unwrap();
+            if plan.method == InspectionMethod::OnSite {
+                assert_eq!(t.method, InspectionMethod::OnSite, "task {}", t.id);
+            }
+            if target.must_be_on_site() {
+                assert_ne!(t.method, InspectionMethod::Remote, "task {}", t.id);
+            }
+            if t.method == InspectionMethod::Remote {
+                remote += 1;
+                assert_eq!(plan.method, InspectionMethod::Remote);
+                assert!(target.remote_allowed());
+            }
+        }
+        assert!(remote > 0, "the remote plan drew remote tasks");
+    }
 
     #[test]
     fn save_plan_adds_edits_and_refuses_a_used_number() {

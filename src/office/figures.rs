@@ -448,7 +448,12 @@ mod tests {
             .unwrap();
         assert_eq!(pv.strata.len(), 4);
         for s in &pv.strata {
-            assert_eq!(row(&f, &s.row).required, s.quota, "row {}", s.row);
+            // What the cycle owes is the requirement; a half-year row drawn in Q3 spreads it
+            // over Q3 and Q4 (issue 12: the ceiling first).
+            assert_eq!(row(&f, &s.row).required, s.owed, "row {}", s.row);
+            let r = o.rules().row(&s.row).unwrap();
+            let slots = if r.cycle == Cycle::Quarter { 1 } else { 2 };
+            assert_eq!(s.quota, s.owed.div_ceil(slots), "row {}", s.row);
             assert!(s.quota > 0, "row {}", s.row);
         }
         // A row whose cycle is shorter than the period sums its cycles inside the period.
@@ -489,7 +494,7 @@ mod tests {
         o.task_publish(1, d(2022, 11, 2), "").unwrap();
         // Due 9/30 (9/12 is the Mid-Autumn holiday): 10/8, a make-up working day, is late.
         o.task_publish(2, d(2022, 10, 8), "").unwrap();
-        o.task_exempt(5, "涉密").unwrap();
+        o.task_exempt(5, "涉密；张三；2022-09-02").unwrap();
         o.task_follow_up(
             1,
             Some(d(2022, 10, 8)),

@@ -51,7 +51,9 @@ pub use figures::{
     ViolationFigures,
 };
 pub use protocol::{Caller, Reply, Request, Response};
-pub use registry::{ImportKind, ImportOutcome, ListKind};
+pub use registry::{
+    field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,
+};
 pub use roles::{Role, Roles};
 
 use crate::domain::*;
@@ -488,6 +490,43 @@ impl State {
             st.inspector_by_cert.insert(t.certificate_no.clone(), t.id);
         }
         Ok(st)
+    }
+}
+
+/// Read a text file of at most `limit` bytes (roles, config, keymap): `/dev/zero` or a huge
+/// file is refused instead of read forever. An over-long file is `InvalidData`.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("超过 {limit} 字节 / larger than {limit} bytes"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// Whether `path` holds a store (a sled directory), as opposed to nothing or an empty directory.
+pub fn store_exists(path: &Path) -> bool {
+    path.join("conf").is_file() || path.join("db").is_file()
+}
+
+/// The message for a `--db` that holds no store.
+pub fn no_store_here(path: &Path, lang: crate::i18n::Lang) -> String {
+    match lang {
+        crate::i18n::Lang::Zh => format!(
+            "{} 没有数据库：请先运行 shuangsui --db {} init（或 init --demo），或检查 --db / SHUANGSUI_DB 是否写错",
+            path.display(),
+            path.display()
+        ),
+        crate::i18n::Lang::En => format!(
+            "no store here: {} (run shuangsui --db {} init, or init --demo; or check --db / SHUANGSUI_DB for a typo)",
+            path.display(),
+            path.display()
+        ),
     }
 }
 

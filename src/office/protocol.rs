@@ -29,8 +29,19 @@ use std::path::PathBuf;
 /// The protocol version; a client and a server of different versions refuse each other.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// Largest frame accepted (an import of a million targets is about 200 MB as hex).
+/// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
+
+/// Largest hello a server accepts: read before anything else is known of the caller.
+pub const MAX_HELLO: u32 = 4096;
+
+/// Largest request frame a server accepts unless `serve --max-frame-mb` says otherwise: enough
+/// for an import of the targets registry.
+pub const DEFAULT_MAX_REQUEST: u32 = 64 << 20;
+
+/// Frames are read in pieces of this size: memory follows the bytes that arrived, never the
+/// length a frame announces.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Who is asking. On the server it comes from the socket's peer credentials, never from the
 /// client; in-process it is the OS user running the command.
@@ -108,6 +119,9 @@ pub enum Request {
         name: String,
         bytes: Bytes,
         dry_run: bool,
+        /// Empty cells clear stored values (otherwise they keep them).
+        #[serde(default)]
+        clear_empty: bool,
     },
     /// The listing as the CLI prints it (text, or JSON with `json`).
     List {
@@ -503,6 +517,10 @@ pub struct ServerHello {
 pub struct Event {
     pub audit_len: u64,
     pub head: String,
+    /// The server dropped this subscriber because it fell behind: reload everything and
+    /// subscribe again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resync: bool,
 }
 
 /// The message for a client and server of different protocol versions.
@@ -527,31 +545,77 @@ pub fn write_frame<T: Serialize>(w: &mut impl std::io::Write, v: &T) -> std::io:
     w.flush()
 }
 
-/// Read one frame; `Ok(None)` at a clean end of stream (before any byte of a frame).
-pub fn read_frame<T: serde::de::DeserializeOwned>(r: &mut impl Read) -> std::io::Result<Option<T>> {
+/// Why a frame could not be read.
+#[derive(Debug)]
+pub enum FrameError {
+    Io(std::io::Error),
+    /// The announced length is over the limit; nothing of the body was read.
+    TooLarge {
+        len: u32,
+        limit: u32,
+    },
+    /// A whole frame arrived, but not as the JSON of the expected message.
+    Json(serde_json::Error),
+}
+
+impl From<FrameError> for std::io::Error {
+    fn from(e: FrameError) -> std::io::Error {
+        match e {
+            FrameError::Io(e) => e,
+            FrameError::TooLarge { len, limit } => std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("frame of {len} bytes exceeds the limit of {limit}"),
+            ),
+            FrameError::Json(e) => std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        }
+    }
+}
+
+/// Read one frame's bytes, at most `limit`; `Ok(None)` at a clean end of stream (before any
+/// byte of a frame). The body is read in pieces, so a peer that announces a gigabyte and sends
+/// nothing costs nothing.
+pub fn read_frame_bytes(r: &mut impl Read, limit: u32) -> Result<Option<Vec<u8>>, FrameError> {
     let mut len = [0u8; 4];
     let mut got = 0;
     while got < 4 {
         match r.read(&mut len[got..]) {
             Ok(0) if got == 0 => return Ok(None),
-            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(0) => return Err(FrameError::Io(std::io::ErrorKind::UnexpectedEof.into())),
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(FrameError::Io(e)),
         }
     }
     let len = u32::from_be_bytes(len);
-    if len > MAX_FRAME {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("frame of {len} bytes exceeds the limit"),
-        ));
+    if len > limit {
+        return Err(FrameError::TooLarge { len, limit });
     }
-    let mut body = vec![0u8; len as usize];
-    r.read_exact(&mut body)?;
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    let len = len as usize;
+    let mut body = Vec::with_capacity(len.min(READ_CHUNK));
+    let mut chunk = vec![0u8; len.min(READ_CHUNK)];
+    while body.len() < len {
+        let want = (len - body.len()).min(chunk.len());
+        match r.read(&mut chunk[..want]) {
+            Ok(0) => return Err(FrameError::Io(std::io::ErrorKind::UnexpectedEof.into())),
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FrameError::Io(e)),
+        }
+    }
+    Ok(Some(body))
+}
+
+/// Decode a frame's bytes as `T`.
+pub fn decode_frame<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, FrameError> {
+    serde_json::from_slice(body).map_err(FrameError::Json)
+}
+
+/// Read one frame of at most [`MAX_FRAME`] bytes; `Ok(None)` at a clean end of stream.
+pub fn read_frame<T: serde::de::DeserializeOwned>(r: &mut impl Read) -> std::io::Result<Option<T>> {
+    match read_frame_bytes(r, MAX_FRAME)? {
+        None => Ok(None),
+        Some(body) => Ok(Some(decode_frame(&body)?)),
+    }
 }
 
 fn zh_en(lang: Lang, zh: String, en: String) -> String {
@@ -637,8 +701,8 @@ impl Office {
         let book = self.book();
         book.tasks.iter().find(|t| t.id == task).is_some_and(|t| {
             t.team.iter().any(|i| {
-                st.inspector(*i)
-                    .is_some_and(|p| p.certificate_no == *me || p.name == *me)
+                // By certificate number only: names are ambiguous (roles::check_inspectors).
+                st.inspector(*i).is_some_and(|p| p.certificate_no == *me)
             })
         })
     }
@@ -702,7 +766,14 @@ impl Office {
                 name,
                 bytes,
                 dry_run,
-            } => Reply::Imported(vec![self.import_bytes(kind, &name, &bytes.0, dry_run)?]),
+                clear_empty,
+            } => {
+                let opts = super::ImportOptions {
+                    dry_run,
+                    clear_empty,
+                };
+                Reply::Imported(vec![self.import_bytes_with(kind, &name, &bytes.0, opts)?])
+            }
             Request::List { kind, json } => Reply::Text(self.render_list(kind, json, lang)?),
             Request::Explain { target } => {
                 let st = self.state();
@@ -1161,6 +1232,7 @@ mod tests {
             name: "d.csv".into(),
             bytes: Bytes(crate::office::demo::DEPARTMENTS_CSV.to_vec()),
             dry_run: false,
+            clear_empty: false,
         }
     }
 

@@ -62,6 +62,85 @@ pub struct ImportOutcome {
     pub dry_run: bool,
     /// Audit entry sequence number of the commit (none for a dry run or when nothing changed).
     pub audit_seq: Option<u64>,
+    /// What the import changes, field by field (shown before it writes).
+    #[serde(default)]
+    pub preview: ImportPreview,
+}
+
+/// What an import changes in records already stored: counts per field, each changed record's
+/// old and new values, and whether the file's names and towns are in another language.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct ImportPreview {
+    /// (field, records whose field changes), in the order of the file's columns; the field by
+    /// its English header (see [`field_label`]).
+    pub field_counts: Vec<(String, usize)>,
+    pub changes: Vec<RecordChange>,
+    /// Records whose name or town in the file is in another language than in the store
+    /// (Chinese in one, not in the other).
+    pub language_mismatch: usize,
+}
+
+/// One stored record an import changes.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct RecordChange {
+    /// The key the file matched on (credit code, certificate number, department code).
+    pub key: String,
+    /// The record's name as stored.
+    pub name: String,
+    /// (field by English header, old value, new value).
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// How an import writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ImportOptions {
+    /// Report only, write nothing.
+    pub dry_run: bool,
+    /// An empty cell in a present column clears the stored value (otherwise it keeps it).
+    pub clear_empty: bool,
+}
+
+/// A field's header in the user's language (`en` is the English header).
+pub fn field_label(kind: ImportKind, en: &str, lang: Lang) -> String {
+    use crate::import::schema;
+    let fields: &[schema::Field] = match kind {
+        ImportKind::Targets => &schema::TARGET_FIELDS,
+        ImportKind::Inspectors => &schema::INSPECTOR_FIELDS,
+        ImportKind::Departments => &schema::DEPARTMENT_FIELDS,
+        ImportKind::Conflicts => &schema::CONFLICT_FIELDS,
+        ImportKind::Plans => &[],
+    };
+    match fields.iter().find(|f| f.en == en) {
+        Some(f) => lang.pick(f.zh, f.en).to_string(),
+        None => en.to_string(),
+    }
+}
+
+impl ImportPreview {
+    fn record(&mut self, key: String, name: String, fields: Vec<(String, String, String)>) {
+        for (f, _, _) in &fields {
+            match self.field_counts.iter_mut().find(|(g, _)| g == f) {
+                Some((_, n)) => *n += 1,
+                None => self.field_counts.push((f.clone(), 1)),
+            }
+        }
+        self.changes.push(RecordChange { key, name, fields });
+    }
+
+    /// Field changes of merged records, by English header.
+    fn record_merge(
+        &mut self,
+        schema: &[crate::import::schema::Field],
+        key: String,
+        name: String,
+        changes: Vec<import::merge::FieldChange>,
+    ) {
+        let fields = changes
+            .into_iter()
+            .map(|c| (schema[c.field].en.to_string(), c.old, c.new))
+            .collect();
+        self.record(key, name, fields);
+    }
 }
 
 impl ImportOutcome {
@@ -98,6 +177,30 @@ impl ImportOutcome {
                 self.unchanged
             ),
         };
+        if !self.preview.field_counts.is_empty() {
+            s.push('\n');
+            s.push_str(lang.pick("按字段：", "by field: "));
+            let counts: Vec<String> = self
+                .preview
+                .field_counts
+                .iter()
+                .map(|(f, n)| format!("{} {n}", field_label(self.kind, f, lang)))
+                .collect();
+            s.push_str(&counts.join(lang.pick("，", ", ")));
+        }
+        if self.preview.language_mismatch > 0 {
+            s.push('\n');
+            s.push_str(&match lang {
+                Lang::Zh => format!(
+                    "注意：{} 条记录的单位名称或所在地区与库中语言不同（中文/非中文），请核对是否用错了文件",
+                    self.preview.language_mismatch
+                ),
+                Lang::En => format!(
+                    "note: {} records have a name or town in another language than the store's (Chinese / not Chinese); check that this is the right file",
+                    self.preview.language_mismatch
+                ),
+            });
+        }
         if !self.unknown_columns.is_empty() {
             s.push('\n');
             s.push_str(lang.pick("已忽略未知列：", "unknown columns ignored: "));
@@ -107,6 +210,32 @@ impl ImportOutcome {
             s.push('\n');
             s.push_str(lang.pick("警告：", "warning: "));
             s.push_str(w);
+        }
+        s
+    }
+}
+
+impl ImportOutcome {
+    /// Each changed record with its old and new values, one line per field.
+    pub fn preview_text(&self, lang: Lang) -> String {
+        let mut s = String::new();
+        for c in &self.preview.changes {
+            s.push_str(&format!("{} {}\n", c.key, c.name));
+            for (f, old, new) in &c.fields {
+                let shown = |v: &str| {
+                    if v.is_empty() {
+                        lang.pick("（空）", "(empty)").to_string()
+                    } else {
+                        v.to_string()
+                    }
+                };
+                s.push_str(&format!(
+                    "  {}: {} → {}\n",
+                    field_label(self.kind, f, lang),
+                    shown(old),
+                    shown(new)
+                ));
+            }
         }
         s
     }
@@ -129,7 +258,14 @@ fn outcome<T>(kind: ImportKind, r: &ImportReport<T>, lang: Lang, dry_run: bool) 
         unknown_columns: r.unknown_columns.clone(),
         dry_run,
         audit_seq: None,
+        preview: ImportPreview::default(),
     }
+}
+
+/// Name or town of `new` in another language than in `old` (where the file gives one).
+fn language_differs(old: &str, new: &str) -> bool {
+    use crate::import::merge::has_cjk;
+    !old.trim().is_empty() && !new.trim().is_empty() && has_cjk(old) != has_cjk(new)
 }
 
 impl Office {
@@ -151,7 +287,7 @@ impl Office {
         self.import_bytes(kind, &name, &bytes, dry_run)
     }
 
-    /// Import from bytes already read (the TUI and tests use this).
+    /// Import from bytes already read (the TUI and tests use this); empty cells keep values.
     pub fn import_bytes(
         &self,
         kind: ImportKind,
@@ -159,11 +295,28 @@ impl Office {
         bytes: &[u8],
         dry_run: bool,
     ) -> Result<ImportOutcome, OfficeError> {
+        let opts = ImportOptions {
+            dry_run,
+            clear_empty: false,
+        };
+        self.import_bytes_with(kind, name, bytes, opts)
+    }
+
+    /// Import from bytes with options. Records already stored are merged: a column the file
+    /// lacks leaves the field as it is, an empty cell clears it only with `clear_empty`.
+    pub fn import_bytes_with(
+        &self,
+        kind: ImportKind,
+        name: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+    ) -> Result<ImportOutcome, OfficeError> {
         let lang = self.lang();
+        let dry_run = opts.dry_run;
         match kind {
             ImportKind::Targets => {
                 let r = import::read_targets_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
-                self.apply_targets(r, dry_run)
+                self.apply_targets(r, opts)
             }
             ImportKind::Inspectors => {
                 let known: HashSet<String> = self
@@ -174,16 +327,16 @@ impl Office {
                     .collect();
                 let r = import::read_inspectors_bytes(name, bytes, &known)
                     .map_err(|e| invalid(e, lang))?;
-                self.apply_inspectors(r, dry_run)
+                self.apply_inspectors(r, opts)
             }
             ImportKind::Departments => {
                 let r =
                     import::read_departments_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
-                self.apply_departments(r, dry_run)
+                self.apply_departments(r, opts)
             }
             ImportKind::Conflicts => {
                 let r = import::read_conflicts_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
-                self.apply_conflicts(r, dry_run)
+                self.apply_conflicts(r, opts)
             }
             ImportKind::Plans => {
                 use chrono::Datelike;
@@ -196,35 +349,52 @@ impl Office {
     fn apply_targets(
         &self,
         r: ImportReport<Target>,
-        dry_run: bool,
+        opts: ImportOptions,
     ) -> Result<ImportOutcome, OfficeError> {
+        use crate::import::{merge, schema};
         let lang = self.lang();
-        let mut out = outcome(ImportKind::Targets, &r, lang, dry_run);
+        let mut out = outcome(ImportKind::Targets, &r, lang, opts.dry_run);
         let today = chrono::Local::now().date_naive();
         let mut st = self.state_mut();
         let mut next: Vec<Target> = Vec::new();
         let mut changed: Vec<Target> = Vec::new();
         let mut new_id = st.targets.len() as u64;
-        for (_, mut t) in r.records {
+        let present = r.present;
+        for ((_, mut t), blank) in r.records.into_iter().zip(r.blanks) {
             match st.target_by_code.get(t.credit_code.as_str()).copied() {
                 Some(id) => {
                     let Some(old) = st.target(id) else { continue };
-                    if old.same_content(&t) {
-                        out.unchanged += 1;
-                    } else {
-                        t.id = id;
-                        t.status_history = old.status_history.clone();
-                        if old.status != t.status {
-                            t.status_history.push(StatusChange {
-                                status: t.status,
-                                effective: today,
-                                reason: format!("导入 {}", out.file),
-                                by: self.user().to_string(),
-                            });
-                        }
-                        changed.push(t);
-                        out.updated += 1;
+                    if language_differs(&old.name, &t.name)
+                        || language_differs(&old.region, &t.region)
+                    {
+                        out.preview.language_mismatch += 1;
                     }
+                    let take = merge::Take {
+                        present,
+                        blank,
+                        clear_empty: opts.clear_empty,
+                    };
+                    let (mut t, changes) = merge::merge_target(old, &t, take);
+                    if changes.is_empty() {
+                        out.unchanged += 1;
+                        continue;
+                    }
+                    if old.status != t.status {
+                        t.status_history.push(StatusChange {
+                            status: t.status,
+                            effective: today,
+                            reason: format!("导入 {}", out.file),
+                            by: self.user().to_string(),
+                        });
+                    }
+                    out.preview.record_merge(
+                        &schema::TARGET_FIELDS,
+                        old.credit_code.to_string(),
+                        old.name.clone(),
+                        changes,
+                    );
+                    changed.push(t);
+                    out.updated += 1;
                 }
                 None => {
                     new_id += 1;
@@ -236,7 +406,7 @@ impl Office {
                 }
             }
         }
-        if dry_run || (next.is_empty() && changed.is_empty()) {
+        if opts.dry_run || (next.is_empty() && changed.is_empty()) {
             return Ok(out);
         }
         let writes = target_chunk_writes(&st.targets, &changed, &next)?;
@@ -260,26 +430,43 @@ impl Office {
     fn apply_inspectors(
         &self,
         r: ImportReport<Inspector>,
-        dry_run: bool,
+        opts: ImportOptions,
     ) -> Result<ImportOutcome, OfficeError> {
+        use crate::import::{merge, schema};
+        let dry_run = opts.dry_run;
         let mut out = outcome(ImportKind::Inspectors, &r, self.lang(), dry_run);
         let today = chrono::Local::now().date_naive();
         let mut st = self.state_mut();
         let mut writes = Vec::new();
         let mut staged: Vec<Inspector> = Vec::new();
         let mut next_id = st.inspectors.len() as u64;
-        for (_, mut p) in r.records {
+        let present = r.present;
+        for ((_, mut p), blank) in r.records.into_iter().zip(r.blanks) {
             match st.inspector_by_cert.get(&p.certificate_no).copied() {
                 Some(id) => {
                     let Some(old) = st.inspector(id) else {
                         continue;
                     };
-                    if old.same_content(&p) {
+                    if language_differs(&old.name, &p.name) {
+                        out.preview.language_mismatch += 1;
+                    }
+                    let take = merge::Take {
+                        present,
+                        blank,
+                        clear_empty: opts.clear_empty,
+                    };
+                    let changes;
+                    (p, changes) = merge::merge_inspector(old, &p, take);
+                    if changes.is_empty() {
                         out.unchanged += 1;
                         continue;
                     }
-                    p.id = id;
-                    p.status_history = old.status_history.clone();
+                    out.preview.record_merge(
+                        &schema::INSPECTOR_FIELDS,
+                        old.certificate_no.clone(),
+                        old.name.clone(),
+                        changes,
+                    );
                     if old.status != p.status {
                         p.status_history.push(StatusChange {
                             status: p.status,
@@ -315,13 +502,45 @@ impl Office {
     fn apply_departments(
         &self,
         r: ImportReport<Department>,
-        dry_run: bool,
+        opts: ImportOptions,
     ) -> Result<ImportOutcome, OfficeError> {
+        use crate::import::schema::d;
+        let dry_run = opts.dry_run;
         let mut out = outcome(ImportKind::Departments, &r, self.lang(), dry_run);
         let mut st = self.state_mut();
+        let present = r.present;
+        let mut incoming = Vec::new();
+        for ((_, mut dep), blank) in r.records.into_iter().zip(r.blanks) {
+            if let Some(old) = st.departments.iter().find(|o| o.code == dep.code) {
+                let take = import::merge::Take {
+                    present,
+                    blank,
+                    clear_empty: opts.clear_empty,
+                };
+                if !take.takes(d::KIND) {
+                    dep.kind = old.kind;
+                }
+                let mut fields = Vec::new();
+                if old.name != dep.name {
+                    fields.push(("name".to_string(), old.name.clone(), dep.name.clone()));
+                }
+                if old.kind != dep.kind {
+                    fields.push((
+                        "kind".to_string(),
+                        format!("{:?}", old.kind),
+                        format!("{:?}", dep.kind),
+                    ));
+                }
+                if !fields.is_empty() {
+                    out.preview
+                        .record(old.code.clone(), old.name.clone(), fields);
+                }
+            }
+            incoming.push(dep);
+        }
         let staged = stage_by_key(
             &st.departments,
-            r.records.into_iter().map(|(_, d)| d),
+            incoming,
             |a, b| a.code == b.code,
             |d| d.id,
             |d, id| d.id = id,
@@ -345,14 +564,16 @@ impl Office {
     fn apply_conflicts(
         &self,
         r: ImportReport<import::ConflictRow>,
-        dry_run: bool,
+        opts: ImportOptions,
     ) -> Result<ImportOutcome, OfficeError> {
+        use crate::import::schema::c;
+        let dry_run = opts.dry_run;
         let lang = self.lang();
         let mut out = outcome(ImportKind::Conflicts, &r, lang, dry_run);
         let mut st = self.state_mut();
         let mut errors = Vec::new();
         let mut pairs = Vec::new();
-        for (row, c) in &r.records {
+        for ((row, c), &blank) in r.records.iter().zip(&r.blanks) {
             let insp = st.inspector_by_cert.get(c.certificate_no.trim()).copied();
             let targ = st.target_by_code.get(c.credit_code.as_str()).copied();
             if insp.is_none() {
@@ -380,10 +601,23 @@ impl Office {
                 ));
             }
             if let (Some(i), Some(t)) = (insp, targ) {
+                let take = import::merge::Take {
+                    present: r.present,
+                    blank,
+                    clear_empty: opts.clear_empty,
+                };
+                let stored = st
+                    .conflicts
+                    .iter()
+                    .find(|q| q.inspector == i && q.target == t);
+                let reason = match stored {
+                    Some(q) if !take.takes(c::REASON) => q.reason.clone(),
+                    _ => c.reason.clone(),
+                };
                 pairs.push(RecusalPair {
                     inspector: i,
                     target: t,
-                    reason: c.reason.clone(),
+                    reason,
                 });
             }
         }
@@ -402,7 +636,12 @@ impl Office {
                     out.unchanged += 1;
                     continue;
                 }
-                Some(_) => out.updated += 1,
+                Some(q) => {
+                    out.updated += 1;
+                    let key = format!("{} / {}", p.inspector, p.target);
+                    let fields = vec![("reason".to_string(), q.reason.clone(), p.reason.clone())];
+                    out.preview.record(key, String::new(), fields);
+                }
                 None => out.added += 1,
             }
             writes.push(encode_record(TreeName::Conflicts, conflict_key(&p), &p)?);

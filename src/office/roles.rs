@@ -62,6 +62,9 @@ pub struct Roles {
     pub inspectors: BTreeMap<String, String>,
 }
 
+/// The largest roles file read.
+pub const MAX_ROLES_FILE: u64 = 1 << 20;
+
 /// A roles file that could not be read or parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RolesError {
@@ -86,16 +89,46 @@ impl Roles {
         })
     }
 
-    /// Read `file`; `Ok(None)` when it does not exist (everyone is director).
-    pub fn load(file: &Path) -> Result<Option<Roles>, RolesError> {
-        match std::fs::read_to_string(file) {
+    /// Read `file` (at most [`MAX_ROLES_FILE`] bytes); `Ok(None)` when it does not exist and
+    /// was not named explicitly (everyone is director). A file named with `--roles` (or
+    /// `SHUANGSUI_ROLES`) that does not exist is an error: a typo must not make everyone
+    /// director.
+    pub fn load(file: &Path, explicit: bool) -> Result<Option<Roles>, RolesError> {
+        let err = |why: String| RolesError {
+            file: file.display().to_string(),
+            why,
+        };
+        match crate::office::read_limited(file, MAX_ROLES_FILE) {
             Ok(text) => Roles::parse(&text, &file.display().to_string()).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(RolesError {
-                file: file.display().to_string(),
-                why: e.to_string(),
-            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(err(
+                "文件不存在（--roles 指定的角色文件必须存在）/ no such file (a roles file named with --roles must exist)".into(),
+            )),
+            Err(e) => Err(err(e.to_string())),
         }
+    }
+
+    /// Every `[inspectors]` entry must name an inspector by certificate number: names are
+    /// ambiguous (two inspectors may share one), so a name is refused with a message.
+    pub fn check_inspectors(
+        &self,
+        inspectors: &[crate::domain::inspector::Inspector],
+        file: &Path,
+    ) -> Result<(), RolesError> {
+        for (user, key) in &self.inspectors {
+            if inspectors.iter().any(|p| p.certificate_no == *key) {
+                continue;
+            }
+            if inspectors.iter().any(|p| p.name == *key) {
+                return Err(RolesError {
+                    file: file.display().to_string(),
+                    why: format!(
+                        "[inspectors] {user} = \"{key}\" 是姓名：请按执法证号映射（姓名可能重名）/ \"{key}\" is a name: map {user} by certificate number (names are ambiguous)"
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The role of a caller: their user entry, else the highest of their groups' roles, else
@@ -150,29 +183,15 @@ pub fn user_and_groups(uid: u32) -> (String, Vec<String>) {
     (name, groups)
 }
 
-/// The current process's user and groups: the user as [`crate::store::audit::os_user`] names
-/// it, the groups of that name (and of the process's uid's primary group).
+/// The current process's user and groups, from its real uid (never the environment).
+#[cfg(unix)]
 pub fn current_caller_identity() -> (String, Vec<String>) {
-    let user = crate::store::audit::os_user();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let Ok(m) = std::fs::metadata("/proc/self") {
-            let (name, groups) = user_and_groups(m.uid());
-            if name == user {
-                return (user, groups);
-            }
-        }
-    }
-    let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    let groups = group
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            (f.len() >= 4 && f[3].split(',').any(|m| m.trim() == user)).then(|| f[0].to_string())
-        })
-        .collect();
-    (user, groups)
+    user_and_groups(crate::store::audit::real_uid())
+}
+
+#[cfg(not(unix))]
+pub fn current_caller_identity() -> (String, Vec<String>) {
+    (crate::store::audit::os_user(), Vec::new())
 }
 
 #[cfg(test)]
@@ -221,7 +240,10 @@ li = "530125221001"
     #[test]
     fn missing_file_means_no_roles() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Roles::load(&dir.path().join("roles.toml")).unwrap(), None);
+        assert_eq!(
+            Roles::load(&dir.path().join("roles.toml"), false).unwrap(),
+            None
+        );
         assert_eq!(
             default_roles_path(&dir.path().join("store")),
             dir.path().join("roles.toml")

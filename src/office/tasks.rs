@@ -113,13 +113,21 @@ impl Office {
         approval: &str,
     ) -> Result<Task, OfficeError> {
         // Read before the book is locked for writing.
-        let drawn_on = {
+        let lang = self.lang();
+        let (drawn_on, method_refused) = {
             let book = self.book();
-            book.tasks
-                .iter()
-                .find(|t| t.id == id)
+            let task = book.tasks.iter().find(|t| t.id == id);
+            let drawn_on = task
                 .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
-                .map(|d| d.date)
+                .map(|d| d.date);
+            // The method rule of the draw (remote only where the plan and the target allow it).
+            let refused = task.zip(method).and_then(|(t, used)| {
+                let plan = book.plans.iter().find(|p| p.id == t.plan)?;
+                let st = self.state();
+                let target = st.target(t.target)?;
+                crate::domain::plan::method_refusal(plan.method, used, target, lang)
+            });
+            (drawn_on, refused)
         };
         let user = self.user().to_string();
         self.task_step(id, Step::Check, |t, lang| {
@@ -136,6 +144,9 @@ impl Office {
                     format!("检查日期 {date} 早于抽取日期 {d}"),
                     format!("the check date {date} is before the draw date {d}"),
                 ));
+            }
+            if let Some(why) = &method_refused {
+                return Err(why.clone());
             }
             let method = method.unwrap_or(t.method);
             let approval = approval.trim();
@@ -278,7 +289,8 @@ impl Office {
     }
 
     /// Record that a result is not published: it concerns secrecy, national security or
-    /// public security (a reason is required).
+    /// public security, approved by someone on a date: `reason` is `ground；approver；date`
+    /// ([`crate::domain::task::Exemption`]), recorded in its canonical form.
     pub fn task_exempt(&self, id: TaskId, reason: &str) -> Result<Task, OfficeError> {
         let user = self.user().to_string();
         self.task_step(id, Step::Exempt, |t, lang| {
@@ -292,12 +304,25 @@ impl Office {
                     )
                     .into());
             }
+            let e = crate::domain::task::Exemption::parse(reason, lang)?;
+            if let Some(r) = t.result.as_ref().filter(|r| e.approved_on < r.determined) {
+                return Err(match lang {
+                    Lang::Zh => format!(
+                        "批准日期 {} 早于结果认定日期 {}",
+                        e.approved_on, r.determined
+                    ),
+                    Lang::En => format!(
+                        "the approval date {} is before the result date {}",
+                        e.approved_on, r.determined
+                    ),
+                });
+            }
             let mut next = t.clone();
             next.publication = Some(Publication::Exempt {
-                reason: reason.trim().to_string(),
+                reason: e.text(),
                 by: user,
             });
-            Ok((next, reason.trim().to_string()))
+            Ok((next, e.text()))
         })
     }
 
@@ -629,10 +654,14 @@ pub(crate) mod tests {
         let c = t.check.unwrap();
         assert_eq!(c.method, InspectionMethod::Other);
         assert_eq!(c.approval, "宜环批〔2022〕3号");
-        let t = o
-            .task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), "")
-            .unwrap();
-        assert_eq!(t.check.unwrap().method, InspectionMethod::Remote);
+        // Issue 12: the plan drawn here is 现场检查, so a remote check is refused.
+        refused(
+            &o,
+            3,
+            "check",
+            o.task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), ""),
+            "remote",
+        );
     }
 
     #[test]
@@ -735,7 +764,21 @@ pub(crate) mod tests {
             o.task_follow_up(1, Some(d(2022, 8, 2)), None, None, None, None),
             "reports no problem",
         );
-        o.task_exempt(1, "涉及国家安全").unwrap();
+        // Issue 12: a reason outside the three grounds, or without approver and date, is refused.
+        refused(&o, 1, "exemption", o.task_exempt(1, "忘记了"), "not one of");
+        refused(
+            &o,
+            1,
+            "exemption",
+            o.task_exempt(1, "涉及国家安全"),
+            "approver",
+        );
+        let t = o.task_exempt(1, "涉及国家安全；张三；2022-08-02").unwrap();
+        assert!(matches!(
+            t.publication,
+            Some(Publication::Exempt { ref reason, .. })
+                if reason == "涉及国家安全；批准人：张三；批准日期：2022-08-02"
+        ));
         refused(
             &o,
             1,
@@ -857,17 +900,19 @@ pub(crate) mod tests {
 
     #[test]
     fn a_result_in_a_year_the_calendar_does_not_cover_is_refused() {
-        // A 2022Q1 draw made in December 2021; the 2021 notice is not in the calendar.
-        let (o, _dir) = drawn("2022Q1", d(2021, 12, 1));
-        o.task_check(1, d(2021, 12, 10), None, "").unwrap();
+        // Determined in 2027, whose notice is not in the calendar (a draw dated before its
+        // period, the old way to reach 2021, is refused since issue 14).
+        let (o, _dir) = drawn("2022Q4", d(2022, 12, 1));
+        o.task_check(1, d(2022, 12, 10), None, "").unwrap();
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2021, 12, 15), "", None, false),
-            "the working calendar has no 2021",
+            o.task_result(1, 1, d(2027, 1, 5), "", None, false),
+            "the working calendar has no 2027",
         );
         // Determined in 2022, the same task is accepted.
-        o.task_result(1, 1, d(2022, 1, 4), "", None, false).unwrap();
+        o.task_result(1, 1, d(2022, 12, 15), "", None, false)
+            .unwrap();
     }
 }

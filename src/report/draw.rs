@@ -2,7 +2,10 @@
 //! it, and lines for the witnesses and the operator to sign. Print-ready: landscape, fits the
 //! width, the table header repeats on every page.
 
-use super::sheet::{display_width, Formats, Table};
+use super::sheet::{
+    local_date, local_time, page_header_footer, text_width, title_block, utc_date, Formats, Table,
+    Title, BOLD_FACTOR,
+};
 use super::Written;
 use crate::domain::task::DrawId;
 use crate::draw::sampler;
@@ -44,12 +47,15 @@ pub(super) fn draw(
     let last_col = (headers.len() - 1) as u16;
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("抽查结果", "draw record"))?;
-    let title = match lang {
-        Lang::Zh => format!("双随机抽查结果（抽取 #{}）", d.id),
-        Lang::En => format!("Random inspection draw #{}", d.id),
-    };
-    ws.merge_range(0, 0, 0, last_col, &title, &fmt.title)?;
-    ws.set_row_height(0, 24)?;
+    let title = Title::new(
+        &match lang {
+            Lang::Zh => format!("双随机抽查结果（抽取 #{}，{}）", d.id, d.period),
+            Lang::En => format!("random inspection draw #{} ({})", d.id, d.period),
+        },
+        lang,
+    );
+    title_block(ws, &fmt, &title, headers.len() as u16)?;
+    page_header_footer(ws, &title.text, lang);
     let state = match &d.voided {
         None => lang.pick("有效", "committed").to_string(),
         Some(v) => format!(
@@ -57,7 +63,7 @@ pub(super) fn draw(
             lang.pick("已作废：", "voided: "),
             v.reason,
             v.by,
-            v.time
+            local_time(&v.time)
         ),
     };
     let info: Vec<(&str, String)> = vec![
@@ -66,7 +72,7 @@ pub(super) fn draw(
             format!("#{} {}", d.plan, d.plan_name),
         ),
         (lang.pick("抽查期次", "period"), d.period.clone()),
-        (lang.pick("抽取时间", "time"), d.time.clone()),
+        (lang.pick("抽取时间", "time"), local_time(&d.time)),
         (lang.pick("操作人", "operator"), d.operator.clone()),
         (lang.pick("随机种子", "seed"), sampler::seed_hex(&d.seed)),
         (
@@ -103,21 +109,28 @@ pub(super) fn draw(
     ];
     let date_label = lang.pick("抽取日期", "draw date");
     // Rows 1..: the record; the draw date as a real date, the rest merged across the table.
-    let mut label_width = display_width(date_label);
-    ws.write_string_with_format(1, 0, date_label, &fmt.label)?;
-    ws.write_date_with_format(1, 1, super::sheet::excel_date(d.date)?, &fmt.date)?;
-    let mut row = 2u32;
+    // The office's day of the draw (a draw at 23:30 UTC is the next day in Beijing). A date
+    // given to the draw (`--date`) differs from the UTC day of its time and is kept as given.
+    let day = match (local_date(&d.time), utc_date(&d.time)) {
+        (Some(local), Some(utc)) if utc == d.date => local,
+        _ => d.date,
+    };
+    let mut label_width = text_width(date_label);
+    ws.write_string_with_format(2, 0, date_label, &fmt.label)?;
+    ws.write_date_with_format(2, 1, super::sheet::excel_date(day)?, &fmt.date)?;
+    let mut row = 3u32;
     for (label, value) in &info {
         ws.write_string_with_format(row, 0, *label, &fmt.label)?;
-        label_width = label_width.max(display_width(label));
+        label_width = label_width.max(text_width(label));
         ws.merge_range(row, 1, row, last_col, value, &fmt.text)?;
         row += 1;
     }
     let header_row = row + 1;
     let mut t = Table::new(ws, &fmt, header_row, &headers)?;
+    t.note_title(&title);
     // The labels share column A with the table.
-    t.observe(0, &"x".repeat(label_width));
-    t.observe(1, "0000-00-00");
+    t.observe_width(0, label_width * BOLD_FACTOR);
+    t.observe(1, "0000-00-00 ");
     let names: HashMap<u64, &str> = st
         .inspectors
         .iter()
@@ -173,10 +186,17 @@ pub(super) fn draw(
     // ---- sheet 2: the whole pool, in canonical order, the picks marked
     let ws = wb.add_worksheet_with_constant_memory();
     ws.set_name(lang.pick("抽取池", "pool"))?;
-    let mut t = Table::new(
+    let pool_title = Title::new(
+        &match lang {
+            Lang::Zh => format!("抽取池（抽取 #{}，{}）", d.id, d.period),
+            Lang::En => format!("pool of draw #{} ({})", d.id, d.period),
+        },
+        lang,
+    );
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &pool_title,
         &[
             lang.pick("分层", "row"),
             lang.pick("池内序号", "pool index"),
@@ -186,6 +206,7 @@ pub(super) fn draw(
             lang.pick("是否抽中", "picked"),
             lang.pick("抽中顺序", "pick order"),
         ],
+        lang,
     )?;
     let total: usize = d
         .input

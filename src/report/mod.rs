@@ -23,7 +23,7 @@ pub mod sheet;
 pub mod stream;
 
 pub use registry::{write_targets, RegistryKind};
-pub use sheet::{column_width, display_width, SheetMeta};
+pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};
 
 use crate::domain::task::DrawId;
 use crate::i18n::Lang;

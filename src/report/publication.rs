@@ -2,7 +2,7 @@
 //! (the office's `belongs_to`: its draw's period starts within it; voided tasks never), exempt
 //! results left out.
 
-use super::sheet::{Formats, Table};
+use super::sheet::{Formats, Table, Title};
 use super::{Written, BUREAU};
 use crate::domain::task::{phrase_text, Publication};
 use crate::domain::Period;
@@ -17,10 +17,17 @@ pub(super) fn publication(wb: &mut Workbook, office: &Office, period: &str, lang
     let fmt = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("抽查结果公示", "publication"))?;
-    let mut t = Table::new(
+    let title = Title::new(
+        &match lang {
+            Lang::Zh => format!("双随机抽查结果公示（{period}）"),
+            Lang::En => format!("inspection results for publication ({period})"),
+        },
+        lang,
+    );
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &title,
         &[
             lang.pick("序号", "No."),
             lang.pick("检查对象名称", "target"),
@@ -30,6 +37,7 @@ pub(super) fn publication(wb: &mut Workbook, office: &Office, period: &str, lang
             lang.pick("检查结果", "result"),
             lang.pick("检查机关", "authority"),
         ],
+        lang,
     )?;
     let mut rows: Vec<_> = book
         .tasks

@@ -1,19 +1,59 @@
 //! The quarterly workbook: the dashboard's figures of a period. Every number comes from
-//! `office.status` and `office.progress` (the same as `status --json`); nothing is recomputed
-//! here.
+//! `office.status` and `office.progress` (the same as `status --json`); the report adds only
+//! sums of them (the totals row, the completion rate) and, per Table 1 row, the count of the
+//! period's tasks whose result is published (from the book, as `status` counts publication).
+//!
+//! Sheets: the summary (要求 in words: 不低于 3%, 不少于 4 次; a shortfall in red *and* the word
+//! 未达标), the coverage per Table 1 row (totals, 完成率, shortfall flags, a progress chart of
+//! required / drawn / checked / published), the inspectors' table (by 执法证号) and their charts
+//! on a sheet of their own (at most [`BARS_PER_CHART`] bars a chart, in the table's order,
+//! values on the bars), and the year's voided draws.
 
-use super::sheet::{Formats, Table};
+use super::sheet::{
+    local_time, page_header_footer, print_setup, title_block, Formats, Table, Title, HEADER_ROW,
+};
 use super::Written;
+use crate::domain::task::Publication;
 use crate::domain::Period;
 use crate::i18n::Lang;
-use crate::office::{Office, OfficeError};
+use crate::office::{belongs_to, Office, OfficeError};
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Chart, ChartType, Workbook};
+use rust_xlsxwriter::{Chart, ChartDataLabel, ChartLegendPosition, ChartType, Workbook};
+
+/// Bars in one chart of the inspectors' sheet (series × inspectors).
+pub const BARS_PER_CHART: usize = 20;
+/// Series in each inspectors' chart: assigned and checked.
+const INSPECTOR_SERIES: usize = 2;
 
 fn met(v: bool, lang: Lang) -> &'static str {
     match v {
         true => lang.pick("达标", "met"),
         false => lang.pick("未达标", "not met"),
+    }
+}
+
+/// 要求 of a percentage floor: "不低于 3%".
+pub fn at_least_percent(p: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("不低于 {p}%"),
+        Lang::En => format!("at least {p}%"),
+    }
+}
+
+/// 要求 of a count floor: "不少于 4 次", "不少于 20 户".
+pub fn at_least(n: u32, unit_zh: &str, unit_en: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("不少于 {n} {unit_zh}"),
+        Lang::En => format!("at least {n} {unit_en}"),
+    }
+}
+
+/// Drawn over required as a percentage (100% when nothing is required).
+pub fn completion(drawn: usize, required: usize) -> f64 {
+    if required == 0 {
+        100.0
+    } else {
+        drawn as f64 * 100.0 / required as f64
     }
 }
 
@@ -31,14 +71,27 @@ pub(super) fn quarterly(
     progress(0.3);
     let fmt = Formats::new();
     let mut sheets = Vec::new();
+    let report = |part: &str| -> Title {
+        Title::new(
+            &match lang {
+                Lang::Zh => format!("{} 双随机、一公开工作情况 — {part}", status.period),
+                Lang::En => format!(
+                    "{} double-random, one-public report — {part}",
+                    status.period
+                ),
+            },
+            lang,
+        )
+    };
 
     // ---- summary: one row per figure
+    let name = lang.pick("汇总", "summary");
     let ws = wb.add_worksheet();
-    ws.set_name(lang.pick("汇总", "summary"))?;
-    let mut t = Table::new(
+    ws.set_name(name)?;
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &report(name),
         &[
             lang.pick("类别", "section"),
             lang.pick("指标", "figure"),
@@ -46,6 +99,7 @@ pub(super) fn quarterly(
             lang.pick("要求", "target"),
             lang.pick("是否达标", "met"),
         ],
+        lang,
     )?;
     let section_period = lang.pick("期次", "period");
     t.next_row();
@@ -56,6 +110,14 @@ pub(super) fn quarterly(
     t.text(0, section_period)?;
     t.text(1, lang.pick("统计日期", "as of"))?;
     t.date(2, today)?;
+
+    let verdict = |t: &mut Table, col: u16, ok: bool| -> Result<(), rust_xlsxwriter::XlsxError> {
+        if ok {
+            t.text(col, met(true, lang))
+        } else {
+            t.text_with(col, met(false, lang), &fmt.alert)
+        }
+    };
 
     let ij = &status.internal_joint;
     let s_joint = lang.pick("内部联合（本年）", "internal joint (year)");
@@ -72,8 +134,8 @@ pub(super) fn quarterly(
     t.text(0, s_joint)?;
     t.text(1, lang.pick("联合检查比例", "joint ratio"))?;
     t.percent(2, ij.percent)?;
-    t.percent(3, f64::from(ij.min_percent))?;
-    t.text(4, met(ij.met, lang))?;
+    t.text(3, &at_least_percent(ij.min_percent, lang))?;
+    verdict(&mut t, 4, ij.met)?;
 
     let id = &status.inter_department;
     let s_dept = lang.pick("部门联合（本年）", "inter-department (year)");
@@ -81,28 +143,35 @@ pub(super) fn quarterly(
     t.text(0, s_dept)?;
     t.text(1, lang.pick("联合抽查次数", "joint draws"))?;
     t.num(2, id.draws as f64)?;
-    t.num(3, f64::from(id.required_draws))?;
-    t.text(4, met(id.met, lang))?;
+    t.text(3, &at_least(id.required_draws, "次", "draws", lang))?;
+    verdict(&mut t, 4, id.draws >= id.required_draws as usize)?;
     t.next_row();
     t.text(0, s_dept)?;
     t.text(1, lang.pick("联合抽查对象数", "joint targets"))?;
     t.num(2, id.targets as f64)?;
-    t.num(3, f64::from(id.required_targets))?;
-    t.text(4, met(id.met, lang))?;
+    t.text(3, &at_least(id.required_targets, "户", "targets", lang))?;
+    verdict(&mut t, 4, id.targets >= id.required_targets as usize)?;
 
     let pb = &status.publication;
     let s_pub = lang.pick("结果公示", "publication");
-    for (label, v) in [
-        (lang.pick("按时公示", "on time"), pb.on_time),
-        (lang.pick("逾期公示", "late"), pb.late),
-        (lang.pick("待公示", "pending"), pb.pending),
-        (lang.pick("已逾期未公示", "overdue"), pb.overdue),
-        (lang.pick("不予公示", "exempt"), pb.exempt),
+    for (label, v, flag) in [
+        (lang.pick("按时公示", "on time"), pb.on_time, false),
+        (lang.pick("逾期公示", "late"), pb.late, true),
+        (lang.pick("待公示", "pending"), pb.pending, false),
+        (lang.pick("已逾期未公示", "overdue"), pb.overdue, true),
+        (lang.pick("不予公示", "exempt"), pb.exempt, false),
     ] {
         t.next_row();
         t.text(0, s_pub)?;
         t.text(1, label)?;
         t.num(2, v as f64)?;
+        if flag {
+            t.text(
+                3,
+                lang.pick("0（20 个工作日内公示）", "0 (within 20 working days)"),
+            )?;
+            verdict(&mut t, 4, v == 0)?;
+        }
     }
 
     let vi = &status.violations;
@@ -124,14 +193,15 @@ pub(super) fn quarterly(
     }
     sheets.push(t.finish()?);
 
-    // ---- coverage per Table 1 row, with a column chart
+    // ---- coverage per Table 1 row: totals, completion, shortfalls, a progress chart
     let name = lang.pick("分层覆盖", "coverage");
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
-    let mut t = Table::new(
+    let title = report(name);
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &title,
         &[
             lang.pick("分层", "row"),
             lang.pick("名称", "name"),
@@ -139,47 +209,110 @@ pub(super) fn quarterly(
             lang.pick("应抽", "required"),
             lang.pick("已抽", "drawn"),
             lang.pick("已检查", "checked"),
+            lang.pick("已公示", "published"),
+            lang.pick("完成率", "completion"),
+            lang.pick("是否达标", "met"),
         ],
+        lang,
     )?;
+    let book = office.book();
+    let published = |row: &str| {
+        book.tasks
+            .iter()
+            .filter(|t| t.row == row && belongs_to(t, p))
+            .filter(|t| matches!(t.publication, Some(Publication::Published { .. })))
+            .count()
+    };
+    let mut sum = [0usize; 4];
     for r in &status.rows {
+        let pubd = published(&r.row);
         t.next_row();
         t.text(0, &r.row)?;
         t.text(1, &r.name)?;
         t.text(2, &r.ratio)?;
         t.num(3, r.required as f64)?;
-        t.num(4, r.drawn as f64)?;
-        t.num(5, r.checked as f64)?;
-    }
-    let last = t.row();
-    if last > 0 {
-        let mut chart = Chart::new(ChartType::Column);
-        for col in 3..=5u16 {
-            chart
-                .add_series()
-                .set_name((name, 0, col))
-                .set_categories((name, 1, 0, last, 0))
-                .set_values((name, 1, col, last, col));
+        let short = r.drawn < r.required;
+        if short {
+            t.num_with(4, r.drawn as f64, &fmt.alert_number)?;
+        } else {
+            t.num(4, r.drawn as f64)?;
         }
-        chart.title().set_name(lang.pick(
-            "各分层应抽、已抽、已检查",
-            "required, drawn, checked per row",
-        ));
-        chart.set_width(720).set_height(360);
-        t.ws.insert_chart(last + 2, 0, &chart)?;
+        t.num(5, r.checked as f64)?;
+        t.num(6, pubd as f64)?;
+        t.percent(7, completion(r.drawn, r.required))?;
+        if short {
+            let word = match lang {
+                Lang::Zh => format!("未达标（差 {}）", r.required - r.drawn),
+                Lang::En => format!("not met ({} short)", r.required - r.drawn),
+            };
+            t.text_with(8, &word, &fmt.alert)?;
+        } else {
+            t.text(8, met(true, lang))?;
+        }
+        for (s, v) in sum.iter_mut().zip([r.required, r.drawn, r.checked, pubd]) {
+            *s += v;
+        }
+    }
+    let first = HEADER_ROW + 1;
+    let last = t.row();
+    t.next_row();
+    t.text_with(0, lang.pick("合计", "total"), &fmt.total)?;
+    for (c, v) in (3u16..).zip(sum) {
+        t.num_with(c, v as f64, &fmt.total_number)?;
+    }
+    t.percent(7, completion(sum[1], sum[0]))?;
+    let n_rows = status.rows.len();
+    if n_rows > 0 {
+        // At most BARS_PER_CHART bars a chart: 4 series, so 5 rows each.
+        let per = (BARS_PER_CHART / 4).max(1);
+        let mut at = t.row() + 2;
+        for (k, chunk_start) in (0..n_rows).step_by(per).enumerate() {
+            let a = first + chunk_start as u32;
+            let b = (a + per as u32 - 1).min(last);
+            let mut chart = Chart::new(ChartType::Column);
+            for col in 3..=6u16 {
+                chart
+                    .add_series()
+                    .set_name((name, HEADER_ROW, col))
+                    .set_categories((name, a, 0, b, 0))
+                    .set_values((name, a, col, b, col))
+                    .set_data_label(ChartDataLabel::new().show_value());
+            }
+            let mut head = match lang {
+                Lang::Zh => format!("{} 各分层应抽、已抽、已检查、已公示", status.period),
+                Lang::En => format!(
+                    "{} required, drawn, checked, published per row",
+                    status.period
+                ),
+            };
+            if n_rows > per {
+                head.push_str(&format!("（{}）", k + 1));
+            }
+            chart.title().set_name(&head);
+            chart.x_axis().set_name(lang.pick("分层", "Table 1 row"));
+            chart
+                .y_axis()
+                .set_name(lang.pick("对象数（户）", "targets"));
+            chart.legend().set_position(ChartLegendPosition::Bottom);
+            chart.set_width(760).set_height(340);
+            t.ws.insert_chart(at, 0, &chart)?;
+            at += 18;
+        }
     }
     sheets.push(t.finish()?);
     progress(0.6);
 
-    // ---- per-inspector progress, with a bar chart
+    // ---- per-inspector progress (by 执法证号), charts on their own sheet
+    let st = office.state();
     let name = lang.pick("人员进度", "inspectors");
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
-    let mut t = Table::new(
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &report(name),
         &[
-            lang.pick("编号", "id"),
+            lang.pick("执法证号", "certificate no."),
             lang.pick("姓名", "name"),
             lang.pick("部门", "department"),
             lang.pick("分配任务", "assigned"),
@@ -188,34 +321,139 @@ pub(super) fn quarterly(
             lang.pick("公示逾期", "overdue"),
             lang.pick("本年检查次数", "inspections this year"),
         ],
+        lang,
     )?;
     for x in &people {
         t.next_row();
-        t.num(0, x.inspector as f64)?;
+        let cert = st
+            .inspector(x.inspector)
+            .map(|i| i.certificate_no.clone())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| format!("#{}", x.inspector));
+        t.text(0, &cert)?;
         t.text(1, &x.name)?;
         t.text(2, &x.department)?;
         t.num(3, x.assigned as f64)?;
         t.num(4, x.checked as f64)?;
         t.num(5, x.result_recorded as f64)?;
-        t.num(6, x.overdue as f64)?;
+        if x.overdue > 0 {
+            t.num_with(6, x.overdue as f64, &fmt.alert_number)?;
+        } else {
+            t.num(6, x.overdue as f64)?;
+        }
         t.num(7, x.year_inspections as f64)?;
     }
-    let last = t.row();
-    if last > 0 {
-        let mut chart = Chart::new(ChartType::Bar);
-        for col in 3..=5u16 {
+    sheets.push(t.finish()?);
+
+    let chart_name = lang.pick("人员进度图", "inspector charts");
+    let ws = wb.add_worksheet();
+    ws.set_name(chart_name)?;
+    let title = report(chart_name);
+    title_block(ws, &fmt, &title, 12)?;
+    page_header_footer(ws, &title.text, lang);
+    print_setup(ws);
+    ws.set_column_range_width(0, 11, 9.0)?;
+    let per = BARS_PER_CHART / INSPECTOR_SERIES;
+    let charts = people.len().div_ceil(per);
+    for k in 0..charts {
+        let a = HEADER_ROW + 1 + (k * per) as u32;
+        let b = (a + per as u32 - 1).min(HEADER_ROW + people.len() as u32);
+        let mut chart = Chart::new(ChartType::Column);
+        for col in [3u16, 4] {
             chart
                 .add_series()
-                .set_name((name, 0, col))
-                .set_categories((name, 1, 1, last, 1))
-                .set_values((name, 1, col, last, col));
+                .set_name((name, HEADER_ROW, col))
+                .set_categories((name, a, 1, b, 1))
+                .set_values((name, a, col, b, col))
+                .set_data_label(ChartDataLabel::new().show_value());
         }
-        chart
-            .title()
-            .set_name(lang.pick("检查人员任务进度", "progress per inspector"));
-        chart.set_width(720).set_height((120 + 18 * last).min(2000));
-        t.ws.insert_chart(1, 9, &chart)?;
+        let head = match lang {
+            Lang::Zh => format!(
+                "{} 检查人员任务进度（第 {}–{} 名，共 {} 人）",
+                status.period,
+                k * per + 1,
+                (k * per + per).min(people.len()),
+                people.len()
+            ),
+            Lang::En => format!(
+                "{} progress per inspector ({}–{} of {})",
+                status.period,
+                k * per + 1,
+                (k * per + per).min(people.len()),
+                people.len()
+            ),
+        };
+        chart.title().set_name(&head);
+        chart.x_axis().set_name(lang.pick("检查人员", "inspector"));
+        chart.y_axis().set_name(lang.pick("任务数", "tasks"));
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        chart.set_width(760).set_height(320);
+        ws.insert_chart(HEADER_ROW + (k as u32) * 17, 0, &chart)?;
+    }
+    // Two charts a printed page.
+    let breaks: Vec<u32> = (2..charts)
+        .step_by(2)
+        .map(|k| HEADER_ROW + (k as u32) * 17)
+        .collect();
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
+
+    // ---- the year's voided draws
+    let name = lang.pick("作废记录", "voids");
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    let mut t = Table::titled(
+        ws,
+        &fmt,
+        &Title::new(
+            &match lang {
+                Lang::Zh => format!("{} 年作废的抽取", p.year()),
+                Lang::En => format!("draws voided in {}", p.year()),
+            },
+            lang,
+        ),
+        &[
+            lang.pick("抽取编号", "draw"),
+            lang.pick("抽查计划", "plan"),
+            lang.pick("抽查期次", "period"),
+            lang.pick("抽取时间", "drawn"),
+            lang.pick("作废时间", "voided"),
+            lang.pick("作废人", "by"),
+            lang.pick("作废原因", "reason"),
+        ],
+        lang,
+    )?;
+    for d in book.draws.iter().filter(|d| {
+        Period::parse(&d.period).is_ok_and(|dp| dp.year() == p.year()) && d.voided.is_some()
+    }) {
+        let Some(v) = &d.voided else { continue };
+        t.next_row();
+        t.num(0, d.id as f64)?;
+        t.text(1, &format!("#{} {}", d.plan, d.plan_name))?;
+        t.text(2, &d.period)?;
+        t.text(3, &local_time(&d.time))?;
+        t.text(4, &local_time(&v.time))?;
+        t.text(5, &v.by)?;
+        t.text(6, &v.reason)?;
     }
     sheets.push(t.finish()?);
     Ok(sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_in_words() {
+        assert_eq!(at_least_percent(3, Lang::Zh), "不低于 3%");
+        assert_eq!(at_least(4, "次", "draws", Lang::Zh), "不少于 4 次");
+        assert_eq!(
+            at_least(20, "户", "targets", Lang::En),
+            "at least 20 targets"
+        );
+        assert_eq!(completion(5, 45), 5.0 * 100.0 / 45.0);
+        assert_eq!(completion(0, 0), 100.0);
+    }
 }

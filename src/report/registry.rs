@@ -1,7 +1,7 @@
 //! Registry and plan exports: exactly the importer's headers (docs/CONTRACTS.md) and value
 //! words, so importing an export finds every row unchanged.
 
-use super::sheet::{Formats, Table};
+use super::sheet::{Formats, Table, Title};
 use super::Written;
 use crate::domain::plan::{JointKind, Plan};
 use crate::domain::{DepartmentKind, MonthSet, Target, PLAN_HEADERS};
@@ -64,10 +64,16 @@ fn department_kind(k: DepartmentKind, lang: Lang) -> &'static str {
     }
 }
 
+/// The title of a registry's sheet.
+fn kind_title(kind: RegistryKind, lang: Lang) -> &'static str {
+    kind.sheet_name(lang)
+}
+
 pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: Lang) -> Written {
     let fmt = Formats::new();
     let ws = wb.add_worksheet_with_constant_memory();
     ws.set_name(kind.sheet_name(lang))?;
+    let title = Title::new(kind_title(kind, lang), lang);
     let meta = match kind {
         RegistryKind::Targets => {
             return Err(super::Fail::Xlsx(XlsxError::ParameterError(
@@ -75,7 +81,7 @@ pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: 
             )))
         }
         RegistryKind::Inspectors => {
-            let mut t = Table::new(ws, &fmt, 0, &headers(&INSPECTOR_FIELDS, lang))?;
+            let mut t = Table::titled(ws, &fmt, &title, &headers(&INSPECTOR_FIELDS, lang), lang)?;
             for p in &st.inspectors {
                 t.next_row();
                 t.text(0, &p.name)?;
@@ -90,7 +96,7 @@ pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: 
             t.finish()?
         }
         RegistryKind::Departments => {
-            let mut t = Table::new(ws, &fmt, 0, &headers(&DEPARTMENT_FIELDS, lang))?;
+            let mut t = Table::titled(ws, &fmt, &title, &headers(&DEPARTMENT_FIELDS, lang), lang)?;
             for d in &st.departments {
                 t.next_row();
                 t.text(0, &d.code)?;
@@ -100,7 +106,7 @@ pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: 
             t.finish()?
         }
         RegistryKind::Conflicts => {
-            let mut t = Table::new(ws, &fmt, 0, &headers(&CONFLICT_FIELDS, lang))?;
+            let mut t = Table::titled(ws, &fmt, &title, &headers(&CONFLICT_FIELDS, lang), lang)?;
             for c in &st.conflicts {
                 let (Some(p), Some(target)) = (st.inspector(c.inspector), st.target(c.target))
                 else {
@@ -127,7 +133,8 @@ pub fn write_targets(
     path: &std::path::Path,
     progress: &dyn Fn(f64),
 ) -> Result<super::SheetMeta, XlsxError> {
-    super::stream::save_targets(wb, targets, lang, path, progress)
+    let title = Title::new(kind_title(RegistryKind::Targets, lang), lang);
+    super::stream::save_targets(wb, targets, lang, &title, path, progress)
 }
 
 /// The targets sheet written cell by cell through [`Table`] (constant-memory mode): the
@@ -138,17 +145,18 @@ pub(super) fn targets_table(
     fmt: &Formats,
     targets: &[Target],
     lang: Lang,
+    title: &super::sheet::Title,
 ) -> Result<super::SheetMeta, XlsxError> {
     use super::stream::{cells, Cell, Scratch};
     use crate::import::schema::TARGET_FIELDS;
-    let mut t = Table::new(ws, fmt, 0, &headers(&TARGET_FIELDS, lang))?;
+    let mut t = Table::titled(ws, fmt, title, &headers(&TARGET_FIELDS, lang), lang)?;
     let mut s = Scratch::default();
     for x in targets {
         t.next_row();
         for (c, cell) in cells(x, lang, &mut s).into_iter().enumerate() {
             match cell {
                 Cell::Text(v) => t.text(c as u16, v)?,
-                Cell::Count(n) => t.num(c as u16, f64::from(n))?,
+                Cell::Count(n) => t.count(c as u16, n)?,
             }
         }
     }
@@ -171,7 +179,14 @@ pub(super) fn plans(wb: &mut Workbook, all: &[Plan], year: i32, lang: Lang) -> W
     let fmt = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("抽查计划", "plan"))?;
-    let mut t = Table::new(ws, &fmt, 0, &PLAN_HEADERS)?;
+    let title = Title::new(
+        &match lang {
+            Lang::Zh => format!("{year} 年度双随机抽查计划"),
+            Lang::En => format!("{year} annual random inspection plan"),
+        },
+        lang,
+    );
+    let mut t = Table::titled(ws, &fmt, &title, &PLAN_HEADERS, lang)?;
     let mut rows: Vec<&Plan> = all.iter().filter(|p| p.year == year).collect();
     rows.sort_by_key(|p| p.seq);
     for p in rows {

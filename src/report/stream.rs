@@ -14,7 +14,7 @@
 //! measures the widest cell of each column.
 
 use super::registry::{headers, months, yes_no, RegistryKind};
-use super::sheet::{display_width, Formats, SheetMeta, Table};
+use super::sheet::{text_width, Formats, SheetMeta, Table, Title, HEADER_ROW};
 use crate::domain::Target;
 use crate::i18n::Lang;
 use crate::import::schema::TARGET_FIELDS;
@@ -94,11 +94,12 @@ pub fn cells<'a>(x: &'a Target, lang: Lang, s: &'a mut Scratch) -> [Cell<'a>; CO
     ]
 }
 
-/// How wide a cell shows (as `Table` counts it).
-fn cell_width(c: Cell) -> usize {
+/// How wide a cell shows (as `Table` counts it; counts are written unformatted, see
+/// [`Table::count`]).
+fn cell_width(c: Cell) -> f64 {
     match c {
-        Cell::Text(s) => display_width(s),
-        Cell::Count(n) => decimal_digits(n),
+        Cell::Text(s) => text_width(s),
+        Cell::Count(n) => decimal_digits(n) as f64,
     }
 }
 
@@ -112,9 +113,9 @@ fn decimal_digits(mut n: u32) -> usize {
 }
 
 /// The widest cell of every column over all targets.
-fn data_widths(targets: &[Target], lang: Lang) -> [usize; COLUMNS] {
+fn data_widths(targets: &[Target], lang: Lang) -> [f64; COLUMNS] {
     let part = |chunk: &[Target]| {
-        let mut w = [0usize; COLUMNS];
+        let mut w = [0.0f64; COLUMNS];
         let mut s = Scratch::default();
         for x in chunk {
             for (c, cell) in cells(x, lang, &mut s).into_iter().enumerate() {
@@ -271,6 +272,7 @@ pub fn save_targets(
     mut wb: Workbook,
     targets: &[Target],
     lang: Lang,
+    title: &Title,
     path: &Path,
     progress: &dyn Fn(f64),
 ) -> Result<SheetMeta, XlsxError> {
@@ -285,7 +287,7 @@ pub fn save_targets(
     let fmt = Formats::new();
     let ws = wb.add_worksheet_with_constant_memory();
     ws.set_name(RegistryKind::Targets.sheet_name(lang))?;
-    let mut t = Table::new(ws, &fmt, 0, &headers(&TARGET_FIELDS, lang))?;
+    let mut t = Table::titled(ws, &fmt, title, &headers(&TARGET_FIELDS, lang), lang)?;
     for (c, w) in widths.iter().enumerate() {
         t.observe_width(c as u16, *w);
     }
@@ -307,8 +309,8 @@ pub fn save_targets(
         archive.by_index(i)?.read_to_string(&mut xml)?;
         let last = column_name(COLUMNS - 1);
         let xml = xml.replacen(
-            &format!("<dimension ref=\"A1:{last}1\"/>"),
-            &format!("<dimension ref=\"A1:{last}{}\"/>", n + 1),
+            &format!("<dimension ref=\"A1:{last}{}\"/>", HEADER_ROW + 1),
+            &format!("<dimension ref=\"A1:{last}{}\"/>", n + HEADER_ROW + 1),
             1,
         );
         let cut = xml
@@ -352,7 +354,7 @@ fn stream_rows<W: Write>(
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS * 2048));
                 buf.clear();
-                let first = (k * CHUNK_ROWS) as u32 + 2;
+                let first = (k * CHUNK_ROWS) as u32 + HEADER_ROW + 2;
                 let res = (first..).zip(chunk).try_for_each(|(r, x)| {
                     push_row(&mut buf, r, x, lang, &mut s, cols, &mut digits)
                 });
@@ -405,10 +407,15 @@ mod tests {
             let a = dir.path().join("stream.xlsx");
             let b = dir.path().join("table.xlsx");
             let marks = std::cell::RefCell::new(Vec::new());
+            let title = Title {
+                text: "宜良 & 名录".into(),
+                made: "制表时间：2022-07-05 09:30".into(),
+            };
             let meta = save_targets(
                 crate::report::workbook("t", "test"),
                 &targets,
                 lang,
+                &title,
                 &a,
                 &|x| marks.borrow_mut().push(x),
             )
@@ -417,7 +424,8 @@ mod tests {
             let ws = wb.add_worksheet_with_constant_memory();
             ws.set_name(RegistryKind::Targets.sheet_name(lang)).unwrap();
             let want =
-                super::super::registry::targets_table(ws, &Formats::new(), &targets, lang).unwrap();
+                super::super::registry::targets_table(ws, &Formats::new(), &targets, lang, &title)
+                    .unwrap();
             wb.save(&b).unwrap();
             assert_eq!(meta, want);
             assert_eq!(meta.rows, 300);
@@ -440,6 +448,7 @@ mod tests {
             crate::report::workbook("t", "test"),
             &targets,
             Lang::Zh,
+            &Title::new("t", Lang::Zh),
             &dir.path().join("x.xlsx"),
             &|_| {},
         );

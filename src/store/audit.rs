@@ -117,24 +117,22 @@ impl AuditEntry {
     }
 }
 
-/// The OS user running this process: `USER`, `LOGNAME` or `USERNAME`, else the name of the
-/// process's uid in /etc/passwd (services and cron jobs often run without those variables),
-/// else `uid N`.
+/// The OS user running this process: the name of its real uid in /etc/passwd, else `uid N`.
+/// Never the environment: `USER=zhang shuangsui ...` does not make anyone zhang (issue 14).
 pub fn os_user() -> String {
-    for v in ["USER", "LOGNAME", "USERNAME"] {
-        if let Ok(u) = std::env::var(v) {
-            if !u.trim().is_empty() {
-                return u;
-            }
-        }
-    }
     uid_name().unwrap_or_else(|| "unknown".into())
+}
+
+/// The real uid of this process (the kernel's word, not the environment's).
+#[cfg(unix)]
+pub fn real_uid() -> u32 {
+    // SAFETY: getuid(2) takes no arguments, touches no memory of ours and cannot fail.
+    unsafe { libc::getuid() }
 }
 
 #[cfg(unix)]
 fn uid_name() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let uid = real_uid();
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let name = passwd.lines().find_map(|l| {
         let mut f = l.split(':');

@@ -6,7 +6,7 @@
 //! after something changed. Imports and the audit verification run on background threads and
 //! report through a channel, so the screen never waits on the store.
 
-use super::backend::Backend;
+use super::backend::{import_lines, import_result, Backend};
 use super::state::{AppState, Config, Ctx, Effect, Input, Op, OpResult};
 use super::views;
 use crate::i18n::Lang;
@@ -187,14 +187,29 @@ pub fn perform(backend: &Backend, app: &mut AppState, op: Op, tx: &Sender<OpResu
                 });
             }
         }
-        Op::Import { kind, path } => {
+        Op::Import {
+            kind,
+            path,
+            dry_run,
+        } => {
             app.start_busy(format!(
                 "{}{} {}",
-                lang.pick("正在导入", "importing "),
+                if dry_run {
+                    lang.pick("正在检查", "checking ")
+                } else {
+                    lang.pick("正在导入", "importing ")
+                },
                 kind.label(lang),
                 path.display()
             ));
-            background(Op::Import { kind, path }, tx);
+            background(
+                Op::Import {
+                    kind,
+                    path,
+                    dry_run,
+                },
+                tx,
+            );
         }
         Op::CommitDraw(ask) => {
             app.start_busy(lang.pick("正在抽取", "drawing").to_string());
@@ -392,11 +407,16 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
             OpResult::Stepped { result, figures }
         }
         Op::Export { kind, path } => export(office, &kind, &path, lang, &|_| {}),
-        Op::Import { kind, path } => OpResult::Imported(
-            office
-                .import(kind, &path, false)
-                .map(|o| o.localize(lang).lines().map(str::to_string).collect())
-                .map_err(|e| e.localize(lang).lines().map(str::to_string).collect()),
-        ),
+        Op::Import {
+            kind,
+            path,
+            dry_run,
+        } => {
+            let result = office
+                .import(kind, &path, dry_run)
+                .map(|o| import_lines(&o, lang))
+                .map_err(|e| e.localize(lang).lines().map(str::to_string).collect());
+            import_result(kind, path, dry_run, result)
+        }
     }
 }

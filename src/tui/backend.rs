@@ -128,19 +128,40 @@ impl RemoteOffice {
     pub fn watch(self: &Arc<Self>, mut changed: impl FnMut() -> bool + Send + 'static) {
         let me = Arc::clone(self);
         std::thread::spawn(move || {
-            let Ok(client) = Client::connect(&me.socket, me.lang) else {
-                return;
-            };
-            let _ = client.subscribe(|ev| {
-                // Our own writes were refreshed already.
-                if me.replica().audit_len >= ev.audit_len {
-                    return true;
+            // A subscriber that fell behind is dropped by the server (with a resync event when
+            // it can still be written): reload everything and subscribe again, a bounded number
+            // of times; stop when the server is gone or `changed` says so.
+            for _ in 0..100 {
+                let Ok(client) = Client::connect(&me.socket, me.lang) else {
+                    return;
+                };
+                let mut resync = false;
+                let mut go_on = true;
+                let _ = client.subscribe(|ev| {
+                    if ev.resync {
+                        resync = true;
+                        return false;
+                    }
+                    // Our own writes were refreshed already.
+                    if me.replica().audit_len >= ev.audit_len {
+                        return true;
+                    }
+                    go_on = match me.refresh() {
+                        Ok(()) => changed(),
+                        Err(_) => true,
+                    };
+                    go_on
+                });
+                if !go_on {
+                    return;
                 }
-                match me.refresh() {
-                    Ok(()) => changed(),
-                    Err(_) => true,
+                if !resync {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
                 }
-            });
+                if me.refresh().is_ok() && !changed() {
+                    return;
+                }
+            }
         });
     }
 }
@@ -274,7 +295,11 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
         },
         Op::SaveTarget(t) => Request::SaveTarget(t.clone()),
         Op::SavePlan(p) => Request::SavePlan(p.clone()),
-        Op::Import { kind, path } => Request::Import {
+        Op::Import {
+            kind,
+            path,
+            dry_run,
+        } => Request::Import {
             kind: *kind,
             name: path
                 .file_name()
@@ -285,7 +310,8 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
             } else {
                 Bytes::default()
             },
-            dry_run: false,
+            dry_run: *dry_run,
+            clear_empty: false,
         },
         Op::PreviewDraw(ask) => Request::PrepareDraw(ask.request()),
         Op::CommitDraw(ask) => Request::CommitDraw(ask.request()),
@@ -369,6 +395,35 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
                     .unwrap_or_default(),
             )
         }
+    }
+}
+
+/// The lines the TUI shows for an import: the report, and for a dry run each change.
+pub fn import_lines(o: &crate::office::ImportOutcome, lang: Lang) -> Vec<String> {
+    let mut lines: Vec<String> = o.localize(lang).lines().map(str::to_string).collect();
+    if o.dry_run {
+        lines.extend(o.preview_text(lang).lines().map(str::to_string));
+    }
+    lines
+}
+
+/// The outcome of an import: a dry run becomes the preview that confirms the import itself.
+pub fn import_result(
+    kind: crate::office::ImportKind,
+    path: PathBuf,
+    dry_run: bool,
+    result: Result<Vec<String>, Vec<String>>,
+) -> OpResult {
+    if !dry_run {
+        return OpResult::Imported(result);
+    }
+    OpResult::ImportPreviewed {
+        confirm: Box::new(Op::Import {
+            kind,
+            path,
+            dry_run: false,
+        }),
+        result,
     }
 }
 
@@ -509,15 +564,20 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
                 name
             )))
         }
-        (Op::Import { .. }, Reply::Imported(outcomes)) => OpResult::Imported(Ok(outcomes
-            .iter()
-            .flat_map(|o| {
-                o.localize(lang)
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect())),
+        (
+            Op::Import {
+                kind,
+                path,
+                dry_run,
+            },
+            Reply::Imported(outcomes),
+        ) => {
+            let lines = outcomes
+                .iter()
+                .flat_map(|o| import_lines(o, lang))
+                .collect();
+            import_result(kind, path, dry_run, Ok(lines))
+        }
         (Op::PreviewDraw(_), Reply::Preview(p)) => OpResult::Preview(Ok(*p)),
         (op @ Op::CommitDraw(_), Reply::Drawn(d)) => {
             let rep = r.replica();

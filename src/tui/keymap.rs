@@ -585,6 +585,18 @@ impl Keymap {
             check_prefixes(mode, &list)?;
             effective.insert(mode, list);
         }
+        // A way out must stay bound in the lists: quit, or the palette (which lists quit).
+        let way_out = effective.get(&Mode::List).is_some_and(|l| {
+            l.iter()
+                .any(|b| matches!(b.action, Action::Quit | Action::Palette))
+        });
+        if !way_out {
+            let file = layers
+                .last()
+                .map(|(f, _)| f.to_string())
+                .unwrap_or_default();
+            return Err(KeymapError::new(file, None, KeymapErrorKind::NoWayOut));
+        }
         Ok(Keymap { own, effective })
     }
 
@@ -653,10 +665,26 @@ impl Keymap {
     }
 }
 
+/// The largest keymap file read (`--keymap /dev/zero` is refused, not read forever).
+pub const MAX_KEYMAP_FILE: u64 = 1 << 20;
+
 fn read_file(path: &Path) -> Result<String, KeymapError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| KeymapError::new(file.clone(), None, KeymapErrorKind::Io(e.to_string())))?;
+    let io = |e: std::io::Error| {
+        KeymapError::new(file.clone(), None, KeymapErrorKind::Io(e.to_string()))
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_KEYMAP_FILE + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_KEYMAP_FILE {
+        return Err(KeymapError::new(
+            file,
+            None,
+            KeymapErrorKind::TooLarge(MAX_KEYMAP_FILE),
+        ));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec())
         .map_err(|_| KeymapError::new(file, None, KeymapErrorKind::NotUtf8))
@@ -945,6 +973,10 @@ pub struct KeymapError {
 pub enum KeymapErrorKind {
     Io(String),
     NotUtf8,
+    /// Larger than this many bytes.
+    TooLarge(u64),
+    /// Nothing in the lists quits or opens the palette: the TUI could not be left.
+    NoWayOut,
     UnknownPreset(String),
     Syntax(String),
     UnknownMode(String),
@@ -1032,6 +1064,19 @@ impl KeymapErrorKind {
             }
             NotUtf8 => lang
                 .pick("不是 UTF-8 文本，请用 UTF-8 保存", "is not UTF-8 text: save it as UTF-8")
+                .into(),
+            TooLarge(n) => {
+                if zh {
+                    format!("文件超过 {n} 字节，不是键位文件")
+                } else {
+                    format!("is larger than {n} bytes: not a keymap")
+                }
+            }
+            NoWayOut => lang
+                .pick(
+                    "列表中没有任何键绑定“退出”（quit）或“命令”（palette）：这样将无法离开界面，请至少保留一个",
+                    "nothing in the lists is bound to quit or palette: the TUI could not be left; keep at least one",
+                )
                 .into(),
             UnknownPreset(p) => {
                 let names = PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" ");

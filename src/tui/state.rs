@@ -95,10 +95,12 @@ pub enum Op {
     SaveTarget(Box<Target>),
     /// Add (`id == 0`) or replace a plan.
     SavePlan(Box<Plan>),
-    /// Run in the background.
+    /// Run in the background. First with `dry_run` (the preview, to be confirmed), then for
+    /// real.
     Import {
         kind: ImportKind,
         path: PathBuf,
+        dry_run: bool,
     },
     /// Prepare a draw and show its preview (nothing random happens).
     PreviewDraw(DrawAsk),
@@ -141,6 +143,12 @@ pub enum OpResult {
     Saved(Result<String, String>),
     /// An import: the report lines or the error lines.
     Imported(Result<Vec<String>, Vec<String>>),
+    /// The dry run of an import: what it would change (to be confirmed with `confirm`, the
+    /// import itself), or the error lines.
+    ImportPreviewed {
+        confirm: Box<Op>,
+        result: Result<Vec<String>, Vec<String>>,
+    },
     /// The preview of a draw, or why it cannot be drawn.
     Preview(Result<DrawPreview, String>),
     /// A committed draw, or why it was refused.
@@ -505,6 +513,13 @@ pub enum Overlay {
         lines: Vec<String>,
         scroll: usize,
     },
+    /// A scrollable preview that runs `op` when confirmed (the import preview).
+    Confirm {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+        op: Box<Op>,
+    },
     /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
     Busy {
         label: String,
@@ -640,7 +655,9 @@ impl AppState {
     /// The keymap mode for the current focus.
     pub fn mode(&self) -> Mode {
         match &self.overlay {
-            Some(Overlay::Help(_)) | Some(Overlay::Report { .. }) => Mode::Help,
+            Some(Overlay::Help(_))
+            | Some(Overlay::Report { .. })
+            | Some(Overlay::Confirm { .. }) => Mode::Help,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Form(_)) => Mode::Form,
             Some(Overlay::Busy { .. }) => Mode::Confirm,
@@ -791,6 +808,38 @@ impl AppState {
                     title,
                     lines,
                     scroll,
+                });
+                Effect::Redraw
+            }
+            Some(Overlay::Confirm {
+                title,
+                lines,
+                scroll,
+                op,
+            }) => {
+                let max = lines.len().saturating_sub(1);
+                let page = self.list_height();
+                let scroll = match action {
+                    Action::Confirm => return Effect::Op(*op),
+                    Action::Cancel | Action::Quit => {
+                        self.message = Some(
+                            self.lang()
+                                .pick("已取消导入，未写入", "import cancelled, nothing written")
+                                .into(),
+                        );
+                        return Effect::Redraw;
+                    }
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => (scroll + 1).min(max),
+                    Action::PageUp => scroll.saturating_sub(page),
+                    Action::PageDown => (scroll + page).min(max),
+                    _ => scroll,
+                };
+                self.overlay = Some(Overlay::Confirm {
+                    title,
+                    lines,
+                    scroll,
+                    op,
                 });
                 Effect::Redraw
             }
@@ -1583,6 +1632,34 @@ impl AppState {
                     self.recompute(r, ctx, true);
                 }
             }
+            OpResult::ImportPreviewed { confirm, result } => {
+                let cols = usize::from(self.size.0.clamp(20, 76)) - 4;
+                match result {
+                    Ok(mut lines) => {
+                        lines.push(String::new());
+                        lines.push(
+                            lang.pick(
+                                "按 Enter 确认导入，Esc 取消（取消则不写入）",
+                                "Enter imports, Esc cancels (nothing is written)",
+                            )
+                            .into(),
+                        );
+                        self.overlay = Some(Overlay::Confirm {
+                            title: lang.pick("导入预览", "Import preview").into(),
+                            lines: wrap_lines(&lines, cols),
+                            scroll: 0,
+                            op: confirm,
+                        });
+                    }
+                    Err(lines) => {
+                        self.overlay = Some(Overlay::Report {
+                            title: lang.pick("导入被拒绝", "Import refused").into(),
+                            lines: wrap_lines(&lines, cols),
+                            scroll: 0,
+                        });
+                    }
+                }
+            }
         }
     }
 }
@@ -1789,6 +1866,7 @@ fn validate(
                 Some(kind) if errors.is_empty() => Some(Op::Import {
                     kind,
                     path: PathBuf::from(path),
+                    dry_run: true,
                 }),
                 _ => None,
             }
@@ -1992,12 +2070,12 @@ fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: Lang) -> Ve
     match r {
         Registry::Targets => {
             if col == 3 {
-                let keys: Vec<&str> = d
+                let keys: Vec<String> = d
                     .targets
                     .iter()
-                    .map(|t| ctx.rules.governing(t).map(|r| r.id.as_str()).unwrap_or(""))
+                    .map(|t| ctx.rules.obligation_text(t))
                     .collect();
-                idx.sort_by(|&a, &b| keys[a as usize].cmp(keys[b as usize]));
+                idx.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
             } else {
                 let key = |t: &Target| -> String {
                     match col {

@@ -604,3 +604,22 @@ fn startup_sources_use_an_existing_config_file_then_the_argument() {
     );
     assert!(Keymap::load(&startup_sources(Some(&config), None)).is_ok());
 }
+
+#[test]
+fn a_keymap_that_unbinds_every_way_out_is_refused() {
+    let text = "[global]\nkeys = [\n  { on = \"q\", action = \"unbind\" },\n  { on = \":\", action = \"unbind\" },\n  { on = \"ctrl-p\", action = \"unbind\" },\n  { on = \"?\", action = \"unbind\" },\n  { on = \"f1\", action = \"unbind\" },\n]\n";
+    let e = Keymap::from_texts(&[("trap.toml", text)]).unwrap_err();
+    assert_eq!(*e.kind, KeymapErrorKind::NoWayOut);
+    assert!(e.localize(Lang::En).contains("trap.toml"));
+    assert!(e.localize(Lang::Zh).contains("退出"));
+    // Keeping one way out (the palette on ctrl-p) is fine.
+    let keep = text.replace("{ on = \"ctrl-p\", action = \"unbind\" },\n", "");
+    assert!(Keymap::from_texts(&[("ok.toml", &keep)]).is_ok());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_keymap_file_is_refused_not_read_forever() {
+    let e = Keymap::load(&[KeymapSource::File("/dev/zero".into())]).unwrap_err();
+    assert_eq!(*e.kind, KeymapErrorKind::TooLarge(MAX_KEYMAP_FILE));
+}

@@ -586,8 +586,8 @@ impl AppState {
                     "Reason",
                     "",
                     lang.pick(
-                        "涉及保密、国家安全或公共安全",
-                        "secrecy, national or public security",
+                        "保密/国家安全/公共安全；批准人；批准日期",
+                        "保密/国家安全/公共安全; approver; YYYY-MM-DD",
                     )
                     .into(),
                 )],

@@ -42,6 +42,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, _ctx: &Ctx, theme: Th
             lines,
             scroll,
         }) => draw_report(frame, area, app, title, lines, *scroll, theme),
+        Some(Overlay::Confirm {
+            title,
+            lines,
+            scroll,
+            ..
+        }) => draw_report(frame, area, app, title, lines, *scroll, theme),
         Some(Overlay::Busy {
             label,
             progress: Some(ratio),

@@ -141,10 +141,7 @@ fn cells(r: Registry, i: usize, ctx: &Ctx, lang: Lang, wanted: &[usize]) -> Vec<
             };
             // Classify only when the rule column is shown (a visible row, computed lazily).
             let rule = if wanted.contains(&3) {
-                ctx.rules
-                    .governing(t)
-                    .map(|r| r.id.clone())
-                    .unwrap_or_else(|| "-".into())
+                ctx.rules.obligation_text(t)
             } else {
                 String::new()
             };
