@@ -29,6 +29,7 @@
 //! never the other way round; no writer reads the value it holds for writing through
 //! `state()`/`book()` (that would wait for itself).
 
+pub mod announce;
 mod demo;
 mod draws;
 mod error;
