@@ -85,6 +85,22 @@ pub(super) fn draw(
         (lang.pick("见证号码", "witness"), d.witness.clone()),
         (lang.pick("池哈希", "pool hash"), hex::encode(d.pool_hash)),
         (lang.pick("算法版本", "algorithm"), d.algorithm.clone()),
+        super::announce::announcement_line(
+            crate::office::announce::announcement_for(d.id, &book.announcements),
+            lang,
+        ),
+        (
+            lang.pick("检查组人数 / 工作量上限", "team size / workload cap"),
+            format!("{} / {}", d.input.team_size, d.input.workload_cap),
+        ),
+        (
+            lang.pick("联合部门", "partners"),
+            d.input.partners.join("、"),
+        ),
+        (
+            lang.pick("消耗随机字数", "words consumed"),
+            d.outcome.words_consumed.to_string(),
+        ),
         (
             lang.pick("复核命令", "re-check with"),
             format!("shuangsui verify --draw {}", d.id),
@@ -227,5 +243,6 @@ pub(super) fn draw(
         }
     }
     sheets.push(t.finish()?);
+    sheets.push(super::announce::inspectors_sheet(wb, &st, &d.input, lang)?);
     Ok(sheets)
 }

@@ -17,6 +17,7 @@ pub mod anchor;
 pub mod audit;
 pub use anchor::write_atomic;
 pub mod codec;
+pub mod sign;
 
 use audit::{AuditEntry, WriteDigest};
 use sha2::{Digest, Sha256};
