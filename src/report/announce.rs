@@ -2,7 +2,10 @@
 //! inspectors, the input hash, the commitment SHA-256(entropy) and the public source of the
 //! witness, to publish or pin up before the draw. Also the inspectors sheet of `export draw N`.
 
-use super::sheet::{display_width, Formats, SheetMeta, Table};
+use super::sheet::{
+    local_time, page_header_footer, text_width, title_block, Formats, SheetMeta, Table, Title,
+    BOLD_FACTOR,
+};
 use super::Written;
 use crate::draw::engine::DrawInput;
 use crate::i18n::Lang;
@@ -43,15 +46,23 @@ pub(super) fn inspectors_sheet(
     wb: &mut Workbook,
     st: &State,
     input: &DrawInput,
+    about: &str,
     lang: Lang,
 ) -> Result<SheetMeta, XlsxError> {
     let fmt = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("检查人员", "inspectors"))?;
-    let mut t = Table::new(
+    let title = Title::new(
+        &match lang {
+            Lang::Zh => format!("参与抽取的检查人员（{about}）"),
+            Lang::En => format!("inspectors of the draw ({about})"),
+        },
+        lang,
+    );
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &title,
         &[
             lang.pick("人员编号", "inspector id"),
             lang.pick("姓名", "name"),
@@ -63,6 +74,7 @@ pub(super) fn inspectors_sheet(
             lang.pick("回避对象", "recused for targets"),
             lang.pick("上次检查组所在对象", "on the last team of"),
         ],
+        lang,
     )?;
     let mut recused: HashMap<u64, Vec<String>> = HashMap::new();
     for (target, i) in &input.recusals {
@@ -115,12 +127,18 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
     let last_col = (headers.len() - 1) as u16;
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("抽取公告", "announcement"))?;
-    let title = match lang {
-        Lang::Zh => format!("双随机抽取公告（公告 #{}）", a.id),
-        Lang::En => format!("Random inspection draw announcement #{}", a.id),
-    };
-    ws.merge_range(0, 0, 0, last_col, &title, &fmt.title)?;
-    ws.set_row_height(0, 24)?;
+    let title = Title::new(
+        &match lang {
+            Lang::Zh => format!("双随机抽取公告（公告 #{}，{}）", a.id, a.period),
+            Lang::En => format!(
+                "random inspection draw announcement #{} ({})",
+                a.id, a.period
+            ),
+        },
+        lang,
+    );
+    title_block(ws, &fmt, &title, headers.len() as u16)?;
+    page_header_footer(ws, &title.text, lang);
     let date = a.request.date.map(|d| d.to_string()).unwrap_or_default();
     let mut info: Vec<(&str, String)> = vec![
         (
@@ -129,7 +147,7 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
         ),
         (lang.pick("抽查期次", "period"), a.period.clone()),
         (lang.pick("抽取日期", "draw date"), date),
-        (lang.pick("公告时间", "announced"), a.time.clone()),
+        (lang.pick("公告时间", "announced"), local_time(&a.time)),
         (lang.pick("经办人", "operator"), a.operator.clone()),
         (
             lang.pick("输入哈希", "input hash"),
@@ -173,16 +191,17 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
             hex::encode(a.entropy),
         ));
     }
-    let mut label_width = 0;
-    let mut row = 1u32;
+    let mut label_width = 0.0f64;
+    let mut row = 2u32;
     for (label, value) in &info {
         ws.write_string_with_format(row, 0, *label, &fmt.label)?;
-        label_width = label_width.max(display_width(label));
+        label_width = label_width.max(text_width(label));
         ws.merge_range(row, 1, row, last_col, value, &fmt.text)?;
         row += 1;
     }
     let mut t = Table::new(ws, &fmt, row + 1, &headers)?;
-    t.observe(0, &"x".repeat(label_width));
+    t.note_title(&title);
+    t.observe_width(0, label_width * BOLD_FACTOR);
     for s in &a.preview.strata {
         t.next_row();
         t.text(0, &s.row)?;
@@ -204,10 +223,17 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
     // The frozen pool, in canonical order.
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("抽取池", "pool"))?;
-    let mut t = Table::new(
+    let pool_title = Title::new(
+        &match lang {
+            Lang::Zh => format!("抽取池（公告 #{}，{}）", a.id, a.period),
+            Lang::En => format!("pool of announcement #{} ({})", a.id, a.period),
+        },
+        lang,
+    );
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &pool_title,
         &[
             lang.pick("分层", "row"),
             lang.pick("池内序号", "pool index"),
@@ -215,6 +241,7 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
             lang.pick("单位名称", "name"),
             lang.pick("统一社会信用代码", "credit code"),
         ],
+        lang,
     )?;
     for s in &a.input.strata {
         for (i, id) in s.pool.iter().enumerate() {
@@ -228,6 +255,10 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
         }
     }
     sheets.push(t.finish()?);
-    sheets.push(inspectors_sheet(wb, &st, &a.input, lang)?);
+    let about = match lang {
+        Lang::Zh => format!("公告 #{}，{}", a.id, a.period),
+        Lang::En => format!("announcement #{}, {}", a.id, a.period),
+    };
+    sheets.push(inspectors_sheet(wb, &st, &a.input, &about, lang)?);
     Ok(sheets)
 }

@@ -243,6 +243,12 @@ pub(super) fn draw(
         }
     }
     sheets.push(t.finish()?);
-    sheets.push(super::announce::inspectors_sheet(wb, &st, &d.input, lang)?);
+    let about = match lang {
+        Lang::Zh => format!("抽取 #{}，{}", d.id, d.period),
+        Lang::En => format!("draw #{}, {}", d.id, d.period),
+    };
+    sheets.push(super::announce::inspectors_sheet(
+        wb, &st, &d.input, &about, lang,
+    )?);
     Ok(sheets)
 }
