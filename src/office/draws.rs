@@ -60,9 +60,13 @@ pub struct DrawRequest {
     pub inspector_scope: Option<String>,
     pub team_size: Option<usize>,
     pub joint: Option<JointKind>,
+    /// Only for a replay (`replay_draw`): a chosen seed never commits.
     pub seed: Option<String>,
     pub witness: String,
     pub date: Option<NaiveDate>,
+    /// Why the plan and period are announced again (see `office::announce`).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// The largest team a draw may ask for (`--team-size`); larger ones are refused before anything
@@ -126,6 +130,15 @@ pub struct DrawJson {
     pub year_after: String,
     pub voided: Option<Voided>,
     pub tasks: Vec<TaskJson>,
+    /// `committed` or `voided` (attempts that are not draws are listed beside them).
+    #[serde(default)]
+    pub state: String,
+    /// The announcement it was committed from; none for draws made before announcements.
+    #[serde(default)]
+    pub announcement: Option<u64>,
+    /// The commitment SHA-256(entropy) published with that announcement.
+    #[serde(default)]
+    pub commitment: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -172,6 +185,8 @@ pub struct Book {
     pub plans: Vec<Plan>,
     pub draws: Vec<DrawRecord>,
     pub tasks: Vec<Task>,
+    /// Every announcement, in id order (see `office::announce`).
+    pub announcements: Vec<super::announce::Announcement>,
 }
 
 impl Office {
@@ -282,7 +297,7 @@ impl Office {
         Ok(p)
     }
 
-    fn plan(&self, id: PlanId) -> Result<Plan, OfficeError> {
+    pub(super) fn plan(&self, id: PlanId) -> Result<Plan, OfficeError> {
         self.book()
             .plans
             .iter()
@@ -633,22 +648,30 @@ impl Office {
         Ok((preview, input))
     }
 
-    /// Draw and commit: draw record, tasks and audit entry in one transaction.
+    /// Draw and commit at one sitting: an announcement (frozen input, sealed entropy, its
+    /// commitment) and its commit with `req.witness`, two audited commits (see
+    /// [`Office::announce_draw`] and [`Office::commit_announced`]). A chosen seed never commits:
+    /// a request with `seed` is refused (replay it with [`Office::replay_draw`]).
     pub fn commit_draw(&self, req: &DrawRequest) -> Result<DrawRecord, OfficeError> {
+        self.draw_one_sitting(req)
+    }
+
+    /// Build the tasks of `outcome` (drawn from the frozen `input` with `seed`) and commit them
+    /// with the draw record, the audit entry and the `extra` writes in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn commit_outcome(
+        &self,
+        req: &DrawRequest,
+        preview: &DrawPreview,
+        input: DrawInput,
+        entropy: [u8; 32],
+        seed: Seed,
+        outcome: DrawOutcome,
+        extra: Vec<Write>,
+    ) -> Result<DrawRecord, OfficeError> {
         let lang = self.lang();
-        let (preview, input) = self.prepare_draw(req)?;
         let plan = self.plan(req.plan)?;
-        let (entropy, seed): (Option<[u8; 32]>, Seed) = match &req.seed {
-            Some(hex) => (
-                None,
-                sampler::parse_seed_hex(hex).map_err(|e| refused(e.localize(lang)))?,
-            ),
-            None => {
-                let e = sampler::fresh_entropy().map_err(|e| refused(e.localize(lang)))?;
-                (Some(e), sampler::derive_seed(&e, &req.witness))
-            }
-        };
-        let outcome = engine::run(&input, &seed).map_err(|e| refused(e.localize(lang)))?;
+        let entropy = Some(entropy);
         let date = req
             .date
             .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -691,6 +714,7 @@ impl Office {
         for t in &tasks {
             writes.push(encode_record(TreeName::Tasks, key_u64(t.id), t)?);
         }
+        writes.extend(extra);
         let slot = period_key(plan.id, &record.period);
         writes.push(encode_record(TreeName::Meta, slot.clone(), &record.id)?);
         let summary = format!(
@@ -985,6 +1009,10 @@ fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
             ));
         }
     }
+    if let Some(Err(m)) = super::announce::check_against_announcement(d, &book.announcements, lang)
+    {
+        return Err(m);
+    }
     for (i, draft) in d.outcome.tasks.iter().enumerate() {
         let ok = d
             .tasks
@@ -1030,6 +1058,15 @@ fn draw_json(
         year_before: engine::ratio_text(d.year_before.0, d.year_before.1),
         year_after: engine::ratio_text(d.year_after.0, d.year_after.1),
         voided: d.voided.clone(),
+        state: if d.voided.is_some() {
+            "voided"
+        } else {
+            "committed"
+        }
+        .into(),
+        announcement: super::announce::announcement_for(d.id, &book.announcements).map(|a| a.id),
+        commitment: super::announce::announcement_for(d.id, &book.announcements)
+            .map(|a| hex::encode(a.commitment)),
         tasks: d
             .tasks
             .iter()
@@ -1098,6 +1135,7 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
         plans: store.scan(TreeName::Plans)?,
         draws: store.scan(TreeName::Draws)?,
         tasks: store.scan(TreeName::Tasks)?,
+        announcements: super::announce::load_announcements(store)?,
     })
 }
 
@@ -1108,11 +1146,11 @@ mod tests {
     use crate::office::{DemoDir, ImportKind};
     use proptest::strategy::Strategy;
 
-    const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
+    /// A one-sitting request with a fixed entropy on this thread (a chosen seed never commits).
     fn request(date: NaiveDate) -> DrawRequest {
+        super::super::announce::fix_entropy_for_tests(Some([0x5a; 32]));
         DrawRequest {
-            seed: Some(SEED.into()),
+            witness: "185".into(),
             date: Some(date),
             ..Default::default()
         }
