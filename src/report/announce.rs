@@ -48,10 +48,23 @@ pub(super) fn inspectors_sheet(
     let fmt = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("检查人员", "inspectors"))?;
+    // A title over the table (row 0), the header on row 2.
+    ws.merge_range(
+        0,
+        0,
+        0,
+        8,
+        lang.pick(
+            "抽取时的检查人员（抽取输入）",
+            "Inspectors as the draw knew them (its input)",
+        ),
+        &fmt.title,
+    )?;
+    ws.set_row_height(0, 24)?;
     let mut t = Table::new(
         ws,
         &fmt,
-        0,
+        2,
         &[
             lang.pick("人员编号", "inspector id"),
             lang.pick("姓名", "name"),
