@@ -49,6 +49,11 @@ pub struct Cli {
     /// Without one, everyone is director.
     #[arg(long, global = true, env = "SHUANGSUI_ROLES")]
     pub roles: Option<PathBuf>,
+    /// The server's signing key (made by `serve` at its first start, mode 0600; its public half
+    /// beside it as KEY.pub). Commands that can read it sign too; `verify` and `restore` trust
+    /// KEY.pub.
+    #[arg(long, global = true, env = "SHUANGSUI_KEY", default_value = crate::store::sign::DEFAULT_KEY)]
+    pub key: PathBuf,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -227,6 +232,19 @@ pub enum TaskStep {
         #[arg(long)]
         approved_on: Option<String>,
     },
+    /// Correct a recorded step (office role): check, result or publish date (--date), the
+    /// exemption's reason (--text), the follow-up's hand-over date (--date). Audited with the
+    /// old value.
+    Correct {
+        #[arg(value_enum)]
+        step: crate::office::CorrectStep,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
         /// Handed to the enforcement department.
@@ -315,6 +333,41 @@ pub enum ExportWhat {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The publication notice (一公开) for the county government website: results determined
+    /// from --from to --to, natural persons' names masked and their codes omitted. Writes an
+    /// HTML table when the output ends in .html (or with --html), else a workbook.
+    Notice {
+        /// First determination date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last determination date, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// The office's own copy: exempt results too, with their ground.
+        #[arg(long)]
+        own_copy: bool,
+        /// Write an HTML table whatever the output's name.
+        #[arg(long)]
+        html: bool,
+        /// 公示日期 of results not yet published, YYYY-MM-DD; default today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The tasks (of --period, or all) written into a provincial template workbook, its
+    /// header row matched by the importer's column names; unknown columns are named and left
+    /// empty.
+    Tasks {
+        /// The template (.xlsx, .xls or .csv) the province hands out.
+        #[arg(long)]
+        template: PathBuf,
+        /// e.g. 2022Q3; default every task.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A registry with the import headers (re-importable).
     Registry {
         #[arg(value_enum)]
@@ -347,6 +400,65 @@ impl ExportWhat {
                 (ExportSpec::Publication(period.clone()), output)
             }
             ExportWhat::Plan { year, output } => (ExportSpec::Plan(*year), output),
+            ExportWhat::Notice {
+                from,
+                to,
+                own_copy,
+                html,
+                today,
+                output,
+            } => {
+                let day = |s: &str, flag: &str| {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                        OfficeError::Refused(match lang {
+                            Lang::Zh => format!("{flag}：{s:?} 不是日期（应为 YYYY-MM-DD）"),
+                            Lang::En => format!("{flag}: {s:?} is not a date (YYYY-MM-DD)"),
+                        })
+                    })
+                };
+                let (from, to) = (day(from, "--from")?, day(to, "--to")?);
+                if from > to {
+                    return Err(OfficeError::Refused(match lang {
+                        Lang::Zh => format!("--from {from} 晚于 --to {to}"),
+                        Lang::En => format!("--from {from} is after --to {to}"),
+                    }));
+                }
+                let ext = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase());
+                (
+                    ExportSpec::Notice {
+                        from,
+                        to,
+                        own_copy: *own_copy,
+                        today: today_arg(today, lang)?,
+                        html: *html || matches!(ext.as_deref(), Some("html" | "htm")),
+                    },
+                    output,
+                )
+            }
+            ExportWhat::Tasks {
+                template,
+                period,
+                output,
+            } => {
+                let bytes = std::fs::read(template).map_err(|e| {
+                    OfficeError::Refused(format!(
+                        "{}: {}{e}",
+                        template.display(),
+                        lang.pick("无法读取模板：", "cannot read the template: ")
+                    ))
+                })?;
+                (
+                    ExportSpec::Tasks {
+                        template_name: template.display().to_string(),
+                        template: Bytes(bytes),
+                        period: period.clone(),
+                    },
+                    output,
+                )
+            }
             ExportWhat::Registry { kind, output } => {
                 use clap::ValueEnum;
                 let name = kind
@@ -412,6 +524,15 @@ pub fn roles_path(cli: &Cli, db: &Path) -> PathBuf {
         .unwrap_or_else(|| crate::office::roles::default_roles_path(db))
 }
 
+/// A local office signs when this user can read the key, and trusts its public half.
+fn local_keys(office: &Office, cli: &Cli) {
+    if let Ok(Some(signer)) = crate::store::sign::Signer::open(&cli.key) {
+        office.set_signer(signer);
+    } else if let Some(public) = crate::store::sign::trusted_public(&cli.key) {
+        office.set_trusted_key(public);
+    }
+}
+
 /// The socket: `--socket`, else `shuangsui.sock` in the store directory.
 pub fn socket_path(cli: &Cli, db: &Path) -> PathBuf {
     cli.socket
@@ -463,6 +584,20 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
+    // The key before the socket: a client that connects finds the head signed from the start.
+    let signer = match crate::store::sign::Signer::open_or_create(&cli.key) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "{}{e}",
+                lang.pick(
+                    "无法读取或创建签名密钥：",
+                    "cannot read or make the signing key: "
+                )
+            );
+            return 1;
+        }
+    };
     let server =
         match crate::server::Server::bind_roles(db, &socket, &roles, cli.roles.is_some(), lang) {
             Ok(s) => s.with_limits(args.limits()),
@@ -471,6 +606,7 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
                 return e.exit_code();
             }
         };
+    server.office().set_signer(signer);
     let roles_text = if server.office().roles().is_some() {
         roles.display().to_string()
     } else {
@@ -605,8 +741,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
                 return 3;
             }
             Some(
-                Office::restore_at(&db, file, *force)
-                    .map(|(n, r)| print_restore(file, n, &r, lang)),
+                Office::restore_at(
+                    &db,
+                    file,
+                    *force,
+                    crate::store::sign::trusted_public(&cli.key).as_deref(),
+                    crate::store::sign::Signer::open(&cli.key)
+                        .ok()
+                        .flatten()
+                        .as_ref(),
+                )
+                .map(|(n, r)| print_restore(file, n, &r, lang)),
             )
         }
         _ => None,
@@ -628,6 +773,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         }
     }
     office.set_roles(roles);
+    local_keys(&office, cli);
     let mut conn = Conn::Local {
         office: Box::new(office),
         caller,
@@ -732,8 +878,9 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// A file the server sent (a backup, an export), written whole or not at all.
 fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError> {
-    std::fs::write(path, bytes).map_err(|e| {
+    crate::store::write_atomic(path, bytes).map_err(|e| {
         OfficeError::Refused(format!(
             "{}{}: {e}",
             lang.pick("无法写入文件：", "cannot write the file: "),
@@ -920,11 +1067,13 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             let Reply::Verified {
                 report,
                 draw_problem,
+                signature,
             } = conn.call(Request::Verify)?
             else {
                 return Err(unexpected(lang));
             };
-            // The chain and records first (as the raw check), then the draws.
+            // The chain and records first (as the raw check), then the draws, then the
+            // signature of the head.
             if report.problem.is_some() {
                 return Ok(print_verify(&report, lang));
             }
@@ -932,7 +1081,18 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 eprintln!("{m}");
                 return Ok(1);
             }
-            Ok(print_verify(&report, lang))
+            let code = print_verify(&report, lang);
+            match signature {
+                Some(bad @ crate::store::sign::HeadCheck::Bad(_)) => {
+                    eprintln!("{}", bad.localize(lang));
+                    Ok(1)
+                }
+                Some(check) => {
+                    println!("{}", check.localize(lang));
+                    Ok(code)
+                }
+                None => Ok(code),
+            }
         }
         Command::Task { task, step } => {
             task_step(conn, *task, step, lang)?;
@@ -1010,7 +1170,11 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         }
         Command::Backup { file } => {
             let path = absolute(file);
-            let Reply::BackedUp { keys: n, bytes } = conn.call(Request::Backup {
+            let Reply::BackedUp {
+                keys: n,
+                bytes,
+                signature,
+            } = conn.call(Request::Backup {
                 to: Some(path.clone()),
             })?
             else {
@@ -1018,6 +1182,9 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             };
             if let Some(b) = bytes {
                 write_bytes(&path, &b.0, lang)?;
+            }
+            if let Some(sig) = signature {
+                write_bytes(&crate::store::sign::sig_path(&path), sig.as_bytes(), lang)?;
             }
             println!(
                 "{}",
@@ -1261,6 +1428,7 @@ fn tui_backend(
                 }
             }
             o.set_roles(roles);
+            local_keys(&o, cli);
             let user = o.user().to_string();
             Ok((
                 Backend::local(Arc::new(o), lang),
@@ -1475,6 +1643,24 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("task #{id} exempt from publication: {reason}"),
             );
         }
+        TaskStep::Correct {
+            step,
+            date,
+            text,
+            reason,
+        } => {
+            call(Request::TaskCorrect {
+                task: id,
+                step: *step,
+                date: opt_date_arg(date, lang)?,
+                text: text.clone(),
+                reason: reason.clone(),
+            })?;
+            done(
+                format!("任务 #{id} 已更正（原值保留在审计日志中）"),
+                format!("task #{id} corrected (the old value is kept in the audit log)"),
+            );
+        }
         TaskStep::FollowUp {
             handed,
             due,
@@ -1545,10 +1731,10 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         d.draws,
         d.required_draws,
         lang.pick("次", "draws"),
-        lang.pick("检查对象", "targets"),
-        d.targets,
-        d.required_targets,
-        lang.pick("家", ""),
+        lang.pick("检查主体", "departments"),
+        d.departments,
+        d.required_departments,
+        lang.pick("个", ""),
         yes_no(d.met, lang)
     );
     let p = &f.publication;

@@ -107,6 +107,30 @@ fn export(
             crate::report::RegistryKind::from_str(r, true)
                 .map_err(|_| OfficeError::NotFound(r.clone()))?,
         ),
+        ExportSpec::Notice {
+            from,
+            to,
+            own_copy,
+            today,
+            html,
+        } => K::Notice {
+            spec: crate::report::notice::NoticeSpec {
+                from: *from,
+                to: *to,
+                own_copy: *own_copy,
+                today: *today,
+            },
+            html: *html,
+        },
+        ExportSpec::Tasks {
+            template_name,
+            template,
+            period,
+        } => K::Tasks {
+            template_name: template_name.clone(),
+            template: template.0.clone(),
+            period: period.clone(),
+        },
     };
     match to.as_ref().filter(|_| !remote) {
         Some(path) => {
@@ -654,6 +678,26 @@ fn refuse_busy(mut stream: UnixStream, limits: &Limits) {
     );
 }
 
+/// After a refusal: stop writing, and take (and drop) what the peer is still sending for a
+/// moment, so closing does not reset the connection before the peer read the refusal. Bounded:
+/// at most 1 MB and 200 ms.
+fn close_gently(stream: &UnixStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_millis(200);
+    let mut sink = [0u8; 16 * 1024];
+    let mut taken = 0usize;
+    while taken < (1 << 20) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match (&mut &*stream).read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => taken += n,
+        }
+    }
+}
+
 /// One connection's thread.
 struct Conn<'a> {
     id: u64,
@@ -681,7 +725,11 @@ impl Conn<'_> {
         let hello = match hello {
             Ok(h) => h,
             Err(FrameError::Io(e)) => return Err(e),
-            Err(e) => return write_frame(&mut stream, &frame_refusal(&e)),
+            Err(e) => {
+                write_frame(&mut stream, &frame_refusal(&e))?;
+                close_gently(&stream);
+                return Ok(());
+            }
         };
         if hello.protocol != PROTOCOL_VERSION {
             return write_frame(
@@ -722,7 +770,9 @@ impl Conn<'_> {
                 Ok(r) => r,
                 Err(FrameError::Io(e)) => return Err(e),
                 Err(e @ FrameError::TooLarge { .. }) => {
-                    return write_frame(&mut stream, &frame_refusal(&e))
+                    write_frame(&mut stream, &frame_refusal(&e))?;
+                    close_gently(&stream);
+                    return Ok(());
                 }
                 // The frame was whole: the stream is still in step.
                 Err(e @ FrameError::Json(_)) => {

@@ -26,6 +26,10 @@ fn cmd(db: &Path, sock: &Path) -> Command {
         .arg("--socket")
         .arg(sock)
         .env("SHUANGSUI_LOG", db.with_extension("log"))
+        .env(
+            "SHUANGSUI_KEY",
+            std::path::Path::new(&db.with_extension("log")).with_extension("key"),
+        )
         .env_remove("SHUANGSUI_ROLES");
     c
 }

@@ -10,7 +10,8 @@
 //!   (a cover sheet such as 说明 before the registry is passed over; the label names the sheet
 //!   read), via calamine. An .xlsx sheet's used range is checked before its cells are laid
 //!   out (a stray cell at XFD1048576 is refused, not allocated). Whole numbers are rendered
-//!   without ".0", date cells as `YYYY-MM-DD`, text as stored.
+//!   without ".0", date cells as `YYYY-MM-DD`, text as stored. A sheet that
+//!   [`is_import_sheet`] names (the second sheet of `export plan`) is tried first.
 //!
 //! The header is the first row with at least two non-empty cells (a title row such as
 //! "宜良县检查对象名录" above it is skipped). Rows whose cells are all empty are skipped.
@@ -124,6 +125,12 @@ pub const MAX_SHEET_CELLS: u64 = 64_000_000;
 /// Decides whether a header row (its row number and cells) belongs to the file being read.
 pub type AcceptHeader<'h> = &'h dyn Fn(usize, &[String]) -> bool;
 
+/// Whether a worksheet is the one to import from: its name ends in `（导入）` or `(import)`,
+/// as the second sheet of `export plan` (the first holds the published columns only).
+pub fn is_import_sheet(name: &str) -> bool {
+    name.ends_with("（导入）") || name.ends_with("(import)")
+}
+
 /// Headers plus a stream of rows, from CSV or Excel.
 pub struct Table<'a> {
     file: String,
@@ -179,7 +186,10 @@ impl<'a> Table<'a> {
             return Err(Reason::NoSheet);
         }
         let mut first: Option<Result<Table<'a>, Reason>> = None;
-        let names: Vec<String> = names.to_vec();
+        // A workbook of ours with a sheet for re-import (the annual plan's second sheet,
+        // [`is_import_sheet`]) is read from that sheet before any other.
+        let mut names: Vec<String> = names.to_vec();
+        names.sort_by_key(|n| !is_import_sheet(n));
         for name in names {
             let range = sheet_range(&mut book, &name)?;
             let first_row = range.start().map(|(r, _)| r as usize + 1).unwrap_or(1);

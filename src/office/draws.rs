@@ -400,10 +400,14 @@ impl Office {
         };
         // One visit per target per period: a target with a live task in this period (from any
         // plan) is not drawn again in it.
-        let visited: HashSet<TargetId> = live_tasks()
-            .filter(|t| overlaps(t, period))
-            .map(|t| t.target)
-            .collect();
+        let mut visited: HashMap<TargetId, HashSet<crate::domain::rules::Category>> =
+            HashMap::new();
+        for t in live_tasks().filter(|t| overlaps(t, period)) {
+            let cats = visited.entry(t.target).or_default();
+            if let Some(r) = rules.row(&t.row) {
+                cats.insert(r.category());
+            }
+        }
         let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
         let mut previews = Vec::new();
@@ -435,8 +439,8 @@ impl Office {
                 .map(|t| t.target)
                 .collect();
             // In the last period of the cycle the plan covers, what is owed must be drawn: when
-            // the targets not yet visited in this period are too few, those already visited by
-            // another plan join the pool (the obligation wins over one visit per period).
+            // the targets not yet visited in this period are too few, those visited in it for
+            // another category join the pool (the obligation wins over one visit per period).
             let slots = plan.remaining_slots(period, cycle_period).max(1);
             let last_slot = slots == 1 && !directed;
             let mut eligible = 0usize;
@@ -455,9 +459,12 @@ impl Office {
                     already += 1;
                 } else if placed.contains(&t.id) {
                     visited_here += 1;
-                } else if visited.contains(&t.id) {
+                } else if let Some(cats) = visited.get(&t.id) {
                     visited_here += 1;
-                    spare.push(t.id);
+                    // Never a second task of the same category in one period.
+                    if !cats.contains(&category) {
+                        spare.push(t.id);
+                    }
                 } else {
                     pool.push(t.id);
                 }
@@ -1136,6 +1143,8 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
 mod tests {
     use super::*;
     use crate::domain::rules::Category;
+    use crate::office::{DemoDir, ImportKind};
+    use proptest::strategy::Strategy;
 
     /// A one-sitting request with a fixed entropy on this thread (a chosen seed never commits).
     fn request(date: NaiveDate) -> DrawRequest {
@@ -1276,6 +1285,91 @@ mod tests {
         // Every draw verifies.
         drop((st, book));
         assert_eq!(o.verify_all_draws(), None);
+        check_year_invariants(&o);
+    }
+
+    /// The invariants of a year's draws that hold whatever the order of the plans: per target
+    /// and category, the routine visits stay within the row's yearly frequency; a target never
+    /// has two tasks of one category in one quarter; a yearly full row (R, P) gives each target
+    /// at most one visit.
+    fn check_year_invariants(o: &Office) {
+        let rules = o.rules();
+        let st = o.state();
+        let book = o.book();
+        let routine: HashSet<DrawId> = book
+            .draws
+            .iter()
+            .filter(|d| d.scope.trim().is_empty())
+            .map(|d| d.id)
+            .collect();
+        let mut visits: HashMap<(TargetId, Category), usize> = HashMap::new();
+        let mut per_quarter: HashSet<(TargetId, Category, String)> = HashSet::new();
+        for t in book.tasks.iter().filter(|t| !t.voided) {
+            let cat = rules.row(&t.row).unwrap().category();
+            assert!(
+                per_quarter.insert((t.target, cat, t.period.clone())),
+                "target {} has two {cat:?} tasks in {}",
+                t.target,
+                t.period
+            );
+            if routine.contains(&t.draw) {
+                *visits.entry((t.target, cat)).or_default() += 1;
+            }
+        }
+        for t in &st.targets {
+            for row in rules.obligations(t) {
+                let n = visits.get(&(t.id, row.category())).copied().unwrap_or(0);
+                assert!(
+                    n <= times_a_year(row.cycle),
+                    "target {} row {}: {n} visits",
+                    t.id,
+                    row.id
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+        /// Acceptance 6 of issue 12: over random registries and any order of the plans in
+        /// each quarter, the invariants of a year's draws hold.
+        #[test]
+        fn any_order_of_plan_draws_keeps_the_obligations(
+            seed in 0u64..1_000_000,
+            n in 60usize..160,
+            orders in proptest::collection::vec(proptest::sample::subsequence((1u64..=12).collect::<Vec<_>>(), 12).prop_shuffle(), 4),
+        ) {
+            let dir = DemoDir(std::env::temp_dir().join(format!(
+                "shuangsui-law-prop-{}-{seed}-{n}-{}",
+                std::process::id(),
+                chrono::Local::now().timestamp_nanos_opt().unwrap_or_default()
+            )));
+            let o = Office::open(&dir.0, Lang::En).unwrap();
+            let mut targets = Vec::new();
+            crate::synth::write_targets_csv(&mut targets, &crate::synth::targets(n, seed)).unwrap();
+            for (kind, name, bytes) in [
+                (ImportKind::Departments, "departments.csv", super::super::demo::DEPARTMENTS_CSV),
+                (ImportKind::Inspectors, "inspectors.csv", super::super::demo::INSPECTORS_CSV),
+                (ImportKind::Targets, "targets.csv", targets.as_slice()),
+                (ImportKind::Plans, "plans.csv", super::super::demo::PLAN_CSV),
+            ] {
+                o.import_bytes(kind, name, bytes, false).unwrap();
+            }
+            for (q, order) in (1..=4u8).zip(orders.iter()) {
+                let period = Period::quarter(2022, q).unwrap();
+                for plan in order {
+                    let _ = o.commit_draw(&DrawRequest {
+                        plan: *plan,
+                        period: period.to_string(),
+                        ..request(period.start() + chrono::Days::new(4))
+                    });
+                }
+            }
+            check_year_invariants(&o);
+            drop(o);
+            drop(dir);
+        }
     }
 
     #[test]

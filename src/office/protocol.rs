@@ -101,10 +101,27 @@ impl<'de> Deserialize<'de> for Bytes {
 pub enum ExportSpec {
     Draw(u64),
     Announcement(u64),
-    Quarterly { period: String, today: NaiveDate },
+    Quarterly {
+        period: String,
+        today: NaiveDate,
+    },
     Publication(String),
     Plan(i32),
     Registry(String),
+    /// The publication notice (一公开) of results determined `from`..=`to`.
+    Notice {
+        from: NaiveDate,
+        to: NaiveDate,
+        own_copy: bool,
+        today: NaiveDate,
+        html: bool,
+    },
+    /// The tasks written into a provincial template (its bytes, read by the client).
+    Tasks {
+        template_name: String,
+        template: Bytes,
+        period: Option<String>,
+    },
 }
 
 /// One office operation.
@@ -181,6 +198,14 @@ pub enum Request {
     },
     TaskExempt {
         task: TaskId,
+        reason: String,
+    },
+    /// Correct a recorded step (office role); audited with the old value.
+    TaskCorrect {
+        task: TaskId,
+        step: super::tasks::CorrectStep,
+        date: Option<NaiveDate>,
+        text: Option<String>,
         reason: String,
     },
     TaskFollowUp {
@@ -261,6 +286,7 @@ impl Request {
             | Request::TaskPublish { .. }
             | Request::TaskExempt { .. }
             | Request::TaskFollowUp { .. }
+            | Request::TaskCorrect { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
             | Request::SavePlan(_)
@@ -293,6 +319,7 @@ impl Request {
             | Request::TaskFollowUp { task, .. } => Need::OwnTask(*task),
             Request::InitDemo
             | Request::Import { .. }
+            | Request::TaskCorrect { .. }
             | Request::CommitDraw(_)
             | Request::AnnounceDraw(_)
             | Request::CommitAnnounced { .. }
@@ -328,6 +355,7 @@ impl Request {
             | Request::TaskPublish { .. }
             | Request::TaskExempt { .. }
             | Request::TaskFollowUp { .. } => lang.pick("登记任务进展", "recording a task step"),
+            Request::TaskCorrect { .. } => lang.pick("更正任务记录", "correcting a task step"),
             Request::Status { .. } | Request::Progress { .. } | Request::Due { .. } => {
                 lang.pick("查看统计", "viewing figures")
             }
@@ -375,6 +403,9 @@ pub enum Reply {
         report: VerifyReport,
         /// The first draw that does not recompute: (id, message).
         draw_problem: Option<(u64, String)>,
+        /// What the audit head's signature says (`None`: an older server).
+        #[serde(default)]
+        signature: Option<crate::store::sign::HeadCheck>,
     },
     /// `None`: the draw recomputes identically; else the message.
     DrawVerified(Option<String>),
@@ -390,6 +421,9 @@ pub enum Reply {
     BackedUp {
         keys: u64,
         bytes: Option<Bytes>,
+        /// The signature file's text, for the client to write beside the bytes.
+        #[serde(default)]
+        signature: Option<String>,
     },
     AuditHead {
         len: u64,
@@ -722,9 +756,16 @@ impl Office {
     pub fn handle_authorized(&self, req: Request, caller: &Caller) -> Response {
         let lang = caller.lang;
         let _acting = self.acting(&caller.user, lang);
-        let _gate = req.is_write().then(|| self.write_gate());
+        let write = req.is_write();
+        let _gate = write.then(|| self.write_gate());
         match self.dispatch(req, caller) {
-            Ok(r) => Response::Ok(r),
+            Ok(r) => {
+                if write {
+                    // Still under the write gate: heads are signed in commit order.
+                    self.sign_head();
+                }
+                Response::Ok(r)
+            }
             Err(e) => Response::Error(ErrorReply::from_office(&e, lang)),
         }
     }
@@ -808,6 +849,7 @@ impl Office {
             Request::Verify => Reply::Verified {
                 report: self.verify()?,
                 draw_problem: self.verify_all_draws(),
+                signature: Some(self.head_check()),
             },
             Request::VerifyDraw { draw } => Reply::DrawVerified(self.verify_draw(draw)?.err()),
             Request::TaskCheck {
@@ -837,6 +879,15 @@ impl Office {
             Request::TaskExempt { task, reason } => {
                 Reply::Task(Box::new(self.task_exempt(task, &reason)?))
             }
+            Request::TaskCorrect {
+                task,
+                step,
+                date,
+                text,
+                reason,
+            } => Reply::Task(Box::new(
+                self.task_correct(task, step, date, text, &reason)?,
+            )),
             Request::TaskFollowUp {
                 task,
                 handed,
@@ -876,6 +927,7 @@ impl Office {
                 Some(path) if !caller.remote => Reply::BackedUp {
                     keys: self.backup(&path)?,
                     bytes: None,
+                    signature: None,
                 },
                 _ => {
                     let dir = tempfile_dir()?;
@@ -883,9 +935,12 @@ impl Office {
                     let keys = self.backup(&file)?;
                     let bytes =
                         std::fs::read(&file).map_err(|e| OfficeError::Refused(e.to_string()))?;
+                    let signature =
+                        std::fs::read_to_string(crate::store::sign::sig_path(&file)).ok();
                     Reply::BackedUp {
                         keys,
                         bytes: Some(Bytes(bytes)),
+                        signature,
                     }
                 }
             },

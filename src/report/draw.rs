@@ -3,8 +3,8 @@
 //! width, the table header repeats on every page.
 
 use super::sheet::{
-    local_date, local_time, page_header_footer, text_width, title_block, utc_date, Formats, Table,
-    Title, BOLD_FACTOR,
+    draw_day, local_time, office_offset, page_header_footer, text_width, title_block, Formats,
+    Table, Title, BOLD_FACTOR,
 };
 use super::Written;
 use crate::domain::task::DrawId;
@@ -111,10 +111,7 @@ pub(super) fn draw(
     // Rows 1..: the record; the draw date as a real date, the rest merged across the table.
     // The office's day of the draw (a draw at 23:30 UTC is the next day in Beijing). A date
     // given to the draw (`--date`) differs from the UTC day of its time and is kept as given.
-    let day = match (local_date(&d.time), utc_date(&d.time)) {
-        (Some(local), Some(utc)) if utc == d.date => local,
-        _ => d.date,
-    };
+    let day = draw_day(d.date, &d.time, office_offset());
     let mut label_width = text_width(date_label);
     ws.write_string_with_format(2, 0, date_label, &fmt.label)?;
     ws.write_date_with_format(2, 1, super::sheet::excel_date(day)?, &fmt.date)?;

@@ -16,11 +16,13 @@
 
 mod announce;
 mod draw;
+pub mod notice;
 mod publication;
 mod quarterly;
 mod registry;
 pub mod sheet;
 pub mod stream;
+mod template;
 
 pub use registry::{write_targets, RegistryKind};
 pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};
@@ -50,6 +52,19 @@ pub enum ExportKind {
     Plan(i32),
     /// A registry, re-importable.
     Registry(RegistryKind),
+    /// The publication notice (一公开) of results determined in a date range; `html` writes
+    /// an HTML table instead of a workbook.
+    Notice {
+        spec: notice::NoticeSpec,
+        html: bool,
+    },
+    /// The tasks (of a period, or all) written into a provincial template workbook.
+    Tasks {
+        /// The template's file name (for its format and messages).
+        template_name: String,
+        template: Vec<u8>,
+        period: Option<String>,
+    },
 }
 
 impl ExportKind {
@@ -77,6 +92,13 @@ impl ExportKind {
                 Lang::En => format!("{y} annual random inspection plan"),
             },
             ExportKind::Registry(k) => k.sheet_name(lang).to_string(),
+            ExportKind::Notice { spec, .. } => notice::notice_title(spec, lang),
+            ExportKind::Tasks { period, .. } => match (lang, period) {
+                (Lang::Zh, Some(p)) => format!("{p} 抽查任务（省平台模板）"),
+                (Lang::Zh, None) => "抽查任务（省平台模板）".into(),
+                (Lang::En, Some(p)) => format!("{p} tasks (provincial template)"),
+                (Lang::En, None) => "tasks (provincial template)".into(),
+            },
         }
     }
 }
@@ -86,6 +108,8 @@ impl ExportKind {
 pub struct ExportSummary {
     pub path: PathBuf,
     pub sheets: Vec<SheetMeta>,
+    /// Template columns nobody knows, left empty (`export tasks --template`).
+    pub unknown_columns: Vec<String>,
 }
 
 impl ExportSummary {
@@ -95,7 +119,7 @@ impl ExportSummary {
             .iter()
             .map(|s| format!("{}（{}）", s.name, s.rows))
             .collect();
-        match lang {
+        let mut out = match lang {
             Lang::Zh => format!("已导出 {}：{}", self.path.display(), sheets.join("、")),
             Lang::En => format!(
                 "exported {}: {}",
@@ -105,7 +129,20 @@ impl ExportSummary {
                     .replace('（', " (")
                     .replace('）', " rows)")
             ),
+        };
+        if !self.unknown_columns.is_empty() {
+            out.push_str(&match lang {
+                Lang::Zh => format!(
+                    "\n模板中无法识别的列（留空）：{}",
+                    self.unknown_columns.join("、")
+                ),
+                Lang::En => format!(
+                    "\ntemplate columns not recognised (left empty): {}",
+                    self.unknown_columns.join(", ")
+                ),
+            });
         }
+        out
     }
 }
 
@@ -169,6 +206,30 @@ pub fn export(
     let author = crate::store::audit::os_user();
     let mut wb = workbook(&title, &author);
     progress(0.0);
+    if let ExportKind::Notice { spec, html: true } = kind {
+        let page = notice::notice_html(office, spec, lang);
+        let rows = notice::notice_rows(office, spec, lang).len() as u32;
+        std::fs::write(path, page).map_err(|e| {
+            OfficeError::Refused(format!(
+                "{}: {}{e}",
+                path.display(),
+                lang.pick("无法写入文件：", "cannot write the file: ")
+            ))
+        })?;
+        progress(1.0);
+        return Ok(ExportSummary {
+            unknown_columns: Vec::new(),
+            path: path.to_path_buf(),
+            sheets: vec![SheetMeta {
+                name: "HTML".into(),
+                header_row: 0,
+                rows,
+                headers: Vec::new(),
+                max_display: Vec::new(),
+                widths: Vec::new(),
+            }],
+        });
+    }
     if *kind == ExportKind::Registry(RegistryKind::Targets) {
         let st = office.state();
         let sheet = write_targets(wb, &st.targets, lang, path, progress)
@@ -176,8 +237,10 @@ pub fn export(
         return Ok(ExportSummary {
             path: path.to_path_buf(),
             sheets: vec![sheet],
+            unknown_columns: Vec::new(),
         });
     }
+    let mut unknown = Vec::new();
     let sheets = match kind {
         ExportKind::Registry(k) => {
             let st = office.state();
@@ -193,15 +256,33 @@ pub fn export(
         ExportKind::Quarterly { period, today } => {
             quarterly::quarterly(&mut wb, office, period, *today, lang, progress)
         }
+        ExportKind::Notice { spec, .. } => notice::notice(&mut wb, office, spec, lang),
+        ExportKind::Tasks {
+            template_name,
+            template,
+            period,
+        } => template::fill(
+            &mut wb,
+            office,
+            template_name,
+            template,
+            period.as_deref(),
+            lang,
+            &mut unknown,
+        ),
     }
     .map_err(|f| match f {
         Fail::Office(e) => e,
         Fail::Xlsx(e) => xlsx_error(path, e, lang),
     })?;
-    wb.save(path).map_err(|e| xlsx_error(path, e, lang))?;
+    // Whole or not at all: a temporary file beside it, fsynced, renamed over it.
+    let bytes = wb.save_to_buffer().map_err(|e| xlsx_error(path, e, lang))?;
+    crate::store::write_atomic(path, &bytes)
+        .map_err(|e| xlsx_error(path, XlsxError::IoError(e), lang))?;
     progress(1.0);
     Ok(ExportSummary {
         path: path.to_path_buf(),
         sheets,
+        unknown_columns: unknown,
     })
 }

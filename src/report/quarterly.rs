@@ -22,6 +22,9 @@ use rust_xlsxwriter::{Chart, ChartDataLabel, ChartLegendPosition, ChartType, Wor
 
 /// Bars in one chart of the inspectors' sheet (series × inspectors).
 pub const BARS_PER_CHART: usize = 20;
+/// A chart's height in pixels and the rows (20 px each) it takes with a gap: two a page.
+const CHART_HEIGHT: u32 = 280;
+const CHART_ROWS: u32 = 15;
 /// Series in each inspectors' chart: assigned and checked.
 const INSPECTOR_SERIES: usize = 2;
 
@@ -265,7 +268,9 @@ pub(super) fn quarterly(
     if n_rows > 0 {
         // At most BARS_PER_CHART bars a chart: 4 series, so 5 rows each.
         let per = (BARS_PER_CHART / 4).max(1);
+        // The charts start a printed page, two a page, none split by a page break.
         let mut at = t.row() + 2;
+        let mut breaks = Vec::new();
         for (k, chunk_start) in (0..n_rows).step_by(per).enumerate() {
             let a = first + chunk_start as u32;
             let b = (a + per as u32 - 1).min(last);
@@ -294,10 +299,14 @@ pub(super) fn quarterly(
                 .y_axis()
                 .set_name(lang.pick("对象数（户）", "targets"));
             chart.legend().set_position(ChartLegendPosition::Bottom);
-            chart.set_width(760).set_height(340);
+            chart.set_width(760).set_height(CHART_HEIGHT);
+            if k % 2 == 0 {
+                breaks.push(at);
+            }
             t.ws.insert_chart(at, 0, &chart)?;
-            at += 18;
+            at += CHART_ROWS;
         }
+        t.ws.set_page_breaks(&breaks)?;
     }
     sheets.push(t.finish()?);
     progress(0.6);
@@ -387,13 +396,13 @@ pub(super) fn quarterly(
         chart.x_axis().set_name(lang.pick("检查人员", "inspector"));
         chart.y_axis().set_name(lang.pick("任务数", "tasks"));
         chart.legend().set_position(ChartLegendPosition::Bottom);
-        chart.set_width(760).set_height(320);
-        ws.insert_chart(HEADER_ROW + (k as u32) * 17, 0, &chart)?;
+        chart.set_width(760).set_height(CHART_HEIGHT);
+        ws.insert_chart(HEADER_ROW + (k as u32) * CHART_ROWS, 0, &chart)?;
     }
     // Two charts a printed page.
     let breaks: Vec<u32> = (2..charts)
         .step_by(2)
-        .map(|k| HEADER_ROW + (k as u32) * 17)
+        .map(|k| HEADER_ROW + (k as u32) * CHART_ROWS)
         .collect();
     if !breaks.is_empty() {
         ws.set_page_breaks(&breaks)?;

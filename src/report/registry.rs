@@ -172,23 +172,73 @@ fn joint_cells(j: &JointKind) -> (&'static str, String) {
     }
 }
 
-/// The annual plan: the source attachment's eight columns, then the office's six, with the
-/// plan file's headers (the plan importer reads only these, so they stay Chinese in every
-/// language).
+/// Wrap widths (in digits) of the published plan's eight columns; 0 = no wrap.
+const PLAN_WRAP: [f64; 8] = [0.0, 26.0, 14.0, 34.0, 26.0, 0.0, 0.0, 14.0];
+
+/// The annual plan. First sheet: exactly the source attachment's eight columns, as published
+/// (wrapped, landscape, one page wide). Second sheet, named `…（导入）` so the importer reads
+/// it: the plan file's fourteen columns with the office's six (抽查范围, 适用分层, ...), which
+/// re-imports unchanged. The plan importer reads only these headers, so they stay Chinese in
+/// every language.
 pub(super) fn plans(wb: &mut Workbook, all: &[Plan], year: i32, lang: Lang) -> Written {
     let fmt = Formats::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(lang.pick("抽查计划", "plan"))?;
-    let title = Title::new(
-        &match lang {
-            Lang::Zh => format!("{year} 年度双随机抽查计划"),
-            Lang::En => format!("{year} annual random inspection plan"),
-        },
-        lang,
-    );
-    let mut t = Table::titled(ws, &fmt, &title, &PLAN_HEADERS, lang)?;
     let mut rows: Vec<&Plan> = all.iter().filter(|p| p.year == year).collect();
     rows.sort_by_key(|p| p.seq);
+    let report = |what: &str| {
+        Title::new(
+            &match lang {
+                Lang::Zh => format!("{year} 年度双随机抽查计划{what}"),
+                Lang::En => format!("{year} annual random inspection plan{what}"),
+            },
+            lang,
+        )
+    };
+
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("抽查计划", "plan"))?;
+    let mut t = Table::titled(ws, &fmt, &report(""), &PLAN_HEADERS[..8], lang)?;
+    for (c, w) in PLAN_WRAP.iter().enumerate() {
+        if *w > 0.0 {
+            t.wrap_column(c as u16, *w);
+        }
+    }
+    for p in &rows {
+        t.next_row();
+        let cells = [
+            p.name.as_str(),
+            p.category.as_str(),
+            p.item.as_str(),
+            p.object.as_str(),
+            p.item_class.label(Lang::Zh),
+            p.method.label(Lang::Zh),
+            p.date_text.as_str(),
+        ];
+        t.num(0, f64::from(p.seq))?;
+        let mut lines = 1.0f64;
+        for (c, v) in (1u16..).zip(cells) {
+            t.text(c, v)?;
+            let wrap = PLAN_WRAP[c as usize];
+            if wrap > 0.0 {
+                lines = lines.max((super::sheet::text_width(v) / wrap).ceil());
+            }
+        }
+        let row = t.row();
+        t.ws.set_row_height(row, 15.0 * lines + 2.0)?;
+    }
+    let mut sheets = vec![t.finish()?];
+
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("抽查计划（导入）", "plan (import)"))?;
+    let mut t = Table::titled(
+        ws,
+        &fmt,
+        &report(lang.pick(
+            "（含本局内部列，供导入）",
+            " with the office's columns, for import",
+        )),
+        &PLAN_HEADERS,
+        lang,
+    )?;
     for p in rows {
         t.next_row();
         t.num(0, f64::from(p.seq))?;
@@ -209,7 +259,8 @@ pub(super) fn plans(wb: &mut Workbook, all: &[Plan], year: i32, lang: Lang) -> W
         }
         t.text(13, &p.rows.join(";"))?;
     }
-    Ok(vec![t.finish()?])
+    sheets.push(t.finish()?);
+    Ok(sheets)
 }
 
 #[cfg(test)]

@@ -128,11 +128,19 @@ pub fn local_date(rfc3339: &str) -> Option<NaiveDate> {
         .map(|t| t.with_timezone(&office_offset()).date_naive())
 }
 
-/// The UTC calendar day of a stored RFC 3339 time.
-pub fn utc_date(rfc3339: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(rfc3339.trim())
-        .ok()
-        .map(|t| t.with_timezone(&Utc).date_naive())
+/// The office's day of a draw made at `time` and dated `date`: a date given to the draw
+/// (`--date`, not the UTC day of its time) is kept; otherwise the local day of its time, so a
+/// draw at 23:30 UTC is dated the next day in Beijing.
+pub fn draw_day(date: NaiveDate, time: &str, tz: FixedOffset) -> NaiveDate {
+    let t = match DateTime::parse_from_rfc3339(time.trim()) {
+        Ok(t) => t,
+        Err(_) => return date,
+    };
+    if t.with_timezone(&Utc).date_naive() == date {
+        t.with_timezone(&tz).date_naive()
+    } else {
+        date
+    }
 }
 
 /// Now, in the office's zone, as `2022-07-05 09:30`.
@@ -389,9 +397,10 @@ impl<'a> Table<'a> {
             return Ok(());
         }
         match self.wrap.get(col as usize).copied().flatten() {
-            Some(_) => {
+            Some(wrap) => {
                 self.ws
                     .write_string_with_format(self.row, col, s, &self.fmt.wrap)?;
+                self.observe_width(col, text_width(s).min(wrap));
             }
             None => {
                 self.ws.write_string(self.row, col, s)?;
@@ -458,16 +467,12 @@ impl<'a> Table<'a> {
     }
 
     /// Widths, frozen header, autofilter, print setup. Returns what was written.
-    pub fn finish(mut self) -> Result<SheetMeta, XlsxError> {
+    pub fn finish(self) -> Result<SheetMeta, XlsxError> {
         let ncols = self.headers.len().max(1) as u16;
         let mut widths: Vec<f64> = self
             .widths
             .iter()
-            .enumerate()
-            .map(|(c, w)| match self.wrap.get(c).copied().flatten() {
-                Some(wrap) => column_width(w.max(wrap)),
-                None => column_width(*w),
-            })
+            .map(|w| column_width(*w))
             .map(|w| w.min(MAX_COLUMN_WIDTH))
             .collect();
         // The merged title spans the table: widen the widest column if the title is wider.
@@ -484,11 +489,6 @@ impl<'a> Table<'a> {
         }
         for (c, width) in widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *width)?;
-        }
-        for (c, w) in self.wrap.iter().enumerate() {
-            if let Some(w) = w {
-                self.widths[c] = self.widths[c].max(*w);
-            }
         }
         self.ws.set_freeze_panes(self.header_row + 1, 0)?;
         self.ws
@@ -565,6 +565,21 @@ mod tests {
         );
         assert_eq!(parse_offset("UTC").map(|o| o.local_minus_utc()), Some(0));
         assert_eq!(parse_offset("+8"), None);
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // A draw at 23:30 UTC is the next day in the office.
+        assert_eq!(
+            draw_day(d("2022-07-04"), "2022-07-04T23:30:00+00:00", e8),
+            d("2022-07-05")
+        );
+        assert_eq!(
+            draw_day(d("2022-07-05"), "2022-07-05T01:30:00+00:00", e8),
+            d("2022-07-05")
+        );
+        // A date given to the draw stays.
+        assert_eq!(
+            draw_day(d("2022-07-05"), "2026-12-01T23:30:00+00:00", e8),
+            d("2022-07-05")
+        );
         assert_eq!(parse_offset("Mars/Olympus"), None);
     }
 

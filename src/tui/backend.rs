@@ -240,6 +240,7 @@ impl Backend {
                 Ok(Reply::Verified {
                     report,
                     draw_problem,
+                    ..
                 }) => match (report.problem, draw_problem) {
                     (Some(p), _) => OpResult::Verify {
                         ok: false,
@@ -398,6 +399,22 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
         },
         K::Publication(p) => ExportSpec::Publication(p.clone()),
         K::Plan(y) => ExportSpec::Plan(*y),
+        K::Notice { spec, html } => ExportSpec::Notice {
+            from: spec.from,
+            to: spec.to,
+            own_copy: spec.own_copy,
+            today: spec.today,
+            html: *html,
+        },
+        K::Tasks {
+            template_name,
+            template,
+            period,
+        } => ExportSpec::Tasks {
+            template_name: template_name.clone(),
+            template: crate::office::protocol::Bytes(template.clone()),
+            period: period.clone(),
+        },
         K::Registry(r) => {
             use clap::ValueEnum;
             ExportSpec::Registry(
@@ -406,6 +423,15 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
                     .unwrap_or_default(),
             )
         }
+    }
+}
+
+/// The start of the message after a status change: pending when dated ahead.
+pub fn status_changed_label(date: &chrono::NaiveDate, lang: Lang) -> &'static str {
+    if *date > chrono::Local::now().date_naive() {
+        lang.pick("已登记状态变更（待生效）：", "status change pending: ")
+    } else {
+        lang.pick("已变更状态：", "status changed: ")
     }
 }
 
@@ -533,7 +559,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::SetTargetStatus { status, date, .. }, Reply::Target(t)) => {
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
-                lang.pick("已变更状态：", "status changed: "),
+                status_changed_label(&date, lang),
                 t.name,
                 status.label(lang),
                 date
@@ -542,7 +568,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::SetInspectorStatus { status, date, .. }, Reply::Inspector(p)) => {
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
-                lang.pick("已变更状态：", "status changed: "),
+                status_changed_label(&date, lang),
                 p.name,
                 status.label(lang),
                 date
@@ -612,7 +638,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         },
         (Op::Export { path, .. }, Reply::Exported { text, bytes }) => {
             if let Some(b) = bytes {
-                if let Err(e) = std::fs::write(&path, &b.0) {
+                if let Err(e) = crate::store::write_atomic(&path, &b.0) {
                     return OpResult::Exported(Err(format!("{}: {e}", path.display())));
                 }
             }

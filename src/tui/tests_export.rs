@@ -183,6 +183,7 @@ fn the_gauge_follows_the_progress_messages() {
             max_display: Vec::new(),
             widths: Vec::new(),
         }],
+        unknown_columns: Vec::new(),
     };
     finish(
         &office,

@@ -296,6 +296,39 @@ fn a_result_before_the_check_is_refused_in_the_form_and_nothing_is_written() {
         office.book().tasks[0].result.as_ref().map(|r| r.phrase),
         Some(5)
     );
+    // The forms of recorded steps reopen with the stored values, not today.
+    office
+        .task_correct(
+            1,
+            crate::office::CorrectStep::Check,
+            Some(date(2022, 7, 6)),
+            None,
+            "录入错误",
+        )
+        .expect("correct");
+    press(&office, &mut app, key('c'));
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the check form opens");
+    };
+    assert_eq!(
+        f.fields[0].input.text(),
+        "2022-07-06",
+        "the stored check date"
+    );
+    update(&office, &mut app, special(KeyCode::Esc));
+    press(&office, &mut app, key('r'));
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the result form opens");
+    };
+    let stored = office.book().tasks[0]
+        .result
+        .as_ref()
+        .map(|r| r.determined.to_string());
+    assert_eq!(
+        Some(f.fields[1].input.text().to_string()),
+        stored,
+        "the stored result date"
+    );
 }
 
 #[test]

@@ -29,6 +29,10 @@ pub fn default_file_name(kind: &ExportKind, lang: Lang, today: NaiveDate) -> Str
             format!("{}-{period}", lang.pick("季度报表", "quarterly"))
         }
         ExportKind::Publication(p) => format!("{}-{p}", lang.pick("结果公示", "publication")),
+        ExportKind::Notice { spec, .. } => {
+            format!("{}-{}-{}", lang.pick("公示", "notice"), spec.from, spec.to)
+        }
+        ExportKind::Tasks { .. } => lang.pick("抽查任务", "tasks").to_string(),
     };
     format!("{what}-{today}.xlsx")
 }
