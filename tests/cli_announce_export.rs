@@ -85,8 +85,8 @@ fn the_announcement_and_the_draw_workbooks_carry_the_commitment_pool_and_inspect
         .sum();
     assert_eq!(
         sheet(&file, "抽取池").len(),
-        pool + 1,
-        "header and the pool"
+        pool + 3,
+        "title, date made, header and the pool"
     );
     let inspectors = record["input"]["inspectors"].as_array().unwrap();
     let rows = sheet(&file, "检查人员");
