@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+mod draw_steps;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "shuangsui",
@@ -92,35 +94,25 @@ pub enum Command {
     },
     /// Which Table 1 row governs a target (id, credit code or name), and why.
     Explain { target: String },
-    /// Draw targets and teams for a plan and period, and commit the result.
+    /// Draw targets and teams for a plan and period. `draw announce` then `draw commit`; or
+    /// `draw --plan N --period P [--witness W]` at one sitting (announce and commit at once);
+    /// `--dry-run` previews, `--seed HEX --dry-run` replays (writing nothing).
+    #[command(args_conflicts_with_subcommands = true)]
     Draw {
-        /// Plan id (see `list plans`); without it, every plan due in the period (its
-        /// 抽查日期 months overlap it), one draw after the other.
-        #[arg(long)]
-        plan: Option<u64>,
-        /// 2022Q3, 2022H2 or 2022.
-        #[arg(long)]
-        period: String,
-        /// Directed draw: target scope, e.g. "所在地区=狗街镇; 行业=水泥".
-        #[arg(long)]
-        scope: Option<String>,
-        /// Inspector scope, e.g. "专长=辐射" or "部门=ZFDD|HJGL".
-        #[arg(long)]
-        inspectors: Option<String>,
-        #[arg(long)]
-        team_size: Option<usize>,
-        /// internal, or departments:D1,D2 (overrides the plan).
-        #[arg(long)]
-        joint: Option<String>,
-        /// Replay a given 32-byte seed (64 hex digits).
+        #[command(subcommand)]
+        step: Option<Box<draw_steps::DrawStep>>,
+        #[command(flatten)]
+        input: draw_steps::DrawInputArgs,
+        /// Replay a given 32-byte seed (64 hex digits); only with --dry-run (a chosen seed never
+        /// commits).
         #[arg(long)]
         seed: Option<String>,
         /// Numbers read out at a public draw, mixed into the seed.
         #[arg(long, default_value = "")]
         witness: String,
-        /// The draw date (default today), YYYY-MM-DD.
+        /// Why the plan and period are drawn again (a previous announcement exists).
         #[arg(long)]
-        date: Option<String>,
+        reason: Option<String>,
         /// Show pools, quotas and the joint count; never the picks. Writes nothing.
         #[arg(long)]
         dry_run: bool,
@@ -240,6 +232,19 @@ pub enum TaskStep {
         #[arg(long)]
         approved_on: Option<String>,
     },
+    /// Correct a recorded step (office role): check, result or publish date (--date), the
+    /// exemption's reason (--text), the follow-up's hand-over date (--date). Audited with the
+    /// old value.
+    Correct {
+        #[arg(value_enum)]
+        step: crate::office::CorrectStep,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
     /// Follow-up of a violation; given fields are recorded, the others kept.
     FollowUp {
         /// Handed to the enforcement department.
@@ -273,7 +278,10 @@ fn date_arg(s: &str, lang: Lang) -> Result<chrono::NaiveDate, OfficeError> {
     })
 }
 
-fn opt_date_arg(s: &Option<String>, lang: Lang) -> Result<Option<chrono::NaiveDate>, OfficeError> {
+pub(crate) fn opt_date_arg(
+    s: &Option<String>,
+    lang: Lang,
+) -> Result<Option<chrono::NaiveDate>, OfficeError> {
     s.as_deref().map(|s| date_arg(s, lang)).transpose()
 }
 
@@ -291,6 +299,12 @@ pub enum ExportWhat {
     /// The record of a draw (抽查结果) with its pool and signature lines.
     Draw {
         draw: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The announcement of a draw (抽取公告): commitment, source, the frozen pool and inspectors.
+    Announcement {
+        announcement: u64,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -367,6 +381,10 @@ impl ExportWhat {
     fn spec_and_path(&self, lang: Lang) -> Result<(ExportSpec, &Path), OfficeError> {
         Ok(match self {
             ExportWhat::Draw { draw, output } => (ExportSpec::Draw(*draw), output),
+            ExportWhat::Announcement {
+                announcement,
+                output,
+            } => (ExportSpec::Announcement(*announcement), output),
             ExportWhat::Quarterly {
                 period,
                 today,
@@ -489,7 +507,7 @@ impl Conn {
     }
 }
 
-fn unexpected(lang: Lang) -> OfficeError {
+pub(crate) fn unexpected(lang: Lang) -> OfficeError {
     OfficeError::Refused(
         lang.pick(
             "服务器的回答与请求不符（版本不一致？）",
@@ -770,7 +788,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
     code
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
     let s = serde_json::to_string_pretty(v).map_err(|e| OfficeError::Refused(e.to_string()))?;
     let mut out = std::io::stdout().lock();
     // A closed pipe (e.g. `| head`) is not an error worth a panic.
@@ -860,8 +878,9 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+/// A file the server sent (a backup, an export), written whole or not at all.
 fn write_bytes(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), OfficeError> {
-    std::fs::write(path, bytes).map_err(|e| {
+    crate::store::write_atomic(path, bytes).map_err(|e| {
         OfficeError::Refused(format!(
             "{}{}: {e}",
             lang.pick("无法写入文件：", "cannot write the file: "),
@@ -942,66 +961,49 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             Ok(0)
         }
         Command::Draw {
-            plan,
-            period,
-            scope,
-            inspectors,
-            team_size,
-            joint,
+            step: Some(step), ..
+        } => draw_steps::execute(conn, step, lang),
+        Command::Draw {
+            step: None,
+            input,
             seed,
             witness,
-            date,
+            reason,
             dry_run,
             json,
         } => {
-            let joint = match joint {
-                None => None,
-                Some(j) => {
-                    let (kind, depts) = j.split_once(':').unwrap_or((j.as_str(), ""));
-                    let kind = match kind {
-                        "internal" => "内部联合",
-                        "departments" => "部门联合",
-                        "none" => "无",
-                        other => other,
-                    };
-                    Some(
-                        crate::domain::JointKind::parse(kind, depts)
-                            .map_err(|e| OfficeError::Refused(e.localize(lang)))?,
-                    )
-                }
-            };
-            let date = opt_date_arg(date, lang)?;
-            let Some(plan) = plan else {
-                if scope.is_some() {
+            let mut req = input.request_any_plan(lang)?;
+            req.seed = seed.clone();
+            req.witness = witness.clone();
+            req.reason = reason.clone();
+            if input.plan.is_none() {
+                if input.scope.is_some() || req.seed.is_some() {
                     return Err(OfficeError::Refused(
-                        lang.pick("--scope 只能与 --plan 一起使用", "--scope needs --plan")
-                            .into(),
+                        lang.pick(
+                            "--scope 和 --seed 只能与 --plan 一起使用",
+                            "--scope and --seed need --plan",
+                        )
+                        .into(),
                     ));
                 }
-                let base = crate::office::DrawRequest {
-                    plan: 0,
-                    period: period.clone(),
-                    scope: None,
-                    inspector_scope: inspectors.clone(),
-                    team_size: *team_size,
-                    joint,
-                    seed: seed.clone(),
-                    witness: witness.clone(),
-                    date,
+                return draw_period(conn, req, *dry_run, *json, lang);
+            }
+            if req.seed.is_some() {
+                if !*dry_run {
+                    return Err(OfficeError::Refused(
+                        lang.pick(
+                            "--seed 只能与 --dry-run 同用：指定的种子只用于重放，不写入任何记录；正式抽取请用 draw announce 和 draw commit",
+                            "--seed only works with --dry-run: a chosen seed only replays and writes nothing; draw with `draw announce` and `draw commit`",
+                        )
+                        .into(),
+                    ));
+                }
+                let Reply::Replayed(r) = conn.call(Request::ReplayDraw(req))? else {
+                    return Err(unexpected(lang));
                 };
-                return draw_period(conn, base, *dry_run, *json, lang);
-            };
-            let req = crate::office::DrawRequest {
-                plan: *plan,
-                period: period.clone(),
-                scope: scope.clone(),
-                inspector_scope: inspectors.clone(),
-                team_size: *team_size,
-                joint,
-                seed: seed.clone(),
-                witness: witness.clone(),
-                date,
-            };
+                draw_steps::print_replay(&r, *json, lang)?;
+                return Ok(0);
+            }
             if *dry_run {
                 let Reply::Preview(p) = conn.call(Request::PrepareDraw(req))? else {
                     return Err(unexpected(lang));
@@ -1442,7 +1444,7 @@ fn tui_backend(
     }
 }
 
-fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
+pub(crate) fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
     use crate::draw::engine::ratio_text;
     println!(
         "{} {} · {}",
@@ -1487,7 +1489,7 @@ fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
     println!("{} {}", lang.pick("池哈希", "pool hash"), p.pool_hash);
 }
 
-fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
+pub(crate) fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
     let j = &d.json;
     println!(
         "{} #{} · {} · {} · {} {}",
@@ -1641,6 +1643,24 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("task #{id} exempt from publication: {reason}"),
             );
         }
+        TaskStep::Correct {
+            step,
+            date,
+            text,
+            reason,
+        } => {
+            call(Request::TaskCorrect {
+                task: id,
+                step: *step,
+                date: opt_date_arg(date, lang)?,
+                text: text.clone(),
+                reason: reason.clone(),
+            })?;
+            done(
+                format!("任务 #{id} 已更正（原值保留在审计日志中）"),
+                format!("task #{id} corrected (the old value is kept in the audit log)"),
+            );
+        }
         TaskStep::FollowUp {
             handed,
             due,
@@ -1711,10 +1731,10 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         d.draws,
         d.required_draws,
         lang.pick("次", "draws"),
-        lang.pick("检查对象", "targets"),
-        d.targets,
-        d.required_targets,
-        lang.pick("家", ""),
+        lang.pick("检查主体", "departments"),
+        d.departments,
+        d.required_departments,
+        lang.pick("个", ""),
         yes_no(d.met, lang)
     );
     let p = &f.publication;

@@ -96,6 +96,7 @@ fn export(
     use clap::ValueEnum;
     let kind = match what {
         ExportSpec::Draw(id) => K::Draw(*id),
+        ExportSpec::Announcement(id) => K::Announcement(*id),
         ExportSpec::Quarterly { period, today } => K::Quarterly {
             period: period.clone(),
             today: *today,

@@ -29,6 +29,7 @@
 //! never the other way round; no writer reads the value it holds for writing through
 //! `state()`/`book()` (that would wait for itself).
 
+pub mod announce;
 mod demo;
 mod draws;
 mod error;
@@ -38,6 +39,7 @@ mod registry;
 pub mod roles;
 pub mod search;
 mod tasks;
+pub use tasks::CorrectStep;
 
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
@@ -355,12 +357,22 @@ impl Office {
         trusted: Option<&str>,
         signer: Option<&crate::store::sign::Signer>,
     ) -> Result<(u64, crate::store::VerifyReport), OfficeError> {
+        // The signature first: a backup whose signature does not hold changes nothing.
+        let signed_by = check_backup_signature(file, trusted)?;
+        // What the store held before, to name the entries the restore drops.
+        let old = match Store::open(path) {
+            Ok(current) => audit_seqs(&current)?,
+            Err(_) => Vec::new(),
+        };
+        // Verified whole in a new directory, then swapped in (the current store is untouched
+        // when anything is wrong with the backup).
+        let (n, _) = Store::restore_swap(path, file, force)?;
         let store = Store::open(path)?;
-        let n = restore_audited(
+        record_restore(
             &store,
             file,
-            force,
-            trusted,
+            signed_by.as_deref(),
+            &old,
             &crate::store::audit::os_user(),
         )?;
         if let Some(s) = signer {
@@ -514,9 +526,18 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
         let chunk: Vec<Target> = Store::decode_value(TreeName::Targets, &k, &v)?;
         targets.extend(chunk);
     }
+    // Status changes dated ahead take effect on their day.
+    let today = chrono::Local::now().date_naive();
+    for t in &mut targets {
+        t.status = registry::status_on(t.status, &t.status_history, today);
+    }
+    let mut inspectors: Vec<Inspector> = store.scan(TreeName::Inspectors)?;
+    for p in &mut inspectors {
+        p.status = registry::status_on(p.status, &p.status_history, today);
+    }
     State::from_parts(
         targets,
-        store.scan(TreeName::Inspectors)?,
+        inspectors,
         store.scan(TreeName::Departments)?,
         store.scan(TreeName::Conflicts)?,
     )
@@ -587,30 +608,53 @@ fn restore_audited(
     trusted: Option<&str>,
     user: &str,
 ) -> Result<u64, OfficeError> {
+    let signed_by = check_backup_signature(file, trusted)?;
+    let old = audit_seqs(store)?;
+    let n = store.restore(file, force)?;
+    record_restore(store, file, signed_by.as_deref(), &old, user)?;
+    Ok(n)
+}
+
+/// The signer of a backup, when it is signed; a signature that does not hold, or a missing one
+/// where this machine has the server's key, refuses the restore before anything is changed.
+fn check_backup_signature(
+    file: &Path,
+    trusted: Option<&str>,
+) -> Result<Option<String>, OfficeError> {
     use crate::store::sign;
     let bytes = std::fs::read(file)
         .map_err(|e| crate::store::StoreError::Io(format!("{}: {e}", file.display())))?;
-    let signer = match sign::check_backup(file, &bytes, trusted) {
-        Err(why) => {
-            return Err(OfficeError::Refused(format!(
-                "备份签名不符，未做任何修改：{why} / the backup's signature does not hold, nothing was changed"
-            )))
-        }
-        Ok(None) if trusted.is_some() => {
-            return Err(OfficeError::Refused(format!(
-                "备份 {} 没有签名文件 {}，而本机有服务器密钥：无法确认备份未被改动，未做任何修改 / the backup has no signature file and this machine has the server's key: it cannot be trusted, nothing was changed",
-                file.display(),
-                sign::sig_path(file).display()
-            )))
-        }
-        Ok(s) => s,
-    };
-    let old: Vec<(u64, String, String)> = store
+    match sign::check_backup(file, &bytes, trusted) {
+        Err(why) => Err(OfficeError::Refused(format!(
+            "备份签名不符，未做任何修改：{why} / the backup's signature does not hold, nothing was changed"
+        ))),
+        Ok(None) if trusted.is_some() => Err(OfficeError::Refused(format!(
+            "备份 {} 没有签名文件 {}，而本机有服务器密钥：无法确认备份未被改动，未做任何修改 / the backup has no signature file and this machine has the server's key: it cannot be trusted, nothing was changed",
+            file.display(),
+            sign::sig_path(file).display()
+        ))),
+        Ok(s) => Ok(s),
+    }
+}
+
+/// Every audit entry of a store: sequence number, hash, action.
+fn audit_seqs(store: &Store) -> Result<Vec<(u64, String, String)>, OfficeError> {
+    Ok(store
         .audit_tail(usize::MAX)?
         .into_iter()
         .map(|e| (e.seq, e.hash_hex(), e.action))
-        .collect();
-    let n = store.restore(file, force)?;
+        .collect())
+}
+
+/// The audited entry of a restore: the backup's head, length and signer, and the entries of
+/// the store before it (`old`) that the restore dropped.
+fn record_restore(
+    store: &Store,
+    file: &Path,
+    signer: Option<&str>,
+    old: &[(u64, String, String)],
+    user: &str,
+) -> Result<(), OfficeError> {
     let new: HashMap<u64, String> = store
         .audit_tail(usize::MAX)?
         .into_iter()
@@ -633,7 +677,7 @@ fn restore_audited(
         "恢复备份 {}：{len} 条，链头 {}，签名者 {}；丢弃原有条目 {} 条{}{}",
         file.display(),
         &head[..head.len().min(16)],
-        signer.as_deref().unwrap_or("无（未签名）"),
+        signer.unwrap_or("无（未签名）"),
         dropped.len(),
         if listed.is_empty() {
             String::new()
@@ -653,7 +697,7 @@ fn restore_audited(
         writes: vec![],
         guards: vec![],
     })?;
-    Ok(n)
+    Ok(())
 }
 
 /// Read a text file of at most `limit` bytes (roles, config, keymap): `/dev/zero` or a huge

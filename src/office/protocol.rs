@@ -100,6 +100,7 @@ impl<'de> Deserialize<'de> for Bytes {
 #[serde(rename_all = "snake_case")]
 pub enum ExportSpec {
     Draw(u64),
+    Announcement(u64),
     Quarterly {
         period: String,
         today: NaiveDate,
@@ -148,7 +149,25 @@ pub enum Request {
         target: String,
     },
     PrepareDraw(DrawRequest),
+    /// One sitting: announce and commit at once (a request with a seed is refused).
     CommitDraw(DrawRequest),
+    /// Replay a chosen seed on the current input; writes nothing.
+    ReplayDraw(DrawRequest),
+    /// Freeze the input, seal the entropy, record the commitment.
+    AnnounceDraw(super::announce::AnnounceRequest),
+    /// Commit an announcement with its witness.
+    CommitAnnounced {
+        announcement: u64,
+        witness: String,
+    },
+    /// One announcement (the entropy only once revealed).
+    Announcement {
+        announcement: u64,
+    },
+    /// The complete record of a committed draw (docs/draw-record.md).
+    DrawRecord {
+        draw: u64,
+    },
     VoidDraw {
         draw: u64,
         reason: String,
@@ -179,6 +198,14 @@ pub enum Request {
     },
     TaskExempt {
         task: TaskId,
+        reason: String,
+    },
+    /// Correct a recorded step (office role); audited with the old value.
+    TaskCorrect {
+        task: TaskId,
+        step: super::tasks::CorrectStep,
+        date: Option<NaiveDate>,
+        text: Option<String>,
         reason: String,
     },
     TaskFollowUp {
@@ -251,12 +278,15 @@ impl Request {
             Request::Import { dry_run, .. } => !dry_run,
             Request::InitDemo
             | Request::CommitDraw(_)
+            | Request::AnnounceDraw(_)
+            | Request::CommitAnnounced { .. }
             | Request::VoidDraw { .. }
             | Request::TaskCheck { .. }
             | Request::TaskResult { .. }
             | Request::TaskPublish { .. }
             | Request::TaskExempt { .. }
             | Request::TaskFollowUp { .. }
+            | Request::TaskCorrect { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
             | Request::SavePlan(_)
@@ -270,6 +300,9 @@ impl Request {
             Request::List { .. }
             | Request::Explain { .. }
             | Request::PrepareDraw(_)
+            | Request::ReplayDraw(_)
+            | Request::Announcement { .. }
+            | Request::DrawRecord { .. }
             | Request::Verify
             | Request::VerifyDraw { .. }
             | Request::Status { .. }
@@ -286,7 +319,10 @@ impl Request {
             | Request::TaskFollowUp { task, .. } => Need::OwnTask(*task),
             Request::InitDemo
             | Request::Import { .. }
+            | Request::TaskCorrect { .. }
             | Request::CommitDraw(_)
+            | Request::AnnounceDraw(_)
+            | Request::CommitAnnounced { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
             | Request::SavePlan(_)
@@ -305,7 +341,13 @@ impl Request {
             Request::List { .. } => lang.pick("查看列表", "listing"),
             Request::Explain { .. } => lang.pick("查看适用规则", "explaining"),
             Request::PrepareDraw(_) => lang.pick("预览抽取", "previewing a draw"),
-            Request::CommitDraw(_) => lang.pick("抽取", "drawing"),
+            Request::CommitDraw(_) | Request::CommitAnnounced { .. } => {
+                lang.pick("抽取", "drawing")
+            }
+            Request::ReplayDraw(_) => lang.pick("重放抽取", "replaying a draw"),
+            Request::AnnounceDraw(_) => lang.pick("公告抽取", "announcing a draw"),
+            Request::Announcement { .. } => lang.pick("查看抽取公告", "reading an announcement"),
+            Request::DrawRecord { .. } => lang.pick("查看抽取记录", "reading a draw record"),
             Request::VoidDraw { .. } => lang.pick("作废抽取", "voiding a draw"),
             Request::Verify | Request::VerifyDraw { .. } => lang.pick("校验", "verifying"),
             Request::TaskCheck { .. }
@@ -313,6 +355,7 @@ impl Request {
             | Request::TaskPublish { .. }
             | Request::TaskExempt { .. }
             | Request::TaskFollowUp { .. } => lang.pick("登记任务进展", "recording a task step"),
+            Request::TaskCorrect { .. } => lang.pick("更正任务记录", "correcting a task step"),
             Request::Status { .. } | Request::Progress { .. } | Request::Due { .. } => {
                 lang.pick("查看统计", "viewing figures")
             }
@@ -350,6 +393,9 @@ pub enum Reply {
     Text(String),
     Preview(Box<DrawPreview>),
     Drawn(Box<Drawn>),
+    Replayed(Box<super::announce::Replay>),
+    Announced(Box<super::announce::AnnouncementJson>),
+    Record(Box<super::announce::RecordJson>),
     Voided {
         draw: u64,
     },
@@ -422,6 +468,7 @@ impl Snapshot {
             plans: self.plans,
             draws: self.draws,
             tasks: self.tasks,
+            announcements: vec![],
         };
         Ok((state, book, self.audit_len))
     }
@@ -723,6 +770,31 @@ impl Office {
         }
     }
 
+    /// The reply to a committed draw: its JSON and the teams' names.
+    fn drawn_reply(&self, d: &super::DrawRecord) -> Reply {
+        let json = self.draw_json(d);
+        let st = self.state();
+        let team_names = json
+            .tasks
+            .iter()
+            .map(|t| {
+                t.team
+                    .iter()
+                    .map(|i| {
+                        st.inspector(*i)
+                            .map(|p| p.name.clone())
+                            .unwrap_or_else(|| i.to_string())
+                    })
+                    .collect()
+            })
+            .collect();
+        Reply::Drawn(Box::new(Drawn {
+            json,
+            plan_name: d.plan_name.clone(),
+            team_names,
+        }))
+    }
+
     fn dispatch(&self, req: Request, caller: &Caller) -> Result<Reply, OfficeError> {
         let lang = caller.lang;
         let period = |p: &str| {
@@ -758,30 +830,19 @@ impl Office {
                 ))
             }
             Request::PrepareDraw(r) => Reply::Preview(Box::new(self.prepare_draw(&r)?.0)),
-            Request::CommitDraw(r) => {
-                let d = self.commit_draw(&r)?;
-                let json = self.draw_json(&d);
-                let st = self.state();
-                let team_names = json
-                    .tasks
-                    .iter()
-                    .map(|t| {
-                        t.team
-                            .iter()
-                            .map(|i| {
-                                st.inspector(*i)
-                                    .map(|p| p.name.clone())
-                                    .unwrap_or_else(|| i.to_string())
-                            })
-                            .collect()
-                    })
-                    .collect();
-                Reply::Drawn(Box::new(Drawn {
-                    json,
-                    plan_name: d.plan_name.clone(),
-                    team_names,
-                }))
-            }
+            Request::CommitDraw(r) => self.drawn_reply(&self.commit_draw(&r)?),
+            Request::CommitAnnounced {
+                announcement,
+                witness,
+            } => self.drawn_reply(&self.commit_announced(announcement, &witness)?),
+            Request::ReplayDraw(r) => Reply::Replayed(Box::new(self.replay_draw(&r)?)),
+            Request::AnnounceDraw(r) => Reply::Announced(Box::new(
+                super::announce::announcement_json(&self.announce_draw(&r)?),
+            )),
+            Request::DrawRecord { draw } => Reply::Record(Box::new(self.draw_record(draw)?)),
+            Request::Announcement { announcement } => Reply::Announced(Box::new(
+                super::announce::announcement_json(&self.announcement(announcement)?),
+            )),
             Request::VoidDraw { draw, reason } => Reply::Voided {
                 draw: self.void_draw(draw, &reason)?.id,
             },
@@ -818,6 +879,15 @@ impl Office {
             Request::TaskExempt { task, reason } => {
                 Reply::Task(Box::new(self.task_exempt(task, &reason)?))
             }
+            Request::TaskCorrect {
+                task,
+                step,
+                date,
+                text,
+                reason,
+            } => Reply::Task(Box::new(
+                self.task_correct(task, step, date, text, &reason)?,
+            )),
             Request::TaskFollowUp {
                 task,
                 handed,
@@ -1035,13 +1105,33 @@ impl Office {
                 drop(st);
                 let book = self.book();
                 if json {
-                    let v: Vec<_> = book.draws.iter().map(|d| self.draw_json(d)).collect();
+                    // The draws, then every attempt that did not become one (abandoned,
+                    // infeasible, still announced), each with its `state`.
+                    let mut v: Vec<serde_json::Value> = Vec::new();
+                    for d in &book.draws {
+                        v.push(
+                            serde_json::to_value(self.draw_json(d))
+                                .map_err(super::announce::json_err)?,
+                        );
+                    }
+                    for a in super::announce::attempts(&book) {
+                        v.push(
+                            serde_json::to_value(super::announce::announcement_json(a))
+                                .map_err(super::announce::json_err)?,
+                        );
+                    }
                     return to_json(&v);
                 }
                 for d in &book.draws {
                     let state = match &d.voided {
                         None => lang.pick("有效", "committed").to_string(),
-                        Some(v) => format!("{}{}", lang.pick("已作废：", "voided: "), v.reason),
+                        Some(v) => format!(
+                            "{}{}（{} {}）",
+                            lang.pick("已作废：", "voided: "),
+                            v.reason,
+                            v.by,
+                            v.time
+                        ),
                     };
                     let _ = writeln!(
                         out,
@@ -1053,6 +1143,18 @@ impl Office {
                         d.tasks.len(),
                         lang.pick("个任务", "tasks"),
                         state
+                    );
+                }
+                for a in super::announce::attempts(&book) {
+                    let _ = writeln!(
+                        out,
+                        "{}#{}\t{}\t{}\t{}\t{}",
+                        lang.pick("公告", "announcement "),
+                        a.id,
+                        a.period,
+                        a.plan_name,
+                        a.time,
+                        a.state.label(lang)
                     );
                 }
             }

@@ -701,16 +701,20 @@ impl Office {
             return Err(OfficeError::NotFound(format!("target {id}")));
         };
         let mut t = old.clone();
-        t.status = status;
+        let pending = effective > chrono::Local::now().date_naive();
+        if !pending {
+            t.status = status;
+        }
         push_change(&mut t.status_history, change);
         let writes = target_chunk_writes(&st.targets, std::slice::from_ref(&t), &[])?;
         let summary = format!(
-            "检查对象 {} {}：{} → {}，{} 起，原因：{}",
+            "检查对象 {} {}：{} → {}，{} 起{}，原因：{}",
             t.id,
             t.name,
             old.status.label(Lang::Zh),
             status.label(Lang::Zh),
             effective,
+            if pending { "（待生效）" } else { "" },
             reason.trim()
         );
         self.commit("target status", summary, writes)?;
@@ -733,15 +737,19 @@ impl Office {
             return Err(OfficeError::NotFound(format!("inspector {id}")));
         };
         let mut p = old.clone();
-        p.status = status;
+        let pending = effective > chrono::Local::now().date_naive();
+        if !pending {
+            p.status = status;
+        }
         push_change(&mut p.status_history, change);
         let summary = format!(
-            "检查人员 {} {}：{} → {}，{} 起，原因：{}",
+            "检查人员 {} {}：{} → {}，{} 起{}，原因：{}",
             p.id,
             p.name,
             old.status.label(Lang::Zh),
             status.label(Lang::Zh),
             effective,
+            if pending { "（待生效）" } else { "" },
             reason.trim()
         );
         let w = encode_record(TreeName::Inspectors, key_u64(id), &p)?;
@@ -831,6 +839,16 @@ impl Office {
     }
 }
 
+/// The status on `date`: that of the last change in effect by then (a change dated ahead is
+/// pending until its day), else the stored one.
+pub fn status_on<S: Copy>(stored: S, history: &[StatusChange<S>], date: NaiveDate) -> S {
+    history
+        .iter()
+        .rev()
+        .find(|c| c.effective <= date)
+        .map_or(stored, |c| c.status)
+}
+
 /// Add a change to a history kept in order of effective date.
 fn push_change<S>(history: &mut Vec<StatusChange<S>>, change: StatusChange<S>) {
     history.push(change);
@@ -890,6 +908,37 @@ mod tests {
             in_memory,
             "the store holds what memory holds"
         );
+        assert_eq!(office.verify().unwrap().problem, None);
+    }
+
+    #[test]
+    fn a_status_change_dated_ahead_stays_pending_until_its_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let office = Office::open(dir.path(), Lang::Zh)
+            .unwrap()
+            .with_user("tester");
+        office.load_demo().unwrap();
+        let ahead = NaiveDate::from_ymd_opt(2099, 1, 1).unwrap();
+        let before = office.state().targets[2].status;
+        assert_ne!(before, TargetStatus::Closed);
+        let t = office
+            .set_target_status(3, TargetStatus::Closed, ahead, "计划关闭")
+            .unwrap();
+        assert_eq!(t.status, before, "not applied before its date");
+        let last = t.status_history.last().unwrap();
+        assert_eq!((last.status, last.effective), (TargetStatus::Closed, ahead));
+        let office = reopen(dir.path(), office);
+        assert_eq!(office.state().targets[2].status, before, "still pending");
+        let h = &office.state().targets[2].status_history;
+        assert_eq!(
+            status_on(before, h, ahead),
+            TargetStatus::Closed,
+            "on its day"
+        );
+        let p = office
+            .set_inspector_status(1, InspectorStatus::Left, ahead, "退休")
+            .unwrap();
+        assert_ne!(p.status, InspectorStatus::Left);
         assert_eq!(office.verify().unwrap().problem, None);
     }
 

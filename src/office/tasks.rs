@@ -28,6 +28,7 @@ enum Step {
     Publish,
     Exempt,
     FollowUp,
+    Correct,
 }
 
 impl Step {
@@ -38,6 +39,7 @@ impl Step {
             Step::Publish => lang.pick("登记公示", "publication"),
             Step::Exempt => lang.pick("不予公开", "exemption"),
             Step::FollowUp => lang.pick("违法线索后续处理", "follow-up"),
+            Step::Correct => lang.pick("更正", "correction"),
         }
     }
 
@@ -48,6 +50,7 @@ impl Step {
             Step::Publish => "task publish",
             Step::Exempt => "task exempt",
             Step::FollowUp => "task follow-up",
+            Step::Correct => "task correct",
         }
     }
 }
@@ -145,6 +148,7 @@ impl Office {
                     format!("the check date {date} is before the draw date {d}"),
                 ));
             }
+            not_after_today(date, lang)?;
             if let Some(why) = &method_refused {
                 return Err(why.clone());
             }
@@ -216,6 +220,7 @@ impl Office {
                     ),
                 ));
             };
+            not_after_today(determined, lang)?;
             if determined < check.date {
                 return Err(zh_en(
                     lang,
@@ -268,6 +273,7 @@ impl Office {
         self.task_step(id, Step::Publish, |t, lang| {
             let r = needs_result(t, lang)?;
             not_yet_published(t, lang)?;
+            not_after_today(date, lang)?;
             if date < r.determined {
                 return Err(zh_en(
                     lang,
@@ -373,6 +379,9 @@ impl Office {
                     )
                     .into());
             }
+            for d in [handed, rectified_on, judiciary].into_iter().flatten() {
+                not_after_today(d, lang)?;
+            }
             let mut f = t.follow_up.clone();
             if let Some(d) = handed {
                 f.handed_to_enforcement = Some(d);
@@ -458,6 +467,225 @@ impl Office {
     }
 }
 
+/// The server's today (the office's local date).
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A step is recorded when it has happened: its date may not be after today.
+fn not_after_today(date: NaiveDate, lang: Lang) -> Result<(), String> {
+    let today = today();
+    if date > today {
+        return Err(zh_en(
+            lang,
+            format!("日期 {date} 晚于今天（{today}）：只能登记已经发生的事"),
+            format!("the date {date} is after today ({today}): record what has happened"),
+        ));
+    }
+    Ok(())
+}
+
+/// What `task N correct` changes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectStep {
+    /// The check date.
+    Check,
+    /// The day the result was determined.
+    Result,
+    /// The publication date.
+    Publish,
+    /// The reason a result is not published.
+    Exempt,
+    /// The day the case was handed to enforcement.
+    FollowUp,
+}
+
+impl Office {
+    /// Correct a recorded step (the office role): the check date, the result's date, the
+    /// publication date, the exemption's reason or the hand-over date. The new value is
+    /// checked as the step itself is (not after today, the order of the steps kept); the
+    /// correction is its own audit entry naming the old value, the new one and the reason.
+    pub fn task_correct(
+        &self,
+        id: TaskId,
+        step: CorrectStep,
+        date: Option<NaiveDate>,
+        text: Option<String>,
+        reason: &str,
+    ) -> Result<Task, OfficeError> {
+        let drawn_on = {
+            let book = self.book();
+            book.tasks
+                .iter()
+                .find(|t| t.id == id)
+                .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
+                .map(|d| d.date)
+        };
+        let cal = self.calendar();
+        let reason = reason.trim().to_string();
+        self.task_step(id, Step::Correct, |t, lang| {
+            if reason.is_empty() {
+                return Err(lang
+                    .pick(
+                        "更正必须说明原因（--reason）",
+                        "a correction needs a reason (--reason)",
+                    )
+                    .into());
+            }
+            let need_date = || {
+                let d = date.ok_or_else(|| {
+                    lang.pick(
+                        "请给出更正后的日期（--date）",
+                        "give the corrected date (--date)",
+                    )
+                    .to_string()
+                })?;
+                not_after_today(d, lang)?;
+                Ok::<NaiveDate, String>(d)
+            };
+            let nothing = |what: &str| -> String {
+                zh_en(
+                    lang,
+                    format!("尚未登记{what}，没有可更正的内容"),
+                    format!("no {what} recorded: nothing to correct"),
+                )
+            };
+            let before = |a: [&str; 2], d: NaiveDate, b: [&str; 2], e: NaiveDate| -> String {
+                zh_en(
+                    lang,
+                    format!("{} {d} 早于{} {e}", a[0], b[0]),
+                    format!("{} {d} is before {} {e}", a[1], b[1]),
+                )
+            };
+            let mut next = t.clone();
+            let (field, old, new) = match step {
+                CorrectStep::Check => {
+                    let d = need_date()?;
+                    let Some(c) = next.check.as_mut() else {
+                        return Err(nothing(lang.pick("检查", "check")));
+                    };
+                    if let Some(drawn) = drawn_on.filter(|x| d < *x) {
+                        return Err(before(
+                            ["检查日期", "the check date"],
+                            d,
+                            ["抽取日期", "the draw date"],
+                            drawn,
+                        ));
+                    }
+                    if let Some(r) = t.result.as_ref().filter(|r| r.determined < d) {
+                        return Err(zh_en(
+                            lang,
+                            format!("检查日期 {d} 晚于结果认定日期 {}", r.determined),
+                            format!(
+                                "the check date {d} is after the result date {}",
+                                r.determined
+                            ),
+                        ));
+                    }
+                    let old = c.date;
+                    c.date = d;
+                    ("检查日期", old.to_string(), d.to_string())
+                }
+                CorrectStep::Result => {
+                    let d = need_date()?;
+                    let check = t.check.as_ref().map(|c| c.date);
+                    let published = match &t.publication {
+                        Some(Publication::Published { date, .. }) => Some(*date),
+                        _ => None,
+                    };
+                    let Some(r) = next.result.as_mut() else {
+                        return Err(nothing(lang.pick("检查结果", "result")));
+                    };
+                    if let Some(c) = check.filter(|c| d < *c) {
+                        return Err(before(
+                            ["结果认定日期", "the result date"],
+                            d,
+                            ["检查日期", "the check date"],
+                            c,
+                        ));
+                    }
+                    if let Some(p) = published.filter(|p| *p < d) {
+                        return Err(zh_en(
+                            lang,
+                            format!("结果认定日期 {d} 晚于公示日期 {p}"),
+                            format!("the result date {d} is after the publication date {p}"),
+                        ));
+                    }
+                    cal.publication_due(d).map_err(|e| e.localize(lang))?;
+                    let old = r.determined;
+                    r.determined = d;
+                    ("结果认定日期", old.to_string(), d.to_string())
+                }
+                CorrectStep::Publish => {
+                    let d = need_date()?;
+                    let determined = t.result.as_ref().map(|r| r.determined);
+                    let Some(Publication::Published { date: p, .. }) = next.publication.as_mut()
+                    else {
+                        return Err(nothing(lang.pick("公示", "publication")));
+                    };
+                    if let Some(r) = determined.filter(|r| d < *r) {
+                        return Err(before(
+                            ["公示日期", "the publication date"],
+                            d,
+                            ["结果认定日期", "the result date"],
+                            r,
+                        ));
+                    }
+                    let old = *p;
+                    *p = d;
+                    ("公示日期", old.to_string(), d.to_string())
+                }
+                CorrectStep::Exempt => {
+                    let new = text.as_deref().map(str::trim).unwrap_or("").to_string();
+                    if new.is_empty() {
+                        return Err(lang
+                            .pick(
+                                "请给出更正后的不予公开原因（--text）",
+                                "give the corrected exemption reason (--text)",
+                            )
+                            .into());
+                    }
+                    let Some(Publication::Exempt { reason: r, .. }) = next.publication.as_mut()
+                    else {
+                        return Err(nothing(lang.pick("不予公开", "exemption")));
+                    };
+                    let old = std::mem::replace(r, new.clone());
+                    ("不予公开原因", old, new)
+                }
+                CorrectStep::FollowUp => {
+                    let d = need_date()?;
+                    let determined = t.result.as_ref().map(|r| r.determined);
+                    let Some(h) = next.follow_up.handed_to_enforcement.as_mut() else {
+                        return Err(nothing(lang.pick("移交执法", "hand-over")));
+                    };
+                    if let Some(r) = determined.filter(|r| d < *r) {
+                        return Err(before(
+                            ["移交执法日期", "the hand-over date"],
+                            d,
+                            ["结果认定日期", "the result date"],
+                            r,
+                        ));
+                    }
+                    let old = *h;
+                    *h = d;
+                    ("移交执法日期", old.to_string(), d.to_string())
+                }
+            };
+            if old == new {
+                return Err(zh_en(
+                    lang,
+                    format!("{field}已是 {new}，无需更正"),
+                    format!("already {new}: nothing to correct"),
+                ));
+            }
+            Ok((next, format!("更正{field}：{old} → {new}，原因：{reason}")))
+        })
+    }
+}
+
 fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
@@ -502,8 +730,8 @@ pub(crate) mod tests {
     use super::*;
     use crate::office::{DemoDir, DrawRequest};
 
-    pub(crate) const SEED: &str =
-        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    /// The entropy the tests' announcements seal (fixed so that results are stable).
+    pub(crate) const ENTROPY: [u8; 32] = [0x5a; 32];
 
     pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -512,10 +740,10 @@ pub(crate) mod tests {
     /// The demo store with plan 3 drawn for `period` on `date`.
     pub(crate) fn drawn(period: &str, date: NaiveDate) -> (Office, DemoDir) {
         let (o, dir) = Office::open_demo(Lang::En).unwrap();
+        crate::office::announce::fix_entropy_for_tests(Some(ENTROPY));
         o.commit_draw(&DrawRequest {
             plan: 3,
             period: period.into(),
-            seed: Some(SEED.into()),
             date: Some(date),
             ..Default::default()
         })
@@ -914,5 +1142,79 @@ pub(crate) mod tests {
         // Determined in 2022, the same task is accepted.
         o.task_result(1, 1, d(2022, 12, 15), "", None, false)
             .unwrap();
+    }
+
+    #[test]
+    fn a_step_dated_after_today_is_refused() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        let ahead = chrono::Local::now().date_naive() + chrono::Days::new(1);
+        refused(
+            &o,
+            1,
+            "check",
+            o.task_check(1, ahead, None, ""),
+            "is after today",
+        );
+        o.task_check(1, d(2022, 7, 10), None, "").unwrap();
+        refused(
+            &o,
+            1,
+            "result",
+            o.task_result(1, 1, ahead, "", None, false),
+            "is after today",
+        );
+    }
+
+    #[test]
+    fn a_wrong_check_date_is_corrected_on_record_with_the_old_value() {
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        o.task_check(1, d(2022, 8, 30), None, "").unwrap();
+        o.task_result(1, 1, d(2022, 9, 1), "", None, false).unwrap();
+        let len = o.audit_len();
+        // Not before the draw, not after the result, a reason required.
+        for (date, reason, why) in [
+            (d(2022, 7, 1), "录入错误", "before"),
+            (d(2022, 9, 2), "录入错误", "after the result date"),
+            (d(2022, 7, 10), " ", "needs a reason"),
+        ] {
+            refused(
+                &o,
+                1,
+                "correction",
+                o.task_correct(1, CorrectStep::Check, Some(date), None, reason),
+                why,
+            );
+        }
+        assert_eq!(o.audit_len(), len, "refusals write nothing");
+        let t = o
+            .task_correct(
+                1,
+                CorrectStep::Check,
+                Some(d(2022, 7, 10)),
+                None,
+                "录入错误",
+            )
+            .unwrap();
+        assert_eq!(t.check.as_ref().unwrap().date, d(2022, 7, 10));
+        assert_eq!(task(&o, 1).check.unwrap().date, d(2022, 7, 10));
+        let entry = o.audit_tail(1).unwrap().pop().unwrap();
+        assert_eq!(entry.action, "task correct");
+        assert!(
+            entry.summary.contains("2022-08-30 → 2022-07-10") && entry.summary.contains("录入错误"),
+            "{}",
+            entry.summary
+        );
+        // The result date too; and an exemption's reason.
+        o.task_correct(1, CorrectStep::Result, Some(d(2022, 7, 12)), None, "笔误")
+            .unwrap();
+        assert_eq!(task(&o, 1).result.unwrap().determined, d(2022, 7, 12));
+        refused(
+            &o,
+            1,
+            "correction",
+            o.task_correct(1, CorrectStep::Publish, Some(d(2022, 7, 20)), None, "x"),
+            "nothing to correct",
+        );
+        assert_eq!(o.verify().unwrap().problem, None);
     }
 }

@@ -13,7 +13,9 @@
 //! audit entry holds the SHA-256 of every value written, so [`Store::verify`] can tell a record
 //! changed behind the application's back from one the application wrote.
 
+pub mod anchor;
 pub mod audit;
+pub use anchor::write_atomic;
 pub mod codec;
 pub mod sign;
 
@@ -140,6 +142,15 @@ pub enum StoreError {
     NotEmpty,
     #[error("io: {0}")]
     Io(String),
+    /// A backup whose bytes check out but whose content does not verify.
+    #[error("backup {file} does not verify")]
+    BackupDamaged {
+        file: String,
+        problem: VerifyProblem,
+    },
+    /// The audit chain is shorter than (or differs from) the anchor: history was lost.
+    #[error("audit log truncated: {have} of {anchored} entries")]
+    Truncated { have: u64, anchored: u64 },
 }
 
 impl StoreError {
@@ -157,6 +168,20 @@ impl StoreError {
             (StoreError::Open { path, msg }, Zh) => {
                 format!("无法打开数据库 {}：{msg}", path.display())
             }
+            (StoreError::BackupDamaged { file, problem }, Zh) => format!(
+                "备份 {file} 的内容校验未通过（{}），未恢复，当前数据库未做任何修改",
+                problem.localize(Zh)
+            ),
+            (StoreError::BackupDamaged { file, problem }, En) => format!(
+                "the backup {file} does not verify ({}); nothing was restored and the current store is untouched",
+                problem.localize(En)
+            ),
+            (StoreError::Truncated { have, anchored }, Zh) => format!(
+                "数据库的审计日志只有 {have} 条，而锚点文件记载已提交 {anchored} 条：历史记录丢失，数据库拒绝写入。请运行 shuangsui verify 查看缺失的记录，并从备份恢复（shuangsui backups / restore）"
+            ),
+            (StoreError::Truncated { have, anchored }, En) => format!(
+                "the store's audit log has {have} entries but its anchor file records {anchored} committed: history was lost and the store refuses writes. Run shuangsui verify to see what is missing, then restore a backup (shuangsui backups / restore)"
+            ),
             (StoreError::Conflict { tree, key }, Zh) => {
                 format!("冲突：{tree}/{key} 已存在（可能另一位用户刚刚提交了同样的操作）")
             }
@@ -211,6 +236,9 @@ pub struct Store {
     audit: sled::Tree,
     /// Serialises commits inside this process (the audit chain's head is read then extended).
     write_lock: Mutex<()>,
+    /// Set at open when the chain is shorter than (or differs from) the anchor: writes are
+    /// refused until a restore.
+    truncated: Mutex<Option<(u64, u64)>>,
 }
 
 /// A problem `verify` found, naming the first broken place.
@@ -226,6 +254,15 @@ pub enum VerifyProblem {
     RecordUnaudited { tree: String, key: String },
     /// A record that the audit log says exists is missing.
     RecordMissing { tree: String, key: String, seq: u64 },
+    /// The chain is shorter than the anchor beside the store: `missing` entries after
+    /// `last_good` (the last entry that is there) were lost.
+    Truncated {
+        last_good: u64,
+        anchored: u64,
+        missing: u64,
+    },
+    /// The entry at the anchored length has another hash than the anchor recorded.
+    AnchorMismatch { seq: u64 },
 }
 
 impl VerifyProblem {
@@ -262,6 +299,20 @@ impl VerifyProblem {
             (VerifyProblem::RecordMissing { tree, key, seq }, En) => format!(
                 "record {tree}/{key} written by audit entry #{seq} is missing (deleted outside the application)"
             ),
+            (VerifyProblem::Truncated { last_good, anchored, missing }, Zh) => format!(
+                "审计日志缺少 {missing} 条：锚点文件记载已提交 {anchored} 条，库中只到第 {last_good} 条（最后一条完好的记录）。第 {} 至 {anchored} 条所做的更改已丢失，需从备份恢复后重新录入",
+                last_good + 1
+            ),
+            (VerifyProblem::Truncated { last_good, anchored, missing }, En) => format!(
+                "{missing} audit entries are missing: the anchor file records {anchored} committed, the store ends at #{last_good} (the last good entry). The changes of entries #{} to #{anchored} are lost: restore a backup and enter them again",
+                last_good + 1
+            ),
+            (VerifyProblem::AnchorMismatch { seq }, Zh) => {
+                format!("审计日志第 {seq} 条与锚点文件记载的不同（历史记录被替换）")
+            }
+            (VerifyProblem::AnchorMismatch { seq }, En) => {
+                format!("audit entry #{seq} differs from the one the anchor file records (history was replaced)")
+            }
         }
     }
 }
@@ -306,6 +357,18 @@ impl Store {
                 Err(StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
+                Err(StoreError::Open { path: p, msg }) => {
+                    // Say what the anchor knows of the history that cannot be read.
+                    let msg = match anchor::read(path) {
+                        Ok(Some(a)) => format!(
+                            "{msg} (the anchor records {} committed audit entries, head {}; restore a backup with restore FILE --force)",
+                            a.len,
+                            &hex::encode(a.head)[..16]
+                        ),
+                        _ => msg,
+                    };
+                    return Err(StoreError::Open { path: p, msg });
+                }
                 other => break other?,
             }
         };
@@ -314,13 +377,55 @@ impl Store {
             trees.push(db.open_tree(t.as_str()).map_err(sled_err)?);
         }
         let audit = db.open_tree(AUDIT_TREE).map_err(sled_err)?;
-        Ok(Store {
+        let store = Store {
             path: path.to_path_buf(),
             db,
             trees,
             audit,
             write_lock: Mutex::new(()),
-        })
+            truncated: Mutex::new(None),
+        };
+        let check = store.anchor_check()?;
+        if let Some((have, anchored)) = check {
+            tracing::error!(
+                store = %path.display(),
+                have,
+                anchored,
+                "audit log shorter than or different from its anchor: writes refused"
+            );
+        }
+        *store.truncated.lock().unwrap_or_else(|p| p.into_inner()) = check;
+        Ok(store)
+    }
+
+    /// (entries here, entries anchored) when the chain does not reach the anchor or its entry
+    /// at the anchored length has another hash.
+    fn anchor_check(&self) -> Result<Option<(u64, u64)>, StoreError> {
+        let Some(a) = anchor::read(&self.path).map_err(StoreError::Io)? else {
+            return Ok(None);
+        };
+        let (have, _) = self.last_audit()?;
+        if have < a.len {
+            return Ok(Some((have, a.len)));
+        }
+        if a.len == 0 {
+            return Ok(None);
+        }
+        let same = match self.audit.get(key_u64(a.len)).map_err(sled_err)? {
+            Some(v) => {
+                let e: AuditEntry = Self::decode_value(TreeName::Meta, &key_u64(a.len), &v)?;
+                e.hash == a.head
+            }
+            None => false,
+        };
+        Ok((!same).then_some((have, a.len)))
+    }
+
+    /// Record the chain's head in the anchor file (after a commit or a restore).
+    fn write_anchor(&self) -> Result<(), StoreError> {
+        let (len, head) = self.last_audit()?;
+        anchor::write(&self.path, anchor::Anchor { len, head })
+            .map_err(|e| StoreError::Io(format!("{}: {e}", anchor::path_for(&self.path).display())))
     }
 
     fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
@@ -393,6 +498,9 @@ impl Store {
     /// Apply a change atomically with its audit entry, then flush. Returns the audit entry.
     pub fn commit(&self, change: Change) -> Result<AuditEntry, StoreError> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((have, anchored)) = *self.truncated.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Err(StoreError::Truncated { have, anchored });
+        }
         let (last_seq, last_hash) = self.last_audit()?;
         let writes: Vec<WriteDigest> = change
             .writes
@@ -453,6 +561,17 @@ impl Store {
             Err(TransactionError::Storage(e)) => return Err(sled_err(e)),
         }
         self.db.flush().map_err(sled_err)?;
+        // The commit stands; an anchor that could not be written is logged (the next commit
+        // writes it again, and an older anchor only checks less).
+        if let Err(e) = anchor::write(
+            &self.path,
+            anchor::Anchor {
+                len: entry.seq,
+                head: entry.hash,
+            },
+        ) {
+            tracing::warn!(store = %self.path.display(), "cannot write the anchor file: {e}");
+        }
         Ok(entry)
     }
 
@@ -483,6 +602,8 @@ impl Store {
     /// Walk the chain, then compare every record with the entry that last wrote it.
     /// Stops at the first problem, which it names.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        let anchored = anchor::read(&self.path).map_err(StoreError::Io)?;
+        let mut at_anchor: Option<[u8; 32]> = None;
         let mut expected: Expected = HashMap::new();
         let mut prev = [0u8; 32];
         let mut n = 0u64;
@@ -529,8 +650,25 @@ impl Store {
             for w in &entry.writes {
                 expected.insert((w.tree.clone(), w.key.clone()), (w.hash, entry.seq));
             }
+            if anchored.is_some_and(|a| a.len == entry.seq) {
+                at_anchor = Some(entry.hash);
+            }
             prev = entry.hash;
             n += 1;
+        }
+        if let Some(a) = anchored {
+            if n < a.len {
+                let p = VerifyProblem::Truncated {
+                    last_good: n,
+                    anchored: a.len,
+                    missing: a.len - n,
+                };
+                return Ok(report(Some(p), n, 0, prev));
+            }
+            if a.len > 0 && at_anchor != Some(a.head) {
+                let p = VerifyProblem::AnchorMismatch { seq: a.len };
+                return Ok(report(Some(p), n, 0, prev));
+            }
         }
         let mut records = 0u64;
         for t in TreeName::ALL {
@@ -602,11 +740,9 @@ impl Store {
         out.push(BACKUP_VERSION);
         out.extend_from_slice(&sha256(&body));
         out.extend_from_slice(&body);
-        let tmp = file.with_extension("partial");
-        std::fs::write(&tmp, &out)
-            .map_err(|e| StoreError::Io(format!("{}: {e}", tmp.display())))?;
-        std::fs::rename(&tmp, file)
-            .map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
+        // Whole or not at all; the `.partial` an older version left behind goes too.
+        let _ = std::fs::remove_file(file.with_extension("partial"));
+        write_atomic(file, &out).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
         Ok(count)
     }
 
@@ -614,30 +750,77 @@ impl Store {
     pub fn restore(&self, file: &Path, force: bool) -> Result<u64, StoreError> {
         let bytes =
             std::fs::read(file).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
-        if bytes.len() < 41 || &bytes[..8] != BACKUP_MAGIC {
-            return Err(StoreError::Backup(format!(
-                "{} is not a shuangsui backup",
-                file.display()
-            )));
-        }
-        if bytes[8] != BACKUP_VERSION {
-            return Err(StoreError::Backup(format!(
-                "unknown backup version {}",
-                bytes[8]
-            )));
-        }
-        let body = &bytes[41..];
-        if sha256(body)[..] != bytes[9..41] {
-            return Err(StoreError::Backup(format!(
-                "{}: checksum mismatch (the file is damaged)",
-                file.display()
-            )));
-        }
-        let body: BackupBody = codec::decode(body)
-            .map_err(|e| StoreError::Backup(format!("{}: {e}", file.display())))?;
+        let body = verify_backup_bytes(&bytes, file)?;
         if !self.is_empty() && !force {
             return Err(StoreError::NotEmpty);
         }
+        self.apply_body(&body)
+    }
+
+    /// Restore `file` without touching the store at `path` until the backup is known good:
+    /// its bytes are checked ([`verify_backup_bytes`]), it is written into a new directory
+    /// beside the store and verified whole there (the chain, every record), and only then
+    /// swapped in (the old directory is kept beside it as `<name>.replaced-<time>`). A store
+    /// that cannot be opened (damaged) is replaced only with `force`.
+    pub fn restore_swap(
+        path: &Path,
+        file: &Path,
+        force: bool,
+    ) -> Result<(u64, VerifyReport), StoreError> {
+        let bytes =
+            std::fs::read(file).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
+        let body = verify_backup_bytes(&bytes, file)?;
+        match Store::open(path) {
+            Ok(current) => {
+                if !current.is_empty() && !force {
+                    return Err(StoreError::NotEmpty);
+                }
+            }
+            Err(StoreError::InUse(p)) => return Err(StoreError::InUse(p)),
+            Err(e) if !force => return Err(e),
+            Err(e) => tracing::warn!("restoring over a store that cannot be opened: {e}"),
+        }
+        let staging = sibling(path, &format!("restoring-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        let staged = (|| {
+            let s = Store::open(&staging)?;
+            let n = s.apply_body(&body)?;
+            Ok::<_, StoreError>((n, s.verify()?))
+        })();
+        let (n, report) = match staged {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        if let Some(problem) = report.problem.clone() {
+            let _ = std::fs::remove_dir_all(&staging);
+            let _ = std::fs::remove_file(anchor::path_for(&staging));
+            return Err(StoreError::BackupDamaged {
+                file: file.display().to_string(),
+                problem,
+            });
+        }
+        let _ = std::fs::remove_file(anchor::path_for(&staging));
+        swap_in(path, &staging)?;
+        let head = hex::decode(&report.head)
+            .ok()
+            .and_then(|h| <[u8; 32]>::try_from(h).ok())
+            .unwrap_or([0u8; 32]);
+        anchor::write(
+            path,
+            anchor::Anchor {
+                len: report.entries,
+                head,
+            },
+        )
+        .map_err(|e| StoreError::Io(e.to_string()))?;
+        Ok((n, report))
+    }
+
+    /// Write a verified backup's trees into this store, replacing everything in it.
+    fn apply_body(&self, body: &BackupBody) -> Result<u64, StoreError> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
@@ -678,6 +861,9 @@ impl Store {
             Err(TransactionError::Storage(e)) => return Err(sled_err(e)),
         }
         self.db.flush().map_err(sled_err)?;
+        // The restored chain is the store's history now.
+        self.write_anchor()?;
+        *self.truncated.lock().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(count)
     }
 
@@ -695,6 +881,64 @@ impl Store {
         self.db.flush().map_err(sled_err)?;
         Ok(())
     }
+}
+
+/// Checks a backup's bytes: magic, version, checksum, a decodable body. The step where a
+/// signature check belongs.
+fn verify_backup_bytes(bytes: &[u8], file: &Path) -> Result<BackupBody, StoreError> {
+    if bytes.len() < 41 || &bytes[..8] != BACKUP_MAGIC {
+        return Err(StoreError::Backup(format!(
+            "{} is not a shuangsui backup",
+            file.display()
+        )));
+    }
+    if bytes[8] != BACKUP_VERSION {
+        return Err(StoreError::Backup(format!(
+            "unknown backup version {}",
+            bytes[8]
+        )));
+    }
+    let body = &bytes[41..];
+    if sha256(body)[..] != bytes[9..41] {
+        return Err(StoreError::Backup(format!(
+            "{}: checksum mismatch (the file is damaged)",
+            file.display()
+        )));
+    }
+    codec::decode(body).map_err(|e| StoreError::Backup(format!("{}: {e}", file.display())))
+}
+
+/// `<dir>.<what>` beside the store directory `path`.
+fn sibling(path: &Path, what: &str) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "store".into());
+    name.push(format!(".{what}"));
+    path.with_file_name(name)
+}
+
+/// Put the directory `staging` where `path` is; the old one, if any, is kept beside it.
+fn swap_in(path: &Path, staging: &Path) -> Result<(), StoreError> {
+    let io = |e: std::io::Error| StoreError::Io(format!("{}: {e}", path.display()));
+    let old = sibling(
+        path,
+        &format!("replaced-{}", chrono::Local::now().format("%Y%m%d%H%M%S")),
+    );
+    let had_old = path.exists();
+    if had_old {
+        std::fs::rename(path, &old).map_err(io)?;
+    }
+    if let Err(e) = std::fs::rename(staging, path) {
+        if had_old {
+            let _ = std::fs::rename(&old, path);
+        }
+        return Err(io(e));
+    }
+    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! after something changed. Imports and the audit verification run on background threads and
 //! report through a channel, so the screen never waits on the store.
 
-use super::backend::{import_lines, import_result, Backend};
+use super::backend::{import_lines, import_result, status_changed_label, Backend};
 use super::state::{AppState, Config, Ctx, Effect, Input, Op, OpResult};
 use super::views;
 use crate::i18n::Lang;
@@ -322,7 +322,7 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
                 .map(|t| {
                     format!(
                         "{}{} {} {}",
-                        lang.pick("已变更状态：", "status changed: "),
+                        status_changed_label(&date, lang),
                         t.name,
                         status.label(lang),
                         date
@@ -341,7 +341,7 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
                 .map(|p| {
                     format!(
                         "{}{} {} {}",
-                        lang.pick("已变更状态：", "status changed: "),
+                        status_changed_label(&date, lang),
                         p.name,
                         status.label(lang),
                         date

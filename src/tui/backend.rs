@@ -381,6 +381,7 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
     use crate::report::ExportKind as K;
     match kind {
         K::Draw(id) => ExportSpec::Draw(*id),
+        K::Announcement(id) => ExportSpec::Announcement(*id),
         K::Quarterly { period, today } => ExportSpec::Quarterly {
             period: period.clone(),
             today: *today,
@@ -411,6 +412,15 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
                     .unwrap_or_default(),
             )
         }
+    }
+}
+
+/// The start of the message after a status change: pending when dated ahead.
+pub fn status_changed_label(date: &chrono::NaiveDate, lang: Lang) -> &'static str {
+    if *date > chrono::Local::now().date_naive() {
+        lang.pick("已登记状态变更（待生效）：", "status change pending: ")
+    } else {
+        lang.pick("已变更状态：", "status changed: ")
     }
 }
 
@@ -537,7 +547,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::SetTargetStatus { status, date, .. }, Reply::Target(t)) => {
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
-                lang.pick("已变更状态：", "status changed: "),
+                status_changed_label(&date, lang),
                 t.name,
                 status.label(lang),
                 date
@@ -546,7 +556,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::SetInspectorStatus { status, date, .. }, Reply::Inspector(p)) => {
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
-                lang.pick("已变更状态：", "status changed: "),
+                status_changed_label(&date, lang),
                 p.name,
                 status.label(lang),
                 date
@@ -615,7 +625,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         },
         (Op::Export { path, .. }, Reply::Exported { text, bytes }) => {
             if let Some(b) = bytes {
-                if let Err(e) = std::fs::write(&path, &b.0) {
+                if let Err(e) = crate::store::write_atomic(&path, &b.0) {
                     return OpResult::Exported(Err(format!("{}: {e}", path.display())));
                 }
             }

@@ -427,22 +427,33 @@ impl AppState {
             .target(t.target)
             .map(|x| x.name.clone())
             .unwrap_or_default();
+        // A step already recorded reopens with its stored values.
+        let check = t.check.as_ref();
+        let check_date = check.map_or_else(|| today.clone(), |c| c.date.to_string());
+        let result = t.result.as_ref();
+        let determined = result.map_or_else(|| today.clone(), |r| r.determined.to_string());
+        let (published, url) = match &t.publication {
+            Some(crate::domain::task::Publication::Published { date, url, .. }) => {
+                (date.to_string(), url.clone())
+            }
+            _ => (today.clone(), String::new()),
+        };
         let (kind, title, fields) = match action {
             Action::TaskCheck => (
                 FormKind::TaskCheck { id },
                 lang.pick("登记检查", "Record the check"),
                 vec![
-                    Field::new("检查日期", "Date", &today, "YYYY-MM-DD".into()),
+                    Field::new("检查日期", "Date", &check_date, "YYYY-MM-DD".into()),
                     Field::new(
                         "检查方式",
                         "Method",
-                        t.method.label(lang),
+                        check.map_or(t.method, |c| c.method).label(lang),
                         InspectionMethod::ALL.map(|m| m.label(lang)).join(" / "),
                     ),
                     Field::new(
                         "批准文号",
                         "Approval",
-                        "",
+                        check.map_or("", |c| c.approval.as_str()),
                         lang.pick(
                             "其他检查须经局批准",
                             "an 'other' inspection needs the bureau's approval",
@@ -462,11 +473,11 @@ impl AppState {
                         t.result.as_ref().map_or(1, |r| usize::from(r.phrase)),
                         lang.pick("↑↓ 或 1-8 选择", "↑↓ or 1-8 to choose").into(),
                     ),
-                    Field::new("认定日期", "Determined", &today, "YYYY-MM-DD".into()),
+                    Field::new("认定日期", "Determined", &determined, "YYYY-MM-DD".into()),
                     Field::new(
                         "检查发现",
                         "Findings",
-                        "",
+                        result.map_or("", |r| r.findings.as_str()),
                         lang.pick("发现的问题，可空", "what was found; may be empty")
                             .into(),
                     ),
@@ -489,11 +500,11 @@ impl AppState {
                 FormKind::TaskPublish { id },
                 lang.pick("登记公示", "Record the publication"),
                 vec![
-                    Field::new("公示日期", "Date", &today, "YYYY-MM-DD".into()),
+                    Field::new("公示日期", "Date", &published, "YYYY-MM-DD".into()),
                     Field::new(
                         "公示网址",
                         "URL",
-                        "",
+                        &url,
                         lang.pick(
                             "国家企业信用信息公示系统等",
                             "e.g. the national credit publicity system",
