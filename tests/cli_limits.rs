@@ -207,3 +207,68 @@ fn a_db_holding_no_store_is_no_store_here_and_nothing_is_created() {
     bin(&typo).arg("init").assert().success();
     ok(&typo, &["verify"]);
 }
+
+/// A registry file of `rows` (name, credit code, town), as CSV text.
+fn targets_csv(rows: &[(&str, &str, &str)]) -> String {
+    let mut s = String::from("单位名称,统一社会信用代码,所在地区\n");
+    for (name, code, town) in rows {
+        s.push_str(&format!("{name},{code},{town}\n"));
+    }
+    s
+}
+
+#[test]
+fn a_sparse_xlsx_and_a_40000_character_name_are_refused_locally_and_through_the_server() {
+    let (dir, db) = demo();
+    let targets: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["list", "targets", "--json"])).unwrap();
+    let code = targets[0]["credit_code"].as_str().unwrap().to_string();
+    // A 5 kB workbook whose used range reaches XFD1048576: refused before it is laid out.
+    let sparse = dir.path().join("sparse.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, h) in ["单位名称", "统一社会信用代码", "所在地区"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, i as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "甲公司").unwrap();
+        ws.write_string(1, 1, code.as_str()).unwrap();
+        ws.write_string(1, 2, "狗街镇").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        wb.save(&sparse).unwrap();
+    }
+    // A name of 40,000 characters, more than an Excel cell holds.
+    let long = dir.path().join("long.csv");
+    let name = "长".repeat(40_000);
+    std::fs::write(&long, targets_csv(&[(&name, &code, "狗街镇")])).unwrap();
+    let sparse = sparse.to_str().unwrap().to_string();
+    let long = long.to_str().unwrap().to_string();
+    let refused = |args: &[&str], needle: &str| {
+        let before = ok(&db, &["list", "targets", "--json"]);
+        let (code, err) = stderr_of(&db, args);
+        assert_ne!(code, 0, "{args:?} was accepted");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(ok(&db, &["list", "targets", "--json"]), before);
+    };
+    refused(&["import", "targets", &sparse], "XFD1048576");
+    refused(&["import", "targets", &sparse], "过大");
+    refused(&["import", "targets", &long], "32767");
+    let mut server = serve(&db);
+    refused(
+        &["--lang", "en", "import", "targets", &sparse],
+        "not read (delete the far-away cells",
+    );
+    refused(
+        &["--lang", "en", "import", "targets", &long],
+        "more than Excel's cell limit of 32,767",
+    );
+    assert!(server.0.try_wait().unwrap().is_none(), "the server died");
+    // Still answering through the socket.
+    let (code, err) = stderr_of(&db, &["list", "departments"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("服务器模式"), "{err}");
+}
