@@ -846,7 +846,9 @@ fn notice_masks_persons_drops_the_exempt_and_html_equals_xlsx() {
     let mut b = Book::open(&own);
     let cells = b.cells("结果公示");
     assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), H + 5);
-    assert!(cells.values().any(|v| text(v) == "不予公示：涉及国家安全；批准人：张三；批准日期：2022-07-20"));
+    assert!(cells
+        .values()
+        .any(|v| text(v) == "不予公示：涉及国家安全；批准人：张三；批准日期：2022-07-20"));
 }
 
 /// Advance widths of a font file (TrueType/OpenType, or one face of a collection), read from
