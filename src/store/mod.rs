@@ -17,6 +17,7 @@ pub mod anchor;
 pub mod audit;
 pub use anchor::write_atomic;
 pub mod codec;
+pub mod rotate;
 
 use audit::{AuditEntry, WriteDigest};
 use sha2::{Digest, Sha256};
@@ -421,6 +422,26 @@ impl Store {
         Ok((!same).then_some((have, a.len)))
     }
 
+    /// After the first commit of a day: that day's automatic backup, then the rotation. A
+    /// failure is logged; the commit stands.
+    fn daily_backup(&self) {
+        let today = chrono::Local::now().date_naive();
+        let file = rotate::daily_file(&self.path, today);
+        if file.exists() {
+            return;
+        }
+        let made = std::fs::create_dir_all(rotate::dir_for(&self.path))
+            .map_err(|e| StoreError::Io(e.to_string()))
+            .and_then(|()| self.backup(&file));
+        match made {
+            Ok(_) => {
+                tracing::info!(file = %file.display(), "daily backup written");
+                rotate::prune(&self.path);
+            }
+            Err(e) => tracing::warn!(file = %file.display(), "daily backup failed: {e}"),
+        }
+    }
+
     /// Record the chain's head in the anchor file (after a commit or a restore).
     fn write_anchor(&self) -> Result<(), StoreError> {
         let (len, head) = self.last_audit()?;
@@ -572,6 +593,7 @@ impl Store {
         ) {
             tracing::warn!(store = %self.path.display(), "cannot write the anchor file: {e}");
         }
+        self.daily_backup();
         Ok(entry)
     }
 
@@ -774,6 +796,14 @@ impl Store {
             Ok(current) => {
                 if !current.is_empty() && !force {
                     return Err(StoreError::NotEmpty);
+                }
+                // The store about to be replaced is kept as an automatic backup too.
+                if !current.is_empty() {
+                    let stamp = chrono::Local::now().format("%Y%m%d%H%M%S");
+                    let file = rotate::dir_for(path).join(format!("pre-restore-{stamp}.ssb"));
+                    std::fs::create_dir_all(rotate::dir_for(path))
+                        .map_err(|e| StoreError::Io(e.to_string()))?;
+                    current.backup(&file)?;
                 }
             }
             Err(StoreError::InUse(p)) => return Err(StoreError::InUse(p)),
