@@ -4,8 +4,9 @@
 //! `cargo bench --bench draw_commit`.
 //!
 //! The registries are generated and imported once, outside the measurement. Each iteration
-//! draws plan 3 of the demo year (rows A-1, B-1, C-1, C-3) for 2022Q3 with a fixed seed; the
-//! draw is then voided (not measured) so the next iteration may draw the same plan and period.
+//! draws plan 3 of the demo year (rows A-1, B-1, C-1, C-3) for 2022Q3 at one sitting (announce and
+//! commit, fresh entropy); the draw is then voided (not measured) so the next iteration may
+//! announce the same plan and period again (with a reason).
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use shuangsui::domain::{Inspector, InspectorStatus};
@@ -78,8 +79,8 @@ fn draw_commit(c: &mut Criterion) {
     let req = DrawRequest {
         plan: 3,
         period: "2022Q3".into(),
-        seed: Some("00".repeat(32)),
         date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5),
+        reason: Some("bench: drawn again after the void".into()),
         ..DrawRequest::default()
     };
     let mut group = c.benchmark_group("draw_commit");

@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+mod draw_steps;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "shuangsui",
@@ -47,6 +49,11 @@ pub struct Cli {
     /// Without one, everyone is director.
     #[arg(long, global = true, env = "SHUANGSUI_ROLES")]
     pub roles: Option<PathBuf>,
+    /// The server's signing key (made by `serve` at its first start, mode 0600; its public half
+    /// beside it as KEY.pub). Commands that can read it sign too; `verify` and `restore` trust
+    /// KEY.pub.
+    #[arg(long, global = true, env = "SHUANGSUI_KEY", default_value = crate::store::sign::DEFAULT_KEY)]
+    pub key: PathBuf,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -87,35 +94,25 @@ pub enum Command {
     },
     /// Which Table 1 row governs a target (id, credit code or name), and why.
     Explain { target: String },
-    /// Draw targets and teams for a plan and period, and commit the result.
+    /// Draw targets and teams for a plan and period. `draw announce` then `draw commit`; or
+    /// `draw --plan N --period P [--witness W]` at one sitting (announce and commit at once);
+    /// `--dry-run` previews, `--seed HEX --dry-run` replays (writing nothing).
+    #[command(args_conflicts_with_subcommands = true)]
     Draw {
-        /// Plan id (see `list plans`); without it, every plan due in the period (its
-        /// 抽查日期 months overlap it), one draw after the other.
-        #[arg(long)]
-        plan: Option<u64>,
-        /// 2022Q3, 2022H2 or 2022.
-        #[arg(long)]
-        period: String,
-        /// Directed draw: target scope, e.g. "所在地区=狗街镇; 行业=水泥".
-        #[arg(long)]
-        scope: Option<String>,
-        /// Inspector scope, e.g. "专长=辐射" or "部门=ZFDD|HJGL".
-        #[arg(long)]
-        inspectors: Option<String>,
-        #[arg(long)]
-        team_size: Option<usize>,
-        /// internal, or departments:D1,D2 (overrides the plan).
-        #[arg(long)]
-        joint: Option<String>,
-        /// Replay a given 32-byte seed (64 hex digits).
+        #[command(subcommand)]
+        step: Option<Box<draw_steps::DrawStep>>,
+        #[command(flatten)]
+        input: draw_steps::DrawInputArgs,
+        /// Replay a given 32-byte seed (64 hex digits); only with --dry-run (a chosen seed never
+        /// commits).
         #[arg(long)]
         seed: Option<String>,
         /// Numbers read out at a public draw, mixed into the seed.
         #[arg(long, default_value = "")]
         witness: String,
-        /// The draw date (default today), YYYY-MM-DD.
+        /// Why the plan and period are drawn again (a previous announcement exists).
         #[arg(long)]
-        date: Option<String>,
+        reason: Option<String>,
         /// Show pools, quotas and the joint count; never the picks. Writes nothing.
         #[arg(long)]
         dry_run: bool,
@@ -284,7 +281,10 @@ fn date_arg(s: &str, lang: Lang) -> Result<chrono::NaiveDate, OfficeError> {
     })
 }
 
-fn opt_date_arg(s: &Option<String>, lang: Lang) -> Result<Option<chrono::NaiveDate>, OfficeError> {
+pub(crate) fn opt_date_arg(
+    s: &Option<String>,
+    lang: Lang,
+) -> Result<Option<chrono::NaiveDate>, OfficeError> {
     s.as_deref().map(|s| date_arg(s, lang)).transpose()
 }
 
@@ -302,6 +302,12 @@ pub enum ExportWhat {
     /// The record of a draw (抽查结果) with its pool and signature lines.
     Draw {
         draw: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The announcement of a draw (抽取公告): commitment, source, the frozen pool and inspectors.
+    Announcement {
+        announcement: u64,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -378,6 +384,10 @@ impl ExportWhat {
     fn spec_and_path(&self, lang: Lang) -> Result<(ExportSpec, &Path), OfficeError> {
         Ok(match self {
             ExportWhat::Draw { draw, output } => (ExportSpec::Draw(*draw), output),
+            ExportWhat::Announcement {
+                announcement,
+                output,
+            } => (ExportSpec::Announcement(*announcement), output),
             ExportWhat::Quarterly {
                 period,
                 today,
@@ -500,7 +510,7 @@ impl Conn {
     }
 }
 
-fn unexpected(lang: Lang) -> OfficeError {
+pub(crate) fn unexpected(lang: Lang) -> OfficeError {
     OfficeError::Refused(
         lang.pick(
             "服务器的回答与请求不符（版本不一致？）",
@@ -515,6 +525,15 @@ pub fn roles_path(cli: &Cli, db: &Path) -> PathBuf {
     cli.roles
         .clone()
         .unwrap_or_else(|| crate::office::roles::default_roles_path(db))
+}
+
+/// A local office signs when this user can read the key, and trusts its public half.
+fn local_keys(office: &Office, cli: &Cli) {
+    if let Ok(Some(signer)) = crate::store::sign::Signer::open(&cli.key) {
+        office.set_signer(signer);
+    } else if let Some(public) = crate::store::sign::trusted_public(&cli.key) {
+        office.set_trusted_key(public);
+    }
 }
 
 /// The socket: `--socket`, else `shuangsui.sock` in the store directory.
@@ -568,6 +587,20 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     let lang = cli.lang;
     let socket = socket_path(cli, db);
     let roles = roles_path(cli, db);
+    // The key before the socket: a client that connects finds the head signed from the start.
+    let signer = match crate::store::sign::Signer::open_or_create(&cli.key) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "{}{e}",
+                lang.pick(
+                    "无法读取或创建签名密钥：",
+                    "cannot read or make the signing key: "
+                )
+            );
+            return 1;
+        }
+    };
     let server =
         match crate::server::Server::bind_roles(db, &socket, &roles, cli.roles.is_some(), lang) {
             Ok(s) => s.with_limits(args.limits()),
@@ -576,6 +609,7 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
                 return e.exit_code();
             }
         };
+    server.office().set_signer(signer);
     let roles_text = if server.office().roles().is_some() {
         roles.display().to_string()
     } else {
@@ -761,8 +795,17 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             }
             let file = &backup_by_date(&db, file);
             Some(
-                Office::restore_at(&db, file, *force)
-                    .map(|(n, r)| print_restore(file, n, &r, lang)),
+                Office::restore_at(
+                    &db,
+                    file,
+                    *force,
+                    crate::store::sign::trusted_public(&cli.key).as_deref(),
+                    crate::store::sign::Signer::open(&cli.key)
+                        .ok()
+                        .flatten()
+                        .as_ref(),
+                )
+                .map(|(n, r)| print_restore(file, n, &r, lang)),
             )
         }
         _ => None,
@@ -784,6 +827,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         }
     }
     office.set_roles(roles);
+    local_keys(&office, cli);
     let mut conn = Conn::Local {
         office: Box::new(office),
         caller,
@@ -798,7 +842,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
     code
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
     let s = serde_json::to_string_pretty(v).map_err(|e| OfficeError::Refused(e.to_string()))?;
     let mut out = std::io::stdout().lock();
     // A closed pipe (e.g. `| head`) is not an error worth a panic.
@@ -971,66 +1015,49 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             Ok(0)
         }
         Command::Draw {
-            plan,
-            period,
-            scope,
-            inspectors,
-            team_size,
-            joint,
+            step: Some(step), ..
+        } => draw_steps::execute(conn, step, lang),
+        Command::Draw {
+            step: None,
+            input,
             seed,
             witness,
-            date,
+            reason,
             dry_run,
             json,
         } => {
-            let joint = match joint {
-                None => None,
-                Some(j) => {
-                    let (kind, depts) = j.split_once(':').unwrap_or((j.as_str(), ""));
-                    let kind = match kind {
-                        "internal" => "内部联合",
-                        "departments" => "部门联合",
-                        "none" => "无",
-                        other => other,
-                    };
-                    Some(
-                        crate::domain::JointKind::parse(kind, depts)
-                            .map_err(|e| OfficeError::Refused(e.localize(lang)))?,
-                    )
-                }
-            };
-            let date = opt_date_arg(date, lang)?;
-            let Some(plan) = plan else {
-                if scope.is_some() {
+            let mut req = input.request_any_plan(lang)?;
+            req.seed = seed.clone();
+            req.witness = witness.clone();
+            req.reason = reason.clone();
+            if input.plan.is_none() {
+                if input.scope.is_some() || req.seed.is_some() {
                     return Err(OfficeError::Refused(
-                        lang.pick("--scope 只能与 --plan 一起使用", "--scope needs --plan")
-                            .into(),
+                        lang.pick(
+                            "--scope 和 --seed 只能与 --plan 一起使用",
+                            "--scope and --seed need --plan",
+                        )
+                        .into(),
                     ));
                 }
-                let base = crate::office::DrawRequest {
-                    plan: 0,
-                    period: period.clone(),
-                    scope: None,
-                    inspector_scope: inspectors.clone(),
-                    team_size: *team_size,
-                    joint,
-                    seed: seed.clone(),
-                    witness: witness.clone(),
-                    date,
+                return draw_period(conn, req, *dry_run, *json, lang);
+            }
+            if req.seed.is_some() {
+                if !*dry_run {
+                    return Err(OfficeError::Refused(
+                        lang.pick(
+                            "--seed 只能与 --dry-run 同用：指定的种子只用于重放，不写入任何记录；正式抽取请用 draw announce 和 draw commit",
+                            "--seed only works with --dry-run: a chosen seed only replays and writes nothing; draw with `draw announce` and `draw commit`",
+                        )
+                        .into(),
+                    ));
+                }
+                let Reply::Replayed(r) = conn.call(Request::ReplayDraw(req))? else {
+                    return Err(unexpected(lang));
                 };
-                return draw_period(conn, base, *dry_run, *json, lang);
-            };
-            let req = crate::office::DrawRequest {
-                plan: *plan,
-                period: period.clone(),
-                scope: scope.clone(),
-                inspector_scope: inspectors.clone(),
-                team_size: *team_size,
-                joint,
-                seed: seed.clone(),
-                witness: witness.clone(),
-                date,
-            };
+                draw_steps::print_replay(&r, *json, lang)?;
+                return Ok(0);
+            }
             if *dry_run {
                 let Reply::Preview(p) = conn.call(Request::PrepareDraw(req))? else {
                     return Err(unexpected(lang));
@@ -1094,11 +1121,13 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             let Reply::Verified {
                 report,
                 draw_problem,
+                signature,
             } = conn.call(Request::Verify)?
             else {
                 return Err(unexpected(lang));
             };
-            // The chain and records first (as the raw check), then the draws.
+            // The chain and records first (as the raw check), then the draws, then the
+            // signature of the head.
             if report.problem.is_some() {
                 return Ok(print_verify(&report, lang));
             }
@@ -1106,7 +1135,18 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 eprintln!("{m}");
                 return Ok(1);
             }
-            Ok(print_verify(&report, lang))
+            let code = print_verify(&report, lang);
+            match signature {
+                Some(bad @ crate::store::sign::HeadCheck::Bad(_)) => {
+                    eprintln!("{}", bad.localize(lang));
+                    Ok(1)
+                }
+                Some(check) => {
+                    println!("{}", check.localize(lang));
+                    Ok(code)
+                }
+                None => Ok(code),
+            }
         }
         Command::Task { task, step } => {
             task_step(conn, *task, step, lang)?;
@@ -1184,7 +1224,11 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         }
         Command::Backup { file } => {
             let path = absolute(file);
-            let Reply::BackedUp { keys: n, bytes } = conn.call(Request::Backup {
+            let Reply::BackedUp {
+                keys: n,
+                bytes,
+                signature,
+            } = conn.call(Request::Backup {
                 to: Some(path.clone()),
             })?
             else {
@@ -1192,6 +1236,9 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             };
             if let Some(b) = bytes {
                 write_bytes(&path, &b.0, lang)?;
+            }
+            if let Some(sig) = signature {
+                write_bytes(&crate::store::sign::sig_path(&path), sig.as_bytes(), lang)?;
             }
             println!(
                 "{}",
@@ -1437,6 +1484,7 @@ fn tui_backend(
                 }
             }
             o.set_roles(roles);
+            local_keys(&o, cli);
             let user = o.user().to_string();
             Ok((
                 Backend::local(Arc::new(o), lang),
@@ -1452,7 +1500,7 @@ fn tui_backend(
     }
 }
 
-fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
+pub(crate) fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
     use crate::draw::engine::ratio_text;
     println!(
         "{} {} · {}",
@@ -1497,7 +1545,7 @@ fn print_preview(p: &crate::office::DrawPreview, lang: Lang) {
     println!("{} {}", lang.pick("池哈希", "pool hash"), p.pool_hash);
 }
 
-fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
+pub(crate) fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
     let j = &d.json;
     println!(
         "{} #{} · {} · {} · {} {}",
@@ -1739,10 +1787,10 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         d.draws,
         d.required_draws,
         lang.pick("次", "draws"),
-        lang.pick("检查对象", "targets"),
-        d.targets,
-        d.required_targets,
-        lang.pick("家", ""),
+        lang.pick("检查主体", "departments"),
+        d.departments,
+        d.required_departments,
+        lang.pick("个", ""),
         yes_no(d.met, lang)
     );
     let p = &f.publication;

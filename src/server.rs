@@ -96,6 +96,7 @@ fn export(
     use clap::ValueEnum;
     let kind = match what {
         ExportSpec::Draw(id) => K::Draw(*id),
+        ExportSpec::Announcement(id) => K::Announcement(*id),
         ExportSpec::Quarterly { period, today } => K::Quarterly {
             period: period.clone(),
             today: *today,
@@ -677,6 +678,26 @@ fn refuse_busy(mut stream: UnixStream, limits: &Limits) {
     );
 }
 
+/// After a refusal: stop writing, and take (and drop) what the peer is still sending for a
+/// moment, so closing does not reset the connection before the peer read the refusal. Bounded:
+/// at most 1 MB and 200 ms.
+fn close_gently(stream: &UnixStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_millis(200);
+    let mut sink = [0u8; 16 * 1024];
+    let mut taken = 0usize;
+    while taken < (1 << 20) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match (&mut &*stream).read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => taken += n,
+        }
+    }
+}
+
 /// One connection's thread.
 struct Conn<'a> {
     id: u64,
@@ -704,7 +725,11 @@ impl Conn<'_> {
         let hello = match hello {
             Ok(h) => h,
             Err(FrameError::Io(e)) => return Err(e),
-            Err(e) => return write_frame(&mut stream, &frame_refusal(&e)),
+            Err(e) => {
+                write_frame(&mut stream, &frame_refusal(&e))?;
+                close_gently(&stream);
+                return Ok(());
+            }
         };
         if hello.protocol != PROTOCOL_VERSION {
             return write_frame(
@@ -745,7 +770,9 @@ impl Conn<'_> {
                 Ok(r) => r,
                 Err(FrameError::Io(e)) => return Err(e),
                 Err(e @ FrameError::TooLarge { .. }) => {
-                    return write_frame(&mut stream, &frame_refusal(&e))
+                    write_frame(&mut stream, &frame_refusal(&e))?;
+                    close_gently(&stream);
+                    return Ok(());
                 }
                 // The frame was whole: the stream is still in step.
                 Err(e @ FrameError::Json(_)) => {

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::cli::{bin, json};
+use common::cli::{bin, json, ok};
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 fn demo() -> tempfile::TempDir {
@@ -16,6 +17,7 @@ fn demo() -> tempfile::TempDir {
 }
 
 const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+const WITNESS: &str = "双色球2022078";
 
 #[test]
 fn demo_quarterly_draw_meets_every_quota_and_three_percent() {
@@ -52,8 +54,8 @@ fn demo_quarterly_draw_meets_every_quota_and_three_percent() {
                 "2022Q3",
                 "--date",
                 "2022-07-05",
-                "--seed",
-                SEED,
+                "--witness",
+                WITNESS,
                 "--json",
             ],
         );
@@ -111,7 +113,7 @@ fn demo_quarterly_draw_meets_every_quota_and_three_percent() {
 }
 
 #[test]
-fn same_seed_and_store_give_the_same_draw() {
+fn a_committed_draw_replays_from_its_seed_in_another_store() {
     let a = demo();
     let b = demo();
     let args = [
@@ -122,15 +124,55 @@ fn same_seed_and_store_give_the_same_draw() {
         "2022Q3",
         "--date",
         "2022-07-05",
-        "--seed",
-        SEED,
-        "--json",
     ];
-    let da = json(&a.path().join("s"), &args);
-    let db_ = json(&b.path().join("s"), &args);
-    assert_eq!(da["tasks"], db_["tasks"]);
-    assert_eq!(da["pool_hash"], db_["pool_hash"]);
-    assert_eq!(da["seed"], SEED);
+    let mut commit = args.to_vec();
+    commit.extend(["--witness", WITNESS, "--json"]);
+    let da = json(&a.path().join("s"), &commit);
+    let seed = da["seed"].as_str().unwrap().to_string();
+    // The seed comes from the sealed entropy and the witness: SHA-256(entropy || witness).
+    let entropy = hex::decode(da["entropy"].as_str().unwrap()).unwrap();
+    let mut h = Sha256::new();
+    h.update(&entropy);
+    h.update(WITNESS.as_bytes());
+    assert_eq!(hex::encode(h.finalize()), seed);
+    // The same seed on the same registries replays the same picks and teams, writing nothing.
+    let mut replay = args.to_vec();
+    replay.extend(["--seed", &seed, "--dry-run", "--json"]);
+    let audit_b = bin(&b.path().join("s"))
+        .arg("verify")
+        .output()
+        .unwrap()
+        .stdout;
+    let r = json(&b.path().join("s"), &replay);
+    assert_eq!(r["replay"], true);
+    assert_eq!(r["written"], false);
+    assert_eq!(r["pool_hash"], da["pool_hash"]);
+    let drawn: Vec<(u64, Vec<u64>)> = da["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["target"].as_u64().unwrap(), ids(&t["team"])))
+        .collect();
+    let replayed: Vec<(u64, Vec<u64>)> = r["outcome"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["target"].as_u64().unwrap(), ids(&t["team"])))
+        .collect();
+    assert_eq!(drawn, replayed);
+    assert_eq!(
+        audit_b,
+        bin(&b.path().join("s"))
+            .arg("verify")
+            .output()
+            .unwrap()
+            .stdout,
+        "a replay writes nothing"
+    );
+    assert_eq!(
+        json(&b.path().join("s"), &["list", "draws", "--json"]),
+        serde_json::json!([])
+    );
     // A second draw for the same plan and period is refused: never redone.
     let out = bin(&a.path().join("s"))
         .args([
@@ -146,14 +188,278 @@ fn same_seed_and_store_give_the_same_draw() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("不能重抽"));
-    // Voiding keeps the record with its reason.
+    // Voiding keeps the record with its reason, who and when.
     bin(&a.path().join("s"))
         .args(["void", "1", "--reason", "计划录入错误"])
         .assert()
         .success();
     let draws = json(&a.path().join("s"), &["list", "draws", "--json"]);
     assert_eq!(draws[0]["voided"]["reason"], "计划录入错误");
+    assert_eq!(draws[0]["state"], "voided");
+    assert!(!draws[0]["voided"]["by"].as_str().unwrap().is_empty());
+    assert!(!draws[0]["voided"]["time"].as_str().unwrap().is_empty());
     bin(&a.path().join("s")).arg("verify").assert().success();
+}
+
+fn ids(v: &serde_json::Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_chosen_seed_never_commits() {
+    let dir = demo();
+    let db = dir.path().join("s");
+    let audit = || bin(&db).arg("verify").output().unwrap().stdout;
+    let before = audit();
+    for lang in ["zh", "en"] {
+        let out = bin(&db)
+            .args([
+                "--lang",
+                lang,
+                "draw",
+                "--plan",
+                "3",
+                "--period",
+                "2022Q3",
+                "--date",
+                "2022-07-05",
+                "--seed",
+                SEED,
+            ])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--dry-run"), "{err}");
+    }
+    assert_eq!(before, audit(), "nothing written");
+    assert_eq!(
+        json(&db, &["list", "draws", "--json"]),
+        serde_json::json!([])
+    );
+    // Through the office (and so through the server): a request carrying a seed is refused.
+    {
+        let o = shuangsui::office::Office::open(&db, shuangsui::i18n::Lang::En).unwrap();
+        let req = shuangsui::office::DrawRequest {
+            plan: 3,
+            period: "2022Q3".into(),
+            seed: Some(SEED.into()),
+            date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5),
+            ..Default::default()
+        };
+        let err = o
+            .commit_draw(&req)
+            .unwrap_err()
+            .localize(shuangsui::i18n::Lang::En);
+        assert!(err.contains("only replays"), "{err}");
+        let err = o
+            .announce_draw(&shuangsui::office::announce::AnnounceRequest {
+                draw: req,
+                ..Default::default()
+            })
+            .unwrap_err()
+            .localize(shuangsui::i18n::Lang::En);
+        assert!(err.contains("only replays"), "{err}");
+        assert!(o.book().draws.is_empty() && o.book().announcements.is_empty());
+    }
+    assert_eq!(before, audit(), "nothing written");
+    // Every way that does commit: one sitting, and announce then commit.
+    ok(
+        &db,
+        &[
+            "draw",
+            "--plan",
+            "3",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--witness",
+            WITNESS,
+        ],
+    );
+    let a = json(
+        &db,
+        &[
+            "draw",
+            "announce",
+            "--plan",
+            "1",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--source",
+            "福彩3D 2022年第185期开奖号码",
+            "--json",
+        ],
+    );
+    assert_eq!(a["state"], "announced");
+    assert!(a["entropy"].is_null(), "sealed until the draw");
+    let n = a["announcement"].as_u64().unwrap().to_string();
+    ok(&db, &["draw", "commit", &n, "--witness", "185"]);
+    // No committed draw has a seed that was not derived from entropy committed in an earlier
+    // audit entry.
+    let draws = json(&db, &["list", "draws", "--json"]);
+    let draws: Vec<&serde_json::Value> = draws
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["state"] == "committed")
+        .collect();
+    assert_eq!(draws.len(), 2);
+    let store = shuangsui::store::Store::open(&db).unwrap();
+    let log = store.audit_entries().unwrap();
+    for d in draws {
+        let entropy = hex::decode(d["entropy"].as_str().unwrap()).unwrap();
+        let commitment = hex::encode(Sha256::digest(&entropy));
+        assert_eq!(d["commitment"].as_str().unwrap(), commitment);
+        let mut h = Sha256::new();
+        h.update(&entropy);
+        h.update(d["witness"].as_str().unwrap().as_bytes());
+        assert_eq!(hex::encode(h.finalize()), d["seed"].as_str().unwrap());
+        let drawn = log
+            .iter()
+            .find(|e| e.action == "draw" && e.summary.starts_with(&format!("抽取 #{} ", d["id"])))
+            .expect("the draw's audit entry");
+        let announced = log
+            .iter()
+            .find(|e| e.action == "draw announce" && e.summary.contains(&commitment))
+            .expect("an announcement entry with the commitment");
+        assert!(announced.seq < drawn.seq, "announced first");
+        assert!(
+            !announced.summary.contains(&hex::encode(&entropy)),
+            "the announcement does not reveal the entropy"
+        );
+    }
+}
+
+#[test]
+fn announce_then_commit_freezes_the_input_and_keeps_every_attempt() {
+    let dir = demo();
+    let db = dir.path().join("s");
+    let announce = [
+        "--lang",
+        "en",
+        "draw",
+        "announce",
+        "--plan",
+        "3",
+        "--period",
+        "2022Q3",
+        "--date",
+        "2022-07-05",
+        "--source",
+        "福彩3D 2022年第185期开奖号码",
+    ];
+    let text = ok(&db, &announce);
+    assert!(text.contains("commitment SHA-256(entropy)"), "{text}");
+    assert!(text.contains("福彩3D 2022年第185期开奖号码"), "{text}");
+    assert!(text.contains("draw commit 1 --witness"), "{text}");
+    // A second announcement without a reason is refused and names the first.
+    let out = bin(&db).args(announce).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("#1") && err.contains("--reason"), "{err}");
+    // With a reason: the first becomes abandoned (who, when), the second names it.
+    let mut again = announce.to_vec();
+    again.extend(["--reason", "公告张贴有误，重新公告", "--json"]);
+    let a2 = json(&db, &again);
+    assert_eq!(a2["announcement"], 2);
+    assert_eq!(a2["replaces"], 1);
+    let list = json(&db, &["list", "draws", "--json"]);
+    let first = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["announcement"] == 1)
+        .unwrap();
+    assert_eq!(first["state"], "abandoned");
+    assert_eq!(first["successor"], 2);
+    assert!(!first["by"].as_str().unwrap().is_empty());
+    assert!(!first["at"].as_str().unwrap().is_empty());
+    let preview = json(
+        &db,
+        &[
+            "draw",
+            "--plan",
+            "3",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(preview["pool_hash"], a2["input_hash"]);
+    // The registries change after the announcement: one inspector leaves.
+    {
+        let o = shuangsui::office::Office::open(&db, shuangsui::i18n::Lang::En).unwrap();
+        let id = o.announcement(2).unwrap().input.inspectors[0].id;
+        o.set_inspector_status(
+            id,
+            shuangsui::domain::InspectorStatus::Left,
+            chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap(),
+            "调离",
+        )
+        .unwrap();
+    }
+    let preview_after = json(
+        &db,
+        &[
+            "draw",
+            "--plan",
+            "3",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_ne!(
+        preview_after["pool_hash"], a2["input_hash"],
+        "the registry did change"
+    );
+    let d = json(&db, &["draw", "commit", "2", "--witness", "185", "--json"]);
+    assert_eq!(
+        d["pool_hash"], a2["input_hash"],
+        "drawn on the frozen input"
+    );
+    assert_eq!(d["announcement"], 2);
+    assert_eq!(d["commitment"], a2["commitment"]);
+    let entropy = hex::decode(d["entropy"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&entropy)),
+        a2["commitment"].as_str().unwrap()
+    );
+    // The announcement's audit entry came first and holds the commitment.
+    let store = shuangsui::store::Store::open(&db).unwrap();
+    let log = store.audit_entries().unwrap();
+    drop(store);
+    let ann = log
+        .iter()
+        .position(|e| e.action == "draw announce" && e.summary.starts_with("公告抽取 #2 "))
+        .unwrap();
+    let drawn = log.iter().position(|e| e.action == "draw").unwrap();
+    assert!(ann < drawn);
+    assert!(log[ann]
+        .summary
+        .contains(a2["commitment"].as_str().unwrap()));
+    assert!(log[ann].summary.contains("福彩3D 2022年第185期开奖号码"));
+    // Committing it again is refused.
+    let out = bin(&db)
+        .args(["draw", "commit", "2", "--witness", "186"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    bin(&db).arg("verify").assert().success();
 }
 
 #[test]
@@ -170,8 +476,8 @@ fn tampering_with_a_stored_draw_is_named() {
             "2022Q3",
             "--date",
             "2022-07-05",
-            "--seed",
-            SEED,
+            "--witness",
+            WITNESS,
             "--json",
         ],
     );
@@ -274,8 +580,8 @@ fn period_draw_covers_the_plans_due_and_refuses_a_plan_outside_its_months() {
             "2022Q1",
             "--date",
             "2022-01-05",
-            "--seed",
-            SEED,
+            "--witness",
+            WITNESS,
         ])
         .output()
         .unwrap();
@@ -296,8 +602,8 @@ fn period_draw_covers_the_plans_due_and_refuses_a_plan_outside_its_months() {
             "2022Q1",
             "--date",
             "2022-01-05",
-            "--seed",
-            SEED,
+            "--witness",
+            WITNESS,
             "--json",
         ],
     );

@@ -17,7 +17,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+/// The witness of the tests' one-sitting draws (fresh entropy: a chosen seed never commits).
+const WITNESS: &str = "双色球2022078";
 
 /// A demo store with the 2022Q3 draws of plans 1, 2 and 3.
 fn demo_with_draws() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -35,8 +36,8 @@ fn demo_with_draws() -> (tempfile::TempDir, std::path::PathBuf) {
                 "2022Q3",
                 "--date",
                 "2022-07-05",
-                "--seed",
-                SEED,
+                "--witness",
+                WITNESS,
             ],
         );
     }
@@ -337,7 +338,7 @@ fn draw_record_lists_targets_pool_and_signatures() {
     ok(&db, &["export", "draw", "3", "-o", file.to_str().unwrap()]);
     assert_columns_fit(&file);
     let mut b = Book::open(&file);
-    assert_eq!(b.names(), ["抽查结果", "抽取池"]);
+    assert_eq!(b.names(), ["抽查结果", "抽取池", "检查人员"]);
     let cells = b.cells("抽查结果");
     let find = |s: &str| {
         cells
@@ -349,6 +350,22 @@ fn draw_record_lists_targets_pool_and_signatures() {
     let (r, _) = find("抽取日期");
     assert!(matches!(cells[&(r, 1)], Data::DateTime(_)));
     assert_eq!(text(&cells[&(r, 1)]), "2022-07-05");
+    // 抽取时间 in the office's local time, without a UTC offset.
+    let (r, _) = find("抽取时间");
+    let time = text(&cells[&(r, 1)]);
+    assert!(
+        time.len() == 16
+            && time.as_bytes()[10] == b' '
+            && chrono::NaiveDateTime::parse_from_str(&time, "%Y-%m-%d %H:%M").is_ok(),
+        "{time:?}"
+    );
+    // The draw was made a moment ago: its time is now in Beijing (UTC+8), not in UTC.
+    let shown = chrono::NaiveDateTime::parse_from_str(&time, "%Y-%m-%d %H:%M").unwrap();
+    let beijing = chrono::Utc::now().naive_utc() + chrono::Duration::hours(8);
+    assert!(
+        (beijing - shown).num_minutes().abs() <= 5,
+        "{time} is not Beijing time now ({beijing})"
+    );
     let (r, _) = find("随机种子");
     assert_eq!(text(&cells[&(r, 1)]), d["seed"].as_str().unwrap());
     let (r, _) = find("池哈希");
@@ -846,9 +863,15 @@ fn notice_masks_persons_drops_the_exempt_and_html_equals_xlsx() {
     let mut b = Book::open(&own);
     let cells = b.cells("结果公示");
     assert_eq!(cells.keys().map(|k| k.0).max().unwrap(), H + 5);
-    assert!(cells
+    let grounds: Vec<String> = cells
         .values()
-        .any(|v| text(v) == "不予公示：涉及国家安全；批准人：张三；批准日期：2022-07-20"));
+        .map(text)
+        .filter(|t| t.starts_with("不予公示："))
+        .collect();
+    assert_eq!(
+        grounds,
+        ["不予公示：涉及国家安全；批准人：张三；批准日期：2022-07-20"]
+    );
 }
 
 /// Advance widths of a font file (TrueType/OpenType, or one face of a collection), read from

@@ -21,6 +21,7 @@ const CODE: &str = "91530125MA6K1234XC";
 fn store() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store");
+    // Only init creates a store (issue 14).
     ok(&db, &["init"]);
     ok(&db, &["import", "targets", GBK]);
     (dir, db)

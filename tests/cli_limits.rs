@@ -58,6 +58,10 @@ fn serve(db: &Path) -> Server {
         .arg(db)
         .arg("serve")
         .env("SHUANGSUI_LOG", db.with_extension("log"))
+        .env(
+            "SHUANGSUI_KEY",
+            std::path::Path::new(&db.with_extension("log")).with_extension("key"),
+        )
         .env_remove("SHUANGSUI_ROLES")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -6,8 +6,6 @@ mod common;
 
 use common::cli::{bin, json, ok};
 
-const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
 #[test]
 fn future_check_refused_and_wrong_date_corrected() {
     let dir = tempfile::tempdir().unwrap();
@@ -23,8 +21,8 @@ fn future_check_refused_and_wrong_date_corrected() {
             "2022Q3",
             "--date",
             "2022-07-05",
-            "--seed",
-            SEED,
+            "--witness",
+            "185",
         ],
     );
     let before = json(&db, &["list", "tasks", "--json"]);

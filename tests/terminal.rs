@@ -18,6 +18,10 @@ fn isolated(cmd: &mut AssertCommand, dir: &std::path::Path) {
     cmd.env_remove("LC_ALL")
         .env_remove("LC_CTYPE")
         .env("SHUANGSUI_LOG", dir.join("log.txt"))
+        .env(
+            "SHUANGSUI_KEY",
+            std::path::Path::new(&dir.join("log.txt")).with_extension("key"),
+        )
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("HOME", dir);
 }
@@ -152,6 +156,10 @@ mod pty {
                 .env("LANG", lang)
                 .env("NO_COLOR", "1")
                 .env("SHUANGSUI_LOG", dir.join("log.txt"))
+                .env(
+                    "SHUANGSUI_KEY",
+                    std::path::Path::new(&dir.join("log.txt")).with_extension("key"),
+                )
                 .env("XDG_CONFIG_HOME", dir.join("config"))
                 .env("HOME", dir);
             let mut session = Session::spawn(cmd).expect("spawn shuangsui");

@@ -23,6 +23,10 @@ fn demo_in_a_pty_filters_and_restores_the_terminal() {
         .env("LANG", "C.UTF-8")
         .env("NO_COLOR", "1")
         .env("SHUANGSUI_LOG", dir.path().join("log.txt"))
+        .env(
+            "SHUANGSUI_KEY",
+            std::path::Path::new(&dir.path().join("log.txt")).with_extension("key"),
+        )
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("HOME", dir.path());
     let mut session = Session::spawn(cmd).expect("spawn shuangsui");
@@ -113,6 +117,10 @@ fn the_tui_works_through_the_server_and_refreshes_on_a_change() {
             .arg(&sock)
             .args(args)
             .env("SHUANGSUI_LOG", dir.path().join("log.txt"))
+            .env(
+                "SHUANGSUI_KEY",
+                std::path::Path::new(&dir.path().join("log.txt")).with_extension("key"),
+            )
             .env_remove("SHUANGSUI_ROLES");
         c
     };

@@ -17,6 +17,10 @@ fn bin(db: &std::path::Path, dir: &std::path::Path) -> Command {
     c.arg("--db")
         .arg(db)
         .env("SHUANGSUI_LOG", dir.join("log.txt"))
+        .env(
+            "SHUANGSUI_KEY",
+            std::path::Path::new(&dir.join("log.txt")).with_extension("key"),
+        )
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("HOME", dir);
     c

@@ -14,10 +14,14 @@ Usage:
                                                   re-check one draw: print the picks
     python3 tools/sampler_reference.py --entropy HEX --witness TEXT --n N --k K
                                                   the same, deriving the seed first (step 1)
+    python3 tools/sampler_reference.py --record FILE
+                                                  re-check a `shuangsui draw record N` output end
+                                                  to end (docs/draw-record.md)
 """
 
 import argparse
 import hashlib
+import json
 import os
 import struct
 import sys
@@ -296,6 +300,168 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------- a draw record, end to end
+# `--record FILE` re-checks the output of `shuangsui draw record N` (docs/draw-record.md):
+# the commitment, the seed derivation, the input hash and the whole draw, recomputed here from
+# the texts of docs/sampler.md ("The draw engine") with nothing taken from the program.
+ENGINE_VERSION = "shuangsui-draw-1"
+
+
+def _u64(n: int) -> bytes:
+    return struct.pack("<Q", n)
+
+
+def _text(t: str) -> bytes:
+    b = t.encode("utf-8")
+    return _u64(len(b)) + b
+
+
+def input_hash(inp: dict) -> str:
+    """docs/sampler.md, "The input hash"."""
+    out = bytearray(_text(ENGINE_VERSION))
+    out += _u64(len(inp["strata"]))
+    for s in inp["strata"]:
+        out += _text(s["row"]) + _u64(s["quota"]) + _u64(len(s["pool"]))
+        for t in s["pool"]:
+            out += _u64(t)
+    out += _u64(inp["internal_joint"])
+    out += _u64(len(inp["inspectors"]))
+    for i in inp["inspectors"]:
+        out += _u64(i["id"]) + _text(i["department"])
+        out += bytes([1 if i["internal"] else 0, 1 if i["certified"] else 0])
+        out += _u64(i["load"])
+    out += _u64(len(inp["recusals"]))
+    for t, i in inp["recusals"]:
+        out += _u64(t) + _u64(i)
+    out += _u64(len(inp["last_teams"]))
+    for t, team in inp["last_teams"]:
+        out += _u64(t) + _u64(len(team))
+        for m in team:
+            out += _u64(m)
+    out += _u64(inp["team_size"])
+    out += _u64(len(inp["partners"]))
+    for p in inp["partners"]:
+        out += _text(p)
+    out += _u64(inp["workload_cap"])
+    return hashlib.sha256(bytes(out)).hexdigest()
+
+
+class Infeasible(Exception):
+    pass
+
+
+def run_engine(inp: dict, seed: bytes) -> dict:
+    """docs/sampler.md, "The draw engine", steps 2 to 5 (the input is taken as valid)."""
+    s = Sampler(seed)
+    picks, tasks = [], []
+    for st in inp["strata"]:
+        if st["quota"] > len(st["pool"]):
+            raise Infeasible("quota exceeds pool: " + st["row"])
+        ids = [st["pool"][p] for p in s.choose_k(len(st["pool"]), st["quota"])]
+        picks.append([st["row"], ids])
+        tasks += [(t, st["row"]) for t in ids]
+    joint = set(s.choose_k(len(tasks), inp["internal_joint"]))
+    insp = inp["inspectors"]  # ascending id
+    known = {i["id"] for i in insp}
+    recused = {}
+    for t, i in inp["recusals"]:
+        recused.setdefault(t, set()).add(i)
+    last = {t: set(team) & known for t, team in inp["last_teams"]}
+    partners = inp["partners"]
+    members = max(inp["team_size"], 2 + len(partners))
+    cap = inp["workload_cap"]
+    assigned = {i["id"]: 0 for i in insp}
+
+    def attempt(excluded: set, is_joint: bool):
+        team = []
+
+        def pick(cond):
+            lst = [i for i in insp if i["id"] not in excluded and i["id"] not in team
+                   and i["load"] + assigned[i["id"]] < cap and cond(i)]
+            if not lst:
+                return None
+            return lst[s.uniform(len(lst))]
+
+        for d in partners:
+            k = pick(lambda i, d=d: not i["internal"] and i["department"] == d)
+            if k is None:
+                return None
+            team.append(k["id"])
+        first = pick(lambda i: i["internal"] and i["certified"])
+        if first is None:
+            return None
+        team.append(first["id"])
+        if is_joint:
+            second = pick(lambda i: i["internal"] and i["certified"]
+                          and i["department"] != first["department"])
+        else:
+            second = pick(lambda i: i["internal"] and i["certified"])
+        if second is None:
+            return None
+        team.append(second["id"])
+        while len(team) < members:
+            k = pick(lambda i: i["internal"])
+            if k is None:
+                return None
+            team.append(k["id"])
+        return team
+
+    out_tasks = []
+    for n, (target, row) in enumerate(tasks):
+        is_joint = n in joint
+        rec = recused.get(target, set())
+        team = attempt(rec | last.get(target, set()), is_joint)
+        relaxed = False
+        if team is None:
+            team = attempt(rec, is_joint)
+            relaxed = True
+            if team is None:
+                raise Infeasible("no team for target %d (%s)" % (target, row))
+        for m in team:
+            assigned[m] += 1
+        out_tasks.append({"target": target, "row": row, "team": team,
+                          "internal_joint": is_joint, "relaxed_last_team": relaxed})
+    return {"picks": picks, "tasks": out_tasks, "words_consumed": s.words}
+
+
+def check_record(path: str) -> list:
+    """Every problem found in the record at `path` (empty: it re-checks)."""
+    with open(path, encoding="utf-8") as f:
+        r = json.load(f)
+    problems = []
+    if r.get("format") != "shuangsui-draw-record-1":
+        problems.append("format is %r, not shuangsui-draw-record-1" % r.get("format"))
+    if r.get("algorithm") != ALGORITHM_VERSION + "+" + ENGINE_VERSION:
+        problems.append("algorithm %r is not the one this script knows" % r.get("algorithm"))
+    d = r["seed_derivation"]
+    seed = bytes.fromhex(d["seed"])
+    if d["entropy"] is not None:
+        entropy = bytes.fromhex(d["entropy"])
+        if derive_seed(entropy, d["witness"]) != seed:
+            problems.append("seed != SHA-256(entropy || witness)")
+        if r["kind"] == "announced":
+            commitment = hashlib.sha256(entropy).hexdigest()
+            a = r["announcement"] or {}
+            if d["commitment"] != commitment or a.get("commitment") != commitment:
+                problems.append("SHA-256(entropy) is not the announced commitment")
+            if a.get("input_hash") != r["input_hash"]:
+                problems.append("the draw's input hash is not the announced one")
+    elif r["kind"] == "announced":
+        problems.append("an announced draw without its entropy")
+    if input_hash(r["input"]) != r["input_hash"]:
+        problems.append("input hash differs: recomputed %s" % input_hash(r["input"]))
+    try:
+        got = run_engine(r["input"], seed)
+    except Infeasible as e:
+        problems.append("recomputing fails: %s" % e)
+        return problems
+    want = r["outcome"]
+    for key in ("picks", "tasks", "words_consumed"):
+        if got[key] != want[key]:
+            problems.append("%s differ: recomputed %r, recorded %r" % (key, got[key], want[key]))
+    return problems
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     fixture = os.path.join(here, "..", "fixtures", "sampler-vectors.toml")
@@ -307,7 +473,17 @@ def main():
     p.add_argument("--witness", default="")
     p.add_argument("--n", type=int)
     p.add_argument("--k", type=int)
+    p.add_argument("--record")
     args = p.parse_args()
+
+    if args.record:
+        problems = check_record(args.record)
+        for m in problems:
+            print("FAIL:", m)
+        if problems:
+            return 1
+        print("draw record re-checks: commitment, seed, input hash, picks, teams, words")
+        return 0
 
     if args.n is not None or args.k is not None:
         if args.n is None or args.k is None:

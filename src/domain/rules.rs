@@ -441,8 +441,11 @@ pub struct Settings {
     pub internal_joint_min_percent: u32,
     /// 部门联合: yearly number of draws required.
     pub inter_department_draws_per_year: u32,
-    /// 部门联合: yearly number of targets required.
+    /// 部门联合: yearly number of targets (kept for older files; not a requirement of the
+    /// source: the leading group counts draws and departments).
     pub inter_department_targets_per_year: u32,
+    /// 部门联合: yearly number of participating departments (检查主体数量) required.
+    pub inter_department_departments_per_year: u32,
     /// Inspectors per team (at least 2).
     pub default_team_size: u32,
     /// Most tasks per inspector per `workload_cap_cycle`.
@@ -457,6 +460,7 @@ impl Default for Settings {
             internal_joint_min_percent: 3,
             inter_department_draws_per_year: 4,
             inter_department_targets_per_year: 20,
+            inter_department_departments_per_year: 2,
             default_team_size: 2,
             workload_cap: 8,
             workload_cap_cycle: Cycle::Quarter,
@@ -628,6 +632,7 @@ struct RawSettings {
     internal_joint_min_percent: Option<Spanned<i64>>,
     inter_department_draws_per_year: Option<Spanned<i64>>,
     inter_department_targets_per_year: Option<Spanned<i64>>,
+    inter_department_departments_per_year: Option<Spanned<i64>>,
     default_team_size: Option<Spanned<i64>>,
     workload_cap: Option<Spanned<i64>>,
     workload_cap_cycle: Option<Spanned<String>>,
@@ -820,6 +825,15 @@ impl Rules {
                         0,
                         1_000_000,
                         d.inter_department_targets_per_year,
+                    )?,
+                    inter_department_departments_per_year: setting_u32(
+                        f,
+                        text,
+                        &s.inter_department_departments_per_year,
+                        "inter_department_departments_per_year",
+                        0,
+                        10_000,
+                        d.inter_department_departments_per_year,
                     )?,
                     // 二(八) and the house rule: a team has at least two inspectors.
                     default_team_size: setting_u32(

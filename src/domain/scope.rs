@@ -7,7 +7,9 @@
 //! Target fields: `所在地区`/`乡镇`/`region`, `行业`/`industry` (contains), `标识`/`tag`,
 //! `管理类别`/`permit_class`, `污染物`/`pollutant`, and the yes/no fields `正面清单`,
 //! `核技术利用单位`, `建设项目`, `在线监控`, `视频监控` and the supervision lists by their
-//! Chinese names (e.g. `县政府重点监管=是`).
+//! Chinese names (e.g. `县政府重点监管=是`); credit supervision: `信用等级`/`credit_grade`,
+//! `绩效分级`/`performance_grade` (text), `违法次数`/`violations` and `投诉次数`/`complaints`
+//! (numbers, which also take `>=` `<=` `>` `<`: `违法次数>=1`).
 //! Inspector fields: `专长`/`业务专长`/`expertise`, `部门`/`单位`/`department` (code or name).
 //!
 //! Examples: `所在地区=狗街镇|北古城镇; 行业=水泥`, `标识=危废`, `专长=辐射`.
@@ -29,6 +31,14 @@ enum Field {
     Online,
     Video,
     List(&'static str),
+    /// 信用等级 / 信用评价 (text)
+    CreditGrade,
+    /// 绩效分级 (text)
+    PerformanceGrade,
+    /// 违法次数 (number)
+    Violations,
+    /// 投诉次数 (number)
+    Complaints,
     Expertise,
     Department,
 }
@@ -38,6 +48,16 @@ struct Term {
     field: Field,
     values: Vec<String>,
     negate: bool,
+    /// `>=`, `<=`, `>`, `<` (number fields only); `None` for `=` and `!=`.
+    cmp: Option<Cmp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Ge,
+    Le,
+    Gt,
+    Lt,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -54,6 +74,10 @@ pub enum ScopeError {
     BadBool(String),
     BadPermit(String),
     WrongKind(String),
+    /// A number field with a value that is not a whole number.
+    BadNumber(String),
+    /// `>=` `<=` `>` `<` on a field that is not a number.
+    BadOperator(String),
 }
 
 impl ScopeError {
@@ -79,6 +103,16 @@ impl ScopeError {
             }
             (ScopeError::WrongKind(f), Lang::Zh) => format!("字段 {f:?} 不适用于这里"),
             (ScopeError::WrongKind(f), Lang::En) => format!("field {f:?} does not apply here"),
+            (ScopeError::BadNumber(t), Lang::Zh) => format!("范围条件 {t:?} 的值应为整数"),
+            (ScopeError::BadNumber(t), Lang::En) => {
+                format!("scope term {t:?} takes a whole number")
+            }
+            (ScopeError::BadOperator(t), Lang::Zh) => {
+                format!("范围条件 {t:?}：>=、<=、>、< 只适用于 违法次数、投诉次数")
+            }
+            (ScopeError::BadOperator(t), Lang::En) => {
+                format!("scope term {t:?}: >=, <=, >, < apply to violations and complaints only")
+            }
         }
     }
 }
@@ -96,6 +130,10 @@ fn field_of(name: &str) -> Option<Field> {
         "建设项目" | "construction_project" => Field::Construction,
         "在线监控" | "online_monitoring" => Field::Online,
         "视频监控" | "video_monitoring" => Field::Video,
+        "信用等级" | "信用评价" | "credit_grade" | "credit" => Field::CreditGrade,
+        "绩效分级" | "绩效等级" | "performance_grade" => Field::PerformanceGrade,
+        "违法次数" | "violations" => Field::Violations,
+        "投诉次数" | "complaints" => Field::Complaints,
         "专长" | "业务专长" | "expertise" => Field::Expertise,
         "部门" | "单位" | "科室" | "department" | "section" => Field::Department,
         other => {
@@ -139,15 +177,25 @@ impl Scope {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            let (name, value, negate) = if let Some((a, b)) = raw.split_once("!=") {
-                (a, b, true)
-            } else if let Some((a, b)) = raw.split_once('=') {
-                (a, b, false)
-            } else {
+            let ops: [(&str, bool, Option<Cmp>); 6] = [
+                (">=", false, Some(Cmp::Ge)),
+                ("<=", false, Some(Cmp::Le)),
+                ("!=", true, None),
+                (">", false, Some(Cmp::Gt)),
+                ("<", false, Some(Cmp::Lt)),
+                ("=", false, None),
+            ];
+            let Some((name, value, negate, cmp)) = ops.iter().find_map(|(op, negate, cmp)| {
+                raw.split_once(op).map(|(a, b)| (a, b, *negate, *cmp))
+            }) else {
                 return Err(ScopeError::NoOperator(raw.to_string()));
             };
             let field =
                 field_of(name).ok_or_else(|| ScopeError::UnknownField(name.trim().into()))?;
+            let numeric = matches!(field, Field::Violations | Field::Complaints);
+            if cmp.is_some() && !numeric {
+                return Err(ScopeError::BadOperator(raw.to_string()));
+            }
             let values: Vec<String> = value
                 .split(['|', '、'])
                 .map(|v| v.trim().to_string())
@@ -162,10 +210,14 @@ impl Scope {
             if field == Field::Permit && values.iter().any(|v| PermitClass::parse(v).is_none()) {
                 return Err(ScopeError::BadPermit(raw.to_string()));
             }
+            if numeric && values.iter().any(|v| v.parse::<u32>().is_err()) {
+                return Err(ScopeError::BadNumber(raw.to_string()));
+            }
             terms.push(Term {
                 field,
                 values,
                 negate,
+                cmp,
             });
         }
         Ok(Scope {
@@ -204,7 +256,10 @@ impl Scope {
 
     pub fn matches_target(&self, t: &Target) -> bool {
         self.terms.iter().all(|term| {
-            let any = term.values.iter().any(|v| target_has(t, term.field, v));
+            let any = term
+                .values
+                .iter()
+                .any(|v| target_has(t, term.field, term.cmp, v));
             any != term.negate
         })
     }
@@ -222,9 +277,25 @@ impl Scope {
     }
 }
 
-fn target_has(t: &Target, f: Field, v: &str) -> bool {
+fn target_has(t: &Target, f: Field, cmp: Option<Cmp>, v: &str) -> bool {
     let b = || parse_bool(v).unwrap_or(false);
+    let num = |x: u32| {
+        let Ok(n) = v.parse::<u32>() else {
+            return false;
+        };
+        match cmp {
+            None => x == n,
+            Some(Cmp::Ge) => x >= n,
+            Some(Cmp::Le) => x <= n,
+            Some(Cmp::Gt) => x > n,
+            Some(Cmp::Lt) => x < n,
+        }
+    };
     match f {
+        Field::CreditGrade => t.credit_grade == v,
+        Field::PerformanceGrade => t.performance_grade == v,
+        Field::Violations => num(t.violations),
+        Field::Complaints => num(t.complaints),
         Field::Region => t.region == v,
         Field::Industry => t.industry.contains(v),
         Field::Tag => t.tags.iter().any(|x| x == v),
@@ -295,6 +366,33 @@ mod tests {
         assert!(Scope::parse("county_government=否")
             .unwrap()
             .matches_target(&t));
+    }
+
+    #[test]
+    fn credit_fields_are_scope_fields() {
+        let mut t = target();
+        t.credit_grade = "D".into();
+        t.performance_grade = "C".into();
+        t.violations = 2;
+        t.complaints = 0;
+        let yes = |s: &str| Scope::parse(s).unwrap().matches_target(&t);
+        assert!(yes("信用等级=D"));
+        assert!(!yes("信用等级=A"));
+        assert!(yes("绩效分级=C|D"));
+        assert!(yes("违法次数>=1"));
+        assert!(yes("违法次数>1; 投诉次数=0"));
+        assert!(!yes("违法次数>2"));
+        assert!(yes("违法次数<=2"));
+        assert!(!yes("投诉次数>=1"));
+        assert!(yes("violations!=0"));
+        assert!(matches!(
+            Scope::parse("违法次数>=很多"),
+            Err(ScopeError::BadNumber(_))
+        ));
+        assert!(matches!(
+            Scope::parse("所在地区>=狗街镇"),
+            Err(ScopeError::BadOperator(_))
+        ));
     }
 
     #[test]

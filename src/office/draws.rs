@@ -60,9 +60,13 @@ pub struct DrawRequest {
     pub inspector_scope: Option<String>,
     pub team_size: Option<usize>,
     pub joint: Option<JointKind>,
+    /// Only for a replay (`replay_draw`): a chosen seed never commits.
     pub seed: Option<String>,
     pub witness: String,
     pub date: Option<NaiveDate>,
+    /// Why the plan and period are announced again (see `office::announce`).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// The largest team a draw may ask for (`--team-size`); larger ones are refused before anything
@@ -126,6 +130,15 @@ pub struct DrawJson {
     pub year_after: String,
     pub voided: Option<Voided>,
     pub tasks: Vec<TaskJson>,
+    /// `committed` or `voided` (attempts that are not draws are listed beside them).
+    #[serde(default)]
+    pub state: String,
+    /// The announcement it was committed from; none for draws made before announcements.
+    #[serde(default)]
+    pub announcement: Option<u64>,
+    /// The commitment SHA-256(entropy) published with that announcement.
+    #[serde(default)]
+    pub commitment: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -172,6 +185,8 @@ pub struct Book {
     pub plans: Vec<Plan>,
     pub draws: Vec<DrawRecord>,
     pub tasks: Vec<Task>,
+    /// Every announcement, in id order (see `office::announce`).
+    pub announcements: Vec<super::announce::Announcement>,
 }
 
 impl Office {
@@ -282,7 +297,7 @@ impl Office {
         Ok(p)
     }
 
-    fn plan(&self, id: PlanId) -> Result<Plan, OfficeError> {
+    pub(super) fn plan(&self, id: PlanId) -> Result<Plan, OfficeError> {
         self.book()
             .plans
             .iter()
@@ -385,10 +400,14 @@ impl Office {
         };
         // One visit per target per period: a target with a live task in this period (from any
         // plan) is not drawn again in it.
-        let visited: HashSet<TargetId> = live_tasks()
-            .filter(|t| overlaps(t, period))
-            .map(|t| t.target)
-            .collect();
+        let mut visited: HashMap<TargetId, HashSet<crate::domain::rules::Category>> =
+            HashMap::new();
+        for t in live_tasks().filter(|t| overlaps(t, period)) {
+            let cats = visited.entry(t.target).or_default();
+            if let Some(r) = rules.row(&t.row) {
+                cats.insert(r.category());
+            }
+        }
         let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
         let mut previews = Vec::new();
@@ -420,8 +439,8 @@ impl Office {
                 .map(|t| t.target)
                 .collect();
             // In the last period of the cycle the plan covers, what is owed must be drawn: when
-            // the targets not yet visited in this period are too few, those already visited by
-            // another plan join the pool (the obligation wins over one visit per period).
+            // the targets not yet visited in this period are too few, those visited in it for
+            // another category join the pool (the obligation wins over one visit per period).
             let slots = plan.remaining_slots(period, cycle_period).max(1);
             let last_slot = slots == 1 && !directed;
             let mut eligible = 0usize;
@@ -440,9 +459,12 @@ impl Office {
                     already += 1;
                 } else if placed.contains(&t.id) {
                     visited_here += 1;
-                } else if visited.contains(&t.id) {
+                } else if let Some(cats) = visited.get(&t.id) {
                     visited_here += 1;
-                    spare.push(t.id);
+                    // Never a second task of the same category in one period.
+                    if !cats.contains(&category) {
+                        spare.push(t.id);
+                    }
                 } else {
                     pool.push(t.id);
                 }
@@ -626,22 +648,30 @@ impl Office {
         Ok((preview, input))
     }
 
-    /// Draw and commit: draw record, tasks and audit entry in one transaction.
+    /// Draw and commit at one sitting: an announcement (frozen input, sealed entropy, its
+    /// commitment) and its commit with `req.witness`, two audited commits (see
+    /// [`Office::announce_draw`] and [`Office::commit_announced`]). A chosen seed never commits:
+    /// a request with `seed` is refused (replay it with [`Office::replay_draw`]).
     pub fn commit_draw(&self, req: &DrawRequest) -> Result<DrawRecord, OfficeError> {
+        self.draw_one_sitting(req)
+    }
+
+    /// Build the tasks of `outcome` (drawn from the frozen `input` with `seed`) and commit them
+    /// with the draw record, the audit entry and the `extra` writes in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn commit_outcome(
+        &self,
+        req: &DrawRequest,
+        preview: &DrawPreview,
+        input: DrawInput,
+        entropy: [u8; 32],
+        seed: Seed,
+        outcome: DrawOutcome,
+        extra: Vec<Write>,
+    ) -> Result<DrawRecord, OfficeError> {
         let lang = self.lang();
-        let (preview, input) = self.prepare_draw(req)?;
         let plan = self.plan(req.plan)?;
-        let (entropy, seed): (Option<[u8; 32]>, Seed) = match &req.seed {
-            Some(hex) => (
-                None,
-                sampler::parse_seed_hex(hex).map_err(|e| refused(e.localize(lang)))?,
-            ),
-            None => {
-                let e = sampler::fresh_entropy().map_err(|e| refused(e.localize(lang)))?;
-                (Some(e), sampler::derive_seed(&e, &req.witness))
-            }
-        };
-        let outcome = engine::run(&input, &seed).map_err(|e| refused(e.localize(lang)))?;
+        let entropy = Some(entropy);
         let date = req
             .date
             .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -684,6 +714,7 @@ impl Office {
         for t in &tasks {
             writes.push(encode_record(TreeName::Tasks, key_u64(t.id), t)?);
         }
+        writes.extend(extra);
         let slot = period_key(plan.id, &record.period);
         writes.push(encode_record(TreeName::Meta, slot.clone(), &record.id)?);
         let summary = format!(
@@ -978,6 +1009,10 @@ fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
             ));
         }
     }
+    if let Some(Err(m)) = super::announce::check_against_announcement(d, &book.announcements, lang)
+    {
+        return Err(m);
+    }
     for (i, draft) in d.outcome.tasks.iter().enumerate() {
         let ok = d
             .tasks
@@ -1023,6 +1058,15 @@ fn draw_json(
         year_before: engine::ratio_text(d.year_before.0, d.year_before.1),
         year_after: engine::ratio_text(d.year_after.0, d.year_after.1),
         voided: d.voided.clone(),
+        state: if d.voided.is_some() {
+            "voided"
+        } else {
+            "committed"
+        }
+        .into(),
+        announcement: super::announce::announcement_for(d.id, &book.announcements).map(|a| a.id),
+        commitment: super::announce::announcement_for(d.id, &book.announcements)
+            .map(|a| hex::encode(a.commitment)),
         tasks: d
             .tasks
             .iter()
@@ -1091,6 +1135,7 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
         plans: store.scan(TreeName::Plans)?,
         draws: store.scan(TreeName::Draws)?,
         tasks: store.scan(TreeName::Tasks)?,
+        announcements: super::announce::load_announcements(store)?,
     })
 }
 
@@ -1098,12 +1143,14 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
 mod tests {
     use super::*;
     use crate::domain::rules::Category;
+    use crate::office::{DemoDir, ImportKind};
+    use proptest::strategy::Strategy;
 
-    const SEED: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
+    /// A one-sitting request with a fixed entropy on this thread (a chosen seed never commits).
     fn request(date: NaiveDate) -> DrawRequest {
+        super::super::announce::fix_entropy_for_tests(Some([0x5a; 32]));
         DrawRequest {
-            seed: Some(SEED.into()),
+            witness: "185".into(),
             date: Some(date),
             ..Default::default()
         }
@@ -1238,6 +1285,91 @@ mod tests {
         // Every draw verifies.
         drop((st, book));
         assert_eq!(o.verify_all_draws(), None);
+        check_year_invariants(&o);
+    }
+
+    /// The invariants of a year's draws that hold whatever the order of the plans: per target
+    /// and category, the routine visits stay within the row's yearly frequency; a target never
+    /// has two tasks of one category in one quarter; a yearly full row (R, P) gives each target
+    /// at most one visit.
+    fn check_year_invariants(o: &Office) {
+        let rules = o.rules();
+        let st = o.state();
+        let book = o.book();
+        let routine: HashSet<DrawId> = book
+            .draws
+            .iter()
+            .filter(|d| d.scope.trim().is_empty())
+            .map(|d| d.id)
+            .collect();
+        let mut visits: HashMap<(TargetId, Category), usize> = HashMap::new();
+        let mut per_quarter: HashSet<(TargetId, Category, String)> = HashSet::new();
+        for t in book.tasks.iter().filter(|t| !t.voided) {
+            let cat = rules.row(&t.row).unwrap().category();
+            assert!(
+                per_quarter.insert((t.target, cat, t.period.clone())),
+                "target {} has two {cat:?} tasks in {}",
+                t.target,
+                t.period
+            );
+            if routine.contains(&t.draw) {
+                *visits.entry((t.target, cat)).or_default() += 1;
+            }
+        }
+        for t in &st.targets {
+            for row in rules.obligations(t) {
+                let n = visits.get(&(t.id, row.category())).copied().unwrap_or(0);
+                assert!(
+                    n <= times_a_year(row.cycle),
+                    "target {} row {}: {n} visits",
+                    t.id,
+                    row.id
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+        /// Acceptance 6 of issue 12: over random registries and any order of the plans in
+        /// each quarter, the invariants of a year's draws hold.
+        #[test]
+        fn any_order_of_plan_draws_keeps_the_obligations(
+            seed in 0u64..1_000_000,
+            n in 60usize..160,
+            orders in proptest::collection::vec(proptest::sample::subsequence((1u64..=12).collect::<Vec<_>>(), 12).prop_shuffle(), 4),
+        ) {
+            let dir = DemoDir(std::env::temp_dir().join(format!(
+                "shuangsui-law-prop-{}-{seed}-{n}-{}",
+                std::process::id(),
+                chrono::Local::now().timestamp_nanos_opt().unwrap_or_default()
+            )));
+            let o = Office::open(&dir.0, Lang::En).unwrap();
+            let mut targets = Vec::new();
+            crate::synth::write_targets_csv(&mut targets, &crate::synth::targets(n, seed)).unwrap();
+            for (kind, name, bytes) in [
+                (ImportKind::Departments, "departments.csv", super::super::demo::DEPARTMENTS_CSV),
+                (ImportKind::Inspectors, "inspectors.csv", super::super::demo::INSPECTORS_CSV),
+                (ImportKind::Targets, "targets.csv", targets.as_slice()),
+                (ImportKind::Plans, "plans.csv", super::super::demo::PLAN_CSV),
+            ] {
+                o.import_bytes(kind, name, bytes, false).unwrap();
+            }
+            for (q, order) in (1..=4u8).zip(orders.iter()) {
+                let period = Period::quarter(2022, q).unwrap();
+                for plan in order {
+                    let _ = o.commit_draw(&DrawRequest {
+                        plan: *plan,
+                        period: period.to_string(),
+                        ..request(period.start() + chrono::Days::new(4))
+                    });
+                }
+            }
+            check_year_invariants(&o);
+            drop(o);
+            drop(dir);
+        }
     }
 
     #[test]

@@ -73,11 +73,15 @@ pub struct RatioFigures {
 pub struct InterDeptFigures {
     /// Non-voided draws of the year with partner departments.
     pub draws: usize,
-    /// Distinct targets in the tasks of those draws.
+    /// Distinct targets in the tasks of those draws (for information).
     pub targets: usize,
+    /// Distinct partner departments of those draws (检查主体数量, this bureau not counted).
+    pub departments: usize,
     pub required_draws: u32,
     pub required_targets: u32,
-    /// Both requirements reached.
+    pub required_departments: u32,
+    /// Both requirements (draws and departments) reached. A draw with no task counts for
+    /// nothing.
     pub met: bool,
 }
 
@@ -259,7 +263,8 @@ impl Office {
         let partner_draws: Vec<_> = book
             .draws
             .iter()
-            .filter(|d| d.voided.is_none() && !d.input.partners.is_empty())
+            // A draw with no task counts for nothing (issue 12).
+            .filter(|d| d.voided.is_none() && !d.input.partners.is_empty() && !d.tasks.is_empty())
             .filter(|d| Period::parse(&d.period).is_ok_and(|p| year.contains(p.start())))
             .collect();
         let partner_targets: HashSet<TargetId> = partner_draws
@@ -268,14 +273,20 @@ impl Office {
             .filter_map(|id| book.tasks.iter().find(|t| t.id == *id && !t.voided))
             .map(|t| t.target)
             .collect();
+        let departments: HashSet<&str> = partner_draws
+            .iter()
+            .flat_map(|d| d.input.partners.iter().map(String::as_str))
+            .collect();
         let inter_department = InterDeptFigures {
             draws: partner_draws.len(),
             targets: partner_targets.len(),
+            departments: departments.len(),
             required_draws: settings.inter_department_draws_per_year,
             required_targets: settings.inter_department_targets_per_year,
+            required_departments: settings.inter_department_departments_per_year,
             met: partner_draws.len() as u64 >= u64::from(settings.inter_department_draws_per_year)
-                && partner_targets.len() as u64
-                    >= u64::from(settings.inter_department_targets_per_year),
+                && departments.len() as u64
+                    >= u64::from(settings.inter_department_departments_per_year),
         };
 
         let mut publication = PublicationFigures::default();
@@ -420,7 +431,7 @@ impl Office {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::office::tasks::tests::{d, drawn, SEED};
+    use crate::office::tasks::tests::{d, drawn, ENTROPY};
     use crate::office::DrawRequest;
 
     fn row<'a>(f: &'a StatusFigures, id: &str) -> &'a RowFigures {
@@ -637,11 +648,11 @@ mod tests {
             .find(|d| d.kind == DepartmentKind::External)
             .map(|d| d.code.clone())
             .unwrap();
+        crate::office::announce::fix_entropy_for_tests(Some(ENTROPY));
         let rec = o
             .commit_draw(&DrawRequest {
                 plan: 3,
                 period: "2022Q3".into(),
-                seed: Some(SEED.into()),
                 date: Some(d(2022, 7, 5)),
                 joint: Some(JointKind::Departments(vec![external])),
                 ..Default::default()
@@ -651,6 +662,8 @@ mod tests {
         // The year's figure, whatever quarter is asked.
         assert_eq!(f.inter_department.draws, 1);
         assert_eq!(f.inter_department.targets, rec.tasks.len());
+        assert_eq!(f.inter_department.departments, 1);
+        assert_eq!(f.inter_department.required_departments, 2);
         assert_eq!(f.inter_department.required_draws, 4);
         assert!(!f.inter_department.met);
     }

@@ -29,6 +29,7 @@
 //! never the other way round; no writer reads the value it holds for writing through
 //! `state()`/`book()` (that would wait for itself).
 
+pub mod announce;
 mod demo;
 mod draws;
 mod error;
@@ -175,6 +176,11 @@ pub struct Office {
     write_gate: Mutex<()>,
     rules: crate::domain::rules::Rules,
     calendar: crate::domain::calendar::WorkingCalendar,
+    /// The server's signing key (see store::sign): signs the audit head after each write and
+    /// every backup. Absent for a user who cannot read the key.
+    signer: std::sync::OnceLock<crate::store::sign::Signer>,
+    /// The public key this machine trusts (`KEY.pub`); `verify` and `restore` require it.
+    trusted_key: std::sync::OnceLock<String>,
 }
 
 impl Office {
@@ -193,7 +199,44 @@ impl Office {
             write_gate: Mutex::new(()),
             rules: crate::domain::rules::Rules::default_rules(),
             calendar: crate::domain::calendar::WorkingCalendar::default_calendar(),
+            signer: std::sync::OnceLock::new(),
+            trusted_key: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Sign with this key from now on (and trust it); a second key is ignored.
+    pub fn set_signer(&self, signer: crate::store::sign::Signer) {
+        let _ = self.trusted_key.set(signer.public_hex());
+        let _ = self.signer.set(signer);
+    }
+
+    /// Require backups and the audit head to be signed by this public key (hex).
+    pub fn set_trusted_key(&self, public: String) {
+        let _ = self.trusted_key.set(public);
+    }
+
+    pub fn trusted_key(&self) -> Option<&str> {
+        self.trusted_key.get().map(String::as_str)
+    }
+
+    /// Sign the current audit head, when this office holds the key (after each write).
+    pub fn sign_head(&self) {
+        let Some(signer) = self.signer.get() else {
+            return;
+        };
+        let head = self
+            .audit_tail(1)
+            .ok()
+            .and_then(|t| t.last().map(|e| e.hash_hex()))
+            .unwrap_or_default();
+        if let Err(e) = signer.sign_head(self.store.path(), self.audit_len() as u64, &head) {
+            tracing::warn!("signing the audit head failed: {e}");
+        }
+    }
+
+    /// What the head signature says about the chain as it is now.
+    pub fn head_check(&self) -> crate::store::sign::HeadCheck {
+        head_check(&self.store, self.trusted_key())
     }
 
     /// Act as another user (the audit log records this name).
@@ -311,8 +354,39 @@ impl Office {
         path: &Path,
         file: &Path,
         force: bool,
+        trusted: Option<&str>,
+        signer: Option<&crate::store::sign::Signer>,
     ) -> Result<(u64, crate::store::VerifyReport), OfficeError> {
-        Ok(Store::restore_swap(path, file, force)?)
+        // The signature first: a backup whose signature does not hold changes nothing.
+        let signed_by = check_backup_signature(file, trusted)?;
+        // What the store held before, to name the entries the restore drops.
+        // (Opened only when there is one: a refused restore must not create a store.)
+        let old = match path.exists().then(|| Store::open(path)) {
+            Some(Ok(current)) => audit_seqs(&current)?,
+            _ => Vec::new(),
+        };
+        // Verified whole in a new directory, then swapped in (the current store is untouched
+        // when anything is wrong with the backup).
+        let (n, _) = Store::restore_swap(path, file, force)?;
+        let store = Store::open(path)?;
+        record_restore(
+            &store,
+            file,
+            signed_by.as_deref(),
+            &old,
+            &crate::store::audit::os_user(),
+        )?;
+        if let Some(s) = signer {
+            let head = store
+                .audit_tail(1)?
+                .last()
+                .map(|e| e.hash_hex())
+                .unwrap_or_default();
+            if let Err(e) = s.sign_head(store.path(), store.audit_len() as u64, &head) {
+                tracing::warn!("signing the audit head failed: {e}");
+            }
+        }
+        Ok((n, store.verify()?))
     }
 
     pub fn audit_tail(
@@ -326,13 +400,24 @@ impl Office {
         self.store.audit_len()
     }
 
+    /// Write a backup; with the key, its signature beside it (`FILE.sig`).
     pub fn backup(&self, file: &Path) -> Result<u64, OfficeError> {
-        Ok(self.store.backup(file)?)
+        let n = self.store.backup(file)?;
+        if let Some(signer) = self.signer.get() {
+            let bytes = std::fs::read(file)
+                .map_err(|e| OfficeError::Refused(format!("{}: {e}", file.display())))?;
+            let sig = crate::store::sign::sig_path(file);
+            std::fs::write(&sig, signer.sign_backup(&bytes))
+                .map_err(|e| OfficeError::Refused(format!("{}: {e}", sig.display())))?;
+        }
+        Ok(n)
     }
 
-    /// Restore a backup into this store (refused when not empty unless `force`), then reload.
+    /// Restore a backup into this store (refused when not empty unless `force`, or when its
+    /// signature does not hold), audited, then reload.
     pub fn restore(&self, file: &Path, force: bool) -> Result<u64, OfficeError> {
-        let n = self.store.restore(file, force)?;
+        let n = restore_audited(&self.store, file, force, self.trusted_key(), &self.user())?;
+        self.sign_head();
         let fresh = load_state(&self.store)?;
         let book = draws::load_book(&self.store)?;
         *self.state_mut() = fresh;
@@ -498,6 +583,122 @@ impl State {
         }
         Ok(st)
     }
+}
+
+/// The head signature of `store` checked against its chain.
+fn head_check(store: &Store, trusted: Option<&str>) -> crate::store::sign::HeadCheck {
+    let len = store.audit_len() as u64;
+    crate::store::sign::check_head(
+        store.path(),
+        len,
+        |n| {
+            let back = len.checked_sub(n)? as usize + 1;
+            let tail = store.audit_tail(back).ok()?;
+            tail.last().filter(|e| e.seq == n).map(|e| e.hash_hex())
+        },
+        trusted,
+    )
+}
+
+/// Restore `file` into `store` after checking its signature, then write the audit entry that
+/// names the backup's head, length and signer and the entries of the store it dropped.
+fn restore_audited(
+    store: &Store,
+    file: &Path,
+    force: bool,
+    trusted: Option<&str>,
+    user: &str,
+) -> Result<u64, OfficeError> {
+    let signed_by = check_backup_signature(file, trusted)?;
+    let old = audit_seqs(store)?;
+    let n = store.restore(file, force)?;
+    record_restore(store, file, signed_by.as_deref(), &old, user)?;
+    Ok(n)
+}
+
+/// The signer of a backup, when it is signed; a signature that does not hold, or a missing one
+/// where this machine has the server's key, refuses the restore before anything is changed.
+fn check_backup_signature(
+    file: &Path,
+    trusted: Option<&str>,
+) -> Result<Option<String>, OfficeError> {
+    use crate::store::sign;
+    let bytes = std::fs::read(file)
+        .map_err(|e| crate::store::StoreError::Io(format!("{}: {e}", file.display())))?;
+    match sign::check_backup(file, &bytes, trusted) {
+        Err(why) => Err(OfficeError::Refused(format!(
+            "备份签名不符，未做任何修改：{why} / the backup's signature does not hold, nothing was changed"
+        ))),
+        Ok(None) if trusted.is_some() => Err(OfficeError::Refused(format!(
+            "备份 {} 没有签名文件 {}，而本机有服务器密钥：无法确认备份未被改动，未做任何修改 / the backup has no signature file and this machine has the server's key: it cannot be trusted, nothing was changed",
+            file.display(),
+            sign::sig_path(file).display()
+        ))),
+        Ok(s) => Ok(s),
+    }
+}
+
+/// Every audit entry of a store: sequence number, hash, action.
+fn audit_seqs(store: &Store) -> Result<Vec<(u64, String, String)>, OfficeError> {
+    Ok(store
+        .audit_tail(usize::MAX)?
+        .into_iter()
+        .map(|e| (e.seq, e.hash_hex(), e.action))
+        .collect())
+}
+
+/// The audited entry of a restore: the backup's head, length and signer, and the entries of
+/// the store before it (`old`) that the restore dropped.
+fn record_restore(
+    store: &Store,
+    file: &Path,
+    signer: Option<&str>,
+    old: &[(u64, String, String)],
+    user: &str,
+) -> Result<(), OfficeError> {
+    let new: HashMap<u64, String> = store
+        .audit_tail(usize::MAX)?
+        .into_iter()
+        .map(|e| (e.seq, e.hash_hex()))
+        .collect();
+    let len = new.len() as u64;
+    let head = new.get(&len).cloned().unwrap_or_default();
+    let mut dropped: Vec<&(u64, String, String)> = old
+        .iter()
+        .filter(|(seq, hash, _)| new.get(seq) != Some(hash))
+        .collect();
+    dropped.sort_by_key(|(seq, _, _)| *seq);
+    let listed: Vec<String> = dropped
+        .iter()
+        .take(20)
+        .map(|(seq, _, action)| format!("#{seq} {action}"))
+        .collect();
+    let more = dropped.len().saturating_sub(listed.len());
+    let summary = format!(
+        "恢复备份 {}：{len} 条，链头 {}，签名者 {}；丢弃原有条目 {} 条{}{}",
+        file.display(),
+        &head[..head.len().min(16)],
+        signer.unwrap_or("无（未签名）"),
+        dropped.len(),
+        if listed.is_empty() {
+            String::new()
+        } else {
+            format!("：{}", listed.join("、"))
+        },
+        if more > 0 {
+            format!(" 等（另 {more} 条）")
+        } else {
+            String::new()
+        }
+    );
+    store.commit(Change {
+        user: user.to_string(),
+        action: "restore".into(),
+        summary,
+        writes: vec![],
+        guards: vec![],
+    })?;
+    Ok(())
 }
 
 /// Read a text file of at most `limit` bytes (roles, config, keymap): `/dev/zero` or a huge

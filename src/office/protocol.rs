@@ -100,6 +100,7 @@ impl<'de> Deserialize<'de> for Bytes {
 #[serde(rename_all = "snake_case")]
 pub enum ExportSpec {
     Draw(u64),
+    Announcement(u64),
     Quarterly {
         period: String,
         today: NaiveDate,
@@ -148,7 +149,25 @@ pub enum Request {
         target: String,
     },
     PrepareDraw(DrawRequest),
+    /// One sitting: announce and commit at once (a request with a seed is refused).
     CommitDraw(DrawRequest),
+    /// Replay a chosen seed on the current input; writes nothing.
+    ReplayDraw(DrawRequest),
+    /// Freeze the input, seal the entropy, record the commitment.
+    AnnounceDraw(super::announce::AnnounceRequest),
+    /// Commit an announcement with its witness.
+    CommitAnnounced {
+        announcement: u64,
+        witness: String,
+    },
+    /// One announcement (the entropy only once revealed).
+    Announcement {
+        announcement: u64,
+    },
+    /// The complete record of a committed draw (docs/draw-record.md).
+    DrawRecord {
+        draw: u64,
+    },
     VoidDraw {
         draw: u64,
         reason: String,
@@ -259,6 +278,8 @@ impl Request {
             Request::Import { dry_run, .. } => !dry_run,
             Request::InitDemo
             | Request::CommitDraw(_)
+            | Request::AnnounceDraw(_)
+            | Request::CommitAnnounced { .. }
             | Request::VoidDraw { .. }
             | Request::TaskCheck { .. }
             | Request::TaskResult { .. }
@@ -279,6 +300,9 @@ impl Request {
             Request::List { .. }
             | Request::Explain { .. }
             | Request::PrepareDraw(_)
+            | Request::ReplayDraw(_)
+            | Request::Announcement { .. }
+            | Request::DrawRecord { .. }
             | Request::Verify
             | Request::VerifyDraw { .. }
             | Request::Status { .. }
@@ -297,6 +321,8 @@ impl Request {
             | Request::Import { .. }
             | Request::TaskCorrect { .. }
             | Request::CommitDraw(_)
+            | Request::AnnounceDraw(_)
+            | Request::CommitAnnounced { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
             | Request::SavePlan(_)
@@ -315,7 +341,13 @@ impl Request {
             Request::List { .. } => lang.pick("查看列表", "listing"),
             Request::Explain { .. } => lang.pick("查看适用规则", "explaining"),
             Request::PrepareDraw(_) => lang.pick("预览抽取", "previewing a draw"),
-            Request::CommitDraw(_) => lang.pick("抽取", "drawing"),
+            Request::CommitDraw(_) | Request::CommitAnnounced { .. } => {
+                lang.pick("抽取", "drawing")
+            }
+            Request::ReplayDraw(_) => lang.pick("重放抽取", "replaying a draw"),
+            Request::AnnounceDraw(_) => lang.pick("公告抽取", "announcing a draw"),
+            Request::Announcement { .. } => lang.pick("查看抽取公告", "reading an announcement"),
+            Request::DrawRecord { .. } => lang.pick("查看抽取记录", "reading a draw record"),
             Request::VoidDraw { .. } => lang.pick("作废抽取", "voiding a draw"),
             Request::Verify | Request::VerifyDraw { .. } => lang.pick("校验", "verifying"),
             Request::TaskCheck { .. }
@@ -361,6 +393,9 @@ pub enum Reply {
     Text(String),
     Preview(Box<DrawPreview>),
     Drawn(Box<Drawn>),
+    Replayed(Box<super::announce::Replay>),
+    Announced(Box<super::announce::AnnouncementJson>),
+    Record(Box<super::announce::RecordJson>),
     Voided {
         draw: u64,
     },
@@ -368,6 +403,9 @@ pub enum Reply {
         report: VerifyReport,
         /// The first draw that does not recompute: (id, message).
         draw_problem: Option<(u64, String)>,
+        /// What the audit head's signature says (`None`: an older server).
+        #[serde(default)]
+        signature: Option<crate::store::sign::HeadCheck>,
     },
     /// `None`: the draw recomputes identically; else the message.
     DrawVerified(Option<String>),
@@ -383,6 +421,9 @@ pub enum Reply {
     BackedUp {
         keys: u64,
         bytes: Option<Bytes>,
+        /// The signature file's text, for the client to write beside the bytes.
+        #[serde(default)]
+        signature: Option<String>,
     },
     AuditHead {
         len: u64,
@@ -427,6 +468,7 @@ impl Snapshot {
             plans: self.plans,
             draws: self.draws,
             tasks: self.tasks,
+            announcements: vec![],
         };
         Ok((state, book, self.audit_len))
     }
@@ -714,11 +756,43 @@ impl Office {
     pub fn handle_authorized(&self, req: Request, caller: &Caller) -> Response {
         let lang = caller.lang;
         let _acting = self.acting(&caller.user, lang);
-        let _gate = req.is_write().then(|| self.write_gate());
+        let write = req.is_write();
+        let _gate = write.then(|| self.write_gate());
         match self.dispatch(req, caller) {
-            Ok(r) => Response::Ok(r),
+            Ok(r) => {
+                if write {
+                    // Still under the write gate: heads are signed in commit order.
+                    self.sign_head();
+                }
+                Response::Ok(r)
+            }
             Err(e) => Response::Error(ErrorReply::from_office(&e, lang)),
         }
+    }
+
+    /// The reply to a committed draw: its JSON and the teams' names.
+    fn drawn_reply(&self, d: &super::DrawRecord) -> Reply {
+        let json = self.draw_json(d);
+        let st = self.state();
+        let team_names = json
+            .tasks
+            .iter()
+            .map(|t| {
+                t.team
+                    .iter()
+                    .map(|i| {
+                        st.inspector(*i)
+                            .map(|p| p.name.clone())
+                            .unwrap_or_else(|| i.to_string())
+                    })
+                    .collect()
+            })
+            .collect();
+        Reply::Drawn(Box::new(Drawn {
+            json,
+            plan_name: d.plan_name.clone(),
+            team_names,
+        }))
     }
 
     fn dispatch(&self, req: Request, caller: &Caller) -> Result<Reply, OfficeError> {
@@ -756,36 +830,26 @@ impl Office {
                 ))
             }
             Request::PrepareDraw(r) => Reply::Preview(Box::new(self.prepare_draw(&r)?.0)),
-            Request::CommitDraw(r) => {
-                let d = self.commit_draw(&r)?;
-                let json = self.draw_json(&d);
-                let st = self.state();
-                let team_names = json
-                    .tasks
-                    .iter()
-                    .map(|t| {
-                        t.team
-                            .iter()
-                            .map(|i| {
-                                st.inspector(*i)
-                                    .map(|p| p.name.clone())
-                                    .unwrap_or_else(|| i.to_string())
-                            })
-                            .collect()
-                    })
-                    .collect();
-                Reply::Drawn(Box::new(Drawn {
-                    json,
-                    plan_name: d.plan_name.clone(),
-                    team_names,
-                }))
-            }
+            Request::CommitDraw(r) => self.drawn_reply(&self.commit_draw(&r)?),
+            Request::CommitAnnounced {
+                announcement,
+                witness,
+            } => self.drawn_reply(&self.commit_announced(announcement, &witness)?),
+            Request::ReplayDraw(r) => Reply::Replayed(Box::new(self.replay_draw(&r)?)),
+            Request::AnnounceDraw(r) => Reply::Announced(Box::new(
+                super::announce::announcement_json(&self.announce_draw(&r)?),
+            )),
+            Request::DrawRecord { draw } => Reply::Record(Box::new(self.draw_record(draw)?)),
+            Request::Announcement { announcement } => Reply::Announced(Box::new(
+                super::announce::announcement_json(&self.announcement(announcement)?),
+            )),
             Request::VoidDraw { draw, reason } => Reply::Voided {
                 draw: self.void_draw(draw, &reason)?.id,
             },
             Request::Verify => Reply::Verified {
                 report: self.verify()?,
                 draw_problem: self.verify_all_draws(),
+                signature: Some(self.head_check()),
             },
             Request::VerifyDraw { draw } => Reply::DrawVerified(self.verify_draw(draw)?.err()),
             Request::TaskCheck {
@@ -863,6 +927,7 @@ impl Office {
                 Some(path) if !caller.remote => Reply::BackedUp {
                     keys: self.backup(&path)?,
                     bytes: None,
+                    signature: None,
                 },
                 _ => {
                     let dir = tempfile_dir()?;
@@ -870,9 +935,12 @@ impl Office {
                     let keys = self.backup(&file)?;
                     let bytes =
                         std::fs::read(&file).map_err(|e| OfficeError::Refused(e.to_string()))?;
+                    let signature =
+                        std::fs::read_to_string(crate::store::sign::sig_path(&file)).ok();
                     Reply::BackedUp {
                         keys,
                         bytes: Some(Bytes(bytes)),
+                        signature,
                     }
                 }
             },
@@ -1037,13 +1105,33 @@ impl Office {
                 drop(st);
                 let book = self.book();
                 if json {
-                    let v: Vec<_> = book.draws.iter().map(|d| self.draw_json(d)).collect();
+                    // The draws, then every attempt that did not become one (abandoned,
+                    // infeasible, still announced), each with its `state`.
+                    let mut v: Vec<serde_json::Value> = Vec::new();
+                    for d in &book.draws {
+                        v.push(
+                            serde_json::to_value(self.draw_json(d))
+                                .map_err(super::announce::json_err)?,
+                        );
+                    }
+                    for a in super::announce::attempts(&book) {
+                        v.push(
+                            serde_json::to_value(super::announce::announcement_json(a))
+                                .map_err(super::announce::json_err)?,
+                        );
+                    }
                     return to_json(&v);
                 }
                 for d in &book.draws {
                     let state = match &d.voided {
                         None => lang.pick("有效", "committed").to_string(),
-                        Some(v) => format!("{}{}", lang.pick("已作废：", "voided: "), v.reason),
+                        Some(v) => format!(
+                            "{}{}（{} {}）",
+                            lang.pick("已作废：", "voided: "),
+                            v.reason,
+                            v.by,
+                            v.time
+                        ),
                     };
                     let _ = writeln!(
                         out,
@@ -1055,6 +1143,18 @@ impl Office {
                         d.tasks.len(),
                         lang.pick("个任务", "tasks"),
                         state
+                    );
+                }
+                for a in super::announce::attempts(&book) {
+                    let _ = writeln!(
+                        out,
+                        "{}#{}\t{}\t{}\t{}\t{}",
+                        lang.pick("公告", "announcement "),
+                        a.id,
+                        a.period,
+                        a.plan_name,
+                        a.time,
+                        a.state.label(lang)
                     );
                 }
             }

@@ -3,8 +3,8 @@
 //! width, the table header repeats on every page.
 
 use super::sheet::{
-    local_date, local_time, page_header_footer, text_width, title_block, utc_date, Formats, Table,
-    Title, BOLD_FACTOR,
+    draw_day, local_time, office_offset, page_header_footer, text_width, title_block, Formats,
+    Table, Title, BOLD_FACTOR,
 };
 use super::Written;
 use crate::domain::task::DrawId;
@@ -85,6 +85,22 @@ pub(super) fn draw(
         (lang.pick("见证号码", "witness"), d.witness.clone()),
         (lang.pick("池哈希", "pool hash"), hex::encode(d.pool_hash)),
         (lang.pick("算法版本", "algorithm"), d.algorithm.clone()),
+        super::announce::announcement_line(
+            crate::office::announce::announcement_for(d.id, &book.announcements),
+            lang,
+        ),
+        (
+            lang.pick("检查组人数 / 工作量上限", "team size / workload cap"),
+            format!("{} / {}", d.input.team_size, d.input.workload_cap),
+        ),
+        (
+            lang.pick("联合部门", "partners"),
+            d.input.partners.join("、"),
+        ),
+        (
+            lang.pick("消耗随机字数", "words consumed"),
+            d.outcome.words_consumed.to_string(),
+        ),
         (
             lang.pick("复核命令", "re-check with"),
             format!("shuangsui verify --draw {}", d.id),
@@ -95,10 +111,7 @@ pub(super) fn draw(
     // Rows 1..: the record; the draw date as a real date, the rest merged across the table.
     // The office's day of the draw (a draw at 23:30 UTC is the next day in Beijing). A date
     // given to the draw (`--date`) differs from the UTC day of its time and is kept as given.
-    let day = match (local_date(&d.time), utc_date(&d.time)) {
-        (Some(local), Some(utc)) if utc == d.date => local,
-        _ => d.date,
-    };
+    let day = draw_day(d.date, &d.time, office_offset());
     let mut label_width = text_width(date_label);
     ws.write_string_with_format(2, 0, date_label, &fmt.label)?;
     ws.write_date_with_format(2, 1, super::sheet::excel_date(day)?, &fmt.date)?;
@@ -230,5 +243,6 @@ pub(super) fn draw(
         }
     }
     sheets.push(t.finish()?);
+    sheets.push(super::announce::inspectors_sheet(wb, &st, &d.input, lang)?);
     Ok(sheets)
 }

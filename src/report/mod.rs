@@ -14,6 +14,7 @@
 //! [`export`] is the one entry point (the CLI's `export` and, later, the TUI on a background
 //! thread).
 
+mod announce;
 mod draw;
 pub mod notice;
 mod publication;
@@ -41,6 +42,8 @@ pub const BUREAU: &str = "昆明市生态环境局宜良分局";
 pub enum ExportKind {
     /// The record of one draw (抽查结果), with its pool and signature lines.
     Draw(DrawId),
+    /// The announcement of a draw (抽取公告): the frozen pool and the commitment.
+    Announcement(u64),
     /// The quarterly workbook of a period such as "2022Q3", with the figures as of `today`.
     Quarterly { period: String, today: NaiveDate },
     /// The list for the county government website of a period.
@@ -71,6 +74,10 @@ impl ExportKind {
             ExportKind::Draw(id) => match lang {
                 Lang::Zh => format!("双随机抽查结果 #{id}"),
                 Lang::En => format!("Random inspection draw #{id}"),
+            },
+            ExportKind::Announcement(id) => match lang {
+                Lang::Zh => format!("双随机抽取公告 #{id}"),
+                Lang::En => format!("Random inspection draw announcement #{id}"),
             },
             ExportKind::Quarterly { period: p, .. } => match lang {
                 Lang::Zh => format!("{p} 双随机、一公开工作情况"),
@@ -244,6 +251,7 @@ pub fn export(
             registry::plans(&mut wb, &book.plans, *year, lang)
         }
         ExportKind::Draw(id) => draw::draw(&mut wb, office, *id, lang, progress),
+        ExportKind::Announcement(id) => announce::announcement(&mut wb, office, *id, lang),
         ExportKind::Publication(period) => publication::publication(&mut wb, office, period, lang),
         ExportKind::Quarterly { period, today } => {
             quarterly::quarterly(&mut wb, office, period, *today, lang, progress)

@@ -128,11 +128,19 @@ pub fn local_date(rfc3339: &str) -> Option<NaiveDate> {
         .map(|t| t.with_timezone(&office_offset()).date_naive())
 }
 
-/// The UTC calendar day of a stored RFC 3339 time.
-pub fn utc_date(rfc3339: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(rfc3339.trim())
-        .ok()
-        .map(|t| t.with_timezone(&Utc).date_naive())
+/// The office's day of a draw made at `time` and dated `date`: a date given to the draw
+/// (`--date`, not the UTC day of its time) is kept; otherwise the local day of its time, so a
+/// draw at 23:30 UTC is dated the next day in Beijing.
+pub fn draw_day(date: NaiveDate, time: &str, tz: FixedOffset) -> NaiveDate {
+    let t = match DateTime::parse_from_rfc3339(time.trim()) {
+        Ok(t) => t,
+        Err(_) => return date,
+    };
+    if t.with_timezone(&Utc).date_naive() == date {
+        t.with_timezone(&tz).date_naive()
+    } else {
+        date
+    }
 }
 
 /// Now, in the office's zone, as `2022-07-05 09:30`.
@@ -557,6 +565,21 @@ mod tests {
         );
         assert_eq!(parse_offset("UTC").map(|o| o.local_minus_utc()), Some(0));
         assert_eq!(parse_offset("+8"), None);
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // A draw at 23:30 UTC is the next day in the office.
+        assert_eq!(
+            draw_day(d("2022-07-04"), "2022-07-04T23:30:00+00:00", e8),
+            d("2022-07-05")
+        );
+        assert_eq!(
+            draw_day(d("2022-07-05"), "2022-07-05T01:30:00+00:00", e8),
+            d("2022-07-05")
+        );
+        // A date given to the draw stays.
+        assert_eq!(
+            draw_day(d("2022-07-05"), "2026-12-01T23:30:00+00:00", e8),
+            d("2022-07-05")
+        );
         assert_eq!(parse_offset("Mars/Olympus"), None);
     }
 

@@ -18,6 +18,7 @@ pub mod audit;
 pub use anchor::write_atomic;
 pub mod codec;
 pub mod rotate;
+pub mod sign;
 
 use audit::{AuditEntry, WriteDigest};
 use sha2::{Digest, Sha256};

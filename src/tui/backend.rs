@@ -240,6 +240,7 @@ impl Backend {
                 Ok(Reply::Verified {
                     report,
                     draw_problem,
+                    ..
                 }) => match (report.problem, draw_problem) {
                     (Some(p), _) => OpResult::Verify {
                         ok: false,
@@ -380,6 +381,7 @@ fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
     use crate::report::ExportKind as K;
     match kind {
         K::Draw(id) => ExportSpec::Draw(*id),
+        K::Announcement(id) => ExportSpec::Announcement(*id),
         K::Quarterly { period, today } => ExportSpec::Quarterly {
             period: period.clone(),
             today: *today,

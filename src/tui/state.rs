@@ -572,8 +572,8 @@ pub struct AppState {
     pub wizard: Option<Wizard>,
     /// The dashboard in large type for a projector.
     pub presentation: bool,
-    /// Test hooks: a fixed seed (hex) and draw date for the wizard's commits.
-    pub draw_seed: Option<String>,
+    /// Test hook: the draw date for the wizard's commits (tests fix the entropy with
+    /// `office::announce::fix_entropy_for_tests`).
     pub draw_date: Option<NaiveDate>,
     /// The period of the dashboard, tasks and publication tabs, and its figures.
     pub figures: Figures,
@@ -610,7 +610,6 @@ impl AppState {
             draws: SimpleList::default(),
             wizard: None,
             presentation: false,
-            draw_seed: None,
             draw_date: None,
             figures: Figures::new(cfg_today),
             tasks: TasksView::default(),

@@ -11,7 +11,11 @@ pub fn bin(db: &Path) -> Command {
     let mut c = Command::cargo_bin("shuangsui").expect("the shuangsui binary");
     c.arg("--db")
         .arg(db)
-        .env("SHUANGSUI_LOG", db.with_extension("log"));
+        .env("SHUANGSUI_LOG", db.with_extension("log"))
+        .env(
+            "SHUANGSUI_KEY",
+            std::path::Path::new(&db.with_extension("log")).with_extension("key"),
+        );
     c
 }
 

@@ -24,6 +24,7 @@ pub fn default_file_name(kind: &ExportKind, lang: Lang, today: NaiveDate) -> Str
         .to_string(),
         ExportKind::Plan(y) => format!("{}-{y}", lang.pick("抽查计划", "plan")),
         ExportKind::Draw(id) => format!("{}-{id}", lang.pick("抽取记录", "draw")),
+        ExportKind::Announcement(id) => format!("{}-{id}", lang.pick("抽取公告", "announcement")),
         ExportKind::Quarterly { period, .. } => {
             format!("{}-{period}", lang.pick("季度报表", "quarterly"))
         }

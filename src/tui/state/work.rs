@@ -28,8 +28,6 @@ pub struct DrawAsk {
     /// The scope expression; empty for an undirected draw.
     pub scope: String,
     pub witness: String,
-    /// Hex seed (tests and replays); none draws fresh entropy.
-    pub seed: Option<String>,
     pub date: NaiveDate,
 }
 
@@ -40,7 +38,6 @@ impl DrawAsk {
             period: self.period.clone(),
             scope: Some(self.scope.clone()),
             witness: self.witness.clone(),
-            seed: self.seed.clone(),
             date: Some(self.date),
             ..DrawRequest::default()
         }
@@ -474,7 +471,6 @@ impl AppState {
 
     pub(super) fn apply_wizard(&mut self, action: Action, ctx: &Ctx) -> Effect {
         let lang = self.lang();
-        let seed = self.draw_seed.clone();
         let date = self.draw_date.unwrap_or(self.cfg.today);
         let Some(w) = self.wizard.as_mut() else {
             return Effect::Ignored;
@@ -532,7 +528,6 @@ impl AppState {
                                     period: w.period.text().trim().to_string(),
                                     scope: w.scope.text().trim().to_string(),
                                     witness: String::new(),
-                                    seed,
                                     date,
                                 }));
                             }
@@ -554,7 +549,6 @@ impl AppState {
                                 period: w.period.text().trim().to_string(),
                                 scope: w.scope.text().trim().to_string(),
                                 witness: w.witness.text().trim().to_string(),
-                                seed,
                                 date,
                             }));
                         }

@@ -92,12 +92,12 @@ fn body(
         ),
         Span::raw(match lang {
             Lang::Zh => format!(
-                "{} 次 / 要求 {} {} 对象 {} / 要求 {} ",
-                x.draws, x.required_draws, sym.separator, x.targets, x.required_targets
+                "{} 次 / 要求 {} {} 部门 {} / 要求 {} ",
+                x.draws, x.required_draws, sym.separator, x.departments, x.required_departments
             ),
             Lang::En => format!(
-                "{} draws / {} required {} {} targets / {} ",
-                x.draws, x.required_draws, sym.separator, x.targets, x.required_targets
+                "{} draws / {} required {} {} departments / {} ",
+                x.draws, x.required_draws, sym.separator, x.departments, x.required_departments
             ),
         }),
         Span::styled(

@@ -1,0 +1,359 @@
+use super::*;
+use crate::draw::engine::InspectorSnap;
+use crate::office::DemoDir;
+
+fn demo() -> (Office, DemoDir) {
+    Office::open_demo(Lang::En).expect("demo")
+}
+
+fn plan3() -> DrawRequest {
+    DrawRequest {
+        plan: 3,
+        period: "2022Q3".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5),
+        ..DrawRequest::default()
+    }
+}
+
+fn announce(o: &Office, reason: Option<&str>) -> Result<Announcement, OfficeError> {
+    o.announce_draw(&AnnounceRequest {
+        draw: plan3(),
+        source: "福彩3D 2022年第185期开奖号码".into(),
+        reason: reason.map(String::from),
+    })
+}
+
+#[test]
+fn the_commitment_is_recorded_before_the_draw_and_matches_the_revealed_entropy() {
+    let (o, _dir) = demo();
+    let audit = o.audit_len();
+    let a = announce(&o, None).unwrap();
+    assert_eq!(o.audit_len(), audit + 1, "one audited commit");
+    assert_eq!(a.commitment, commitment_of(&a.entropy));
+    assert_eq!(a.input_hash, engine::pool_hash(&a.input));
+    let public = announcement_json(&a);
+    assert_eq!(public.entropy, None, "sealed");
+    assert_eq!(public.state, "announced");
+    let d = o.commit_announced(a.id, " 185 ").unwrap();
+    assert_eq!(o.audit_len(), audit + 2);
+    assert_eq!(d.entropy, Some(a.entropy));
+    assert_eq!(d.witness, "185", "trimmed as recorded");
+    assert_eq!(d.seed, sampler::derive_seed(&a.entropy, "185"));
+    assert_eq!(d.input, a.input);
+    let after = o.announcement(a.id).unwrap();
+    assert_eq!(
+        announcement_json(&after).entropy,
+        Some(hex::encode(a.entropy))
+    );
+    assert_eq!(o.announcement_of(d.id).map(|x| x.id), Some(a.id));
+    assert_eq!(o.verify_draw(d.id).unwrap(), Ok(()));
+    // Reopened from the store: the same.
+    let path = o.store_path();
+    drop(o);
+    let o = Office::open(&path, Lang::En).unwrap();
+    assert_eq!(o.book().announcements.len(), 1);
+    assert_eq!(o.verify_draw(d.id).unwrap(), Ok(()));
+    assert!(o.verify().unwrap().problem.is_none());
+}
+
+#[test]
+fn a_draw_whose_seed_is_not_from_its_announcement_does_not_verify() {
+    let (o, _dir) = demo();
+    let a = announce(&o, None).unwrap();
+    let d = o.commit_announced(a.id, "185").unwrap();
+    // The record claims other entropy (as a chosen seed would need): named.
+    let mut book = (*o.book()).clone();
+    book.draws[0].entropy = Some([7; 32]);
+    book.draws[0].seed = sampler::derive_seed(&[7; 32], "185");
+    let err = check_against_announcement(&book.draws[0], &book.announcements, Lang::En);
+    assert!(matches!(err, Some(Err(m)) if m.contains("commitment")));
+    let _ = d;
+}
+
+#[test]
+fn a_second_announcement_needs_a_reason_and_abandons_the_first() {
+    let (o, _dir) = demo();
+    let a = announce(&o, None).unwrap();
+    let audit = o.audit_len();
+    let err = announce(&o, None).unwrap_err().localize(Lang::En);
+    assert!(err.contains("#1") && err.contains("--reason"), "{err}");
+    let err = announce(&o, Some("  ")).unwrap_err().localize(Lang::En);
+    assert!(err.contains("--reason"), "a blank reason is none: {err}");
+    assert_eq!(o.audit_len(), audit, "nothing written");
+    let b = announce(&o, Some("公告张贴有误")).unwrap();
+    assert_eq!(b.replaces, Some(a.id));
+    assert_eq!(o.audit_len(), audit + 1, "abandoning is in the same commit");
+    let first = o.announcement(a.id).unwrap();
+    assert!(matches!(
+        &first.state,
+        AttemptState::Abandoned { successor, by, .. } if *successor == b.id && !by.is_empty()
+    ));
+    // The abandoned one cannot be drawn any more.
+    let err = o
+        .commit_announced(a.id, "185")
+        .unwrap_err()
+        .localize(Lang::En);
+    assert!(err.contains("abandoned"), "{err}");
+    assert!(o.book().draws.is_empty());
+}
+
+/// Make announcement `id`'s frozen input infeasible for any seed while passing the checks a
+/// stored announcement gets (its hash is recomputed): every inspector is at the cap but one
+/// certified. Only a test can do this; it stands for a failure that the pre-check cannot see.
+fn cripple(o: &Office, id: u64) {
+    let mut book = o.book_mut();
+    let a = &mut book.announcements[(id - 1) as usize];
+    let cap = a.input.workload_cap;
+    let mut kept = false;
+    for i in &mut a.input.inspectors {
+        if i.internal && i.certified && !kept {
+            kept = true;
+        } else {
+            i.load = cap;
+        }
+    }
+    a.input_hash = engine::pool_hash(&a.input);
+}
+
+#[test]
+fn an_infeasible_attempt_after_the_witness_is_recorded_with_its_seed() {
+    let (o, _dir) = demo();
+    let a = announce(&o, None).unwrap();
+    cripple(&o, a.id);
+    let audit = o.audit_len();
+    let err = o
+        .commit_announced(a.id, "185")
+        .unwrap_err()
+        .localize(Lang::En);
+    let seed = sampler::seed_hex(&sampler::derive_seed(&a.entropy, "185"));
+    assert!(err.contains(&seed) && err.contains("#1"), "{err}");
+    assert_eq!(o.audit_len(), audit + 1, "the attempt is on record");
+    assert!(o.book().draws.is_empty());
+    let j = announcement_json(&o.announcement(a.id).unwrap());
+    assert_eq!(j.state, "infeasible");
+    assert_eq!(j.seed.as_deref(), Some(seed.as_str()));
+    assert_eq!(j.entropy, Some(hex::encode(a.entropy)), "revealed");
+    assert!(j.failed.is_some_and(|f| f.contains("certified")));
+    // The retry is a new announcement with a reason.
+    let err = announce(&o, None).unwrap_err().localize(Lang::En);
+    assert!(err.contains("infeasible"), "{err}");
+    let b = announce(&o, Some("检查人员工作量已满，调整后重抽")).unwrap();
+    assert_eq!(b.replaces, Some(a.id));
+    // Both attempts are listed beside the draws.
+    let list = o
+        .render_list(crate::office::ListKind::Draws, true, Lang::En)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let states: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["state"].as_str())
+        .collect();
+    assert_eq!(states, ["infeasible", "announced"]);
+    // The audit log names the failure with its seed.
+    let log = o.store.audit_entries().unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "draw infeasible" && e.summary.contains(&seed)));
+}
+
+#[test]
+fn precheck_refuses_before_anything_random() {
+    let snap = |id, dept: &str, certified, load| InspectorSnap {
+        id,
+        department: dept.into(),
+        internal: true,
+        certified,
+        load,
+    };
+    let input = DrawInput {
+        strata: vec![engine::StratumInput {
+            row: "A-1".into(),
+            quota: 2,
+            pool: vec![1, 2, 3],
+        }],
+        internal_joint: 0,
+        inspectors: vec![
+            snap(1, "JCZ", true, 0),
+            snap(2, "JCZ", true, 0),
+            snap(3, "HJGL", false, 0),
+        ],
+        recusals: vec![],
+        last_teams: vec![],
+        team_size: 2,
+        partners: vec![],
+        workload_cap: 10,
+    };
+    assert_eq!(precheck(&input), Ok(()));
+    // A recusal leaves target 2 with one certified inspector: refused, naming it.
+    let mut r = input.clone();
+    r.recusals = vec![(2, 1)];
+    assert_eq!(
+        precheck(&r),
+        Err((Constraint::NotEnoughCertified, 2, "A-1".into()))
+    );
+    // Joint tasks with all certified inspectors of one section.
+    let mut j = input.clone();
+    j.internal_joint = 1;
+    assert_eq!(
+        precheck(&j),
+        Err((Constraint::NoSecondSection, 0, String::new()))
+    );
+    // The cap leaves room for one task only.
+    let mut c = input.clone();
+    c.workload_cap = 1;
+    assert_eq!(
+        precheck(&c),
+        Err((Constraint::NotEnoughCertified, 0, String::new()))
+    );
+    // A partner with no inspector.
+    let mut p = input.clone();
+    p.partners = vec!["GTJ".into()];
+    p.team_size = 3;
+    assert!(matches!(
+        precheck(&p),
+        Err((Constraint::NoPartnerInspector(code), 1, _)) if code == "GTJ"
+    ));
+    // Nothing to draw: nothing to fail.
+    let mut z = input;
+    z.strata[0].quota = 0;
+    z.inspectors.clear();
+    assert_eq!(precheck(&z), Ok(()));
+}
+
+#[test]
+fn a_replay_writes_nothing_and_matches_the_draw() {
+    let (o, _dir) = demo();
+    let d = o.commit_draw(&DrawRequest {
+        witness: "185".into(),
+        ..plan3()
+    });
+    let d = d.unwrap();
+    let (o2, _dir2) = demo();
+    let audit = o2.audit_len();
+    let r = o2
+        .replay_draw(&DrawRequest {
+            seed: Some(sampler::seed_hex(&d.seed)),
+            ..plan3()
+        })
+        .unwrap();
+    assert!(r.replay && !r.written);
+    assert_eq!(r.outcome, d.outcome);
+    assert_eq!(o2.audit_len(), audit);
+    assert!(o2.book().draws.is_empty() && o2.book().announcements.is_empty());
+}
+
+/// The worked example of docs/sampler.md (partners, an internal joint task, a relaxed team),
+/// as a record: the Python reference re-checks it, relaxed team included.
+#[test]
+fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
+    let snap = |id, dept: &str, internal, certified, load| InspectorSnap {
+        id,
+        department: dept.into(),
+        internal,
+        certified,
+        load,
+    };
+    let input = DrawInput {
+        strata: vec![
+            engine::StratumInput {
+                row: "重点".into(),
+                quota: 2,
+                pool: vec![10, 11, 12],
+            },
+            engine::StratumInput {
+                row: "一般".into(),
+                quota: 1,
+                pool: vec![20, 21],
+            },
+        ],
+        internal_joint: 1,
+        inspectors: vec![
+            snap(1, "S1", true, true, 0),
+            snap(2, "S1", true, true, 0),
+            snap(3, "S2", true, true, 0),
+            snap(4, "S2", true, false, 0),
+            snap(5, "SCJ", false, false, 1),
+        ],
+        recusals: vec![(10, 1), (11, 3)],
+        last_teams: vec![(12, vec![2, 5])],
+        team_size: 3,
+        partners: vec!["SCJ".into()],
+        workload_cap: 4,
+    };
+    let seed = [7u8; 32];
+    let outcome = engine::run(&input, &seed).unwrap();
+    assert!(outcome.tasks.iter().any(|t| t.relaxed_last_team));
+    let entropy = [9u8; 32];
+    let seed = sampler::derive_seed(&entropy, "07");
+    let outcome = engine::run(&input, &seed).unwrap();
+    let record = RecordJson {
+        format: RECORD_FORMAT.into(),
+        draw: 1,
+        kind: "legacy".into(),
+        plan: 1,
+        plan_name: "example".into(),
+        period: "2022Q3".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap(),
+        time: String::new(),
+        operator: String::new(),
+        scope: String::new(),
+        inspector_scope: String::new(),
+        joint: "departments:SCJ".into(),
+        algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+        rules_version: String::new(),
+        announcement: None,
+        input_hash: hex::encode(engine::pool_hash(&input)),
+        input,
+        seed_derivation: SeedDerivation {
+            rule: String::new(),
+            entropy: Some(hex::encode(entropy)),
+            witness: "07".into(),
+            seed: sampler::seed_hex(&seed),
+            commitment: None,
+        },
+        outcome,
+        tasks: vec![],
+        year_before: (0, 0),
+        year_after: (0, 0),
+        voided: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/sampler_reference.py");
+    let check = |r: &RecordJson| {
+        let file = dir.path().join("r.json");
+        std::fs::write(&file, serde_json::to_string(r).unwrap()).unwrap();
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .arg("--record")
+            .arg(&file)
+            .output()
+            .expect("python3");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Every seed the example can take: relaxed teams, partners and joint tasks all re-check.
+    let mut relaxed = 0;
+    for w in 0..12 {
+        let mut r = record.clone();
+        r.seed_derivation.witness = w.to_string();
+        let seed = sampler::derive_seed(&entropy, &r.seed_derivation.witness);
+        r.seed_derivation.seed = sampler::seed_hex(&seed);
+        let Ok(o) = engine::run(&r.input, &seed) else {
+            continue;
+        };
+        relaxed += o.tasks.iter().filter(|t| t.relaxed_last_team).count();
+        r.outcome = o;
+        let (good, out) = check(&r);
+        assert!(good, "witness {w}: {out}");
+    }
+    assert!(relaxed > 0, "some relaxed teams were re-checked");
+    let mut bad = record.clone();
+    bad.outcome.words_consumed += 1;
+    let (good, out) = check(&bad);
+    assert!(!good && out.contains("words_consumed"), "{out}");
+}
