@@ -85,14 +85,18 @@ fn the_announcement_and_the_draw_workbooks_carry_the_commitment_pool_and_inspect
         .sum();
     assert_eq!(
         sheet(&file, "抽取池").len(),
-        pool + 1,
-        "header and the pool"
+        pool + 3,
+        "title, date made, header and the pool"
     );
     let inspectors = record["input"]["inspectors"].as_array().unwrap();
     let rows = sheet(&file, "检查人员");
-    assert_eq!(rows.len(), inspectors.len() + 1);
     assert_eq!(
-        rows[1][0],
+        rows.len(),
+        inspectors.len() + 3,
+        "title, blank, header, inspectors"
+    );
+    assert_eq!(
+        rows[3][0],
         inspectors[0]["id"].as_u64().unwrap().to_string()
     );
     // The draw's workbook: the announcement line, the words consumed, the inspectors sheet.
@@ -110,7 +114,7 @@ fn the_announcement_and_the_draw_workbooks_carry_the_commitment_pool_and_inspect
     assert!(has(&first, "消耗随机字数", &words));
     assert!(has(&first, "系统随机数", d["entropy"].as_str().unwrap()));
     let rows = sheet(&file, "检查人员");
-    assert_eq!(rows.len(), inspectors.len() + 1);
+    assert_eq!(rows.len(), inspectors.len() + 3);
     // A recusal shows on the inspector's row.
     if let Some(pair) = record["input"]["recusals"].as_array().unwrap().first() {
         let (t, i) = (pair[0].as_u64().unwrap(), pair[1].as_u64().unwrap());

@@ -186,3 +186,37 @@ fn fuzz_bounded() {
         eprintln!("{name}: {n} cases in {secs} s, no panic");
     }
 }
+
+/// Found by `fuzz_bounded`: calamine indexed the shared strings with a number from the sheet
+/// without checking it and panicked. A workbook citing shared string 999 of 3 is refused.
+#[test]
+fn a_shared_string_index_out_of_range_is_refused_not_a_panic() {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx_seed().to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut cited = false;
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut body = Vec::new();
+        f.read_to_end(&mut body).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(body).unwrap();
+            assert!(text.contains("t=\"s\"><v>0</v>"), "{text}");
+            body = text
+                .replacen("t=\"s\"><v>0</v>", "t=\"s\"><v>999</v>", 1)
+                .into_bytes();
+            cited = true;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&body).unwrap();
+    }
+    assert!(cited);
+    let bytes = out.finish().unwrap().into_inner();
+    let r = std::panic::catch_unwind(|| {
+        shuangsui::import::read_targets_bytes("hostile.xlsx", &bytes).map(|_| ())
+    });
+    let e = r.expect("the importer panicked").unwrap_err();
+    assert!(format!("{e:?}").contains("reader failed"), "{e:?}");
+}

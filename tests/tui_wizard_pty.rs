@@ -1,5 +1,6 @@
 //! The draw wizard with the real binary in an 80x24 pseudo-terminal, on a store initialised
-//! with `init --demo`: plan 3, 2022Q3, undirected, a witness in Chinese, the typed confirmation
+//! with `init --demo`: plan 3, 2022Q3, undirected, announced with a named source (the
+//! commitment shown), a witness in Chinese, the typed confirmation
 //! 确认抽取; then `verify` passes on that store and `list draws --json` has the one draw.
 
 #![cfg(unix)]
@@ -81,6 +82,12 @@ fn wizard_in_a_pty_commits_one_draw_that_verifies() {
     });
     let preview = t.screen().join("\n");
     assert!(preview.contains("C-1"), "{preview}");
+    t.send("\r");
+    t.wait_until("the announce step", |s| s[2].contains("公告"));
+    t.send("福彩3D 2022年第185期开奖号码\r");
+    t.wait_until("the announcement with its commitment", |s| {
+        s.iter().any(|r| r.contains("承诺 SHA-256"))
+    });
     t.send("\r");
     t.wait_until("the witness step", |s| s[2].contains("见证"));
     t.send("双色球2022078\r");

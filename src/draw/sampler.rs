@@ -18,8 +18,11 @@
 //!    `seed = SHA-256(os_entropy || witness)`, where `||` joins the 32 bytes and the witness text
 //!    encoded as UTF-8, exactly as recorded (no spaces are trimmed, nothing is normalized).
 //!    Both `os_entropy` and the witness are recorded with the draw, so anyone can recompute the
-//!    seed. A seed can also be given directly (`--seed` followed by 64 hexadecimal digits), which
-//!    replays a draw.
+//!    seed. The entropy is drawn when the draw is announced, before the witness is known, and
+//!    only its SHA-256 (the commitment) is published then; it is revealed in the draw's record
+//!    (docs/draw-record.md). A seed can also be given directly (`--seed` followed by 64
+//!    hexadecimal digits, with `--dry-run`), which replays a draw and writes nothing: a chosen
+//!    seed never commits a draw.
 //! 2. **Keystream.** The seed is used as the key of the ChaCha20 stream cipher exactly as
 //!    defined in RFC 8439: 256-bit key = the seed, 96-bit nonce = all zero, block counter
 //!    starting at 0 and counting up by one per 64-byte block. The keystream is what ChaCha20

@@ -67,6 +67,7 @@ pub fn read_plans_bytes(
     let encoding = table.format().label().to_string();
     let rules = Rules::default_rules();
     let mut records = Vec::new();
+    let mut seen: std::collections::HashMap<(i32, u32), usize> = std::collections::HashMap::new();
     while let Some(row) = table.next_row() {
         let row = match row {
             Ok(r) => r,
@@ -85,7 +86,22 @@ pub fn read_plans_bytes(
         }
         let cells: Vec<String> = (0..PLAN_HEADERS.len()).map(cell).collect();
         match plan_from_fields(&cells, default_year, &rules) {
-            Ok(p) => records.push((row.number, p)),
+            // One (year, 序号) per file: a repeat would silently keep the last row (issue 14).
+            Ok(p) => match seen.get(&(p.year, p.seq)) {
+                Some(first) => errors.push(RowIssue {
+                    file: name.into(),
+                    row: Some(row.number),
+                    column: Some(PLAN_HEADERS[0].to_string()),
+                    reason: word(
+                        &format!("{} 年序号 {} 与第 {first} 行重复", p.year, p.seq),
+                        &format!("{} No. {} repeats row {first}", p.year, p.seq),
+                    ),
+                }),
+                None => {
+                    seen.insert((p.year, p.seq), row.number);
+                    records.push((row.number, p));
+                }
+            },
             Err(bad) => errors.extend(bad.into_iter().map(|(col, reason)| RowIssue {
                 file: name.into(),
                 row: Some(row.number),
@@ -273,6 +289,24 @@ mod tests {
         assert!(msg.contains("p.csv:2:抽查计划名称"), "{msg}");
         assert!(msg.contains("p.csv:2:抽查方式"), "{msg}");
     }
+
+    #[test]
+    fn a_repeated_seq_in_one_file_names_both_rows() {
+        let text =
+            String::from_utf8(include_bytes!("../../fixtures/plan-2022.csv").to_vec()).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let first = lines[1].to_string();
+        lines.push(&first);
+        let n = lines.len();
+        let e = read_plans_bytes("p.csv", lines.join("\n").as_bytes(), 2022).unwrap_err();
+        let zh = e.localize(Lang::Zh);
+        assert!(
+            zh.contains(&format!("p.csv:{n}:序号")) && zh.contains("与第 2 行重复"),
+            "{zh}"
+        );
+        assert!(e.localize(Lang::En).contains("repeats row 2"));
+    }
+
     fn cells(v: [&str; 14]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }

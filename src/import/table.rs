@@ -223,7 +223,26 @@ impl<'a> Table<'a> {
         first.unwrap_or(Err(Reason::NoSheet))
     }
 
+    /// [`Table::build_unguarded`], with a panic of the spreadsheet reader turned into a refusal:
+    /// calamine indexes a workbook's shared strings without checking (a hostile or damaged
+    /// XLSX made it panic under fuzzing, issue 14), and no file may take the process down.
     fn build(
+        file: String,
+        kind: Kind,
+        bytes: Cow<'a, [u8]>,
+        accept: AcceptHeader<'_>,
+    ) -> Result<Table<'a>, Reason> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Table::build_unguarded(file, kind, bytes, accept)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Reason::Spreadsheet(
+                "the reader failed on this workbook (damaged, or not written by Excel)".into(),
+            ))
+        })
+    }
+
+    fn build_unguarded(
         file: String,
         kind: Kind,
         bytes: Cow<'a, [u8]>,

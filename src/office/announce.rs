@@ -603,6 +603,24 @@ impl Office {
     /// the witness is recorded (state "infeasible", with the seed and the constraint) and
     /// reported.
     pub fn commit_announced(&self, id: u64, witness: &str) -> Result<DrawRecord, OfficeError> {
+        if witness.trim().is_empty() {
+            // With an empty witness the seed would be SHA-256(entropy): the commitment that
+            // was published, so anyone could have computed the draw from the announcement.
+            return Err(refused(
+                self.lang()
+                    .pick(
+                        "须给出见证号码（取自公告中指明的公开来源）：见证号码为空时种子即已公布的承诺",
+                        "a witness is needed (taken from the announced source): with an empty witness the seed would be the published commitment",
+                    )
+                    .into(),
+            ));
+        }
+        self.commit_frozen(id, witness)
+    }
+
+    /// [`Office::commit_announced`] without the witness check: for one sitting, where nobody
+    /// saw the commitment before the commit.
+    fn commit_frozen(&self, id: u64, witness: &str) -> Result<DrawRecord, OfficeError> {
         let lang = self.lang();
         let a = self
             .book()
@@ -724,7 +742,7 @@ impl Office {
             source: String::new(),
             reason: req.reason.clone(),
         })?;
-        self.commit_announced(a.id, &req.witness)
+        self.commit_frozen(a.id, &req.witness)
     }
 
     /// Replay a chosen seed on the current input: what it would draw. Nothing is written.

@@ -1129,20 +1129,25 @@ pub(crate) mod tests {
 
     #[test]
     fn a_result_in_a_year_the_calendar_does_not_cover_is_refused() {
-        // Determined in 2027, whose notice is not in the calendar (a draw dated before its
-        // period, the old way to reach 2021, is refused since issue 14).
-        let (o, _dir) = drawn("2022Q4", d(2022, 12, 1));
+        // A calendar that has 2022 only: a result determined in 2023 cannot get its deadline.
+        // (Dates after today are refused first, so the year must be one before today.)
+        let (mut o, _dir) = drawn("2022Q4", d(2022, 12, 1));
+        let full = crate::domain::calendar::WorkingCalendar::DEFAULT_TOML;
+        let only_2022 = &full[..full.find("[years.2023]").unwrap()];
+        o.calendar =
+            crate::domain::calendar::WorkingCalendar::from_toml_str(only_2022, "test.toml")
+                .unwrap();
         o.task_check(1, d(2022, 12, 10), None, "").unwrap();
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2027, 1, 5), "", None, false),
-            "the working calendar has no 2027",
+            o.task_result(1, 1, d(2023, 1, 5), "", None, false),
+            "the working calendar has no 2023",
         );
-        // Determined in 2022, the same task is accepted.
-        o.task_result(1, 1, d(2022, 12, 15), "", None, false)
-            .unwrap();
+        // With 2023 in the calendar, the same result is accepted.
+        o.calendar = crate::domain::calendar::WorkingCalendar::default_calendar();
+        o.task_result(1, 1, d(2023, 1, 5), "", None, false).unwrap();
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! inspectors, the input hash, the commitment SHA-256(entropy) and the public source of the
 //! witness, to publish or pin up before the draw. Also the inspectors sheet of `export draw N`.
 
-use super::sheet::{display_width, Formats, SheetMeta, Table};
+use super::sheet::{display_width, Formats, SheetMeta, Table, Title};
 use super::Written;
 use crate::draw::engine::DrawInput;
 use crate::i18n::Lang;
@@ -48,10 +48,17 @@ pub(super) fn inspectors_sheet(
     let fmt = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("检查人员", "inspectors"))?;
-    let mut t = Table::new(
+    let title = Title::new(
+        lang.pick(
+            "抽取时的检查人员（抽取输入）",
+            "inspectors as the draw knew them (its input)",
+        ),
+        lang,
+    );
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &title,
         &[
             lang.pick("人员编号", "inspector id"),
             lang.pick("姓名", "name"),
@@ -63,6 +70,7 @@ pub(super) fn inspectors_sheet(
             lang.pick("回避对象", "recused for targets"),
             lang.pick("上次检查组所在对象", "on the last team of"),
         ],
+        lang,
     )?;
     let mut recused: HashMap<u64, Vec<String>> = HashMap::new();
     for (target, i) in &input.recusals {
@@ -121,6 +129,7 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
     };
     ws.merge_range(0, 0, 0, last_col, &title, &fmt.title)?;
     ws.set_row_height(0, 24)?;
+    super::sheet::page_header_footer(ws, &format!("{} {title}", super::BUREAU), lang);
     let date = a.request.date.map(|d| d.to_string()).unwrap_or_default();
     let mut info: Vec<(&str, String)> = vec![
         (
@@ -204,10 +213,17 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
     // The frozen pool, in canonical order.
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("抽取池", "pool"))?;
-    let mut t = Table::new(
+    let pool_title = Title::new(
+        &match lang {
+            Lang::Zh => format!("抽取池（公告 #{}，{}）", a.id, a.period),
+            Lang::En => format!("pool of announcement #{} ({})", a.id, a.period),
+        },
+        lang,
+    );
+    let mut t = Table::titled(
         ws,
         &fmt,
-        0,
+        &pool_title,
         &[
             lang.pick("分层", "row"),
             lang.pick("池内序号", "pool index"),
@@ -215,6 +231,7 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
             lang.pick("单位名称", "name"),
             lang.pick("统一社会信用代码", "credit code"),
         ],
+        lang,
     )?;
     for s in &a.input.strata {
         for (i, id) in s.pool.iter().enumerate() {

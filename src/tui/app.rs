@@ -215,6 +215,10 @@ pub fn perform(backend: &Backend, app: &mut AppState, op: Op, tx: &Sender<OpResu
             app.start_busy(lang.pick("正在抽取", "drawing").to_string());
             background(Op::CommitDraw(ask), tx);
         }
+        Op::CommitAnnounced { id, witness } => {
+            app.start_busy(lang.pick("正在抽取", "drawing").to_string());
+            background(Op::CommitAnnounced { id, witness }, tx);
+        }
         Op::Export { kind, path } => {
             app.start_progress(format!(
                 "{} → {}",
@@ -372,6 +376,22 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
             office
                 .prepare_draw(&ask.request())
                 .map(|(p, _)| p)
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::AnnounceDraw { ask, source } => OpResult::Announced(
+            office
+                .announce_draw(&crate::office::announce::AnnounceRequest {
+                    draw: ask.request(),
+                    source,
+                    reason: None,
+                })
+                .map(|a| Box::new(crate::office::announce::announcement_json(&a)))
+                .map_err(|e| e.localize(lang)),
+        ),
+        Op::CommitAnnounced { id, witness } => OpResult::Drawn(
+            office
+                .commit_announced(id, &witness)
+                .map(|d| super::work::draw_result(office, &d, lang))
                 .map_err(|e| e.localize(lang)),
         ),
         Op::CommitDraw(ask) => OpResult::Drawn(

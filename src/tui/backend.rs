@@ -316,6 +316,17 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
         },
         Op::PreviewDraw(ask) => Request::PrepareDraw(ask.request()),
         Op::CommitDraw(ask) => Request::CommitDraw(ask.request()),
+        Op::AnnounceDraw { ask, source } => {
+            Request::AnnounceDraw(crate::office::announce::AnnounceRequest {
+                draw: ask.request(),
+                source: source.clone(),
+                reason: None,
+            })
+        }
+        Op::CommitAnnounced { id, witness } => Request::CommitAnnounced {
+            announcement: *id,
+            witness: witness.clone(),
+        },
         Op::VoidDraw { id, reason } => Request::VoidDraw {
             draw: *id,
             reason: reason.clone(),
@@ -464,7 +475,8 @@ pub fn failed(op: &Op, msg: String) -> OpResult {
         | Op::VoidDraw { .. } => OpResult::Saved(Err(msg)),
         Op::Import { .. } => OpResult::Imported(Err(msg.lines().map(str::to_string).collect())),
         Op::PreviewDraw(_) => OpResult::Preview(Err(msg)),
-        Op::CommitDraw(_) => OpResult::Drawn(Err(msg)),
+        Op::CommitDraw(_) | Op::CommitAnnounced { .. } => OpResult::Drawn(Err(msg)),
+        Op::AnnounceDraw { .. } => OpResult::Announced(Err(msg)),
         Op::LoadFigures { .. } => OpResult::Figures(Err(msg)),
         Op::TaskStep { .. } => OpResult::Stepped {
             result: Err(msg),
@@ -605,7 +617,8 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
             import_result(kind, path, dry_run, Ok(lines))
         }
         (Op::PreviewDraw(_), Reply::Preview(p)) => OpResult::Preview(Ok(*p)),
-        (op @ Op::CommitDraw(_), Reply::Drawn(d)) => {
+        (Op::AnnounceDraw { .. }, Reply::Announced(a)) => OpResult::Announced(Ok(a)),
+        (op @ (Op::CommitDraw(_) | Op::CommitAnnounced { .. }), Reply::Drawn(d)) => {
             let rep = r.replica();
             match rep.book.draws.iter().find(|x| x.id == d.json.id) {
                 Some(rec) => OpResult::Drawn(Ok(super::work::draw_result_in(

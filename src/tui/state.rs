@@ -104,8 +104,18 @@ pub enum Op {
     },
     /// Prepare a draw and show its preview (nothing random happens).
     PreviewDraw(DrawAsk),
-    /// Draw and commit (in the background).
+    /// Draw and commit at one sitting (in the background).
     CommitDraw(DrawAsk),
+    /// Announce a draw: freeze its input, seal the entropy, record the commitment.
+    AnnounceDraw {
+        ask: DrawAsk,
+        source: String,
+    },
+    /// Draw an announcement with its witness and commit (in the background).
+    CommitAnnounced {
+        id: u64,
+        witness: String,
+    },
     VoidDraw {
         id: u64,
         reason: String,
@@ -153,6 +163,8 @@ pub enum OpResult {
     Preview(Result<DrawPreview, String>),
     /// A committed draw, or why it was refused.
     Drawn(Result<DrawResult, String>),
+    /// An announcement made, or why it was refused.
+    Announced(Result<Box<crate::office::announce::AnnouncementJson>, String>),
     Figures(Result<FiguresData, String>),
     /// A task step: the message or the office's refusal, and the figures read after it.
     Stepped {
@@ -1598,6 +1610,7 @@ impl AppState {
                 }
             }
             OpResult::Drawn(r) => self.drawn(r),
+            OpResult::Announced(r) => self.announced(r),
             OpResult::Refreshed => self.data_changed(ctx),
             OpResult::ExportProgress(x) => {
                 if let Some(Overlay::Busy { progress, .. }) = &mut self.overlay {

@@ -125,7 +125,33 @@ fn wrong_confirmation_does_not_commit_and_the_right_one_commits_exactly_one_draw
     let (office, _dir) = demo(Lang::Zh);
     let mut app = state(&office, Lang::Zh, 80, 24);
     to_preview(&office, &mut app);
+    press(&office, &mut app, special(KeyCode::Enter)); // announce: the source
+    assert_eq!(step(&app), Some(WizardStep::Announce));
+    typ(&office, &mut app, "福彩3D 2022年第185期开奖号码");
+    let audit = office.audit_len();
+    let e = press(&office, &mut app, special(KeyCode::Enter)); // announced
+    assert!(
+        matches!(e, Effect::Op(Op::AnnounceDraw { ref source, .. }) if source == "福彩3D 2022年第185期开奖号码")
+    );
+    assert_eq!(
+        office.audit_len(),
+        audit + 1,
+        "the announcement is on record"
+    );
+    assert_eq!(office.book().draws.len(), 0, "nothing drawn yet");
+    let a = app
+        .wizard
+        .as_ref()
+        .and_then(|w| w.announcement.clone())
+        .expect("announced");
+    use sha2::Digest;
+    assert_eq!(a.commitment, hex::encode(sha2::Sha256::digest(ENTROPY)));
+    assert_eq!(a.entropy, None, "sealed");
+    // Esc on the announcement does not go back to change the frozen input.
+    press(&office, &mut app, special(KeyCode::Esc));
+    assert_eq!(step(&app), Some(WizardStep::Announce));
     press(&office, &mut app, special(KeyCode::Enter)); // witness
+    assert_eq!(step(&app), Some(WizardStep::Witness));
     typ(&office, &mut app, "双色球2022078");
     press(&office, &mut app, special(KeyCode::Enter)); // confirm
     assert_eq!(step(&app), Some(WizardStep::Confirm));
@@ -140,7 +166,9 @@ fn wrong_confirmation_does_not_commit_and_the_right_one_commits_exactly_one_draw
     assert_eq!(office.book().draws.len(), 0);
     typ(&office, &mut app, "确认抽取");
     let e = press(&office, &mut app, special(KeyCode::Enter));
-    assert!(matches!(e, Effect::Op(Op::CommitDraw(ref a)) if a.witness == "双色球2022078"));
+    assert!(
+        matches!(e, Effect::Op(Op::CommitAnnounced { id: 1, ref witness }) if witness == "双色球2022078")
+    );
     assert_eq!(office.book().draws.len(), 1, "exactly one draw");
     assert_eq!(step(&app), Some(WizardStep::Result));
     let r = app
@@ -352,8 +380,28 @@ fn snapshot_wizard_preview_80x24() {
     let mut app = state(&office, Lang::Zh, 80, 24);
     to_preview(&office, &mut app);
     press(&office, &mut app, special(KeyCode::Enter));
+    press(&office, &mut app, special(KeyCode::Enter));
+    press(&office, &mut app, special(KeyCode::Enter));
     typ(&office, &mut app, "双色球2022078");
     insta::assert_snapshot!(render(&office, &app).backend());
+}
+
+/// The announce step: first the source of the witness, then the announcement with its
+/// commitment (the input frozen, the entropy sealed).
+#[test]
+fn snapshot_wizard_announce_80x24() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    to_preview(&office, &mut app);
+    press(&office, &mut app, special(KeyCode::Enter));
+    typ(&office, &mut app, "福彩3D 2022年第185期开奖号码");
+    insta::assert_snapshot!(
+        "wizard_announce_source_80x24",
+        render(&office, &app).backend()
+    );
+    press(&office, &mut app, special(KeyCode::Enter));
+    app.message = None;
+    insta::assert_snapshot!("wizard_announced_80x24", render(&office, &app).backend());
 }
 
 #[test]
@@ -366,8 +414,11 @@ fn snapshot_wizard_preview_120x40() {
 
 fn to_result(office: &Office, app: &mut AppState) {
     to_preview(office, app);
-    press(office, app, special(KeyCode::Enter));
-    press(office, app, special(KeyCode::Enter));
+    press(office, app, special(KeyCode::Enter)); // announce: the source
+    press(office, app, special(KeyCode::Enter)); // announced
+    press(office, app, special(KeyCode::Enter)); // witness
+    typ(office, app, "双色球2022078");
+    press(office, app, special(KeyCode::Enter)); // confirm
     typ(office, app, "确认抽取");
     press(office, app, special(KeyCode::Enter));
     assert_eq!(step(app), Some(WizardStep::Result));

@@ -357,3 +357,33 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
     let (good, out) = check(&bad);
     assert!(!good && out.contains("words_consumed"), "{out}");
 }
+
+#[test]
+fn an_announced_draw_needs_a_witness() {
+    let (o, _dir) = demo();
+    let a = announce(&o, None).unwrap();
+    let audit = o.audit_len();
+    for w in ["", "  "] {
+        let err = o.commit_announced(a.id, w).unwrap_err().localize(Lang::En);
+        assert!(err.contains("witness"), "{err}");
+    }
+    assert_eq!(o.audit_len(), audit, "nothing written");
+    assert_eq!(o.announcement(a.id).unwrap().state, AttemptState::Announced);
+    // One sitting may go without (nobody saw the commitment before the commit).
+    let (o, _dir) = demo();
+    assert!(o.commit_draw(&plan3()).is_ok());
+}
+
+#[test]
+fn a_draw_without_an_announcement_still_verifies_and_says_so() {
+    let (o, _dir) = demo();
+    let d = o.commit_draw(&plan3()).unwrap();
+    // As a store written before announcements: the draw, no announcement.
+    o.book_mut().announcements.clear();
+    assert_eq!(o.verify_draw(d.id).unwrap(), Ok(()));
+    let r = o.draw_record(d.id).unwrap();
+    assert_eq!(r.kind, "legacy");
+    assert!(r.announcement.is_none() && r.seed_derivation.commitment.is_none());
+    let json = o.draw_json(&d);
+    assert_eq!(json.announcement, None);
+}

@@ -92,17 +92,20 @@ pub enum WizardStep {
     Period,
     Scope,
     Preview,
+    /// The source of the witness, then the announcement with its commitment.
+    Announce,
     Witness,
     Confirm,
     Result,
 }
 
 impl WizardStep {
-    pub const ORDER: [WizardStep; 7] = [
+    pub const ORDER: [WizardStep; 8] = [
         WizardStep::Plan,
         WizardStep::Period,
         WizardStep::Scope,
         WizardStep::Preview,
+        WizardStep::Announce,
         WizardStep::Witness,
         WizardStep::Confirm,
         WizardStep::Result,
@@ -114,6 +117,7 @@ impl WizardStep {
             WizardStep::Period => lang.pick("期间", "Period"),
             WizardStep::Scope => lang.pick("范围", "Scope"),
             WizardStep::Preview => lang.pick("预览", "Preview"),
+            WizardStep::Announce => lang.pick("公告", "Announce"),
             WizardStep::Witness => lang.pick("见证", "Witness"),
             WizardStep::Confirm => lang.pick("确认", "Confirm"),
             WizardStep::Result => lang.pick("结果", "Result"),
@@ -136,6 +140,10 @@ pub struct Wizard {
     pub period: TextInput,
     pub scope: TextInput,
     pub witness: TextInput,
+    /// The public source of the witness, named in the announcement (empty: one sitting).
+    pub source: TextInput,
+    /// The announcement made (input frozen, entropy sealed, commitment recorded).
+    pub announcement: Option<crate::office::announce::AnnouncementJson>,
     pub confirm: TextInput,
     /// The inline error of the current step.
     pub error: Option<String>,
@@ -155,6 +163,8 @@ impl Wizard {
             period: TextInput::with_text(period),
             scope: TextInput::new(),
             witness: TextInput::new(),
+            source: TextInput::new(),
+            announcement: None,
             confirm: TextInput::new(),
             error: None,
             preview: None,
@@ -168,6 +178,7 @@ impl Wizard {
         match self.step {
             WizardStep::Period => Some(&mut self.period),
             WizardStep::Scope => Some(&mut self.scope),
+            WizardStep::Announce if self.announcement.is_none() => Some(&mut self.source),
             WizardStep::Witness => Some(&mut self.witness),
             WizardStep::Confirm => Some(&mut self.confirm),
             _ => None,
@@ -178,6 +189,7 @@ impl Wizard {
         match self.step {
             WizardStep::Period => Some(&self.period),
             WizardStep::Scope => Some(&self.scope),
+            WizardStep::Announce if self.announcement.is_none() => Some(&self.source),
             WizardStep::Witness => Some(&self.witness),
             WizardStep::Confirm => Some(&self.confirm),
             _ => None,
@@ -486,7 +498,10 @@ impl AppState {
                     WizardStep::Period => WizardStep::Plan,
                     WizardStep::Scope => WizardStep::Period,
                     WizardStep::Preview => WizardStep::Scope,
-                    WizardStep::Witness => WizardStep::Preview,
+                    WizardStep::Announce if w.announcement.is_none() => WizardStep::Preview,
+                    // Announced: the input is frozen; going back would need a new one.
+                    WizardStep::Announce => WizardStep::Announce,
+                    WizardStep::Witness => WizardStep::Announce,
                     WizardStep::Confirm => WizardStep::Witness,
                 };
             }
@@ -536,21 +551,48 @@ impl AppState {
                     }
                     WizardStep::Preview => {
                         if w.preview.is_some() && w.refusal.is_none() {
-                            w.step = WizardStep::Witness;
+                            w.step = WizardStep::Announce;
                         }
                     }
-                    WizardStep::Witness => w.step = WizardStep::Confirm,
+                    WizardStep::Announce => {
+                        if w.announcement.is_some() {
+                            w.step = WizardStep::Witness;
+                        } else {
+                            return Effect::Op(Op::AnnounceDraw {
+                                ask: DrawAsk {
+                                    plan: w.plan,
+                                    period: w.period.text().trim().to_string(),
+                                    scope: w.scope.text().trim().to_string(),
+                                    witness: String::new(),
+                                    date,
+                                },
+                                source: w.source.text().trim().to_string(),
+                            });
+                        }
+                    }
+                    WizardStep::Witness if w.witness.text().trim().is_empty() => {
+                        w.error = Some(
+                            lang.pick(
+                                "须填写见证号码（取自公告中指明的公开来源）",
+                                "the witness is needed (from the announced source)",
+                            )
+                            .into(),
+                        );
+                    }
+                    WizardStep::Witness => {
+                        w.error = None;
+                        w.step = WizardStep::Confirm;
+                    }
                     WizardStep::Confirm => {
                         let typed = w.confirm.text().trim();
                         if typed == confirm_text(Lang::Zh) || typed == confirm_text(Lang::En) {
                             w.confirm.clear();
-                            return Effect::Op(Op::CommitDraw(DrawAsk {
-                                plan: w.plan,
-                                period: w.period.text().trim().to_string(),
-                                scope: w.scope.text().trim().to_string(),
-                                witness: w.witness.text().trim().to_string(),
-                                date,
-                            }));
+                            if let Some(a) = &w.announcement {
+                                return Effect::Op(Op::CommitAnnounced {
+                                    id: a.announcement,
+                                    witness: w.witness.text().trim().to_string(),
+                                });
+                            }
                         }
                         w.error = Some(format!(
                             "{}「{}」",
@@ -586,6 +628,23 @@ impl AppState {
                     w.preview = None;
                     w.refusal = Some(e);
                 }
+            }
+        }
+    }
+
+    pub(super) fn announced(
+        &mut self,
+        r: Result<Box<crate::office::announce::AnnouncementJson>, String>,
+    ) {
+        self.overlay = None;
+        if let Some(w) = self.wizard.as_mut() {
+            w.step = WizardStep::Announce;
+            match r {
+                Ok(a) => {
+                    w.announcement = Some(*a);
+                    w.error = None;
+                }
+                Err(e) => w.error = Some(e),
             }
         }
     }

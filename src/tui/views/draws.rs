@@ -324,10 +324,24 @@ fn draw_wizard(
                 }
                 (Some(p), None) => {
                     preview_lines(&mut lines, app, ctx, p, theme, cols);
+                    if let Some(a) = &w.announcement {
+                        lines.push(line(
+                            format!(
+                                " {} #{} {} {}",
+                                lang.pick("公告", "announcement"),
+                                a.announcement,
+                                lang.pick("承诺", "commitment"),
+                                a.commitment
+                            ),
+                            theme.dim(),
+                            cols,
+                            app,
+                        ));
+                    }
                     input_line(
                         &mut lines,
                         &mut cursor,
-                        lang.pick("见证号码（可选）", "Witness (optional)"),
+                        lang.pick("见证号码", "Witness"),
                         &w.witness,
                         w.step == WizardStep::Witness,
                     );
@@ -350,8 +364,8 @@ fn draw_wizard(
                         None => lines.push(line(
                             match w.step {
                                 WizardStep::Preview => lang.pick(
-                                    " 回车继续（填写见证号码）；抽取结果不可重抽，只能作废并记录原因",
-                                    " Enter to go on (witness); a draw is never redone, only voided with a reason",
+                                    " 回车继续（公告）；抽取结果不可重抽，只能作废并记录原因",
+                                    " Enter to go on (announce); a draw is never redone, only voided with a reason",
                                 ),
                                 WizardStep::Witness => lang.pick(
                                     " 见证号码（如当天彩票开奖号）参与生成种子；回车继续",
@@ -381,6 +395,99 @@ fn draw_wizard(
                 )),
             }
         }
+        WizardStep::Announce => match &w.announcement {
+            None => {
+                if let Some(p) = &w.preview {
+                    preview_lines(&mut lines, app, ctx, p, theme, cols);
+                }
+                input_line(
+                    &mut lines,
+                    &mut cursor,
+                    lang.pick("见证号码来源", "Witness source"),
+                    &w.source,
+                    true,
+                );
+                match &w.error {
+                    Some(e) => error(&mut lines, e),
+                    None => {
+                        for l in [
+                            lang.pick(
+                                " 写明事先公布的公开来源，如“福彩3D 2022年第185期开奖号码”；空：一次完成",
+                                " name the public source in advance, e.g. a lottery draw; empty: one sitting",
+                            ),
+                            lang.pick(
+                                " 回车公告：冻结抽取输入，封存随机数，公布其 SHA-256 承诺",
+                                " Enter to announce: the input frozen, the entropy sealed, its SHA-256 published",
+                            ),
+                        ] {
+                            lines.push(line(l.into(), theme.dim(), cols, app));
+                        }
+                    }
+                }
+            }
+            Some(a) => {
+                let kv = |k: &str, v: &str| -> Line<'static> {
+                    line(format!(" {k}  {v}"), Style::default(), cols, app)
+                };
+                lines.push(line(
+                    format!(
+                        " {} #{} · {} · {}",
+                        lang.pick("抽取公告", "Draw announcement"),
+                        a.announcement,
+                        a.plan_name,
+                        a.period
+                    ),
+                    theme.bold(),
+                    cols,
+                    app,
+                ));
+                lines.push(kv(
+                    lang.pick("抽取日期", "Draw date"),
+                    &a.date.map(|d| d.to_string()).unwrap_or_default(),
+                ));
+                lines.push(kv(
+                    lang.pick("抽取总数", "Tasks"),
+                    &format!(
+                        "{} · {} {}",
+                        a.total,
+                        lang.pick("内部联合", "internal joint"),
+                        a.internal_joint
+                    ),
+                ));
+                lines.push(kv(lang.pick("输入哈希", "Input hash"), &a.input_hash));
+                lines.push(kv(
+                    lang.pick("承诺 SHA-256(随机数)", "Commitment SHA-256(entropy)"),
+                    "",
+                ));
+                lines.push(line(
+                    format!("   {}", a.commitment),
+                    theme.accent(),
+                    cols,
+                    app,
+                ));
+                lines.push(kv(lang.pick("见证号码来源", "Witness source"), &a.source));
+                lines.push(line(
+                    lang.pick(
+                        " 抽取输入已冻结，随机数已封存；名录此后的变动不影响本次抽取",
+                        " the input is frozen and the entropy sealed; later registry changes do not affect this draw",
+                    )
+                    .into(),
+                    theme.dim(),
+                    cols,
+                    app,
+                ));
+                lines.push(line(
+                    lang.pick(
+                        " 请公布或张贴本公告；见证号码公布后回车填写",
+                        " publish or pin up this announcement; Enter once the witness is public",
+                    )
+                    .into(),
+                    theme.dim(),
+                    cols,
+                    app,
+                ));
+            }
+        },
         WizardStep::Result => {
             if let Some(r) = &w.result {
                 result_lines(&mut lines, app, r, theme, cols, usize::from(area.height));
