@@ -168,7 +168,10 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Hold the store and answer several users on a Unix socket (see --socket, --roles).
     Serve(ServeArgs),
-    /// Restore a backup (refuses a non-empty store unless --force).
+    /// The automatic backups beside the store, newest first.
+    Backups,
+    /// Restore a backup (refuses a non-empty store unless --force). FILE, or the date of an
+    /// automatic backup (YYYY-MM-DD, see `backups`).
     Restore {
         file: PathBuf,
         #[arg(long)]
@@ -640,6 +643,53 @@ fn serve(cli: &Cli, db: &Path, args: &ServeArgs) -> i32 {
     }
 }
 
+/// `restore 2026-12-01`: the automatic backup of that day (the daily one, else the newest
+/// taken before a restore that day); any other argument is a file.
+fn backup_by_date(db: &Path, arg: &Path) -> PathBuf {
+    let text = arg.to_string_lossy();
+    if arg.exists() {
+        return arg.to_path_buf();
+    }
+    let Ok(day) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") else {
+        return arg.to_path_buf();
+    };
+    let all = crate::store::rotate::list(db);
+    let daily = crate::store::rotate::daily_file(db, day);
+    all.iter()
+        .find(|b| b.path == daily)
+        .or_else(|| all.iter().find(|b| b.day == Some(day)))
+        .map(|b| b.path.clone())
+        .unwrap_or(daily)
+}
+
+fn print_backups(db: &Path, lang: Lang) -> i32 {
+    let all = crate::store::rotate::list(db);
+    let dir = crate::store::rotate::dir_for(db);
+    if all.is_empty() {
+        println!(
+            "{}{}",
+            lang.pick("还没有自动备份：", "no automatic backups yet: "),
+            dir.display()
+        );
+        return 0;
+    }
+    println!(
+        "{}{}",
+        lang.pick("自动备份：", "automatic backups: "),
+        dir.display()
+    );
+    for b in all {
+        let day = b.day.map(|d| d.to_string()).unwrap_or_default();
+        let name = b
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!("{day}  {name}  {} kB", b.bytes.div_ceil(1024));
+    }
+    0
+}
+
 /// Run a subcommand; returns the process exit status.
 pub fn run(cli: &Cli, command: &Command) -> i32 {
     let lang = cli.lang;
@@ -647,6 +697,9 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         return crate::tui::doctor::run(lang, cli.symbols);
     }
     let db = cli.db.clone().unwrap_or_else(default_db);
+    if let Command::Backups = command {
+        return print_backups(&db, lang);
+    }
     if let Command::Serve(args) = command {
         return serve(cli, &db, args);
     }
@@ -740,6 +793,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
                 );
                 return 3;
             }
+            let file = &backup_by_date(&db, file);
             Some(
                 Office::restore_at(
                     &db,
@@ -1206,6 +1260,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         },
         // Handled in `run` before the store is opened.
         Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
+        // Handled in `run`: it reads only the backups directory.
+        Command::Backups => Ok(0),
     }
 }
 

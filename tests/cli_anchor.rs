@@ -187,3 +187,44 @@ fn restore_of_a_backup_that_does_not_verify_leaves_the_store_untouched() {
         .collect();
     assert!(leftovers.is_empty(), "the staging directory is removed");
 }
+
+/// The automatic backup after the first commit of the day is listed by `backups` and picked
+/// by `restore DATE`: a truncated store is brought back to a state that verifies.
+#[test]
+fn the_daily_automatic_backup_restores_a_truncated_store_by_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store");
+    ok(&db, &["init", "--demo"]);
+    let today = chrono::Local::now().date_naive().to_string();
+    let listed = ok(&db, &["backups"]);
+    assert!(listed.contains(&format!("{today}.ssb")), "{listed}");
+    ok(
+        &db,
+        &[
+            "draw",
+            "--plan",
+            "3",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--witness",
+            "185",
+        ],
+    );
+    {
+        let sled_db = sled::open(&db).unwrap();
+        let audit = sled_db.open_tree("audit").unwrap();
+        let last = audit.len() as u64;
+        audit.remove(last.to_be_bytes()).unwrap();
+        sled_db.flush().unwrap();
+    }
+    assert!(fails(&db, &["verify"]).contains("审计日志缺少 1 条"));
+    ok(&db, &["restore", &today, "--force"]);
+    assert!(ok(&db, &["verify"]).contains("校验通过"));
+    let listed = ok(&db, &["backups"]);
+    assert!(
+        listed.contains("pre-restore-"),
+        "the replaced store is kept: {listed}"
+    );
+}

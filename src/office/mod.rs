@@ -360,9 +360,10 @@ impl Office {
         // The signature first: a backup whose signature does not hold changes nothing.
         let signed_by = check_backup_signature(file, trusted)?;
         // What the store held before, to name the entries the restore drops.
-        let old = match Store::open(path) {
-            Ok(current) => audit_seqs(&current)?,
-            Err(_) => Vec::new(),
+        // (Opened only when there is one: a refused restore must not create a store.)
+        let old = match path.exists().then(|| Store::open(path)) {
+            Some(Ok(current)) => audit_seqs(&current)?,
+            _ => Vec::new(),
         };
         // Verified whole in a new directory, then swapped in (the current store is untouched
         // when anything is wrong with the backup).

@@ -17,6 +17,7 @@ pub mod anchor;
 pub mod audit;
 pub use anchor::write_atomic;
 pub mod codec;
+pub mod rotate;
 pub mod sign;
 
 use audit::{AuditEntry, WriteDigest};
@@ -351,6 +352,7 @@ impl Store {
         // database, a moment after the owner dropped it: within one process a store closed and
         // reopened at once may still look held. Another process's lock does not go away, so a
         // short bounded retry changes nothing for the "in use" answer but its delay.
+        set_aside_empty_snapshots(path);
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
         let db = loop {
             match Self::open_db(path) {
@@ -419,6 +421,26 @@ impl Store {
             None => false,
         };
         Ok((!same).then_some((have, a.len)))
+    }
+
+    /// After the first commit of a day: that day's automatic backup, then the rotation. A
+    /// failure is logged; the commit stands.
+    fn daily_backup(&self) {
+        let today = chrono::Local::now().date_naive();
+        let file = rotate::daily_file(&self.path, today);
+        if file.exists() {
+            return;
+        }
+        let made = std::fs::create_dir_all(rotate::dir_for(&self.path))
+            .map_err(|e| StoreError::Io(e.to_string()))
+            .and_then(|()| self.backup(&file));
+        match made {
+            Ok(_) => {
+                tracing::info!(file = %file.display(), "daily backup written");
+                rotate::prune(&self.path);
+            }
+            Err(e) => tracing::warn!(file = %file.display(), "daily backup failed: {e}"),
+        }
     }
 
     /// Record the chain's head in the anchor file (after a commit or a restore).
@@ -572,6 +594,7 @@ impl Store {
         ) {
             tracing::warn!(store = %self.path.display(), "cannot write the anchor file: {e}");
         }
+        self.daily_backup();
         Ok(entry)
     }
 
@@ -775,6 +798,14 @@ impl Store {
                 if !current.is_empty() && !force {
                     return Err(StoreError::NotEmpty);
                 }
+                // The store about to be replaced is kept as an automatic backup too.
+                if !current.is_empty() {
+                    let stamp = chrono::Local::now().format("%Y%m%d%H%M%S");
+                    let file = rotate::dir_for(path).join(format!("pre-restore-{stamp}.ssb"));
+                    std::fs::create_dir_all(rotate::dir_for(path))
+                        .map_err(|e| StoreError::Io(e.to_string()))?;
+                    current.backup(&file)?;
+                }
             }
             Err(StoreError::InUse(p)) => return Err(StoreError::InUse(p)),
             Err(e) if !force => return Err(e),
@@ -908,6 +939,41 @@ fn verify_backup_bytes(bytes: &[u8], file: &Path) -> Result<BackupBody, StoreErr
     codec::decode(body).map_err(|e| StoreError::Backup(format!("{}: {e}", file.display())))
 }
 
+/// A full disk can leave sled's snapshot half made: an empty `snap.*.generating`, after which
+/// sled reads "corrupted data" on every open. Such a file holds nothing: it is moved to
+/// `<store>.set-aside/` beside the store (and logged) so the store opens.
+fn set_aside_empty_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let empty = e
+            .metadata()
+            .map(|m| m.is_file() && m.len() == 0)
+            .unwrap_or(false);
+        if !(name.starts_with("snap.") && name.ends_with(".generating") && empty) {
+            continue;
+        }
+        let aside = sibling(path, "set-aside");
+        let moved = std::fs::create_dir_all(&aside)
+            .and_then(|()| std::fs::rename(e.path(), aside.join(&name)));
+        match moved {
+            Ok(()) => tracing::warn!(
+                store = %path.display(),
+                file = %name,
+                to = %aside.display(),
+                "set aside sled's empty snapshot left by a failed write (a full disk?)"
+            ),
+            Err(err) => tracing::error!(
+                store = %path.display(),
+                file = %name,
+                "cannot set aside sled's empty snapshot: {err}"
+            ),
+        }
+    }
+}
+
 /// `<dir>.<what>` beside the store directory `path`.
 fn sibling(path: &Path, what: &str) -> PathBuf {
     let mut name = path
@@ -944,6 +1010,31 @@ fn swap_in(path: &Path, staging: &Path) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_generating_snapshot_is_set_aside_and_the_store_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        {
+            let s = Store::open(&path).unwrap();
+            s.commit(change(
+                "test",
+                vec![Write::put(TreeName::Departments, key_u64(1), vec![1, 2, 3])],
+            ))
+            .unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let leftover = path.join("snap.00000000000FFFFF.generating");
+        std::fs::write(&leftover, b"").unwrap();
+        let s = Store::open(&path).unwrap();
+        assert!(!leftover.exists());
+        assert!(dir
+            .path()
+            .join("store.set-aside/snap.00000000000FFFFF.generating")
+            .is_file());
+        assert_eq!(s.audit_len(), 1);
+        assert_eq!(s.verify().unwrap().problem, None);
+    }
 
     fn change(action: &str, writes: Vec<Write>) -> Change {
         Change {
