@@ -758,10 +758,18 @@ pub(crate) mod tests {
 
     /// The step is refused with a message naming the task and the step, and nothing changes
     /// (memory, store, audit log).
-    fn refused(o: &Office, id: TaskId, step: &str, r: Result<Task, OfficeError>, why: &str) {
+    /// `call` must be refused with `why`, naming the task and step, and change nothing: the
+    /// tasks and the audit log are taken before the call and compared after it.
+    fn refused(
+        o: &Office,
+        id: TaskId,
+        step: &str,
+        call: impl FnOnce() -> Result<Task, OfficeError>,
+        why: &str,
+    ) {
         let before = o.book().tasks.clone();
         let audit = o.audit_len();
-        match r {
+        match call() {
             Err(OfficeError::Refused(m)) => {
                 assert!(m.contains(&format!("task #{id}, {step}")), "{m}");
                 assert!(m.contains(why), "{m:?} should say {why:?}");
@@ -770,6 +778,23 @@ pub(crate) mod tests {
         }
         assert_eq!(o.book().tasks, before);
         assert_eq!(o.audit_len(), audit);
+    }
+
+    #[test]
+    #[should_panic(expected = "assertion `left == right` failed")]
+    fn refused_fails_when_the_refused_call_changed_something() {
+        // The snapshot is taken before the call: a "refusal" that wrote a check is caught.
+        let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
+        refused(
+            &o,
+            1,
+            "check",
+            || {
+                o.task_check(1, d(2022, 7, 20), None, "").unwrap();
+                Err(OfficeError::Refused("task #1, check: pretend".into()))
+            },
+            "pretend",
+        );
     }
 
     fn checked_with_result(o: &Office, id: TaskId, phrase: u8, determined: NaiveDate) -> Task {
@@ -869,7 +894,7 @@ pub(crate) mod tests {
             &o,
             2,
             "check",
-            o.task_check(2, d(2022, 7, 20), Some(InspectionMethod::Other), "  "),
+            || o.task_check(2, d(2022, 7, 20), Some(InspectionMethod::Other), "  "),
             "approval",
         );
         let t = o
@@ -888,7 +913,7 @@ pub(crate) mod tests {
             &o,
             3,
             "check",
-            o.task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), ""),
+            || o.task_check(3, d(2022, 7, 20), Some(InspectionMethod::Remote), ""),
             "remote",
         );
     }
@@ -902,36 +927,36 @@ pub(crate) mod tests {
             &o,
             unknown,
             "check",
-            o.task_check(unknown, d(2022, 7, 20), None, ""),
+            || o.task_check(unknown, d(2022, 7, 20), None, ""),
             "no such task",
         );
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2022, 8, 1), "", None, false),
+            || o.task_result(1, 1, d(2022, 8, 1), "", None, false),
             "not checked",
         );
         refused(
             &o,
             1,
             "publication",
-            o.task_publish(1, d(2022, 8, 1), ""),
+            || o.task_publish(1, d(2022, 8, 1), ""),
             "no result",
         );
-        refused(&o, 1, "exemption", o.task_exempt(1, "保密"), "no result");
+        refused(&o, 1, "exemption", || o.task_exempt(1, "保密"), "no result");
         refused(
             &o,
             1,
             "follow-up",
-            o.task_follow_up(1, Some(d(2022, 8, 1)), None, None, None, None),
+            || o.task_follow_up(1, Some(d(2022, 8, 1)), None, None, None, None),
             "no result",
         );
         refused(
             &o,
             1,
             "check",
-            o.task_check(1, d(2022, 7, 4), None, ""),
+            || o.task_check(1, d(2022, 7, 4), None, ""),
             "before the draw date 2022-07-05",
         );
         o.task_check(1, d(2022, 7, 20), None, "").unwrap();
@@ -939,35 +964,35 @@ pub(crate) mod tests {
             &o,
             1,
             "check",
-            o.task_check(1, d(2022, 7, 21), None, ""),
+            || o.task_check(1, d(2022, 7, 21), None, ""),
             "already checked on 2022-07-20",
         );
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 0, d(2022, 8, 1), "", None, false),
+            || o.task_result(1, 0, d(2022, 8, 1), "", None, false),
             "phrase 0 is invalid",
         );
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 9, d(2022, 8, 1), "", None, false),
+            || o.task_result(1, 9, d(2022, 8, 1), "", None, false),
             "phrase 9 is invalid",
         );
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2022, 7, 19), "", None, false),
+            || o.task_result(1, 1, d(2022, 7, 19), "", None, false),
             "before the check date 2022-07-20",
         );
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2022, 8, 1), "", Some(" ".into()), false),
+            || o.task_result(1, 1, d(2022, 8, 1), "", Some(" ".into()), false),
             "unsigned",
         );
         o.task_result(1, 1, d(2022, 8, 1), "", None, false).unwrap();
@@ -975,31 +1000,37 @@ pub(crate) mod tests {
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2022, 8, 2), "", None, false),
+            || o.task_result(1, 1, d(2022, 8, 2), "", None, false),
             "already recorded",
         );
         refused(
             &o,
             1,
             "publication",
-            o.task_publish(1, d(2022, 7, 31), ""),
+            || o.task_publish(1, d(2022, 7, 31), ""),
             "before the result date 2022-08-01",
         );
-        refused(&o, 1, "exemption", o.task_exempt(1, " "), "reason");
+        refused(&o, 1, "exemption", || o.task_exempt(1, " "), "reason");
         refused(
             &o,
             1,
             "follow-up",
-            o.task_follow_up(1, Some(d(2022, 8, 2)), None, None, None, None),
+            || o.task_follow_up(1, Some(d(2022, 8, 2)), None, None, None, None),
             "reports no problem",
         );
         // Issue 12: a reason outside the three grounds, or without approver and date, is refused.
-        refused(&o, 1, "exemption", o.task_exempt(1, "忘记了"), "not one of");
         refused(
             &o,
             1,
             "exemption",
-            o.task_exempt(1, "涉及国家安全"),
+            || o.task_exempt(1, "忘记了"),
+            "not one of",
+        );
+        refused(
+            &o,
+            1,
+            "exemption",
+            || o.task_exempt(1, "涉及国家安全"),
             "approver",
         );
         let t = o.task_exempt(1, "涉及国家安全；张三；2022-08-02").unwrap();
@@ -1012,14 +1043,14 @@ pub(crate) mod tests {
             &o,
             1,
             "publication",
-            o.task_publish(1, d(2022, 8, 2), ""),
+            || o.task_publish(1, d(2022, 8, 2), ""),
             "already recorded as exempt",
         );
         refused(
             &o,
             1,
             "exemption",
-            o.task_exempt(1, "again"),
+            || o.task_exempt(1, "again"),
             "already recorded as exempt",
         );
 
@@ -1029,42 +1060,44 @@ pub(crate) mod tests {
             &o,
             2,
             "publication",
-            o.task_publish(2, d(2022, 8, 4), ""),
+            || o.task_publish(2, d(2022, 8, 4), ""),
             "already published on 2022-08-03",
         );
         refused(
             &o,
             2,
             "follow-up",
-            o.task_follow_up(2, None, None, None, None, None),
+            || o.task_follow_up(2, None, None, None, None, None),
             "nothing to record",
         );
         refused(
             &o,
             2,
             "follow-up",
-            o.task_follow_up(2, Some(d(2022, 7, 31)), None, None, None, None),
+            || o.task_follow_up(2, Some(d(2022, 7, 31)), None, None, None, None),
             "before the result date",
         );
         refused(
             &o,
             2,
             "follow-up",
-            o.task_follow_up(
-                2,
-                Some(d(2022, 8, 10)),
-                None,
-                Some(d(2022, 8, 9)),
-                None,
-                None,
-            ),
+            || {
+                o.task_follow_up(
+                    2,
+                    Some(d(2022, 8, 10)),
+                    None,
+                    Some(d(2022, 8, 9)),
+                    None,
+                    None,
+                )
+            },
             "before the hand-over date",
         );
         refused(
             &o,
             2,
             "follow-up",
-            o.task_follow_up(2, None, None, None, Some(" ".into()), None),
+            || o.task_follow_up(2, None, None, None, Some(" ".into()), None),
             "case number",
         );
     }
@@ -1078,14 +1111,14 @@ pub(crate) mod tests {
             &o,
             2,
             "check",
-            o.task_check(2, d(2022, 7, 20), None, ""),
+            || o.task_check(2, d(2022, 7, 20), None, ""),
             "voided",
         );
         refused(
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2022, 8, 1), "", None, false),
+            || o.task_result(1, 1, d(2022, 8, 1), "", None, false),
             "voided",
         );
     }
@@ -1142,7 +1175,7 @@ pub(crate) mod tests {
             &o,
             1,
             "result",
-            o.task_result(1, 1, d(2023, 1, 5), "", None, false),
+            || o.task_result(1, 1, d(2023, 1, 5), "", None, false),
             "the working calendar has no 2023",
         );
         // With 2023 in the calendar, the same result is accepted.
@@ -1158,7 +1191,7 @@ pub(crate) mod tests {
             &o,
             1,
             "check",
-            o.task_check(1, ahead, None, ""),
+            || o.task_check(1, ahead, None, ""),
             "is after today",
         );
         o.task_check(1, d(2022, 7, 10), None, "").unwrap();
@@ -1185,7 +1218,7 @@ pub(crate) mod tests {
                 &o,
                 1,
                 "correction",
-                o.task_correct(1, CorrectStep::Check, Some(date), None, reason),
+                || o.task_correct(1, CorrectStep::Check, Some(date), None, reason),
                 why,
             );
         }
@@ -1216,7 +1249,7 @@ pub(crate) mod tests {
             &o,
             1,
             "correction",
-            o.task_correct(1, CorrectStep::Publish, Some(d(2022, 7, 20)), None, "x"),
+            || o.task_correct(1, CorrectStep::Publish, Some(d(2022, 7, 20)), None, "x"),
             "nothing to correct",
         );
         assert_eq!(o.verify().unwrap().problem, None);
