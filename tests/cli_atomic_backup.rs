@@ -23,6 +23,8 @@ fn cli(db: &Path, sock: &Path, log: &Path) -> Command {
         .arg("--socket")
         .arg(sock)
         .env("SHUANGSUI_LOG", log)
+        // The server's signing key in the test's directory, never /etc/shuangsui.
+        .env("SHUANGSUI_KEY", log.with_extension("key"))
         .env_remove("SHUANGSUI_ROLES");
     c
 }
