@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{bin, ok};
+use common::cli::{bin, draw_plan3_q3, ok};
 use std::path::Path;
 
 /// The witness of the tests' one-sitting draws (fresh entropy: a chosen seed never commits).
@@ -16,20 +16,7 @@ fn store_with_history(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     ok(&db, &["init", "--demo"]);
     let backup = dir.join("after-demo.ssb");
     ok(&db, &["backup", backup.to_str().unwrap()]);
-    ok(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            WITNESS,
-        ],
-    );
+    draw_plan3_q3(&db, WITNESS);
     for task in 1..=5 {
         ok(
             &db,
@@ -81,20 +68,7 @@ fn a_truncated_log_fails_verify_names_the_missing_entries_and_restore_repairs() 
     let verified = ok(&db, &["verify"]);
     assert!(verified.contains("校验通过"), "{verified}");
     // The store takes writes again: the lost draw is made again.
-    ok(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            WITNESS,
-        ],
-    );
+    draw_plan3_q3(&db, WITNESS);
     assert!(ok(&db, &["verify"]).contains("校验通过"));
 }
 
@@ -198,20 +172,7 @@ fn the_daily_automatic_backup_restores_a_truncated_store_by_date() {
     let today = chrono::Local::now().date_naive().to_string();
     let listed = ok(&db, &["backups"]);
     assert!(listed.contains(&format!("{today}.ssb")), "{listed}");
-    ok(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            "185",
-        ],
-    );
+    draw_plan3_q3(&db, "185");
     {
         let sled_db = sled::open(&db).unwrap();
         let audit = sled_db.open_tree("audit").unwrap();

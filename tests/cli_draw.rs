@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::cli::{bin, json, ok};
+use common::cli::{bin, draw_plan3_q3, json, ok};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
@@ -268,20 +268,7 @@ fn a_chosen_seed_never_commits() {
     }
     assert_eq!(before, audit(), "nothing written");
     // Every way that does commit: one sitting, and announce then commit.
-    ok(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            WITNESS,
-        ],
-    );
+    draw_plan3_q3(&db, WITNESS);
     let a = json(
         &db,
         &[

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{bin, json, ok};
+use common::cli::{bin, draw_plan3_q3, json, ok};
 
 /// The witness of the tests' one-sitting draws (fresh entropy: a chosen seed never commits).
 const WITNESS: &str = "双色球2022078";
@@ -14,20 +14,7 @@ fn future_check_refused_and_wrong_date_corrected() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s");
     ok(&db, &["init", "--demo"]);
-    ok(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            WITNESS,
-        ],
-    );
+    draw_plan3_q3(&db, WITNESS);
     let before = json(&db, &["list", "tasks", "--json"]);
     let out = bin(&db)
         .args(["task", "1", "check", "--date", "2099-01-01"])

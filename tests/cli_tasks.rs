@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use common::cli::{bin, json, ok};
+use common::cli::{bin, draw_plan3_q3, json, ok};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -374,20 +374,7 @@ fn out_of_order_steps_and_bad_input_are_refused_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s");
     ok(&db, &["init", "--demo"]);
-    ok(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            WITNESS,
-        ],
-    );
+    draw_plan3_q3(&db, WITNESS);
     ok(&db, &["task", "1", "check", "--date", "2022-07-20"]);
 
     refused(

@@ -34,3 +34,22 @@ pub fn ok(db: &Path, args: &[&str]) -> String {
 pub fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(db, args)).expect("JSON output")
 }
+
+/// The demo's plan 3 drawn for 2022Q3 on 2022-07-05 at one sitting (fresh entropy, `witness`
+/// read out): the draw most tests start from. Its standard output.
+pub fn draw_plan3_q3(db: &Path, witness: &str) -> String {
+    ok(
+        db,
+        &[
+            "draw",
+            "--plan",
+            "3",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--witness",
+            witness,
+        ],
+    )
+}
