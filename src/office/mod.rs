@@ -34,6 +34,7 @@ mod demo;
 mod draws;
 mod error;
 mod figures;
+mod merged;
 pub mod protocol;
 mod registry;
 pub mod roles;
