@@ -10,6 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 mod draw_steps;
+mod rules;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -170,6 +171,16 @@ pub enum Command {
     Serve(ServeArgs),
     /// The automatic backups beside the store, newest first.
     Backups,
+    /// Table 1 and the settings in the store: show, export to edit, import (audited).
+    Rules {
+        #[command(subcommand)]
+        action: rules::RulesAction,
+    },
+    /// The working-day calendar in the store: show, export, import a new year's notice.
+    Calendar {
+        #[command(subcommand)]
+        action: rules::RulesAction,
+    },
     /// Restore a backup (refuses a non-empty store unless --force). FILE, or the date of an
     /// automatic backup (YYYY-MM-DD, see `backups`).
     Restore {
@@ -828,6 +839,12 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
     }
     office.set_roles(roles);
     local_keys(&office, cli);
+    // A new store gets the compiled-in rules and calendar at init (audited).
+    if matches!(command, Command::Init { .. }) {
+        if let Err(e) = office.ensure_rules_stored() {
+            return fail(&e, lang);
+        }
+    }
     let mut conn = Conn::Local {
         office: Box::new(office),
         caller,
@@ -1262,6 +1279,15 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
         // Handled in `run`: it reads only the backups directory.
         Command::Backups => Ok(0),
+        Command::Rules { action } => {
+            rules::run(conn, crate::office::rules::RulesKind::Rules, action, lang)
+        }
+        Command::Calendar { action } => rules::run(
+            conn,
+            crate::office::rules::RulesKind::Calendar,
+            action,
+            lang,
+        ),
     }
 }
 

@@ -245,7 +245,7 @@ impl Office {
     /// id, or a (year, 序号) already used by another plan. Returns the plan as stored.
     pub fn save_plan(&self, mut p: Plan) -> Result<Plan, OfficeError> {
         let lang = self.lang();
-        p.validate(self.rules())
+        p.validate(&self.rules())
             .map_err(|e| OfficeError::Invalid(vec![e.localize(lang)]))?;
         let mut book = self.book_mut();
         if let Some(other) = book
@@ -356,7 +356,7 @@ impl Office {
         let date = req
             .date
             .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let rules = self.rules();
+        let rules = &*self.rules();
         let settings = rules.settings().clone();
         let team_size = req.team_size.unwrap_or(settings.default_team_size as usize);
         if !(2..=MAX_TEAM_SIZE).contains(&team_size) {
@@ -846,22 +846,25 @@ impl Office {
         let Some(d) = book.draws.iter().find(|d| d.id == id) else {
             return Err(OfficeError::NotFound(format!("draw {id}")));
         };
-        Ok(check_draw(d, &book, lang))
+        Ok(check_draw(d, &book, lang).and_then(|()| self.check_draw_rules(d)))
     }
 
     /// Check every draw; the first failure, if any, as (draw id, message).
     pub fn verify_all_draws(&self) -> Option<(DrawId, String)> {
         let lang = self.lang();
         let book = self.book();
-        book.draws
-            .iter()
-            .find_map(|d| check_draw(d, &book, lang).err().map(|m| (d.id, m)))
+        book.draws.iter().find_map(|d| {
+            check_draw(d, &book, lang)
+                .and_then(|()| self.check_draw_rules(d))
+                .err()
+                .map(|m| (d.id, m))
+        })
     }
 
     pub fn draw_json(&self, d: &DrawRecord) -> DrawJson {
         let st = self.state();
         let book = self.book();
-        draw_json(d, &st, &book, self.calendar())
+        draw_json(d, &st, &book, &self.calendar())
     }
 
     /// A snapshot of the plans, draws and tasks (holds no lock: see office/mod.rs, "Locks").
@@ -1191,7 +1194,7 @@ mod tests {
                 "{period} plan {plan}: {m}"
             );
         }
-        let rules = o.rules();
+        let rules = &*o.rules();
         let st = o.state();
         let book = o.book();
         let routine_draws: HashSet<DrawId> = book
@@ -1293,7 +1296,7 @@ mod tests {
     /// has two tasks of one category in one quarter; a yearly full row (R, P) gives each target
     /// at most one visit.
     fn check_year_invariants(o: &Office) {
-        let rules = o.rules();
+        let rules = &*o.rules();
         let st = o.state();
         let book = o.book();
         let routine: HashSet<DrawId> = book

@@ -261,6 +261,8 @@ pub enum Request {
     },
     /// The registries and the book, for a client's replica (the remote TUI).
     Snapshot,
+    /// Table 1 or the working calendar: show, export, import (office::rules).
+    Rules(super::rules::RulesRequest),
 }
 
 /// The role a request needs.
@@ -276,6 +278,7 @@ impl Request {
     pub fn is_write(&self) -> bool {
         match self {
             Request::Import { dry_run, .. } => !dry_run,
+            Request::Rules(r) => r.is_write(),
             Request::InitDemo
             | Request::CommitDraw(_)
             | Request::AnnounceDraw(_)
@@ -312,6 +315,9 @@ impl Request {
             | Request::AuditTail { .. }
             | Request::Snapshot
             | Request::Subscribe => Need::Role(Role::Viewer),
+            // Reading Table 1 is as open as `explain`; changing it is the office's.
+            Request::Rules(super::rules::RulesRequest::Import { .. }) => Need::Role(Role::Office),
+            Request::Rules(_) => Need::Role(Role::Viewer),
             Request::TaskCheck { task, .. }
             | Request::TaskResult { task, .. }
             | Request::TaskPublish { task, .. }
@@ -372,6 +378,10 @@ impl Request {
                 lang.pick("查看审计日志", "reading the log")
             }
             Request::Snapshot => lang.pick("查看名录库", "reading the registries"),
+            Request::Rules(super::rules::RulesRequest::Import { .. }) => {
+                lang.pick("导入规则或日历", "importing rules or the calendar")
+            }
+            Request::Rules(_) => lang.pick("查看规则或日历", "reading rules or the calendar"),
         }
     }
 }
@@ -437,6 +447,7 @@ pub enum Reply {
         len: u64,
     },
     Snapshot(Box<Snapshot>),
+    Rules(Box<super::rules::RulesReply>),
 }
 
 /// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB
@@ -966,6 +977,7 @@ impl Office {
                 len: self.audit_len() as u64,
             },
             Request::Snapshot => Reply::Snapshot(Box::new(self.snapshot())),
+            Request::Rules(r) => Reply::Rules(Box::new(self.rules_request(r)?)),
         })
     }
 
@@ -1068,7 +1080,7 @@ impl Office {
                     let v: Vec<_> = book
                         .tasks
                         .iter()
-                        .map(|t| super::task_json_of(t, &st, self.calendar()))
+                        .map(|t| super::task_json_of(t, &st, &self.calendar()))
                         .collect();
                     return to_json(&v);
                 }

@@ -41,10 +41,13 @@ pub enum TreeName {
     Plans,
     Draws,
     Tasks,
+    /// Table 1 and the working calendar: every version ever used, the current one, and which
+    /// version each announcement and draw was made under (office::rules).
+    Rules,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 8] = [
+    pub const ALL: [TreeName; 9] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -53,6 +56,7 @@ impl TreeName {
         TreeName::Plans,
         TreeName::Draws,
         TreeName::Tasks,
+        TreeName::Rules,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +68,7 @@ impl TreeName {
             TreeName::Plans => "plans",
             TreeName::Draws => "draws",
             TreeName::Tasks => "tasks",
+            TreeName::Rules => "rules",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {

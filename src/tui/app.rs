@@ -42,7 +42,7 @@ pub fn new_state(office: &Office, cfg: Config) -> AppState {
     let book = office.book();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
     };
     AppState::new(cfg, &ctx)
@@ -54,7 +54,7 @@ pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
     let book = office.book();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
     };
     app.update(input, &ctx)
@@ -66,7 +66,7 @@ pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
     let book = office.book();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
     };
     app.finish(result, &ctx);

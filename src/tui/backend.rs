@@ -187,7 +187,7 @@ impl Backend {
                 let book = office.book();
                 f(&Ctx {
                     data: &st,
-                    rules: office.rules(),
+                    rules: &office.rules(),
                     book: &book,
                 })
             }

@@ -56,7 +56,7 @@ pub fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
     let book = office.book();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
     };
     terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");

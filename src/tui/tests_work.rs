@@ -459,7 +459,7 @@ fn snapshot_progress_80x24() {
     let book = office.book();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
     };
     let mine = app.visible_tasks(&ctx);
