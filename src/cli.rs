@@ -1852,6 +1852,7 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         lang.pick("移送司法", "transferred"),
         v.transferred
     );
+    draw_steps::print_attempts(&mut out, &f.attempts, lang);
 }
 
 fn print_progress(v: &[crate::office::InspectorProgress], lang: Lang) {
