@@ -54,10 +54,12 @@ pub fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
         rules: office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
     terminal
