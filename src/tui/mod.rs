@@ -32,4 +32,6 @@ mod tests_export;
 #[cfg(test)]
 mod tests_revision;
 #[cfg(test)]
+mod tests_tasks;
+#[cfg(test)]
 mod tests_work;
