@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 mod draw_steps;
 mod rules;
+mod edit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,6 +96,20 @@ pub enum Command {
     },
     /// Which Table 1 row governs a target (id, credit code or name), and why.
     Explain { target: String },
+    /// One target, inspector or plan with its revision (`--json`: with a `revision` field).
+    Show {
+        kind: ListKind,
+        /// Id (a target also by credit code or name).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change some fields of a record; `--revision N` refuses it when someone else changed the
+    /// record since revision N ("changed by USER at TIME: reload").
+    Edit {
+        #[command(subcommand)]
+        what: edit::EditWhat,
+    },
     /// Draw targets and teams for a plan and period. `draw announce` then `draw commit`; or
     /// `draw --plan N --period P [--witness W]` at one sitting (announce and commit at once);
     /// `--dry-run` previews, `--seed HEX --dry-run` replays (writing nothing).
@@ -1021,6 +1036,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             print_text(&t);
             Ok(0)
         }
+        Command::Show { kind, id, json } => edit::show(conn, *kind, id, *json, lang),
+        Command::Edit { what } => edit::edit(conn, what, lang),
         Command::Explain { target } => {
             let Reply::Text(t) = conn.call(Request::Explain {
                 target: target.clone(),

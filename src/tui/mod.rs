@@ -32,6 +32,8 @@ mod tests_backend;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]
+mod tests_revision;
+#[cfg(test)]
 mod tests_tasks;
 #[cfg(test)]
 mod tests_work;
