@@ -30,6 +30,8 @@ mod tests_backend;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]
+mod tests_opened;
+#[cfg(test)]
 mod tests_tasks;
 #[cfg(test)]
 mod tests_work;

@@ -27,11 +27,13 @@ use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
 mod export;
+mod opened;
 mod progress;
 mod tasks;
 mod work;
 use crate::office::DrawPreview;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
+pub use opened::PastDraw;
 pub use progress::{
     phrase_options, step_label, step_period, validate_step as progress_validate, Figures,
     FiguresData, StepOp, TasksView,
@@ -595,6 +597,10 @@ pub struct AppState {
     /// The period of the dashboard, tasks and publication tabs, and its figures.
     pub figures: Figures,
     pub tasks: TasksView,
+    /// The past draw opened on the draws tab.
+    pub past_draw: Option<PastDraw>,
+    /// The audit tab shows the selected entry in full.
+    pub audit_open: bool,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -630,6 +636,8 @@ impl AppState {
             draw_date: None,
             figures: Figures::new(cfg_today),
             tasks: TasksView::default(),
+            past_draw: None,
+            audit_open: false,
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);
@@ -922,6 +930,7 @@ impl AppState {
             a if a.tab_index().is_some() => {
                 return self.go_tab(a.tab_index().unwrap_or(TAB_REGISTRIES));
             }
+            a if self.apply_audit_entry(a).is_some() => {}
             _ if self.tab != TAB_REGISTRIES => {
                 self.message = Some(not_here(lang, action));
             }
