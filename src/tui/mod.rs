@@ -26,6 +26,8 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_ask;
+#[cfg(test)]
 mod tests_backend;
 #[cfg(test)]
 mod tests_export;

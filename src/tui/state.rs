@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+mod ask;
 mod export;
 mod opened;
 mod progress;
@@ -536,6 +537,13 @@ pub enum Overlay {
         scroll: usize,
         op: Box<Op>,
     },
+    /// A y/n question before `op` (void, overwrite); `back` is the form it came from.
+    Ask {
+        title: String,
+        lines: Vec<String>,
+        op: Box<Op>,
+        back: Box<Form>,
+    },
     /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
     Busy {
         label: String,
@@ -685,7 +693,7 @@ impl AppState {
             | Some(Overlay::Confirm { .. }) => Mode::Help,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Form(_)) => Mode::Form,
-            Some(Overlay::Busy { .. }) => Mode::Confirm,
+            Some(Overlay::Busy { .. }) | Some(Overlay::Ask { .. }) => Mode::Confirm,
             None if self.filtering => Mode::Filter,
             None if self.wizard.is_some() && self.tab == TAB_DRAWS => Mode::Wizard,
             None if self.detail && self.tab == TAB_REGISTRIES => Mode::Detail,
@@ -879,6 +887,12 @@ impl AppState {
                 });
                 Effect::Redraw
             }
+            Some(Overlay::Ask {
+                title,
+                lines,
+                op,
+                back,
+            }) => self.apply_ask(title, lines, op, back, action),
             Some(busy @ Overlay::Busy { .. }) => {
                 self.overlay = Some(busy);
                 Effect::Ignored
@@ -1540,11 +1554,8 @@ impl AppState {
             Action::Save | Action::Confirm => {
                 let lang = self.lang();
                 match validate(&mut f, ctx, lang, self.figures.period, self.cfg.today) {
-                    Some(op) => {
-                        // Keep the form until the office answers: an error goes back into it.
-                        self.overlay = Some(Overlay::Form(f));
-                        return Effect::Op(op);
-                    }
+                    // Keep the form until the office answers: an error goes back into it.
+                    Some(op) => return self.ask_before(op, f, ctx),
                     None => {
                         if let Some(first) = f.fields.iter().position(|x| x.error.is_some()) {
                             f.focus = first;
