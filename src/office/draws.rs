@@ -998,7 +998,9 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
     t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
-fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
+/// Recompute draw `d` from what `book` holds and compare (the picks, the teams, the stored
+/// tasks and the announcement); the TUI shows the outcome when a past draw is opened.
+pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
     let name = |zh: &str, en: &str| {
         format!(
             "{} #{}: {}",

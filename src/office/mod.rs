@@ -46,6 +46,7 @@ pub mod search;
 mod tasks;
 pub use tasks::CorrectStep;
 
+pub(crate) use draws::check_draw;
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
     Voided,
