@@ -30,6 +30,7 @@
 //! `state()`/`book()` (that would wait for itself).
 
 pub mod announce;
+pub mod coverage;
 mod demo;
 mod draws;
 mod error;

@@ -261,6 +261,11 @@ pub enum Request {
     },
     /// The registries and the book, for a client's replica (the remote TUI).
     Snapshot,
+    /// Fairness over the years `from..=to` (issue 18, `office::coverage`).
+    Coverage {
+        from: i32,
+        to: i32,
+    },
 }
 
 /// The role a request needs.
@@ -311,6 +316,7 @@ impl Request {
             | Request::AuditHead
             | Request::AuditTail { .. }
             | Request::Snapshot
+            | Request::Coverage { .. }
             | Request::Subscribe => Need::Role(Role::Viewer),
             Request::TaskCheck { task, .. }
             | Request::TaskResult { task, .. }
@@ -372,6 +378,7 @@ impl Request {
                 lang.pick("查看审计日志", "reading the log")
             }
             Request::Snapshot => lang.pick("查看名录库", "reading the registries"),
+            Request::Coverage { .. } => lang.pick("查看抽查覆盖情况", "viewing the coverage"),
         }
     }
 }
@@ -437,6 +444,7 @@ pub enum Reply {
         len: u64,
     },
     Snapshot(Box<Snapshot>),
+    Coverage(Box<super::coverage::Coverage>),
 }
 
 /// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB
@@ -905,6 +913,7 @@ impl Office {
                 Reply::Progress(self.progress(period(&p)?, today)?)
             }
             Request::Due { today } => Reply::Due(self.due(today)?),
+            Request::Coverage { from, to } => Reply::Coverage(Box::new(self.coverage(from, to)?)),
             Request::SetTargetStatus {
                 target,
                 status,
