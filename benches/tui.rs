@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
         store_label: "bench".into(),
         user: "bench".into(),
         server: false,
+        me: None,
     };
     let mut base = AppState::new(cfg, &ctx);
     base.update(Input::Resize(120, 40), &ctx);

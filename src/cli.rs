@@ -1389,6 +1389,7 @@ pub fn run_tui(cli: &Cli) -> i32 {
         store_label,
         user,
         server: backend.is_remote(),
+        me: backend.my_certificate(),
     };
     match app::run(backend, cfg) {
         Ok(()) => 0,

@@ -139,6 +139,9 @@ pub struct DrawJson {
     /// The commitment SHA-256(entropy) published with that announcement.
     #[serde(default)]
     pub commitment: Option<String>,
+    /// The target scope of a directed draw; empty for a routine one (docs/draw-record.md).
+    #[serde(default)]
+    pub scope: String,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -169,6 +172,9 @@ pub struct TaskJson {
     pub url: Option<String>,
     pub exempt: bool,
     pub exempt_reason: Option<String>,
+    /// An internal joint inspection (also for a task with partner departments).
+    #[serde(default)]
+    pub internal_joint: bool,
 }
 
 fn period_key(plan: PlanId, period: &str) -> Vec<u8> {
@@ -1073,6 +1079,7 @@ fn draw_json(
             .filter_map(|id| book.tasks.iter().find(|t| t.id == *id))
             .map(|t| task_json_of(t, st, cal))
             .collect(),
+        scope: d.scope.clone(),
     }
 }
 
@@ -1127,6 +1134,7 @@ pub fn task_json_of(
         url,
         exempt: exempt_reason.is_some(),
         exempt_reason,
+        internal_joint: t.internal_joint,
     }
 }
 

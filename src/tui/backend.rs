@@ -179,6 +179,17 @@ impl Backend {
         matches!(self, Backend::Remote(_))
     }
 
+    /// The certificate number of the inspector the user is, from the roles file of a local
+    /// store (through the server the TUI does not read the roles file).
+    pub fn my_certificate(&self) -> Option<String> {
+        match self {
+            Backend::Local { office, caller } => office
+                .roles()
+                .and_then(|r| r.inspectors.get(&caller.user).cloned()),
+            Backend::Remote(_) => None,
+        }
+    }
+
     /// Run `f` over the registries, the rules and the book.
     pub fn with_ctx<R>(&self, f: impl FnOnce(&Ctx) -> R) -> R {
         match self {

@@ -30,4 +30,6 @@ mod tests_backend;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]
+mod tests_tasks;
+#[cfg(test)]
 mod tests_work;

@@ -28,6 +28,7 @@ use std::path::PathBuf;
 
 mod export;
 mod progress;
+mod tasks;
 mod work;
 use crate::office::DrawPreview;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
@@ -35,6 +36,7 @@ pub use progress::{
     phrase_options, step_label, step_period, validate_step as progress_validate, Figures,
     FiguresData, StepOp, TasksView,
 };
+pub use tasks::{all_terms, task_audit, TASK_COLUMNS};
 pub use work::{confirm_text, DrawAsk, DrawResult, DrawnTask, SimpleList, Wizard, WizardStep};
 
 /// What `update` may read: the office's in-memory registries and Table 1.
@@ -556,6 +558,9 @@ pub struct Config {
     pub user: String,
     /// Working through `shuangsui serve` (the header says 服务器模式 instead of 本地库).
     pub server: bool,
+    /// The certificate number of the inspector the user is (the roles file's
+    /// `[inspectors]`), for `m` (mine).
+    pub me: Option<String>,
 }
 
 /// Everything the screen shows, and nothing else.
@@ -724,6 +729,10 @@ impl AppState {
                 None => return Effect::Ignored,
             },
             Some(_) => return Effect::Ignored,
+            None if self.filtering && self.tab == TAB_TASKS => {
+                self.tasks.filter.insert_str(text);
+                self.tasks.selected = 0;
+            }
             None if self.filtering => {
                 self.list_mut().filter.insert_str(text);
                 self.filter_changed(ctx);
@@ -781,6 +790,13 @@ impl AppState {
                     Some(input) => input.input_key(key),
                     None => false,
                 }
+            }
+            None if self.filtering && self.tab == TAB_TASKS => {
+                let typed = self.tasks.filter.input_key(key);
+                if typed {
+                    self.tasks.selected = 0;
+                }
+                typed
             }
             None if self.filtering => {
                 let typed = self.list_mut().filter.input_key(key);
@@ -1002,6 +1018,9 @@ impl AppState {
     }
 
     fn apply_filter_mode(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if self.tab == TAB_TASKS {
+            return self.apply_task_filter(action, ctx);
+        }
         match action {
             Action::Confirm => self.filtering = false,
             Action::Cancel => {

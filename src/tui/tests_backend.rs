@@ -27,6 +27,7 @@ fn config(lang: Lang) -> Config {
         store_label: "local".into(),
         user: "tester".into(),
         server: false,
+        me: None,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod draws;
 pub mod overlay;
 pub mod plans;
 pub mod registries;
+pub mod task_detail;
 pub mod tasks;
 
 use super::action::Action;
