@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+mod coverage;
 mod draw_steps;
 mod rules;
 mod edit;
@@ -148,6 +149,9 @@ pub enum Command {
         #[command(subcommand)]
         step: TaskStep,
     },
+    /// Fairness over the years: coverage of targets, rows, towns and inspectors against the
+    /// stored draws' expectations, and a chi-square test in plain words.
+    Coverage(coverage::CoverageArgs),
     /// Figures of a period: per Table 1 row, joint ratios, publication, violations.
     Status {
         /// 2022Q3, 2022H2 or 2022.
@@ -1226,6 +1230,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             }
             Ok(0)
         }
+        Command::Coverage(args) => coverage::execute(conn, args, lang),
         Command::Due { json, today } => {
             let Reply::Due(v) = conn.call(Request::Due {
                 today: today_arg(today, lang)?,

@@ -32,6 +32,7 @@
 
 pub mod announce;
 pub mod attempts;
+pub mod coverage;
 mod demo;
 mod draws;
 mod edit;

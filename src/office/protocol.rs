@@ -294,6 +294,11 @@ pub enum Request {
     Snapshot,
     /// Table 1 or the working calendar: show, export, import (office::rules).
     Rules(super::rules::RulesRequest),
+    /// Fairness over the years `from..=to` (issue 18, `office::coverage`).
+    Coverage {
+        from: i32,
+        to: i32,
+    },
 }
 
 /// The role a request needs.
@@ -347,6 +352,7 @@ impl Request {
             | Request::AuditTail { .. }
             | Request::Snapshot
             | Request::Show { .. }
+            | Request::Coverage { .. }
             | Request::Subscribe => Need::Role(Role::Viewer),
             // Reading Table 1 is as open as `explain`; changing it is the office's.
             Request::Rules(super::rules::RulesRequest::Import { .. }) => Need::Role(Role::Office),
@@ -417,6 +423,7 @@ impl Request {
                 lang.pick("导入规则或日历", "importing rules or the calendar")
             }
             Request::Rules(_) => lang.pick("查看规则或日历", "reading rules or the calendar"),
+            Request::Coverage { .. } => lang.pick("查看抽查覆盖情况", "viewing the coverage"),
         }
     }
 }
@@ -483,6 +490,7 @@ pub enum Reply {
     },
     Snapshot(Box<Snapshot>),
     Rules(Box<super::rules::RulesReply>),
+    Coverage(Box<super::coverage::Coverage>),
 }
 
 /// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB
@@ -954,6 +962,7 @@ impl Office {
                 Reply::Progress(self.progress(period(&p)?, today)?)
             }
             Request::Due { today } => Reply::Due(self.due(today)?),
+            Request::Coverage { from, to } => Reply::Coverage(Box::new(self.coverage(from, to)?)),
             Request::SetTargetStatus {
                 target,
                 status,
