@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 mod coverage;
 mod draw_steps;
-mod rules;
 mod edit;
+mod rules;
 
 #[derive(Debug, Parser)]
 #[command(
