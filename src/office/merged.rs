@@ -220,7 +220,7 @@ mod tests {
             added += t.merged.iter().filter(|m| m.added.is_some()).count();
             // An internal joint inspection, named so in the JSON with both items.
             assert!(t.is_joint());
-            let j = super::super::task_json_of(t, &st, &book.plans, o.calendar());
+            let j = super::super::task_json_of(t, &st, &book.plans, &o.calendar());
             assert_eq!(j.joint, "internal");
             assert_eq!(j.items.len(), plans.len());
             assert_eq!(j.items[1].plan, plans[1]);

@@ -121,6 +121,8 @@ actions! {
     /// Record the follow-up of a violation found (hand-over to enforcement, rectification,
     /// case, transfer to the judiciary).
     TaskFollowUp => "task_follow_up", "后续处理", "Follow-up";
+    /// Only the tasks of the inspector mapped to the user (the roles file's `[inspectors]`).
+    Mine => "mine", "我的任务", "My tasks";
 }
 
 /// `tab_1` … `tab_7`, accepted in keymap files as aliases of the `go_*` actions.

@@ -39,6 +39,7 @@ pub fn config(lang: Lang) -> Config {
         store_label: "demo".into(),
         user: "tester".into(),
         server: false,
+        me: None,
     }
 }
 
@@ -49,17 +50,27 @@ pub fn state_with(office: &Office, cfg: Config, w: u16, h: u16) -> AppState {
     app
 }
 
+/// Run `f` over the office's registries, rules and book.
+pub fn with_ctx<R>(office: &Office, f: impl FnOnce(&Ctx) -> R) -> R {
+    let st = office.state();
+    let book = office.book();
+    let revisions = office.revisions();
+    let ctx = Ctx {
+        data: &st,
+        rules: &office.rules(),
+        book: &book,
+        revisions: &revisions,
+    };
+    f(&ctx)
+}
+
 pub fn render(office: &Office, app: &AppState) -> Terminal<TestBackend> {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let st = office.state();
-    let book = office.book();
-    let ctx = Ctx {
-        data: &st,
-        rules: office.rules(),
-        book: &book,
-    };
-    terminal.draw(|f| views::draw(f, app, &ctx)).expect("draw");
+    with_ctx(office, |ctx| {
+        terminal.draw(|f| views::draw(f, app, ctx)).map(|_| ())
+    })
+    .expect("draw");
     terminal
 }
 

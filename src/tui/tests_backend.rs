@@ -27,6 +27,7 @@ fn config(lang: Lang) -> Config {
         store_label: "local".into(),
         user: "tester".into(),
         server: false,
+        me: None,
     }
 }
 
@@ -149,6 +150,7 @@ fn a_remote_status_change_reaches_the_store_and_both_replicas() {
             status: TargetStatus::Closed,
             date: NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
             reason: "注销".into(),
+            base: None,
         },
         Lang::En,
         &|_| {},
@@ -195,6 +197,7 @@ fn a_remote_viewer_is_refused_and_the_replica_is_unchanged() {
             status: TargetStatus::Closed,
             date: NaiveDate::from_ymd_opt(2022, 8, 15).expect("date"),
             reason: "注销".into(),
+            base: None,
         },
         Lang::En,
         &|_| {},

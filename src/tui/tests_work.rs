@@ -14,9 +14,9 @@ use crate::office::{DrawRequest, Office};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The entropy the tests' announcements seal (fixed so that snapshots are stable).
-const ENTROPY: [u8; 32] = [0x5a; 32];
+pub(super) const ENTROPY: [u8; 32] = [0x5a; 32];
 
-fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
+pub(super) fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
     let mut app = state_with(office, config(lang), w, h);
     // The test hooks: a fixed entropy and draw date.
     crate::office::announce::fix_entropy_for_tests(Some(ENTROPY));
@@ -25,7 +25,7 @@ fn state(office: &Office, lang: Lang, w: u16, h: u16) -> AppState {
 }
 
 /// Send a key; perform any operation it asks for, as the app loop would.
-fn press(office: &Office, app: &mut AppState, input: Input) -> Effect {
+pub(super) fn press(office: &Office, app: &mut AppState, input: Input) -> Effect {
     let e = update(office, app, input);
     if let Effect::Op(op) = &e {
         perform_blocking(office, app, op.clone());
@@ -33,14 +33,14 @@ fn press(office: &Office, app: &mut AppState, input: Input) -> Effect {
     e
 }
 
-fn clear_input(office: &Office, app: &mut AppState) {
+pub(super) fn clear_input(office: &Office, app: &mut AppState) {
     for _ in 0..20 {
         update(office, app, special(KeyCode::Backspace));
     }
 }
 
 /// Open the wizard on the draws tab and go to the period step of plan 3.
-fn to_period(office: &Office, app: &mut AppState) {
+pub(super) fn to_period(office: &Office, app: &mut AppState) {
     press(office, app, key('4'));
     press(office, app, key('n'));
     assert!(app.wizard.is_some());
@@ -55,7 +55,7 @@ fn to_period(office: &Office, app: &mut AppState) {
 }
 
 /// Walk the wizard of plan 3 for 2022Q3, undirected, to the preview.
-fn to_preview(office: &Office, app: &mut AppState) {
+pub(super) fn to_preview(office: &Office, app: &mut AppState) {
     to_period(office, app);
     clear_input(office, app);
     typ(office, app, "2022Q3");
@@ -67,7 +67,7 @@ fn to_preview(office: &Office, app: &mut AppState) {
     assert!(w.preview.is_some(), "refused: {:?}", w.refusal);
 }
 
-fn step(app: &AppState) -> Option<WizardStep> {
+pub(super) fn step(app: &AppState) -> Option<WizardStep> {
     app.wizard.as_ref().map(|w| w.step)
 }
 
@@ -227,6 +227,10 @@ fn void_asks_for_a_reason_and_marks_the_draw() {
         &mut app,
         Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
+    // A question with the consequence comes first (issue 16); y voids.
+    assert!(matches!(app.overlay, Some(Overlay::Ask { .. })));
+    assert!(office.book().draws[0].voided.is_none());
+    press(&office, &mut app, key('y'));
     assert!(app.overlay.is_none());
     let reason = office.book().draws[0].voided.clone().map(|v| v.reason);
     assert_eq!(reason.as_deref(), Some("计划录入错误"));
@@ -240,7 +244,7 @@ fn void_asks_for_a_reason_and_marks_the_draw() {
 // ---------------------------------------------------------------------------------------------
 
 /// Plan 3, 2022Q3, drawn with the fixed entropy on 2022-07-05.
-fn draw_plan3(office: &Office) {
+pub(super) fn draw_plan3(office: &Office) {
     crate::office::announce::fix_entropy_for_tests(Some(ENTROPY));
     office
         .commit_draw(&DrawRequest {
@@ -349,7 +353,7 @@ fn the_result_form_refuses_a_phrase_outside_one_to_eight() {
 
 /// Plan 3 drawn; task 1 checked with a result of 2022-07-11 (overdue on 2022-08-15), task 2
 /// with a result of 2022-08-10 (pending), task 3 checked.
-fn progressed() -> (Office, tempfile::TempDir) {
+pub(super) fn progressed() -> (Office, tempfile::TempDir) {
     let (office, dir) = demo(Lang::Zh);
     draw_plan3(&office);
     office
@@ -457,10 +461,12 @@ fn snapshot_progress_80x24() {
     assert_eq!(app.tasks.inspector, who);
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     let mine = app.visible_tasks(&ctx);
     assert!(mine
@@ -693,7 +699,7 @@ fn a_plan_added_in_the_form_is_saved_and_shown_in_the_table() {
     set_field(&office, &mut app, 10, "部门联合");
     set_field(&office, &mut app, 11, "SCJG");
     let e = press(&office, &mut app, ctrl_s());
-    assert!(matches!(e, Effect::Op(Op::SavePlan(ref p)) if p.id == 0));
+    assert!(matches!(e, Effect::Op(Op::SavePlan(ref p, None)) if p.id == 0));
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     let book = office.book().clone();
     assert_eq!(book.plans.len(), n + 1);

@@ -12,7 +12,7 @@ use crate::domain::plan::InspectionMethod;
 use crate::domain::task::{phrase_is_problem, phrase_text, Publication, Task, RESULT_PHRASES};
 use crate::domain::{Cycle, Period};
 use crate::i18n::Lang;
-use crate::office::{belongs_to, DueItem, InspectorProgress, StatusFigures};
+use crate::office::{DueItem, InspectorProgress, StatusFigures};
 use crate::tui::action::Action;
 use chrono::NaiveDate;
 
@@ -42,6 +42,16 @@ pub struct TasksView {
     pub inspector: Option<u64>,
     /// The publication tab's selection.
     pub due_selected: usize,
+    /// The `/` filter of the task list: an AND of space-separated terms.
+    pub filter: crate::tui::text_input::TextInput,
+    /// Sort column of the task list (index into `state::tasks::TASK_COLUMNS`).
+    pub sort_col: Option<usize>,
+    pub sort_rev: bool,
+    /// Only the tasks whose team holds the inspector mapped to the user.
+    pub mine: bool,
+    /// The task whose detail is open, and how far it is scrolled.
+    pub detail: Option<u64>,
+    pub detail_scroll: usize,
 }
 
 /// A task step, as the forms and the office know them.
@@ -302,17 +312,6 @@ impl AppState {
         })
     }
 
-    /// The tasks of the tasks tab, in id order: the period's, or one inspector's.
-    pub fn visible_tasks<'a>(&self, ctx: &Ctx<'a>) -> Vec<&'a Task> {
-        let period = self.figures.period;
-        ctx.book
-            .tasks
-            .iter()
-            .filter(|t| belongs_to(t, period))
-            .filter(|t| self.tasks.inspector.is_none_or(|i| t.team.contains(&i)))
-            .collect()
-    }
-
     /// The task a step action applies to, on the tasks or publication tab.
     fn step_target(&self, ctx: &Ctx) -> Option<u64> {
         match self.tab {
@@ -335,6 +334,9 @@ impl AppState {
         let lang = self.lang();
         if !matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
             return None;
+        }
+        if let Some(e) = self.apply_tasks(action, ctx) {
+            return Some(e);
         }
         let page = usize::from(self.size.1.saturating_sub(8).max(1)) as isize;
         match action {
@@ -399,6 +401,7 @@ impl AppState {
             }
             Action::ClearFilter | Action::Cancel if self.tab == TAB_TASKS => {
                 self.tasks.inspector = None;
+                self.tasks.mine = false;
                 self.tasks.selected = 0;
             }
             Action::TaskCheck

@@ -8,9 +8,11 @@
 pub mod audit;
 pub mod dashboard;
 pub mod draws;
+pub mod opened;
 pub mod overlay;
 pub mod plans;
 pub mod registries;
+pub mod task_detail;
 pub mod tasks;
 
 use super::action::Action;

@@ -8,7 +8,7 @@
 use super::plans::table;
 use super::{column_widths, cut, width, Theme};
 use crate::i18n::Lang;
-use crate::tui::state::{step_label, AppState, Ctx};
+use crate::tui::state::{step_label, AppState, Ctx, TASK_COLUMNS};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -52,75 +52,95 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
     let lang = app.lang();
     let sym = &app.cfg.symbols;
     let tasks = app.visible_tasks(ctx);
+    if let Some(t) = app.detail_task(ctx) {
+        return super::task_detail::draw(frame, area, app, ctx, t, theme);
+    }
+    let mine = app.tasks.mine.then(|| app.my_inspector(ctx)).flatten();
     let who = app
         .tasks
         .inspector
+        .or(mine)
         .and_then(|i| ctx.data.inspector(i))
         .map(|p| {
             format!(
                 " {} {}{}",
                 sym.separator,
-                lang.pick("检查人员 ", "inspector "),
+                if app.tasks.mine {
+                    lang.pick("我的任务 ", "mine ")
+                } else {
+                    lang.pick("检查人员 ", "inspector ")
+                },
                 p.name
             )
         })
         .unwrap_or_default();
-    let overdue: Vec<u64> = app
-        .figures
-        .data
-        .as_ref()
-        .map(|d| d.due.iter().filter(|x| x.overdue).map(|x| x.task).collect())
-        .unwrap_or_default();
-    title(
-        frame,
-        area,
-        app,
-        format!(
-            " {} {} {}{who} {} {}{} {} {}{}{}{}",
-            lang.pick("任务", "Tasks"),
-            sym.separator,
-            app.figures.period.label(lang),
-            sym.separator,
-            tasks.len(),
-            lang.pick(" 个", ""),
-            sym.separator,
-            sym.arrow_left,
-            sym.arrow_right,
-            lang.pick(" 期间  空格 人员进度", " period  space inspectors"),
-            if who.is_empty() {
-                ""
-            } else {
-                lang.pick("  Esc 全部", "  Esc all")
-            }
-        ),
-        theme,
+    let overdue = app.overdue_tasks();
+    let filtered = !app.tasks.filter.is_empty();
+    let head = format!(
+        " {} {} {}{who} {} {}{}",
+        lang.pick("任务", "Tasks"),
+        sym.separator,
+        app.figures.period.label(lang),
+        sym.separator,
+        tasks.len(),
+        lang.pick(" 个", ""),
     );
-    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    if tasks.is_empty() {
-        message(
+    if app.filtering || filtered {
+        // The filter line takes the place of the key hints.
+        let prefix = format!("{head} {} /", sym.separator);
+        let room = usize::from(area.width).saturating_sub(width(&prefix));
+        let view = app.tasks.filter.view(room.max(1) as u16);
+        title(frame, area, app, format!("{prefix}{}", view.text), theme);
+        if app.filtering && app.overlay.is_none() {
+            let x = area.x + (width(&prefix) as u16).saturating_add(view.cursor_col);
+            frame.set_cursor_position(ratatui::layout::Position::new(
+                x.min(area.right().saturating_sub(1)),
+                area.y,
+            ));
+        }
+    } else {
+        title(
             frame,
-            body,
+            area,
             app,
-            lang.pick(
-                "  本期没有任务：在「4 抽取」抽取后，任务出现在这里",
-                "  no tasks in this period: tasks appear here after a draw (tab 4)",
+            format!(
+                "{head} {} {}{}{}{}",
+                sym.separator,
+                sym.arrow_left,
+                sym.arrow_right,
+                lang.pick(
+                    " 期间  / 筛选  回车 详情  空格 人员进度",
+                    " period  / filter  Enter details  space inspectors"
+                ),
+                if who.is_empty() {
+                    ""
+                } else {
+                    lang.pick("  Esc 全部", "  Esc all")
+                }
             ),
             theme,
         );
+    }
+    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    if tasks.is_empty() {
+        let text = if filtered || app.tasks.mine {
+            lang.pick(
+                "  没有符合条件的任务（Esc 清除筛选）",
+                "  no task matches (Esc clears the filter)",
+            )
+        } else {
+            lang.pick(
+                "  本期没有任务：在「4 抽取」抽取后，任务出现在这里",
+                "  no tasks in this period: tasks appear here after a draw (tab 4)",
+            )
+        };
+        message(frame, body, app, text, theme);
         return;
     }
-    let header: Vec<String> = [
-        ("编号", "No."),
-        ("检查对象", "Target"),
-        ("分层", "Row"),
-        ("检查组", "Team"),
-        ("方式", "Method"),
-        ("进度", "Step"),
-        ("逾期", "Late"),
-    ]
-    .iter()
-    .map(|c| lang.pick(c.0, c.1).to_string())
-    .collect();
+    let header: Vec<String> = TASK_COLUMNS
+        .iter()
+        .map(|c| lang.pick(c.0, c.1).to_string())
+        .collect();
     let step_w = if lang == Lang::Zh { 10 } else { 14 };
     let specs = [
         (5, 4),
