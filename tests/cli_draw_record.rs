@@ -28,7 +28,7 @@ fn records_of_every_kind_recheck_with_the_python_reference() {
     let db = dir.path().join("s");
     ok(&db, &["init", "--demo"]);
     // (arguments, joint kind expected in the record, team size)
-    let draws: [(&[&str], &str, usize); 5] = [
+    let draws: [(&[&str], &str, usize); 6] = [
         (
             &["--plan", "3", "--period", "2022Q3", "--team-size", "2"],
             "none",
@@ -81,7 +81,14 @@ fn records_of_every_kind_recheck_with_the_python_reference() {
             "none",
             2,
         ),
+        // Radiation users that already have a visit this quarter: merged into it (draw-2).
+        (
+            &["--plan", "1", "--period", "2022Q3", "--team-size", "2"],
+            "none",
+            2,
+        ),
     ];
+    let mut merges = 0;
     for (n, (args, joint, size)) in draws.iter().enumerate() {
         let mut a = vec!["draw"];
         a.extend_from_slice(args);
@@ -99,6 +106,8 @@ fn records_of_every_kind_recheck_with_the_python_reference() {
         assert_eq!(r["kind"], "announced");
         assert_eq!(r["joint"], *joint, "draw {n}");
         assert_eq!(r["input"]["team_size"], *size as u64);
+        assert_eq!(r["algorithm"], "shuangsui-sampler-1+shuangsui-draw-2");
+        merges += r["outcome"]["merges"].as_array().unwrap().len();
         let tasks = r["outcome"]["tasks"].as_array().unwrap();
         assert!(!tasks.is_empty(), "draw {n} has tasks");
         assert!(tasks
@@ -120,6 +129,7 @@ fn records_of_every_kind_recheck_with_the_python_reference() {
         let (good, out) = reference(&file);
         assert!(!good && out.contains("tasks differ"), "draw {id}: {out}");
     }
+    assert!(merges > 0, "a merged-visit draw was re-checked");
     // A changed witness breaks the seed derivation; a changed pool breaks the input hash.
     let text = ok(&db, &["draw", "record", "1"]);
     let mut r: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -131,4 +141,54 @@ fn records_of_every_kind_recheck_with_the_python_reference() {
     assert!(!good, "{out}");
     assert!(out.contains("seed != SHA-256(entropy || witness)"), "{out}");
     assert!(out.contains("input hash differs"), "{out}");
+}
+
+/// A `shuangsui-draw-1` record (an input without `draw2`, made before merged visits) still
+/// re-checks, labelled as such; labelled draw-2 it does not.
+#[test]
+fn a_draw_1_record_still_rechecks_and_is_labelled_draw_1() {
+    use shuangsui::draw::{engine, sampler};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s");
+    ok(&db, &["init", "--demo"]);
+    let d = json(
+        &db,
+        &[
+            "draw",
+            "--plan",
+            "3",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-05",
+            "--witness",
+            "福彩3D 185",
+            "--json",
+        ],
+    );
+    let id = d["id"].as_u64().unwrap().to_string();
+    let mut r: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["draw", "record", &id])).unwrap();
+    let mut input: engine::DrawInput = serde_json::from_value(r["input"].clone()).unwrap();
+    input.draw2 = None;
+    assert_eq!(input.engine_name(), "shuangsui-draw-1");
+    let seed = sampler::parse_seed_hex(r["seed_derivation"]["seed"].as_str().unwrap()).unwrap();
+    let outcome = engine::run(&input, &seed).unwrap();
+    assert!(engine::verify(&input, &seed, &outcome).is_ok());
+    r["input"] = serde_json::to_value(&input).unwrap();
+    r["outcome"] = serde_json::to_value(&outcome).unwrap();
+    r["input_hash"] = hex::encode(engine::pool_hash(&input)).into();
+    r["algorithm"] = "shuangsui-sampler-1+shuangsui-draw-1".into();
+    // Made before announcements: no commitment to check.
+    r["kind"] = "legacy".into();
+    r["announcement"] = serde_json::Value::Null;
+    r["seed_derivation"]["commitment"] = serde_json::Value::Null;
+    let file = dir.path().join("draw-1.json");
+    std::fs::write(&file, serde_json::to_string(&r).unwrap()).unwrap();
+    let (good, out) = reference(&file);
+    assert!(good, "{out}");
+    r["algorithm"] = "shuangsui-sampler-1+shuangsui-draw-2".into();
+    std::fs::write(&file, serde_json::to_string(&r).unwrap()).unwrap();
+    let (good, out) = reference(&file);
+    assert!(!good && out.contains("shuangsui-draw-1"), "{out}");
 }

@@ -130,6 +130,10 @@ pub struct DrawJson {
     pub year_after: String,
     pub voided: Option<Voided>,
     pub tasks: Vec<TaskJson>,
+    /// The picks merged into a visit the period already had (no new task: target, row, the
+    /// visit's task, the inspector added to its team).
+    #[serde(default)]
+    pub merges: Vec<engine::MergeDraft>,
     /// `committed` or `voided` (attempts that are not draws are listed beside them).
     #[serde(default)]
     pub state: String,
@@ -1153,6 +1157,7 @@ fn draw_json(
             .filter_map(|id| book.tasks.iter().find(|t| t.id == *id))
             .map(|t| task_json_of(t, st, &book.plans, cal))
             .collect(),
+        merges: d.outcome.merges.clone(),
         scope: d.scope.clone(),
     }
 }
