@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{json, ok};
+use common::cli::{draw_plan3_q3, json, ok};
 use std::path::Path;
 use std::process::Command;
 
@@ -151,24 +151,9 @@ fn a_draw_1_record_still_rechecks_and_is_labelled_draw_1() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s");
     ok(&db, &["init", "--demo"]);
-    let d = json(
-        &db,
-        &[
-            "draw",
-            "--plan",
-            "3",
-            "--period",
-            "2022Q3",
-            "--date",
-            "2022-07-05",
-            "--witness",
-            "福彩3D 185",
-            "--json",
-        ],
-    );
-    let id = d["id"].as_u64().unwrap().to_string();
+    draw_plan3_q3(&db, "福彩3D 185");
     let mut r: serde_json::Value =
-        serde_json::from_str(&ok(&db, &["draw", "record", &id])).unwrap();
+        serde_json::from_str(&ok(&db, &["draw", "record", "1"])).unwrap();
     let mut input: engine::DrawInput = serde_json::from_value(r["input"].clone()).unwrap();
     input.draw2 = None;
     assert_eq!(input.engine_name(), "shuangsui-draw-1");
