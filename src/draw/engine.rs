@@ -1,5 +1,5 @@
-//! The draw engine, `shuangsui-draw-1`: how a stored draw input and a seed become the picked
-//! targets and the inspection teams.
+//! The draw engine, `shuangsui-draw-1`, extended by `shuangsui-draw-2` (merged visits: module
+//! `merge`): how a stored draw input and a seed become the picked targets and the inspection teams.
 //!
 //! This text is the specification, written for an auditor who does not read Rust. The engine is
 //! a pure function of the stored input ([`DrawInput`]) and the seed: no clock, no files, no

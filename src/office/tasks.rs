@@ -123,12 +123,15 @@ impl Office {
             let drawn_on = task
                 .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
                 .map(|d| d.date);
-            // The method rule of the draw (remote only where the plan and the target allow it).
+            // The method rule of the draw (remote only where the plan and the target allow it),
+            // for every plan of a merged visit.
             let refused = task.zip(method).and_then(|(t, used)| {
-                let plan = book.plans.iter().find(|p| p.id == t.plan)?;
                 let st = self.state();
                 let target = st.target(t.target)?;
-                crate::domain::plan::method_refusal(plan.method, used, target, lang)
+                t.items().find_map(|item| {
+                    let plan = book.plans.iter().find(|p| p.id == item.plan)?;
+                    crate::domain::plan::method_refusal(plan.method, used, target, lang)
+                })
             });
             (drawn_on, refused)
         };
