@@ -28,7 +28,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// The protocol version; a client and a server of different versions refuse each other.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: edits carry `base_revision` (`SaveTarget`/`SavePlan` became struct variants).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
