@@ -7,6 +7,19 @@ mod common;
 use common::cli::{bin, json, ok};
 use serde_json::Value;
 
+/// `edit target 2 --set address=x --revision REV`.
+fn edit_address(rev: &str) -> Vec<&str> {
+    vec![
+        "edit",
+        "target",
+        "2",
+        "--set",
+        "address=x",
+        "--revision",
+        rev,
+    ]
+}
+
 fn target(db: &std::path::Path, id: &str) -> Value {
     json(db, &["show", "targets", id, "--json"])
 }
@@ -33,17 +46,8 @@ fn an_edit_from_an_older_revision_is_refused_and_changes_nothing() {
     // From revision 0 now: refused, in English with --lang en, exit 1, nothing written.
     let verified = ok(&db, &["verify"]);
     let out = bin(&db)
-        .args([
-            "--lang",
-            "en",
-            "edit",
-            "target",
-            "2",
-            "--set",
-            "address=x",
-            "--revision",
-            "0",
-        ])
+        .args(["--lang", "en"])
+        .args(edit_address("0"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -56,19 +60,9 @@ fn an_edit_from_an_older_revision_is_refused_and_changes_nothing() {
     assert_eq!(ok(&db, &["verify"]), verified, "no audit entry either");
     // From the current revision it goes through.
     let rev = rev.to_string();
-    let saved = json(
-        &db,
-        &[
-            "edit",
-            "target",
-            "2",
-            "--set",
-            "address=x",
-            "--revision",
-            &rev,
-            "--json",
-        ],
-    );
+    let mut args = edit_address(&rev);
+    args.push("--json");
+    let saved = json(&db, &args);
     assert_eq!(saved["address"], "x");
     assert_eq!(saved["industry"], "汽车修理");
     // The text form says who changed it last.
