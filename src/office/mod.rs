@@ -31,6 +31,8 @@
 //! `state()`/`book()` (that would wait for itself).
 
 pub mod announce;
+pub mod attempts;
+pub mod coverage;
 mod demo;
 mod draws;
 mod edit;
@@ -40,10 +42,12 @@ pub mod protocol;
 mod registry;
 mod revisions;
 pub mod roles;
+pub mod rules;
 pub mod search;
 mod tasks;
 pub use tasks::CorrectStep;
 
+pub(crate) use draws::check_draw;
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
     Voided,
@@ -180,8 +184,9 @@ pub struct Office {
     /// Serialises the writes of [`Office::handle`] (validate, commit, apply to memory), so
     /// two clients of a server never validate against the same state.
     write_gate: Mutex<()>,
-    rules: crate::domain::rules::Rules,
-    calendar: crate::domain::calendar::WorkingCalendar,
+    /// Table 1 and the calendar in force, every stored version, and the rules each draw used
+    /// (office::rules). Read as snapshots like `state`; written last in the lock order.
+    rule_book: Shared<rules::RuleBook>,
     /// The server's signing key (see store::sign): signs the audit head after each write and
     /// every backup. Absent for a user who cannot read the key.
     signer: std::sync::OnceLock<crate::store::sign::Signer>,
@@ -195,8 +200,10 @@ impl Office {
         let store = Store::open(path)?;
         let state = load_state(&store)?;
         let book = draws::load_book(&store)?;
+        let rule_book = rules::RuleBook::load(&store)?;
         let revisions = Revisions::load(&store)?;
-        Ok(Office {
+        let fresh = store.is_empty();
+        let office = Office {
             store,
             state: Shared::new(state),
             book: Shared::new(book),
@@ -205,11 +212,19 @@ impl Office {
             lang,
             roles: RwLock::new(None),
             write_gate: Mutex::new(()),
-            rules: crate::domain::rules::Rules::default_rules(),
-            calendar: crate::domain::calendar::WorkingCalendar::default_calendar(),
+            rule_book: Shared::new(rule_book),
             signer: std::sync::OnceLock::new(),
             trusted_key: std::sync::OnceLock::new(),
-        })
+        };
+        // A store made before the rules were stored gets them now (audited); a new one at
+        // `init` (or with its first draw). A store that refuses writes keeps working on the
+        // compiled-in files.
+        if !fresh {
+            if let Err(e) = office.ensure_rules_stored() {
+                tracing::warn!("storing the rules and the calendar failed: {e}");
+            }
+        }
+        Ok(office)
     }
 
     /// Sign with this key from now on (and trust it); a second key is ignored.
@@ -285,16 +300,6 @@ impl Office {
 
     pub(crate) fn write_gate(&self) -> std::sync::MutexGuard<'_, ()> {
         self.write_gate.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Table 1 as data (fixtures/rules.toml compiled in).
-    pub fn rules(&self) -> &crate::domain::rules::Rules {
-        &self.rules
-    }
-
-    /// The working-day calendar (fixtures/calendar.toml compiled in).
-    pub fn calendar(&self) -> &crate::domain::calendar::WorkingCalendar {
-        &self.calendar
     }
 
     /// Open a fresh throwaway store in a temporary directory, loaded with the demo data.
@@ -422,9 +427,11 @@ impl Office {
         self.sign_head();
         let fresh = load_state(&self.store)?;
         let book = draws::load_book(&self.store)?;
+        let rule_book = rules::RuleBook::load(&self.store)?;
         let revisions = Revisions::load(&self.store)?;
         *self.state_mut() = fresh;
         *self.book_mut() = book;
+        *self.rule_book.write() = rule_book;
         *self.revisions.write() = revisions;
         Ok(n)
     }

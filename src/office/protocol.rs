@@ -293,6 +293,13 @@ pub enum Request {
     },
     /// The registries and the book, for a client's replica (the remote TUI).
     Snapshot,
+    /// Table 1 or the working calendar: show, export, import (office::rules).
+    Rules(super::rules::RulesRequest),
+    /// Fairness over the years `from..=to` (issue 18, `office::coverage`).
+    Coverage {
+        from: i32,
+        to: i32,
+    },
 }
 
 /// The role a request needs.
@@ -308,6 +315,7 @@ impl Request {
     pub fn is_write(&self) -> bool {
         match self {
             Request::Import { dry_run, .. } => !dry_run,
+            Request::Rules(r) => r.is_write(),
             Request::InitDemo
             | Request::CommitDraw(_)
             | Request::AnnounceDraw(_)
@@ -345,7 +353,11 @@ impl Request {
             | Request::AuditTail { .. }
             | Request::Snapshot
             | Request::Show { .. }
+            | Request::Coverage { .. }
             | Request::Subscribe => Need::Role(Role::Viewer),
+            // Reading Table 1 is as open as `explain`; changing it is the office's.
+            Request::Rules(super::rules::RulesRequest::Import { .. }) => Need::Role(Role::Office),
+            Request::Rules(_) => Need::Role(Role::Viewer),
             Request::TaskCheck { task, .. }
             | Request::TaskResult { task, .. }
             | Request::TaskPublish { task, .. }
@@ -408,6 +420,11 @@ impl Request {
                 lang.pick("查看审计日志", "reading the log")
             }
             Request::Snapshot => lang.pick("查看名录库", "reading the registries"),
+            Request::Rules(super::rules::RulesRequest::Import { .. }) => {
+                lang.pick("导入规则或日历", "importing rules or the calendar")
+            }
+            Request::Rules(_) => lang.pick("查看规则或日历", "reading rules or the calendar"),
+            Request::Coverage { .. } => lang.pick("查看抽查覆盖情况", "viewing the coverage"),
         }
     }
 }
@@ -473,6 +490,8 @@ pub enum Reply {
         len: u64,
     },
     Snapshot(Box<Snapshot>),
+    Rules(Box<super::rules::RulesReply>),
+    Coverage(Box<super::coverage::Coverage>),
 }
 
 /// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB
@@ -944,6 +963,7 @@ impl Office {
                 Reply::Progress(self.progress(period(&p)?, today)?)
             }
             Request::Due { today } => Reply::Due(self.due(today)?),
+            Request::Coverage { from, to } => Reply::Coverage(Box::new(self.coverage(from, to)?)),
             Request::SetTargetStatus {
                 target,
                 status,
@@ -1027,6 +1047,7 @@ impl Office {
                 len: self.audit_len() as u64,
             },
             Request::Snapshot => Reply::Snapshot(Box::new(self.snapshot())),
+            Request::Rules(r) => Reply::Rules(Box::new(self.rules_request(r)?)),
         })
     }
 
@@ -1133,7 +1154,7 @@ impl Office {
                     let v: Vec<_> = book
                         .tasks
                         .iter()
-                        .map(|t| super::task_json_of(t, &st, self.calendar()))
+                        .map(|t| super::task_json_of(t, &st, &self.calendar()))
                         .collect();
                     return to_json(&v);
                 }

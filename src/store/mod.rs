@@ -17,6 +17,7 @@ pub mod anchor;
 pub mod audit;
 pub use anchor::write_atomic;
 pub mod codec;
+mod full_disk;
 pub mod revision;
 pub mod rotate;
 pub mod sign;
@@ -42,10 +43,13 @@ pub enum TreeName {
     Plans,
     Draws,
     Tasks,
+    /// Table 1 and the working calendar: every version ever used, the current one, and which
+    /// version each announcement and draw was made under (office::rules).
+    Rules,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 8] = [
+    pub const ALL: [TreeName; 9] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -54,6 +58,7 @@ impl TreeName {
         TreeName::Plans,
         TreeName::Draws,
         TreeName::Tasks,
+        TreeName::Rules,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,6 +70,7 @@ impl TreeName {
             TreeName::Plans => "plans",
             TreeName::Draws => "draws",
             TreeName::Tasks => "tasks",
+            TreeName::Rules => "rules",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {
@@ -164,6 +170,9 @@ pub enum StoreError {
     /// The audit chain is shorter than (or differs from) the anchor: history was lost.
     #[error("audit log truncated: {have} of {anchored} entries")]
     Truncated { have: u64, anchored: u64 },
+    /// The disk holding the store is full: it was opened read-only from a temporary copy.
+    #[error("no space left on the disk of {0}")]
+    DiskFull(PathBuf),
 }
 
 impl StoreError {
@@ -194,6 +203,14 @@ impl StoreError {
             ),
             (StoreError::Truncated { have, anchored }, En) => format!(
                 "the store's audit log has {have} entries but its anchor file records {anchored} committed: history was lost and the store refuses writes. Run shuangsui verify to see what is missing, then restore a backup (shuangsui backups / restore)"
+            ),
+            (StoreError::DiskFull(p), Zh) => format!(
+                "数据库 {} 所在的磁盘已满：只能查看，不能修改。请释放磁盘空间后重试（无需其他操作）",
+                p.display()
+            ),
+            (StoreError::DiskFull(p), En) => format!(
+                "the disk holding the store {} is full: it can be read but not changed. Free some space and try again (nothing else is needed)",
+                p.display()
             ),
             (StoreError::Stale { tree, key, current, .. }, lang) => {
                 revision::stale_text(&revision::record_label(tree, key, lang), current.as_ref(), lang)
@@ -257,6 +274,9 @@ pub struct Store {
     /// Set at open when the chain is shorter than (or differs from) the anchor: writes are
     /// refused until a restore.
     truncated: Mutex<Option<(u64, u64)>>,
+    /// Set when the disk was full at open: the store was opened from this temporary copy and
+    /// refuses writes (dropped after `db`, which is declared first).
+    read_only: Option<full_disk::ReadOnlyCopy>,
 }
 
 /// A problem `verify` found, naming the first broken place.
@@ -371,8 +391,23 @@ impl Store {
         // short bounded retry changes nothing for the "in use" answer but its delay.
         set_aside_empty_snapshots(path);
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        let mut read_only = None;
         let db = loop {
             match Self::open_db(path) {
+                Err(StoreError::DiskFull(_)) => {
+                    let copy = full_disk::copy_store(path).map_err(|e| {
+                        tracing::error!(store = %path.display(), "disk full; no room for a read-only copy: {e}");
+                        StoreError::DiskFull(path.to_path_buf())
+                    })?;
+                    tracing::warn!(
+                        store = %path.display(),
+                        copy = %copy.dir().display(),
+                        "disk full: the store is opened read-only from a temporary copy"
+                    );
+                    let db = Self::open_db(copy.dir())?;
+                    read_only = Some(copy);
+                    break db;
+                }
                 Err(StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
@@ -405,6 +440,7 @@ impl Store {
             revisions,
             write_lock: Mutex::new(()),
             truncated: Mutex::new(None),
+            read_only,
         };
         let check = store.anchor_check()?;
         if let Some((have, anchored)) = check {
@@ -469,8 +505,17 @@ impl Store {
             .map_err(|e| StoreError::Io(format!("{}: {e}", anchor::path_for(&self.path).display())))
     }
 
+    /// Refused when the store was opened read-only from a copy because its disk was full.
+    pub fn writable(&self) -> Result<(), StoreError> {
+        match self.read_only {
+            Some(_) => Err(StoreError::DiskFull(self.path.clone())),
+            None => Ok(()),
+        }
+    }
+
     fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
         sled::Config::new().path(path).open().map_err(|e| match &e {
+            _ if full_disk::is_no_space(&e) => StoreError::DiskFull(path.to_path_buf()),
             sled::Error::Io(io)
                 if io.kind() == std::io::ErrorKind::WouldBlock
                     || io.to_string().contains("lock") =>
@@ -542,6 +587,7 @@ impl Store {
         if let Some((have, anchored)) = *self.truncated.lock().unwrap_or_else(|p| p.into_inner()) {
             return Err(StoreError::Truncated { have, anchored });
         }
+        self.writable()?;
         let (last_seq, last_hash) = self.last_audit()?;
         let writes: Vec<WriteDigest> = change
             .writes
@@ -839,6 +885,7 @@ impl Store {
 
     /// Restore a backup. Refuses a non-empty store unless `force`. All or nothing.
     pub fn restore(&self, file: &Path, force: bool) -> Result<u64, StoreError> {
+        self.writable()?;
         let bytes =
             std::fs::read(file).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
         let body = verify_backup_bytes(&bytes, file)?;

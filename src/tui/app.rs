@@ -43,7 +43,7 @@ pub fn new_state(office: &Office, cfg: Config) -> AppState {
     let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
         revisions: &revisions,
     };
@@ -57,7 +57,7 @@ pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
     let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
         revisions: &revisions,
     };
@@ -71,7 +71,7 @@ pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
     let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
         revisions: &revisions,
     };

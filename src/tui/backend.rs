@@ -203,7 +203,7 @@ impl Backend {
                 let revisions = office.revisions();
                 f(&Ctx {
                     data: &st,
-                    rules: office.rules(),
+                    rules: &office.rules(),
                     book: &book,
                     revisions: &revisions,
                 })

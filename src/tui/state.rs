@@ -27,12 +27,15 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+mod ask;
 mod export;
+mod opened;
 mod progress;
 mod tasks;
 mod work;
 use crate::office::DrawPreview;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
+pub use opened::PastDraw;
 pub use progress::{
     phrase_options, step_label, step_period, validate_step as progress_validate, Figures,
     FiguresData, StepOp, TasksView,
@@ -568,6 +571,13 @@ pub enum Overlay {
         scroll: usize,
         op: Box<Op>,
     },
+    /// A y/n question before `op` (void, overwrite); `back` is the form it came from.
+    Ask {
+        title: String,
+        lines: Vec<String>,
+        op: Box<Op>,
+        back: Box<Form>,
+    },
     /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
     Busy {
         label: String,
@@ -629,6 +639,10 @@ pub struct AppState {
     /// The period of the dashboard, tasks and publication tabs, and its figures.
     pub figures: Figures,
     pub tasks: TasksView,
+    /// The past draw opened on the draws tab.
+    pub past_draw: Option<PastDraw>,
+    /// The audit tab shows the selected entry in full.
+    pub audit_open: bool,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -664,6 +678,8 @@ impl AppState {
             draw_date: None,
             figures: Figures::new(cfg_today),
             tasks: TasksView::default(),
+            past_draw: None,
+            audit_open: false,
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);
@@ -711,7 +727,7 @@ impl AppState {
             | Some(Overlay::Confirm { .. }) => Mode::Help,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Form(_)) => Mode::Form,
-            Some(Overlay::Busy { .. }) => Mode::Confirm,
+            Some(Overlay::Busy { .. }) | Some(Overlay::Ask { .. }) => Mode::Confirm,
             None if self.filtering => Mode::Filter,
             None if self.wizard.is_some() && self.tab == TAB_DRAWS => Mode::Wizard,
             None if self.detail && self.tab == TAB_REGISTRIES => Mode::Detail,
@@ -905,6 +921,12 @@ impl AppState {
                 });
                 Effect::Redraw
             }
+            Some(Overlay::Ask {
+                title,
+                lines,
+                op,
+                back,
+            }) => self.apply_ask(title, lines, op, back, action),
             Some(busy @ Overlay::Busy { .. }) => {
                 self.overlay = Some(busy);
                 Effect::Ignored
@@ -956,6 +978,7 @@ impl AppState {
             a if a.tab_index().is_some() => {
                 return self.go_tab(a.tab_index().unwrap_or(TAB_REGISTRIES));
             }
+            a if self.apply_audit_entry(a).is_some() => {}
             _ if self.tab != TAB_REGISTRIES => {
                 self.message = Some(not_here(lang, action));
             }
@@ -1576,11 +1599,8 @@ impl AppState {
             Action::Save | Action::Confirm => {
                 let lang = self.lang();
                 match validate(&mut f, ctx, lang, self.figures.period, self.cfg.today) {
-                    Some(op) => {
-                        // Keep the form until the office answers: an error goes back into it.
-                        self.overlay = Some(Overlay::Form(f));
-                        return Effect::Op(op);
-                    }
+                    // Keep the form until the office answers: an error goes back into it.
+                    Some(op) => return self.ask_before(op, f, ctx),
                     None => {
                         if let Some(first) = f.fields.iter().position(|x| x.error.is_some()) {
                             f.focus = first;

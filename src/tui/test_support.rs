@@ -57,7 +57,7 @@ pub fn with_ctx<R>(office: &Office, f: impl FnOnce(&Ctx) -> R) -> R {
     let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
         revisions: &revisions,
     };

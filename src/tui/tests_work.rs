@@ -227,6 +227,10 @@ fn void_asks_for_a_reason_and_marks_the_draw() {
         &mut app,
         Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
+    // A question with the consequence comes first (issue 16); y voids.
+    assert!(matches!(app.overlay, Some(Overlay::Ask { .. })));
+    assert!(office.book().draws[0].voided.is_none());
+    press(&office, &mut app, key('y'));
     assert!(app.overlay.is_none());
     let reason = office.book().draws[0].voided.clone().map(|v| v.reason);
     assert_eq!(reason.as_deref(), Some("计划录入错误"));
@@ -460,7 +464,7 @@ fn snapshot_progress_80x24() {
     let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
         revisions: &revisions,
     };

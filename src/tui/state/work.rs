@@ -245,6 +245,9 @@ impl AppState {
         if let Some(e) = self.apply_progress(action, ctx) {
             return e;
         }
+        if let Some(e) = self.apply_past_draw(action, ctx) {
+            return e;
+        }
         let lang = self.lang();
         let len = self.work_len(ctx);
         let page = self.work_page() as isize;
@@ -448,12 +451,7 @@ impl AppState {
 
     fn open_void_form(&mut self, ctx: &Ctx) {
         let lang = self.lang();
-        // The list shows the newest draw first.
-        let n = ctx.book.draws.len();
-        let Some(d) = n
-            .checked_sub(1 + self.draws.selected)
-            .and_then(|i| ctx.book.draws.get(i))
-        else {
+        let Some(d) = self.selected_draw(ctx) else {
             return;
         };
         if d.voided.is_some() {
