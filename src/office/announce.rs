@@ -947,3 +947,27 @@ impl Office {
 
 #[cfg(test)]
 mod tests;
+
+impl Office {
+    /// Make announcement `id`'s frozen input infeasible for any seed while passing the checks
+    /// a stored announcement gets (its hash is recomputed): every inspector is at the cap but
+    /// one certified. Only a test can do this; it stands for a failure that the pre-check
+    /// cannot see. In memory only.
+    #[cfg(test)]
+    pub(crate) fn cripple_announcement_for_tests(&self, id: u64) {
+        let mut book = self.book_mut();
+        let Some(a) = book.announcements.iter_mut().find(|a| a.id == id) else {
+            return;
+        };
+        let cap = a.input.workload_cap;
+        let mut kept = false;
+        for i in &mut a.input.inspectors {
+            if i.internal && i.certified && !kept {
+                kept = true;
+            } else {
+                i.load = cap;
+            }
+        }
+        a.input_hash = engine::pool_hash(&a.input);
+    }
+}
