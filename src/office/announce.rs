@@ -140,6 +140,16 @@ impl Announcement {
     }
 }
 
+/// `a` as it may leave the server (a client's replica): the entropy zeroed until revealed, so
+/// a sealed announcement's entropy is never sent.
+pub fn sealed_copy(a: &Announcement) -> Announcement {
+    let mut c = a.clone();
+    if !c.revealed() {
+        c.entropy = [0; 32];
+    }
+    c
+}
+
 /// What `draw announce` asks for.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AnnounceRequest {
