@@ -289,6 +289,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         joint: "departments:SCJ".into(),
         algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
         rules_version: String::new(),
+        rules_number: None,
         announcement: None,
         input_hash: hex::encode(engine::pool_hash(&input)),
         input,
