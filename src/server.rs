@@ -783,6 +783,8 @@ impl Conn<'_> {
             self.conns.update(self.id, |c| c.idle_since = None);
             let write = req.is_write();
             let subscribe = matches!(req, Request::Subscribe);
+            // Status changes dated ahead take effect on their day, without a restart.
+            office.apply_due_status_changes(chrono::Local::now().date_naive());
             let audit_before = write.then(|| office.audit_len());
             let resp = dispatch(office, req, &caller);
             // A refused write may still be on record (an infeasible draw attempt is an
