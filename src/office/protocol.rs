@@ -508,6 +508,10 @@ pub struct Snapshot {
     pub draws: Vec<super::DrawRecord>,
     pub tasks: Vec<Task>,
     pub audit_len: u64,
+    /// Every announcement, its entropy sealed (zero) until revealed
+    /// ([`super::announce::sealed_copy`]).
+    #[serde(default)]
+    pub announcements: Vec<super::announce::Announcement>,
     /// The records' revisions (the TUI's forms send the one they opened with).
     #[serde(default)]
     pub revisions: super::Revisions,
@@ -526,7 +530,7 @@ impl Snapshot {
             plans: self.plans,
             draws: self.draws,
             tasks: self.tasks,
-            announcements: vec![],
+            announcements: self.announcements,
         };
         Ok((state, book, self.audit_len))
     }
@@ -1064,6 +1068,11 @@ impl Office {
             draws: book.draws.clone(),
             tasks: book.tasks.clone(),
             audit_len: self.audit_len() as u64,
+            announcements: book
+                .announcements
+                .iter()
+                .map(super::announce::sealed_copy)
+                .collect(),
             revisions: (*self.revisions()).clone(),
         }
     }

@@ -276,3 +276,50 @@ fn two_remote_tuis_change_one_status_from_one_revision_the_second_is_refused_the
     assert!(app_b.overlay.is_none(), "{:?}", app_b.overlay);
     assert_eq!(office.audit_len(), audit + 1);
 }
+
+/// The remote replica carries the announcements (issue 13): the list of draws shows them as in
+/// the local TUI, but a sealed entropy never leaves the server; once the announcement is
+/// committed, its entropy is revealed in the replica too.
+#[test]
+fn the_remote_replica_has_the_announcements_with_sealed_entropy_kept_on_the_server() {
+    use crate::office::announce::{AnnounceRequest, AttemptState};
+    use crate::office::protocol::{Reply, Request};
+    let (_dir, office, sock) = served();
+    let a = remote(&sock);
+    assert!(a.replica().book.announcements.is_empty());
+    let req = Request::AnnounceDraw(AnnounceRequest {
+        draw: crate::office::DrawRequest {
+            plan: 3,
+            period: "2022Q3".into(),
+            date: NaiveDate::from_ymd_opt(2022, 7, 5),
+            ..Default::default()
+        },
+        source: "福彩3D 2022年第185期开奖号码".into(),
+        reason: None,
+    });
+    assert!(matches!(a.call(&req), Ok(Reply::Announced(_))));
+    a.refresh().expect("refresh");
+    let sealed = office.book().announcements[0].entropy;
+    {
+        let r = a.replica();
+        assert_eq!(r.book.announcements.len(), 1);
+        let x = &r.book.announcements[0];
+        assert_eq!(x.id, 1);
+        assert_eq!(x.state, AttemptState::Announced);
+        assert_eq!(x.commitment, office.book().announcements[0].commitment);
+        assert_eq!(x.entropy, [0; 32], "sealed: not sent");
+        assert_ne!(sealed, [0; 32]);
+    }
+    let commit = Request::CommitAnnounced {
+        announcement: 1,
+        witness: "185".into(),
+    };
+    assert!(a.call(&commit).is_ok());
+    a.refresh().expect("refresh");
+    let r = a.replica();
+    assert!(matches!(
+        r.book.announcements[0].state,
+        AttemptState::Committed { draw: 1, .. }
+    ));
+    assert_eq!(r.book.announcements[0].entropy, sealed, "revealed");
+}
