@@ -618,3 +618,35 @@ fn two_clients_editing_one_target_from_one_revision_the_second_is_refused_and_th
     );
     verify_passes(&db, &sock);
 }
+
+#[test]
+fn a_rules_import_through_the_server_is_in_force_for_the_next_request_and_after_it() {
+    let (dir, db, sock) = demo();
+    let mut server = Server::start(&db, &sock);
+    let file = dir.path().join("rules.toml");
+    ok(&db, &sock, &["rules", "export", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let i = text.find("id = \"B-1\"").unwrap();
+    let j = i + text[i..].find("ratio_min = 10\n").unwrap();
+    std::fs::write(
+        &file,
+        format!("{}ratio_min = 20\n{}", &text[..j], &text[j + 15..]),
+    )
+    .unwrap();
+    let said = ok(&db, &sock, &["rules", "import", file.to_str().unwrap()]);
+    assert!(said.contains("v2"), "{said}");
+    let show: Value = serde_json::from_str(&ok(&db, &sock, &["rules", "show", "--json"])).unwrap();
+    assert_eq!(show["number"], 2);
+    assert!(
+        show["listing"].as_str().unwrap().contains("不低于20%"),
+        "{show}"
+    );
+    server.kill();
+    // The store holds it: a local process reads the same rules.
+    let local: Value = serde_json::from_str(&ok(&db, &sock, &["rules", "show", "--json"])).unwrap();
+    assert_eq!(
+        (local["number"].clone(), local["hash"].clone()),
+        (show["number"].clone(), show["hash"].clone())
+    );
+    verify_passes(&db, &sock);
+}
