@@ -537,11 +537,12 @@ pub enum Overlay {
         scroll: usize,
         op: Box<Op>,
     },
-    /// A y/n question before `op` (void, overwrite); `back` is the form it came from.
+    /// A y/n question before `op` (void, overwrite; `None`: quit); `back` is the form it
+    /// came from.
     Ask {
         title: String,
         lines: Vec<String>,
-        op: Box<Op>,
+        op: Option<Box<Op>>,
         back: Box<Form>,
     },
     /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
@@ -760,6 +761,12 @@ impl AppState {
 
     fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Effect {
         let key = keymap::normalize(key);
+        if is_ctrl_c(&key) && !matches!(self.overlay, Some(Overlay::Busy { .. })) {
+            // Quit from anywhere; a form asks first (see `state::ask`).
+            self.pending.clear();
+            self.message = None;
+            return self.apply(Action::Quit, ctx);
+        }
         let had_message = self.message.take().is_some();
         let mode = self.mode();
         self.pending.push(key);
@@ -839,9 +846,8 @@ impl AppState {
                 let max = lines.len().saturating_sub(1);
                 let page = self.list_height();
                 let scroll = match action {
-                    Action::Cancel | Action::Confirm | Action::Help | Action::Quit => {
-                        return Effect::Redraw
-                    }
+                    Action::Quit => return Effect::Quit,
+                    Action::Cancel | Action::Confirm | Action::Help => return Effect::Redraw,
                     Action::Up => scroll.saturating_sub(1),
                     Action::Down => (scroll + 1).min(max),
                     Action::PageUp => scroll.saturating_sub(page),
@@ -865,7 +871,9 @@ impl AppState {
                 let page = self.list_height();
                 let scroll = match action {
                     Action::Confirm => return Effect::Op(*op),
-                    Action::Cancel | Action::Quit => {
+                    // Nothing was written yet.
+                    Action::Quit => return Effect::Quit,
+                    Action::Cancel => {
                         self.message = Some(
                             self.lang()
                                 .pick("已取消导入，未写入", "import cancelled, nothing written")
@@ -1041,6 +1049,9 @@ impl AppState {
     }
 
     fn apply_filter_mode(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if action == Action::Quit {
+            return Effect::Quit;
+        }
         if self.tab == TAB_TASKS {
             return self.apply_task_filter(action, ctx);
         }
@@ -1065,6 +1076,7 @@ impl AppState {
     fn apply_picker(&mut self, mut p: Picker, help: bool, action: Action, ctx: &Ctx) -> Effect {
         match action {
             Action::Cancel => return Effect::Redraw,
+            Action::Quit => return Effect::Quit,
             Action::Confirm => {
                 let Some(chosen) = p.selected_entry().map(|e| e.action) else {
                     return Effect::Redraw;
@@ -1538,6 +1550,7 @@ impl AppState {
         };
         match action {
             Action::Cancel => return Effect::Redraw,
+            Action::Quit => return self.ask_quit(f),
             Action::NextField => f.focus = (f.focus + 1) % n.max(1),
             Action::PrevField => f.focus = (f.focus + n.max(1) - 1) % n.max(1),
             // Up and down choose in a list field, and move between fields elsewhere.
@@ -1932,6 +1945,12 @@ fn validate(
         }
     }
     op
+}
+
+/// ctrl-c: quits in every mode, whatever the keymap says.
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// Break lines longer than `cols` display columns (never inside a character).
