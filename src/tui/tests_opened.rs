@@ -57,10 +57,13 @@ fn a_past_draw_that_no_longer_recomputes_says_so() {
     let mut book = (*office.book()).clone();
     book.draws[0].seed[0] ^= 1;
     let st = office.state();
+    let rules = office.rules();
+    let revisions = office.revisions();
     let ctx = super::state::Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &rules,
         book: &book,
+        revisions: &revisions,
     };
     let mut app = state(&office, Lang::Zh, 80, 24);
     app.update(key('4'), &ctx);

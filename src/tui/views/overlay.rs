@@ -356,7 +356,12 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
                 &footer(
                     app,
                     Mode::Form,
-                    &[Action::Save, Action::Cancel, Action::NextField]
+                    if f.error.is_some() && f.kind.revision().is_some() {
+                        // A refused save of an edit: the reload key is what to press.
+                        &[Action::Refresh, Action::Save, Action::Cancel]
+                    } else {
+                        &[Action::Save, Action::Cancel, Action::NextField]
+                    }
                 ),
                 inner_w.saturating_sub(1),
                 sym.ellipsis
