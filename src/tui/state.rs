@@ -32,6 +32,7 @@ mod export;
 mod opened;
 mod progress;
 mod tasks;
+mod terms;
 mod work;
 use crate::office::DrawPreview;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
@@ -303,6 +304,8 @@ pub struct ListView {
     pub sort_rev: bool,
     pub selected: usize,
     pub offset: usize,
+    /// Targets only: the address and 规则 column of each, lower-cased (see `state::terms`).
+    pub extra: Vec<String>,
 }
 
 impl ListView {
@@ -1288,46 +1291,24 @@ impl AppState {
         if full && l.sort_col.is_some() {
             l.order = sorted_order(r, ctx, l.sort_col.unwrap_or(0), l.sort_rev, self.cfg.lang);
         }
-        let q = Query::new(&query, ctx.data);
+        if r == Registry::Targets && (full || l.extra.len() != n) {
+            l.extra = terms::target_extra(ctx);
+        }
         let narrowing = !full && !l.applied.is_empty() && query.starts_with(l.applied.as_str());
+        let sorted = l.sort_col.is_some() && l.order.len() == n;
         l.matches = if query.is_empty() {
-            if l.order.len() == n && l.sort_col.is_some() {
+            if sorted {
                 l.order.clone()
             } else {
                 (0..n as u32).collect()
             }
-        } else if r == Registry::Targets && ctx.data.target_search.len() == n {
-            // One substring scan over the targets' contiguous search text.
-            let hits = ctx.data.target_search.find(&query);
-            if l.sort_col.is_some() && l.order.len() == n {
-                let mut hit = vec![false; n];
-                for &i in &hits {
-                    hit[i as usize] = true;
-                }
-                l.order
-                    .iter()
-                    .copied()
-                    .filter(|&i| hit[i as usize])
-                    .collect()
-            } else {
-                hits
-            }
-        } else if narrowing {
-            l.matches
-                .iter()
-                .copied()
-                .filter(|&i| q.matches(r, ctx.data, i as usize))
-                .collect()
-        } else if l.sort_col.is_some() && l.order.len() == n {
-            l.order
-                .iter()
-                .copied()
-                .filter(|&i| q.matches(r, ctx.data, i as usize))
-                .collect()
+        } else if narrowing && r != Registry::Targets {
+            let prev = std::mem::take(&mut l.matches);
+            terms::filter_rows(r, ctx, &l.extra, &query, prev.into_iter())
+        } else if sorted {
+            terms::filter_rows(r, ctx, &l.extra, &query, l.order.iter().copied())
         } else {
-            (0..n as u32)
-                .filter(|&i| q.matches(r, ctx.data, i as usize))
-                .collect()
+            terms::filter_rows(r, ctx, &l.extra, &query, 0..n as u32)
         };
         l.applied = query;
         l.selected = 0;
@@ -1364,13 +1345,8 @@ impl AppState {
         self.recompute(r, ctx, false);
         // `recompute` narrows from the old matches when it can; a resort must not.
         let l = &mut self.lists[r.index()];
-        let q = Query::new(l.filter.text().trim(), ctx.data);
-        l.matches = l
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| q.matches(r, ctx.data, i as usize))
-            .collect();
+        let query = l.filter.text().trim().to_string();
+        l.matches = terms::filter_rows(r, ctx, &l.extra, &query, l.order.iter().copied());
         let title = r
             .columns()
             .get(col)
