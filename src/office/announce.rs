@@ -565,7 +565,7 @@ impl Office {
             reason,
             replaces: prior.as_ref().map(|p| p.id),
             input_hash: engine::pool_hash(&input),
-            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             preview,
             input,
             entropy,
@@ -783,7 +783,7 @@ impl Office {
             period: preview.period,
             seed: sampler::seed_hex(&seed),
             pool_hash: preview.pool_hash,
-            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             outcome,
         })
     }
