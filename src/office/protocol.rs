@@ -28,7 +28,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// The protocol version; a client and a server of different versions refuse each other.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: edits carry `base_revision` (`SaveTarget`/`SavePlan` became struct variants).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -507,6 +508,10 @@ pub struct Snapshot {
     pub draws: Vec<super::DrawRecord>,
     pub tasks: Vec<Task>,
     pub audit_len: u64,
+    /// Every announcement, its entropy sealed (zero) until revealed
+    /// ([`super::announce::sealed_copy`]).
+    #[serde(default)]
+    pub announcements: Vec<super::announce::Announcement>,
     /// The records' revisions (the TUI's forms send the one they opened with).
     #[serde(default)]
     pub revisions: super::Revisions,
@@ -525,7 +530,7 @@ impl Snapshot {
             plans: self.plans,
             draws: self.draws,
             tasks: self.tasks,
-            announcements: vec![],
+            announcements: self.announcements,
         };
         Ok((state, book, self.audit_len))
     }
@@ -1063,6 +1068,11 @@ impl Office {
             draws: book.draws.clone(),
             tasks: book.tasks.clone(),
             audit_len: self.audit_len() as u64,
+            announcements: book
+                .announcements
+                .iter()
+                .map(super::announce::sealed_copy)
+                .collect(),
             revisions: (*self.revisions()).clone(),
         }
     }

@@ -97,22 +97,8 @@ fn a_second_announcement_needs_a_reason_and_abandons_the_first() {
     assert!(o.book().draws.is_empty());
 }
 
-/// Make announcement `id`'s frozen input infeasible for any seed while passing the checks a
-/// stored announcement gets (its hash is recomputed): every inspector is at the cap but one
-/// certified. Only a test can do this; it stands for a failure that the pre-check cannot see.
 fn cripple(o: &Office, id: u64) {
-    let mut book = o.book_mut();
-    let a = &mut book.announcements[(id - 1) as usize];
-    let cap = a.input.workload_cap;
-    let mut kept = false;
-    for i in &mut a.input.inspectors {
-        if i.internal && i.certified && !kept {
-            kept = true;
-        } else {
-            i.load = cap;
-        }
-    }
-    a.input_hash = engine::pool_hash(&a.input);
+    o.cripple_announcement_for_tests(id);
 }
 
 #[test]
