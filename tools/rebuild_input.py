@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-ENGINE = "shuangsui-draw-1"
+ENGINE = "shuangsui-draw-2"
 LISTS = {
     "mee_provincial_key": "部省重点监管",
     "inspection_key": "督察重点监管",
@@ -221,10 +221,21 @@ def build(a):
             }
         )
     directed = {d["id"] for d in draws if d.get("scope", "").strip()}
-    visited = {}
-    for t in tasks:
-        if overlaps(period(t["period"]), per) and t["row"] in row_of:
-            visited.setdefault(t["target"], set()).add(category(row_of[t["row"]]))
+    def items(t):
+        # Every 抽查事项 of a task (a merged visit has several); older exports: its row.
+        return t.get("items") or [{"row": t["row"], "draw": t["draw"], "plan": None}]
+
+    # One visit per target per period: the categories its visit covers, and the visit (the
+    # task with the lowest number) a pick would be merged into.
+    visited, visit = {}, {}
+    for t in sorted(tasks, key=lambda t: t["id"]):
+        if overlaps(period(t["period"]), per):
+            visit.setdefault(t["target"], t)
+            cats = visited.setdefault(t["target"], set())
+            for i in items(t):
+                if i["row"] in row_of:
+                    cats.add(category(row_of[i["row"]]))
+    merge_into = {}
 
     members = {}
     for t in targets:
@@ -250,10 +261,11 @@ def build(a):
         already_set = {
             t["target"]
             for t in tasks
-            if t["draw"] not in directed
-            and t["row"] in row_of
-            and category(row_of[t["row"]]) == cat
-            and contains(cyc, period(t["period"]))
+            if contains(cyc, period(t["period"]))
+            and any(
+                i["draw"] not in directed and i["row"] in row_of and category(row_of[i["row"]]) == cat
+                for i in items(t)
+            )
         }
         slots, p = 0, per
         while contains(cyc, p) and p[0] == per[0]:
@@ -263,7 +275,7 @@ def build(a):
             p = (p[0], p[1] + p[2], p[2])
         slots = max(slots, 1)
         eligible = already = 0
-        pool, spare = [], []
+        pool = []
         for t in members.get(row["id"], []):
             if not t["operating"] or not any(
                 m in t["months"] for m in range(per[1], per[1] + per[2])
@@ -276,13 +288,12 @@ def build(a):
                 pass
             elif t["id"] in visited:
                 if cat not in visited[t["id"]]:
-                    spare.append(t["id"])
+                    pool.append(t["id"])
+                    merge_into[t["id"]] = visit[t["id"]]
             else:
                 pool.append(t["id"])
         owed = max(quota(row, eligible, plan["chosen_ratio"]) - already, 0)
         wanted = -(-owed // slots)
-        if slots == 1 and len(pool) < wanted and spare:
-            pool = sorted(pool + spare)
         strata.append({"row": row["id"], "quota": min(wanted, len(pool)), "pool": pool})
         placed.update(pool)
     total = sum(s["quota"] for s in strata)
@@ -357,6 +368,21 @@ def build(a):
         "team_size": a.team_size or settings["default_team_size"],
         "partners": partners,
         "workload_cap": settings["workload_cap"],
+        "draw2": {
+            "visits": [
+                {
+                    "target": k,
+                    "task": merge_into[k]["id"],
+                    "team": merge_into[k]["team"],
+                    "joint": merge_into[k]["internal_joint"],
+                }
+                for k in sorted(merge_into)
+            ],
+            "joint_all": plan["joint"] == "internal",
+            "year_tasks": len(year),
+            "year_joint": year_joint,
+            "joint_min_percent": settings["internal_joint_min_percent"],
+        },
     }
 
 
@@ -393,6 +419,15 @@ def input_hash(inp):
     num(inp["team_size"])
     each(inp["partners"], text)
     num(inp["workload_cap"])
+    d2 = inp["draw2"]
+    each(
+        d2["visits"],
+        lambda v: (num(v["target"]), num(v["task"]), each(v["team"], num), flag(v["joint"])),
+    )
+    flag(d2["joint_all"])
+    num(d2["year_tasks"])
+    num(d2["year_joint"])
+    num(d2["joint_min_percent"])
     return h.hexdigest()
 
 

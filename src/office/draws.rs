@@ -191,7 +191,8 @@ pub struct TaskJson {
     pub url: Option<String>,
     pub exempt: bool,
     pub exempt_reason: Option<String>,
-    /// An internal joint inspection (also for a task with partner departments).
+    /// An internal joint inspection: designated by lot or a merged visit (also for a task with
+    /// partner departments).
     #[serde(default)]
     pub internal_joint: bool,
 }
@@ -1229,7 +1230,7 @@ pub fn task_json_of(
         url,
         exempt: exempt_reason.is_some(),
         exempt_reason,
-        internal_joint: t.internal_joint,
+        internal_joint: t.is_joint(),
     }
 }
 
