@@ -9,7 +9,9 @@ use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+mod coverage;
 mod draw_steps;
+mod edit;
 mod rules;
 
 #[derive(Debug, Parser)]
@@ -95,6 +97,20 @@ pub enum Command {
     },
     /// Which Table 1 row governs a target (id, credit code or name), and why.
     Explain { target: String },
+    /// One target, inspector or plan with its revision (`--json`: with a `revision` field).
+    Show {
+        kind: ListKind,
+        /// Id (a target also by credit code or name).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change some fields of a record; `--revision N` refuses it when someone else changed the
+    /// record since revision N ("changed by USER at TIME: reload").
+    Edit {
+        #[command(subcommand)]
+        what: edit::EditWhat,
+    },
     /// Draw targets and teams for a plan and period. `draw announce` then `draw commit`; or
     /// `draw --plan N --period P [--witness W]` at one sitting (announce and commit at once);
     /// `--dry-run` previews, `--seed HEX --dry-run` replays (writing nothing).
@@ -133,6 +149,9 @@ pub enum Command {
         #[command(subcommand)]
         step: TaskStep,
     },
+    /// Fairness over the years: coverage of targets, rows, towns and inspectors against the
+    /// stored draws' expectations, and a chi-square test in plain words.
+    Coverage(coverage::CoverageArgs),
     /// Figures of a period: per Table 1 row, joint ratios, publication, violations.
     Status {
         /// 2022Q3, 2022H2 or 2022.
@@ -1021,6 +1040,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             print_text(&t);
             Ok(0)
         }
+        Command::Show { kind, id, json } => edit::show(conn, *kind, id, *json, lang),
+        Command::Edit { what } => edit::edit(conn, what, lang),
         Command::Explain { target } => {
             let Reply::Text(t) = conn.call(Request::Explain {
                 target: target.clone(),
@@ -1209,6 +1230,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             }
             Ok(0)
         }
+        Command::Coverage(args) => coverage::execute(conn, args, lang),
         Command::Due { json, today } => {
             let Reply::Due(v) = conn.call(Request::Due {
                 today: today_arg(today, lang)?,
@@ -1869,6 +1891,7 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         lang.pick("移送司法", "transferred"),
         v.transferred
     );
+    draw_steps::print_attempts(&mut out, &f.attempts, lang);
 }
 
 fn print_progress(v: &[crate::office::InspectorProgress], lang: Lang) {

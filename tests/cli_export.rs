@@ -478,7 +478,14 @@ fn quarterly_workbook_equals_status_and_progress_json() {
     let mut b = Book::open(&file);
     assert_eq!(
         b.names(),
-        ["汇总", "分层覆盖", "人员进度", "人员进度图", "作废记录"]
+        [
+            "汇总",
+            "分层覆盖",
+            "人员进度",
+            "人员进度图",
+            "作废记录",
+            "未成抽取"
+        ]
     );
     let cov = b.cells("分层覆盖");
     assert!(

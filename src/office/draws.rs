@@ -238,7 +238,8 @@ impl Office {
             .iter()
             .map(|p| encode_record(TreeName::Plans, key_u64(p.id), p))
             .collect::<Result<Vec<_>, _>>()?;
-        let e = self.commit("import plans", out.localize(Lang::Zh), writes)?;
+        let stamps = super::revisions::stamps(TreeName::Plans, staged.iter().map(|p| p.id));
+        let e = self.commit_stamped("import plans", out.localize(Lang::Zh), writes, stamps)?;
         out.audit_seq = Some(e.seq);
         for p in staged {
             super::put_by_id(&mut book.plans, p.id, p);
@@ -249,7 +250,13 @@ impl Office {
     /// Add (`id == 0`: the next id) or replace (matched by id) one plan, in one audited
     /// commit. Refused: a plan that does not fit the rules ([`Plan::validate`]), an unknown
     /// id, or a (year, 序号) already used by another plan. Returns the plan as stored.
-    pub fn save_plan(&self, mut p: Plan) -> Result<Plan, OfficeError> {
+    pub fn save_plan(&self, p: Plan) -> Result<Plan, OfficeError> {
+        self.save_plan_at(p, None)
+    }
+
+    /// [`Office::save_plan`] based on the plan's revision `base`: refused, changing nothing,
+    /// when the plan was changed since (`None`: no check; a new plan has none).
+    pub fn save_plan_at(&self, mut p: Plan, base: Option<u64>) -> Result<Plan, OfficeError> {
         let lang = self.lang();
         p.validate(&self.rules())
             .map_err(|e| OfficeError::Invalid(vec![e.localize(lang)]))?;
@@ -290,10 +297,12 @@ impl Office {
             p.seq,
             p.name
         );
-        self.commit(
+        let base = if is_new { None } else { base };
+        self.commit_stamped(
             if is_new { "plan add" } else { "plan edit" },
             summary,
             writes,
+            vec![super::revisions::stamp(TreeName::Plans, p.id, base)],
         )?;
         if is_new {
             book.plans.push(p.clone());
@@ -740,6 +749,7 @@ impl Office {
                 summary,
                 writes,
                 guards: vec![Guard { tree: TreeName::Meta, key: slot }],
+                stamps: vec![],
             })
             .map_err(|e| match e {
                 crate::store::StoreError::Conflict { .. } => refused(match lang {
@@ -988,7 +998,9 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
     t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
-fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
+/// Recompute draw `d` from what `book` holds and compare (the picks, the teams, the stored
+/// tasks and the announcement); the TUI shows the outcome when a past draw is opened.
+pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
     let name = |zh: &str, en: &str| {
         format!(
             "{} #{}: {}",

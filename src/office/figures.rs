@@ -36,6 +36,9 @@ pub struct StatusFigures {
     /// The results of the period's tasks.
     pub publication: PublicationFigures,
     pub violations: ViolationFigures,
+    /// The period's voided draws and abandoned and infeasible announcements (issue 13).
+    #[serde(default)]
+    pub attempts: super::attempts::AttemptFigures,
 }
 
 /// One Table 1 row over the period.
@@ -316,6 +319,7 @@ impl Office {
             inter_department,
             publication,
             violations,
+            attempts: self.attempts(period),
         })
     }
 

@@ -23,25 +23,31 @@
 //! 1. `write_gate` (serialises the writes of [`Office::handle`]),
 //! 2. `state` (the registries: [`Office::state_mut`]),
 //! 3. `book` (plans, draws, tasks: `Office::book_mut`),
-//! 4. `roles` (read or replaced alone, never held across another lock).
+//! 4. `roles` (read or replaced alone, never held across another lock),
+//! 5. `revisions` (the records' revisions: written alone right after a commit, read alone).
 //!
 //! A writer holding `book` may read `state` (a snapshot: the read lock is released at once),
 //! never the other way round; no writer reads the value it holds for writing through
 //! `state()`/`book()` (that would wait for itself).
 
 pub mod announce;
+pub mod attempts;
+pub mod coverage;
 mod demo;
 mod draws;
+mod edit;
 mod error;
 mod figures;
 pub mod protocol;
 mod registry;
+mod revisions;
 pub mod roles;
 pub mod rules;
 pub mod search;
 mod tasks;
 pub use tasks::CorrectStep;
 
+pub(crate) use draws::check_draw;
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
     Voided,
@@ -56,6 +62,7 @@ pub use protocol::{Caller, Reply, Request, Response};
 pub use registry::{
     field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,
 };
+pub use revisions::Revisions;
 pub use roles::{Role, Roles};
 
 use crate::domain::*;
@@ -168,6 +175,8 @@ pub struct Office {
     store: Store,
     state: Shared<State>,
     book: Shared<draws::Book>,
+    /// The records' revisions (lock order 5: taken alone, after a commit).
+    revisions: Shared<Revisions>,
     user: String,
     lang: crate::i18n::Lang,
     /// Who may do what; `None`: no roles file, everyone is director.
@@ -192,11 +201,13 @@ impl Office {
         let state = load_state(&store)?;
         let book = draws::load_book(&store)?;
         let rule_book = rules::RuleBook::load(&store)?;
+        let revisions = Revisions::load(&store)?;
         let fresh = store.is_empty();
         let office = Office {
             store,
             state: Shared::new(state),
             book: Shared::new(book),
+            revisions: Shared::new(revisions),
             user: crate::store::audit::os_user(),
             lang,
             roles: RwLock::new(None),
@@ -329,13 +340,7 @@ impl Office {
         summary: String,
         writes: Vec<Write>,
     ) -> Result<crate::store::audit::AuditEntry, OfficeError> {
-        Ok(self.store.commit(Change {
-            user: self.user(),
-            action: action.into(),
-            summary,
-            writes,
-            guards: vec![],
-        })?)
+        self.commit_stamped(action, summary, writes, vec![])
     }
 
     /// Walk the audit chain and compare every record with it.
@@ -423,9 +428,11 @@ impl Office {
         let fresh = load_state(&self.store)?;
         let book = draws::load_book(&self.store)?;
         let rule_book = rules::RuleBook::load(&self.store)?;
+        let revisions = Revisions::load(&self.store)?;
         *self.state_mut() = fresh;
         *self.book_mut() = book;
         *self.rule_book.write() = rule_book;
+        *self.revisions.write() = revisions;
         Ok(n)
     }
 }
@@ -701,6 +708,7 @@ fn record_restore(
         summary,
         writes: vec![],
         guards: vec![],
+        stamps: vec![],
     })?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod draws;
+pub mod opened;
 pub mod overlay;
 pub mod plans;
 pub mod registries;

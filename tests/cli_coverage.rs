@@ -1,0 +1,129 @@
+//! `shuangsui coverage` through the real binary (issue 18): the JSON fields of the README, the
+//! text in both languages, a refused range; the coverage sheet of the quarterly workbook read
+//! back with calamine.
+
+mod common;
+
+use common::cli::{bin, draw_plan3_q3, json, ok};
+use serde_json::Value;
+
+const WITNESS: &str = "双色球2022078";
+
+fn demo_with_one_draw() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s");
+    ok(&db, &["init", "--demo"]);
+    draw_plan3_q3(&db, WITNESS);
+    (dir, db)
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+#[test]
+fn coverage_json_agrees_with_the_stored_draw() {
+    let (_dir, db) = demo_with_one_draw();
+    let c = json(
+        &db,
+        &["coverage", "--from", "2022", "--to", "2022", "--json"],
+    );
+    let draws = json(&db, &["list", "draws", "--json"]);
+    let draw = &draws.as_array().unwrap()[0];
+    let tasks = draw["tasks"].as_array().unwrap();
+    assert_eq!(c["from"], 2022);
+    assert_eq!(c["to"], 2022);
+    assert_eq!(c["draws"], 1);
+    // Per row: the quotas are the expected picks, and the draw met them.
+    let quotas: Vec<(String, u64)> = draw["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| (q[0].as_str().unwrap().to_string(), q[1].as_u64().unwrap()))
+        .filter(|(_, k)| *k > 0)
+        .collect();
+    for (row, k) in &quotas {
+        let r = c["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == row.as_str())
+            .unwrap_or_else(|| panic!("row {row} in {:?}", c["rows"]));
+        assert_eq!(r["observed"].as_u64().unwrap(), *k, "{row}");
+        assert!((f(&r["expected"]) - *k as f64).abs() < 1e-9);
+        assert!(!r["ratio"].as_str().unwrap().is_empty());
+    }
+    // Per target: one visit per task, and the expectations add up to the quotas.
+    let targets = c["targets"].as_array().unwrap();
+    let observed: u64 = targets
+        .iter()
+        .map(|t| t["observed"].as_u64().unwrap())
+        .sum();
+    assert_eq!(observed as usize, tasks.len());
+    let expected: f64 = targets.iter().map(|t| f(&t["expected"])).sum();
+    let quota_sum: u64 = quotas.iter().map(|(_, k)| k).sum();
+    assert!((expected - quota_sum as f64).abs() < 1e-6);
+    for t in tasks {
+        let tc = targets.iter().find(|x| x["id"] == t["target"]).unwrap();
+        assert_eq!(tc["observed"], 1);
+        assert_eq!(tc["visits"][0]["draw"], draw["id"]);
+        assert_eq!(tc["visits"][0]["period"], "2022Q3");
+    }
+    // Per inspector: the team places.
+    let places: usize = tasks
+        .iter()
+        .map(|t| t["team"].as_array().unwrap().len())
+        .sum();
+    let inspectors = c["inspectors"].as_array().unwrap();
+    let held: u64 = inspectors
+        .iter()
+        .map(|i| i["observed"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held as usize, places);
+    // The verdict: numbers and words.
+    let fair = &c["fairness"];
+    assert!(fair["p"].as_f64().is_some() && fair["df"].as_u64().is_some());
+    assert!(fair["text"].as_str().unwrap().starts_with("2022 "));
+    for key in [
+        "never_drawn",
+        "most_visited",
+        "towns",
+        "cells",
+        "repeated_pairs",
+        "row_tests",
+    ] {
+        assert!(c[key].is_array(), "{key}");
+    }
+    // Another year has nothing.
+    let empty = json(
+        &db,
+        &["coverage", "--from", "2023", "--to", "2024", "--json"],
+    );
+    assert_eq!(empty["draws"], 0);
+    assert_eq!(empty["targets"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn coverage_text_in_both_languages_and_a_refused_range() {
+    let (_dir, db) = demo_with_one_draw();
+    let zh = ok(&db, &["coverage", "--from", "2022", "--to", "2022"]);
+    assert!(
+        zh.starts_with("抽查覆盖情况 2022（计入抽取 1 次）\n"),
+        "{zh}"
+    );
+    assert!(zh.contains("按乡镇："), "{zh}");
+    assert!(zh.contains("检查人员"), "{zh}");
+    let en = ok(
+        &db,
+        &["--lang", "en", "coverage", "--from", "2022", "--to", "2022"],
+    );
+    assert!(en.starts_with("Coverage 2022 (1 draws counted)\n"), "{en}");
+    assert!(en.contains("By town:"), "{en}");
+    let out = bin(&db)
+        .args(["coverage", "--from", "2024", "--to", "2022"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2024–2022"), "{err}");
+}
