@@ -1836,14 +1836,18 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
     let j = &f.internal_joint;
     let _ = writeln!(
         out,
-        "{} {}/{} = {:.1}% ({} {}%) {}",
+        "{} {}/{} = {:.1}% ({} {}%) {}  {} {}, {} {}",
         lang.pick("本年内部联合", "year internal joint"),
         j.joint,
         j.total,
         j.percent,
         lang.pick("不低于", "at least"),
         j.min_percent,
-        yes_no(j.met, lang)
+        yes_no(j.met, lang),
+        lang.pick("合并检查", "merged visits"),
+        j.merged,
+        lang.pick("抽签指定", "designated by lot"),
+        j.designated
     );
     let d = &f.inter_department;
     let _ = writeln!(
