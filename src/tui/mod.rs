@@ -19,6 +19,7 @@ pub mod symbols;
 pub mod terminal;
 pub mod text_input;
 pub mod views;
+pub mod words;
 pub mod work;
 
 #[cfg(test)]

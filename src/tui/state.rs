@@ -1652,6 +1652,7 @@ impl AppState {
     /// Take the outcome of an [`Op`].
     pub fn finish(&mut self, result: OpResult, ctx: &Ctx) {
         let lang = self.lang();
+        let result = plain_words(result);
         match result {
             OpResult::Audit(Ok((entries, total))) => {
                 self.audit.entries = entries;
@@ -1994,6 +1995,22 @@ fn validate(
         }
     }
     op
+}
+
+/// The office's refusals in the TUI's words (keys and tabs, not CLI commands).
+fn plain_words(r: OpResult) -> OpResult {
+    let w = |e: String| super::words::tui_words(&e);
+    match r {
+        OpResult::Saved(Err(e)) => OpResult::Saved(Err(w(e))),
+        OpResult::Preview(Err(e)) => OpResult::Preview(Err(w(e))),
+        OpResult::Drawn(Err(e)) => OpResult::Drawn(Err(w(e))),
+        OpResult::Announced(Err(e)) => OpResult::Announced(Err(w(e))),
+        OpResult::Stepped { result, figures } => OpResult::Stepped {
+            result: result.map_err(w),
+            figures,
+        },
+        other => other,
+    }
 }
 
 /// ctrl-c: quits in every mode, whatever the keymap says.
