@@ -53,3 +53,20 @@ pub fn draw_plan3_q3(db: &Path, witness: &str) -> String {
         ],
     )
 }
+
+/// `export quarterly --period 2022Q3 --today 2022-09-30 -o FILE`.
+pub fn export_quarterly_q3(db: &Path, file: &Path) -> String {
+    ok(
+        db,
+        &[
+            "export",
+            "quarterly",
+            "--period",
+            "2022Q3",
+            "--today",
+            "2022-09-30",
+            "-o",
+            file.to_str().expect("a UTF-8 path"),
+        ],
+    )
+}
