@@ -28,6 +28,8 @@ mod tests;
 #[cfg(test)]
 mod tests_backend;
 #[cfg(test)]
+mod tests_coverage;
+#[cfg(test)]
 mod tests_export;
 #[cfg(test)]
 mod tests_tasks;

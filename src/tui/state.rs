@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+mod coverage;
 mod export;
 mod progress;
 mod tasks;
@@ -134,6 +135,11 @@ pub enum Op {
         period: String,
         today: NaiveDate,
     },
+    /// Read the coverage of years `from..=to` (issue 18).
+    LoadCoverage {
+        from: i32,
+        to: i32,
+    },
     /// Write a workbook (in the background, with a progress gauge).
     Export {
         kind: crate::report::ExportKind,
@@ -168,6 +174,7 @@ pub enum OpResult {
     /// An announcement made, or why it was refused.
     Announced(Result<Box<crate::office::announce::AnnouncementJson>, String>),
     Figures(Result<FiguresData, String>),
+    Coverage(Result<Box<crate::office::coverage::Coverage>, String>),
     /// A task step: the message or the office's refusal, and the figures read after it.
     Stepped {
         result: Result<String, String>,
@@ -894,6 +901,7 @@ impl AppState {
                 return self.load_figures();
             }
             Action::Export => return self.open_export_form(ctx),
+            Action::Coverage => return self.load_coverage(),
             a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
                 return self.apply_work(a, ctx)
             }
@@ -1613,6 +1621,7 @@ impl AppState {
             },
             OpResult::Preview(r) => self.preview_ready(r),
             OpResult::Figures(r) => self.figures_ready(r),
+            OpResult::Coverage(r) => self.coverage_ready(r),
             OpResult::Stepped { result, figures } => {
                 match result {
                     Ok(msg) => {
