@@ -150,6 +150,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         summary: String::new(),
         writes,
         guards: vec![],
+        stamps: vec![],
     })?;
     clock.lap("Store::commit (audit + transaction + flush)");
     drop(store);

@@ -26,10 +26,12 @@ fn bench(c: &mut Criterion) {
     };
     let rules = Rules::default_rules();
     let book = shuangsui::office::Book::default();
+    let revisions = shuangsui::office::Revisions::default();
     let ctx = Ctx {
         data: &data,
         rules: &rules,
         book: &book,
+        revisions: &revisions,
     };
     let cfg = Config {
         lang: Lang::Zh,

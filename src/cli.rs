@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 mod coverage;
 mod draw_steps;
+mod edit;
+mod rules;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,6 +97,20 @@ pub enum Command {
     },
     /// Which Table 1 row governs a target (id, credit code or name), and why.
     Explain { target: String },
+    /// One target, inspector or plan with its revision (`--json`: with a `revision` field).
+    Show {
+        kind: ListKind,
+        /// Id (a target also by credit code or name).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change some fields of a record; `--revision N` refuses it when someone else changed the
+    /// record since revision N ("changed by USER at TIME: reload").
+    Edit {
+        #[command(subcommand)]
+        what: edit::EditWhat,
+    },
     /// Draw targets and teams for a plan and period. `draw announce` then `draw commit`; or
     /// `draw --plan N --period P [--witness W]` at one sitting (announce and commit at once);
     /// `--dry-run` previews, `--seed HEX --dry-run` replays (writing nothing).
@@ -174,6 +190,16 @@ pub enum Command {
     Serve(ServeArgs),
     /// The automatic backups beside the store, newest first.
     Backups,
+    /// Table 1 and the settings in the store: show, export to edit, import (audited).
+    Rules {
+        #[command(subcommand)]
+        action: rules::RulesAction,
+    },
+    /// The working-day calendar in the store: show, export, import a new year's notice.
+    Calendar {
+        #[command(subcommand)]
+        action: rules::RulesAction,
+    },
     /// Restore a backup (refuses a non-empty store unless --force). FILE, or the date of an
     /// automatic backup (YYYY-MM-DD, see `backups`).
     Restore {
@@ -832,6 +858,12 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
     }
     office.set_roles(roles);
     local_keys(&office, cli);
+    // A new store gets the compiled-in rules and calendar at init (audited).
+    if matches!(command, Command::Init { .. }) {
+        if let Err(e) = office.ensure_rules_stored() {
+            return fail(&e, lang);
+        }
+    }
     let mut conn = Conn::Local {
         office: Box::new(office),
         caller,
@@ -1008,6 +1040,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             print_text(&t);
             Ok(0)
         }
+        Command::Show { kind, id, json } => edit::show(conn, *kind, id, *json, lang),
+        Command::Edit { what } => edit::edit(conn, what, lang),
         Command::Explain { target } => {
             let Reply::Text(t) = conn.call(Request::Explain {
                 target: target.clone(),
@@ -1267,6 +1301,15 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
         // Handled in `run`: it reads only the backups directory.
         Command::Backups => Ok(0),
+        Command::Rules { action } => {
+            rules::run(conn, crate::office::rules::RulesKind::Rules, action, lang)
+        }
+        Command::Calendar { action } => rules::run(
+            conn,
+            crate::office::rules::RulesKind::Calendar,
+            action,
+            lang,
+        ),
     }
 }
 
@@ -1831,6 +1874,7 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
         lang.pick("移送司法", "transferred"),
         v.transferred
     );
+    draw_steps::print_attempts(&mut out, &f.attempts, lang);
 }
 
 fn print_progress(v: &[crate::office::InspectorProgress], lang: Lang) {

@@ -472,6 +472,7 @@ fn quarterly_workbook_equals_status_and_progress_json() {
             "人员进度",
             "人员进度图",
             "作废记录",
+            "未成抽取",
             "抽查覆盖"
         ]
     );

@@ -530,3 +530,91 @@ fn subscribers_hear_of_every_committed_write() {
     ));
     assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
 }
+
+/// `edit target 3 --set FIELD=VALUE --revision REV` through the server.
+fn edit_target_3(db: &Path, sock: &Path, set: &str, rev: &str) -> Output {
+    run(
+        db,
+        sock,
+        &["edit", "target", "3", "--set", set, "--revision", rev],
+    )
+}
+
+/// `show targets N --json` through the server: the target with its revision.
+fn shown(db: &Path, sock: &Path, id: &str) -> Value {
+    serde_json::from_str(&ok(db, sock, &["show", "targets", id, "--json"])).unwrap()
+}
+
+#[test]
+fn two_clients_editing_one_target_from_one_revision_the_second_is_refused_and_the_first_kept() {
+    let (_dir, db, sock) = demo();
+    let _server = Server::start(&db, &sock);
+    // Both clients load target 3 at the same revision.
+    let loaded = shown(&db, &sock, "3");
+    let rev = loaded["revision"].as_u64().unwrap().to_string();
+    let mut tui = Client::connect(&sock, Lang::En).unwrap();
+    let Response::Ok(Reply::Snapshot(snap)) = tui.call(&Request::Snapshot).unwrap() else {
+        panic!("no snapshot")
+    };
+    let mut form = snap.targets[2].clone();
+    let form_rev = snap.revisions.rev(shuangsui::store::TreeName::Targets, 3);
+    assert_eq!(form_rev.to_string(), rev);
+    // The first client (the CLI) changes 行业 from that revision: saved.
+    let out = edit_target_3(&db, &sock, "行业类别=水泥制造", &rev);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = shown(&db, &sock, "3");
+    assert_eq!(after["industry"], "水泥制造");
+    assert!(after["revision"].as_u64() > loaded["revision"].as_u64());
+    let audit = ok(&db, &sock, &["--lang", "en", "verify"]);
+    // The second client (a TUI form opened at the same revision) saves another field: refused
+    // with who changed it and when, in its language.
+    form.address = "宜良县匡远街道另一个地址".into();
+    let Response::Error(e) = tui
+        .call(&Request::SaveTarget {
+            target: Box::new(form.clone()),
+            base_revision: Some(form_rev),
+        })
+        .unwrap()
+    else {
+        panic!("the stale save went through")
+    };
+    let (me, _) = shuangsui::office::roles::user_and_groups(unsafe_free_uid());
+    assert!(
+        e.message_en
+            .starts_with(&format!("target 3 changed by {me} at ")),
+        "{}",
+        e.message_en
+    );
+    assert!(e.message_en.contains(": reload"), "{}", e.message_en);
+    // The same from a second CLI edit, in Chinese by default, exit status 1.
+    let out = edit_target_3(&db, &sock, "address=又一个地址", &rev);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("检查对象 3 已被 {me} 于")) && err.contains("请重新载入"),
+        "{err}"
+    );
+    // The first change is kept, the refused ones left no trace.
+    let now = shown(&db, &sock, "3");
+    assert_eq!(now, after);
+    assert_eq!(ok(&db, &sock, &["--lang", "en", "verify"]), audit);
+    // Reloaded (the current revision), the second user's change goes through and keeps the
+    // first's.
+    let rev = now["revision"].as_u64().unwrap().to_string();
+    let out = edit_target_3(&db, &sock, "address=又一个地址", &rev);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = shown(&db, &sock, "3");
+    assert_eq!(
+        (last["industry"].as_str(), last["address"].as_str()),
+        (Some("水泥制造"), Some("又一个地址"))
+    );
+    verify_passes(&db, &sock);
+}

@@ -287,3 +287,37 @@ pub fn print_replay(r: &Replay, json: bool, lang: Lang) -> Result<(), OfficeErro
     );
     Ok(())
 }
+
+/// The period's attempts that did not stand (`status`): the counts, then one line each.
+pub(super) fn print_attempts(
+    out: &mut impl std::io::Write,
+    a: &crate::office::attempts::AttemptFigures,
+    lang: Lang,
+) {
+    use crate::office::attempts::kind_label;
+    let _ = writeln!(
+        out,
+        "{} {}",
+        lang.pick("抽取记录：", "attempts:"),
+        a.summary(lang)
+    );
+    for i in a.all() {
+        let what = match (i.kind.as_str(), lang) {
+            ("voided", Lang::Zh) => format!("抽取 #{}", i.number),
+            ("voided", Lang::En) => format!("draw #{}", i.number),
+            (_, Lang::Zh) => format!("公告 #{}", i.number),
+            (_, Lang::En) => format!("announcement #{}", i.number),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {what} {} {} {} · {} {} · {}",
+            kind_label(&i.kind, lang),
+            lang.pick("计划", "plan"),
+            i.plan,
+            i.period,
+            i.by,
+            i.time,
+            i.detail
+        );
+    }
+}

@@ -121,10 +121,10 @@ impl CalendarError {
             (K::NoYears, Lang::Zh) => "工作日历中没有任何年份".into(),
             (K::NoYears, Lang::En) => "the working calendar lists no year".into(),
             (K::NotCovered(y), Lang::Zh) => format!(
-                "工作日历中没有 {y} 年：请在 calendar.toml 中加入《国务院办公厅关于{y}年部分节假日安排的通知》的放假和调休日期"
+                "工作日历中没有 {y} 年：请把《国务院办公厅关于{y}年部分节假日安排的通知》的放假和调休日期加入日历文件（shuangsui calendar export 导出、编辑），再运行 shuangsui calendar import 文件 导入"
             ),
             (K::NotCovered(y), Lang::En) => format!(
-                "the working calendar has no {y}: add the holidays and make-up days of the State Council General Office's notice on the {y} holidays to calendar.toml"
+                "the working calendar has no {y}: add the holidays and make-up days of the State Council General Office's notice on the {y} holidays to a calendar file (shuangsui calendar export, then edit it) and run shuangsui calendar import FILE"
             ),
             (K::Overflow, Lang::Zh) => "日期超出可表示的范围".into(),
             (K::Overflow, Lang::En) => "the date is out of range".into(),
@@ -187,8 +187,15 @@ impl WorkingCalendar {
         }
     }
 
-    /// Reads and checks a calendar file; `file_name` is used in error messages.
+    /// Reads and checks a calendar file; `file_name` is used in error messages. The first
+    /// problem only: [`WorkingCalendar::parse_all`] gives every one.
     pub fn from_toml_str(text: &str, file_name: &str) -> Result<WorkingCalendar, CalendarError> {
+        WorkingCalendar::parse_all(text, file_name).map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// Reads and checks a calendar file: every problem, each with its line and field (a TOML
+    /// syntax error stops the reading, so it comes alone). Never an empty list.
+    pub fn parse_all(text: &str, file_name: &str) -> Result<WorkingCalendar, Vec<CalendarError>> {
         let err = |span: std::ops::Range<usize>, field: &str, kind| CalendarError {
             file: Some(file_name.to_string()),
             line: Some(line_of(text, span.start)),
@@ -197,21 +204,22 @@ impl WorkingCalendar {
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let (line, field) = toml_error_place(text, &e);
-            CalendarError {
+            vec![CalendarError {
                 file: Some(file_name.to_string()),
                 line,
                 field,
                 kind: CalendarErrorKind::Syntax(e.message().trim().to_string()),
-            }
+            }]
         })?;
         if raw.years.is_empty() {
-            return Err(CalendarError {
+            return Err(vec![CalendarError {
                 file: Some(file_name.to_string()),
                 line: None,
                 field: Some("years".into()),
                 kind: CalendarErrorKind::NoYears,
-            });
+            }]);
         }
+        let mut errs = Vec::new();
         let mut cal = WorkingCalendar {
             years: BTreeMap::new(),
             holidays: BTreeSet::new(),
@@ -221,15 +229,16 @@ impl WorkingCalendar {
             let year: i32 = match key.trim().parse() {
                 Ok(v) if (1900..=2200).contains(&v) => v,
                 _ => {
-                    return Err(err(
+                    errs.push(err(
                         y.source.span(),
                         "years",
                         CalendarErrorKind::BadYear(key.clone()),
-                    ))
+                    ));
+                    continue;
                 }
             };
             if y.source.get_ref().trim().is_empty() {
-                return Err(err(
+                errs.push(err(
                     y.source.span(),
                     "source",
                     CalendarErrorKind::EmptySource(year),
@@ -243,33 +252,23 @@ impl WorkingCalendar {
                     Some((a, b)) => (parse_date(a), parse_date(b)),
                     None => (parse_date(s), parse_date(s)),
                 };
-                let (Some(a), Some(b)) = (a, b) else {
-                    return Err(err(
-                        h.span(),
-                        "holidays",
-                        CalendarErrorKind::BadDate(s.clone()),
-                    ));
+                let problem = match (a, b) {
+                    (Some(a), Some(b)) if b < a => Some(CalendarErrorKind::BadRange(s.clone())),
+                    (Some(a), Some(b)) => [a, b]
+                        .into_iter()
+                        .find(|d| !near(*d))
+                        .map(|date| CalendarErrorKind::YearMismatch { year, date }),
+                    _ => Some(CalendarErrorKind::BadDate(s.clone())),
                 };
-                if b < a {
-                    return Err(err(
-                        h.span(),
-                        "holidays",
-                        CalendarErrorKind::BadRange(s.clone()),
-                    ));
+                if let Some(kind) = problem {
+                    errs.push(err(h.span(), "holidays", kind));
+                    continue;
                 }
-                for d in [a, b] {
-                    if !near(d) {
-                        return Err(err(
-                            h.span(),
-                            "holidays",
-                            CalendarErrorKind::YearMismatch { year, date: d },
-                        ));
-                    }
-                }
+                let (Some(a), Some(b)) = (a, b) else { continue };
                 let mut d = a;
                 while d <= b {
                     if cal.workdays.contains(&d) {
-                        return Err(err(h.span(), "holidays", CalendarErrorKind::Conflict(d)));
+                        errs.push(err(h.span(), "holidays", CalendarErrorKind::Conflict(d)));
                     }
                     cal.holidays.insert(d);
                     match d.succ_opt() {
@@ -282,32 +281,20 @@ impl WorkingCalendar {
             let mut workdays = Vec::new();
             for w in &y.workdays {
                 let s = w.get_ref();
-                let Some(d) = parse_date(s) else {
-                    return Err(err(
-                        w.span(),
-                        "workdays",
-                        CalendarErrorKind::BadDate(s.clone()),
-                    ));
+                let problem = match parse_date(s) {
+                    None => Some(CalendarErrorKind::BadDate(s.clone())),
+                    Some(d) if !near(d) => Some(CalendarErrorKind::YearMismatch { year, date: d }),
+                    Some(d) if !is_weekend(d) => Some(CalendarErrorKind::WorkdayNotWeekend(d)),
+                    Some(d) if cal.holidays.contains(&d) => Some(CalendarErrorKind::Conflict(d)),
+                    Some(d) => {
+                        cal.workdays.insert(d);
+                        workdays.push(d);
+                        None
+                    }
                 };
-                if !near(d) {
-                    return Err(err(
-                        w.span(),
-                        "workdays",
-                        CalendarErrorKind::YearMismatch { year, date: d },
-                    ));
+                if let Some(kind) = problem {
+                    errs.push(err(w.span(), "workdays", kind));
                 }
-                if !is_weekend(d) {
-                    return Err(err(
-                        w.span(),
-                        "workdays",
-                        CalendarErrorKind::WorkdayNotWeekend(d),
-                    ));
-                }
-                if cal.holidays.contains(&d) {
-                    return Err(err(w.span(), "workdays", CalendarErrorKind::Conflict(d)));
-                }
-                cal.workdays.insert(d);
-                workdays.push(d);
             }
             cal.years.insert(
                 year,
@@ -319,7 +306,11 @@ impl WorkingCalendar {
                 },
             );
         }
-        Ok(cal)
+        if errs.is_empty() {
+            Ok(cal)
+        } else {
+            Err(errs)
+        }
     }
 
     /// The years covered, ascending.

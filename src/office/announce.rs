@@ -589,7 +589,11 @@ impl Office {
         if let Some(p) = &abandoned {
             summary.push_str(&format!("；公告 #{} 放弃", p.id));
         }
+        // The rules the input was built under, recorded with it (office::rules).
+        let (rule_writes, rule_versions) = self.rules_used_by_announcement(a.id)?;
+        writes.extend(rule_writes);
         self.commit("draw announce", summary, writes)?;
+        self.note_announcement_rules(a.id, rule_versions);
         if let Some(p) = abandoned {
             let i = (p.id - 1) as usize;
             book.announcements[i] = p;
@@ -663,10 +667,15 @@ impl Office {
             by: self.user(),
             time: crate::store::audit::now_text(),
         };
-        let extra = vec![encode_record(TreeName::Meta, key(a.id), &done)?];
+        let (rules_write, rules_hash) = self.rules_used_by_draw(a.id, draw_id)?;
+        let extra = vec![
+            encode_record(TreeName::Meta, key(a.id), &done)?,
+            rules_write,
+        ];
         let mut req = a.request.clone();
         req.witness = witness;
         let d = self.commit_outcome(&req, &a.preview, a.input, a.entropy, seed, outcome, extra)?;
+        self.note_draw_rules(d.id, rules_hash);
         if d.id != draw_id {
             return Err(OfficeError::Corrupt(format!(
                 "announcement {id}: committed as draw {} instead of {draw_id}",
@@ -865,8 +874,13 @@ pub struct RecordJson {
     pub joint: String,
     /// Sampler and engine versions, e.g. `shuangsui-sampler-1+shuangsui-draw-1`.
     pub algorithm: String,
-    /// The rules the input was built under (Table 1 and the settings).
+    /// The rules the input was built under: `rules-sha256:` and the SHA-256 of the rules
+    /// file's text as stored (`shuangsui rules export` writes it back byte for byte); empty
+    /// for a draw with no rules recorded.
     pub rules_version: String,
+    /// The number of that rules version in the store (`shuangsui rules show`).
+    #[serde(default)]
+    pub rules_number: Option<u32>,
     pub announcement: Option<AnnouncementJson>,
     /// The frozen input, exactly as the engine reads it.
     pub input: DrawInput,
@@ -889,12 +903,6 @@ pub struct SeedDerivation {
     pub seed: String,
     /// SHA-256(entropy), as announced (none for a legacy draw).
     pub commitment: Option<String>,
-}
-
-/// The rules in force, named by SHA-256 of their JSON form (Table 1 and the settings).
-pub fn rules_version(rules: &crate::domain::rules::Rules) -> String {
-    let bytes = serde_json::to_vec(rules).unwrap_or_default();
-    format!("rules-sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
 impl Office {
@@ -925,7 +933,11 @@ impl Office {
                 crate::domain::JointKind::Departments(c) => format!("departments:{}", c.join(",")),
             },
             algorithm: d.algorithm.clone(),
-            rules_version: rules_version(self.rules()),
+            rules_version: self
+                .rules_of_draw(d.id)
+                .map(|(_, h)| format!("rules-sha256:{h}"))
+                .unwrap_or_default(),
+            rules_number: self.rules_of_draw(d.id).map(|(n, _)| n),
             announcement: a.map(announcement_json),
             input: d.input.clone(),
             input_hash: hex::encode(d.pool_hash),

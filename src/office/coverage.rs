@@ -706,7 +706,7 @@ impl super::Office {
                 }
             }));
         }
-        let names = Lookup::of(&self.state(), self.rules(), lang);
+        let names = Lookup::of(&self.state(), &self.rules(), lang);
         let book = self.book();
         Ok(compute(&book.draws, from, to, &names, lang))
     }

@@ -467,7 +467,7 @@ fn demo_three_years_pass_and_a_biased_control_fails() {
             picks.dedup();
         }
     }
-    let names = Lookup::of(&st, o.rules(), Lang::Zh);
+    let names = Lookup::of(&st, &o.rules(), Lang::Zh);
     let b = compute(&biased, 2022, 2024, &names, Lang::Zh);
     assert!(!b.fairness.fair, "{}", b.fairness.text);
     assert_eq!(b.fairness.worst.as_ref().unwrap().key, big.key);

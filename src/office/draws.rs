@@ -238,7 +238,8 @@ impl Office {
             .iter()
             .map(|p| encode_record(TreeName::Plans, key_u64(p.id), p))
             .collect::<Result<Vec<_>, _>>()?;
-        let e = self.commit("import plans", out.localize(Lang::Zh), writes)?;
+        let stamps = super::revisions::stamps(TreeName::Plans, staged.iter().map(|p| p.id));
+        let e = self.commit_stamped("import plans", out.localize(Lang::Zh), writes, stamps)?;
         out.audit_seq = Some(e.seq);
         for p in staged {
             super::put_by_id(&mut book.plans, p.id, p);
@@ -249,9 +250,15 @@ impl Office {
     /// Add (`id == 0`: the next id) or replace (matched by id) one plan, in one audited
     /// commit. Refused: a plan that does not fit the rules ([`Plan::validate`]), an unknown
     /// id, or a (year, 序号) already used by another plan. Returns the plan as stored.
-    pub fn save_plan(&self, mut p: Plan) -> Result<Plan, OfficeError> {
+    pub fn save_plan(&self, p: Plan) -> Result<Plan, OfficeError> {
+        self.save_plan_at(p, None)
+    }
+
+    /// [`Office::save_plan`] based on the plan's revision `base`: refused, changing nothing,
+    /// when the plan was changed since (`None`: no check; a new plan has none).
+    pub fn save_plan_at(&self, mut p: Plan, base: Option<u64>) -> Result<Plan, OfficeError> {
         let lang = self.lang();
-        p.validate(self.rules())
+        p.validate(&self.rules())
             .map_err(|e| OfficeError::Invalid(vec![e.localize(lang)]))?;
         let mut book = self.book_mut();
         if let Some(other) = book
@@ -290,10 +297,12 @@ impl Office {
             p.seq,
             p.name
         );
-        self.commit(
+        let base = if is_new { None } else { base };
+        self.commit_stamped(
             if is_new { "plan add" } else { "plan edit" },
             summary,
             writes,
+            vec![super::revisions::stamp(TreeName::Plans, p.id, base)],
         )?;
         if is_new {
             book.plans.push(p.clone());
@@ -362,7 +371,7 @@ impl Office {
         let date = req
             .date
             .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let rules = self.rules();
+        let rules = &*self.rules();
         let settings = rules.settings().clone();
         let team_size = req.team_size.unwrap_or(settings.default_team_size as usize);
         if !(2..=MAX_TEAM_SIZE).contains(&team_size) {
@@ -740,6 +749,7 @@ impl Office {
                 summary,
                 writes,
                 guards: vec![Guard { tree: TreeName::Meta, key: slot }],
+                stamps: vec![],
             })
             .map_err(|e| match e {
                 crate::store::StoreError::Conflict { .. } => refused(match lang {
@@ -852,22 +862,25 @@ impl Office {
         let Some(d) = book.draws.iter().find(|d| d.id == id) else {
             return Err(OfficeError::NotFound(format!("draw {id}")));
         };
-        Ok(check_draw(d, &book, lang))
+        Ok(check_draw(d, &book, lang).and_then(|()| self.check_draw_rules(d)))
     }
 
     /// Check every draw; the first failure, if any, as (draw id, message).
     pub fn verify_all_draws(&self) -> Option<(DrawId, String)> {
         let lang = self.lang();
         let book = self.book();
-        book.draws
-            .iter()
-            .find_map(|d| check_draw(d, &book, lang).err().map(|m| (d.id, m)))
+        book.draws.iter().find_map(|d| {
+            check_draw(d, &book, lang)
+                .and_then(|()| self.check_draw_rules(d))
+                .err()
+                .map(|m| (d.id, m))
+        })
     }
 
     pub fn draw_json(&self, d: &DrawRecord) -> DrawJson {
         let st = self.state();
         let book = self.book();
-        draw_json(d, &st, &book, self.calendar())
+        draw_json(d, &st, &book, &self.calendar())
     }
 
     /// A snapshot of the plans, draws and tasks (holds no lock: see office/mod.rs, "Locks").
@@ -985,7 +998,9 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
     t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
-fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
+/// Recompute draw `d` from what `book` holds and compare (the picks, the teams, the stored
+/// tasks and the announcement); the TUI shows the outcome when a past draw is opened.
+pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
     let name = |zh: &str, en: &str| {
         format!(
             "{} #{}: {}",
@@ -1199,7 +1214,7 @@ mod tests {
                 "{period} plan {plan}: {m}"
             );
         }
-        let rules = o.rules();
+        let rules = &*o.rules();
         let st = o.state();
         let book = o.book();
         let routine_draws: HashSet<DrawId> = book
@@ -1301,7 +1316,7 @@ mod tests {
     /// has two tasks of one category in one quarter; a yearly full row (R, P) gives each target
     /// at most one visit.
     fn check_year_invariants(o: &Office) {
-        let rules = o.rules();
+        let rules = &*o.rules();
         let st = o.state();
         let book = o.book();
         let routine: HashSet<DrawId> = book

@@ -36,6 +36,9 @@ pub struct StatusFigures {
     /// The results of the period's tasks.
     pub publication: PublicationFigures,
     pub violations: ViolationFigures,
+    /// The period's voided draws and abandoned and infeasible announcements (issue 13).
+    #[serde(default)]
+    pub attempts: super::attempts::AttemptFigures,
 }
 
 /// One Table 1 row over the period.
@@ -208,9 +211,9 @@ impl Office {
     /// The figures of `period` on `today` (see the module doc and [`StatusFigures`]).
     pub fn status(&self, period: Period, today: NaiveDate) -> Result<StatusFigures, OfficeError> {
         let lang = self.lang();
-        let rules = self.rules();
+        let rules = &*self.rules();
         let settings = rules.settings();
-        let cal = self.calendar();
+        let cal = &*self.calendar();
         let st = self.state();
         let book = self.book();
         let in_period: Vec<&Task> = book
@@ -316,6 +319,7 @@ impl Office {
             inter_department,
             publication,
             violations,
+            attempts: self.attempts(period),
         })
     }
 
@@ -327,7 +331,7 @@ impl Office {
         today: NaiveDate,
     ) -> Result<Vec<InspectorProgress>, OfficeError> {
         let lang = self.lang();
-        let cal = self.calendar();
+        let cal = &*self.calendar();
         let st = self.state();
         let book = self.book();
         let year = Period::Year(period.year());
@@ -392,7 +396,7 @@ impl Office {
     /// voided), overdue first, then by due date, then by task.
     pub fn due(&self, today: NaiveDate) -> Result<Vec<DueItem>, OfficeError> {
         let lang = self.lang();
-        let cal = self.calendar();
+        let cal = &*self.calendar();
         let st = self.state();
         let book = self.book();
         let refuse = |e| calendar_refusal(e, lang);
@@ -445,7 +449,8 @@ mod tests {
         let f = o.status(q3, d(2022, 7, 1)).unwrap();
         // Rules order, this office's rows.
         let ids: Vec<&str> = f.rows.iter().map(|r| r.row.as_str()).collect();
-        let expected: Vec<&str> = o.rules().applicable_rows().map(|r| r.id.as_str()).collect();
+        let rules = o.rules();
+        let expected: Vec<&str> = rules.applicable_rows().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, expected);
         // Plan 3 is undirected with no chosen ratio: before any draw, its preview's quotas are
         // the requirements.
@@ -462,7 +467,7 @@ mod tests {
             // What the cycle owes is the requirement; a half-year row drawn in Q3 spreads it
             // over Q3 and Q4 (issue 12: the ceiling first).
             assert_eq!(row(&f, &s.row).required, s.owed, "row {}", s.row);
-            let r = o.rules().row(&s.row).unwrap();
+            let r = rules.row(&s.row).unwrap();
             let slots = if r.cycle == Cycle::Quarter { 1 } else { 2 };
             assert_eq!(s.quota, s.owed.div_ceil(slots), "row {}", s.row);
             assert!(s.quota > 0, "row {}", s.row);

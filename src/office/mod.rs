@@ -23,25 +23,31 @@
 //! 1. `write_gate` (serialises the writes of [`Office::handle`]),
 //! 2. `state` (the registries: [`Office::state_mut`]),
 //! 3. `book` (plans, draws, tasks: `Office::book_mut`),
-//! 4. `roles` (read or replaced alone, never held across another lock).
+//! 4. `roles` (read or replaced alone, never held across another lock),
+//! 5. `revisions` (the records' revisions: written alone right after a commit, read alone).
 //!
 //! A writer holding `book` may read `state` (a snapshot: the read lock is released at once),
 //! never the other way round; no writer reads the value it holds for writing through
 //! `state()`/`book()` (that would wait for itself).
 
 pub mod announce;
+pub mod attempts;
 pub mod coverage;
 mod demo;
 mod draws;
+mod edit;
 mod error;
 mod figures;
 pub mod protocol;
 mod registry;
+mod revisions;
 pub mod roles;
+pub mod rules;
 pub mod search;
 mod tasks;
 pub use tasks::CorrectStep;
 
+pub(crate) use draws::check_draw;
 pub use draws::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
     Voided,
@@ -56,6 +62,7 @@ pub use protocol::{Caller, Reply, Request, Response};
 pub use registry::{
     field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,
 };
+pub use revisions::Revisions;
 pub use roles::{Role, Roles};
 
 use crate::domain::*;
@@ -168,6 +175,8 @@ pub struct Office {
     store: Store,
     state: Shared<State>,
     book: Shared<draws::Book>,
+    /// The records' revisions (lock order 5: taken alone, after a commit).
+    revisions: Shared<Revisions>,
     user: String,
     lang: crate::i18n::Lang,
     /// Who may do what; `None`: no roles file, everyone is director.
@@ -175,8 +184,9 @@ pub struct Office {
     /// Serialises the writes of [`Office::handle`] (validate, commit, apply to memory), so
     /// two clients of a server never validate against the same state.
     write_gate: Mutex<()>,
-    rules: crate::domain::rules::Rules,
-    calendar: crate::domain::calendar::WorkingCalendar,
+    /// Table 1 and the calendar in force, every stored version, and the rules each draw used
+    /// (office::rules). Read as snapshots like `state`; written last in the lock order.
+    rule_book: Shared<rules::RuleBook>,
     /// The server's signing key (see store::sign): signs the audit head after each write and
     /// every backup. Absent for a user who cannot read the key.
     signer: std::sync::OnceLock<crate::store::sign::Signer>,
@@ -190,19 +200,31 @@ impl Office {
         let store = Store::open(path)?;
         let state = load_state(&store)?;
         let book = draws::load_book(&store)?;
-        Ok(Office {
+        let rule_book = rules::RuleBook::load(&store)?;
+        let revisions = Revisions::load(&store)?;
+        let fresh = store.is_empty();
+        let office = Office {
             store,
             state: Shared::new(state),
             book: Shared::new(book),
+            revisions: Shared::new(revisions),
             user: crate::store::audit::os_user(),
             lang,
             roles: RwLock::new(None),
             write_gate: Mutex::new(()),
-            rules: crate::domain::rules::Rules::default_rules(),
-            calendar: crate::domain::calendar::WorkingCalendar::default_calendar(),
+            rule_book: Shared::new(rule_book),
             signer: std::sync::OnceLock::new(),
             trusted_key: std::sync::OnceLock::new(),
-        })
+        };
+        // A store made before the rules were stored gets them now (audited); a new one at
+        // `init` (or with its first draw). A store that refuses writes keeps working on the
+        // compiled-in files.
+        if !fresh {
+            if let Err(e) = office.ensure_rules_stored() {
+                tracing::warn!("storing the rules and the calendar failed: {e}");
+            }
+        }
+        Ok(office)
     }
 
     /// Sign with this key from now on (and trust it); a second key is ignored.
@@ -280,16 +302,6 @@ impl Office {
         self.write_gate.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Table 1 as data (fixtures/rules.toml compiled in).
-    pub fn rules(&self) -> &crate::domain::rules::Rules {
-        &self.rules
-    }
-
-    /// The working-day calendar (fixtures/calendar.toml compiled in).
-    pub fn calendar(&self) -> &crate::domain::calendar::WorkingCalendar {
-        &self.calendar
-    }
-
     /// Open a fresh throwaway store in a temporary directory, loaded with the demo data.
     /// The directory is removed when the returned guard is dropped.
     pub fn open_demo(lang: crate::i18n::Lang) -> Result<(Office, DemoDir), OfficeError> {
@@ -328,13 +340,7 @@ impl Office {
         summary: String,
         writes: Vec<Write>,
     ) -> Result<crate::store::audit::AuditEntry, OfficeError> {
-        Ok(self.store.commit(Change {
-            user: self.user(),
-            action: action.into(),
-            summary,
-            writes,
-            guards: vec![],
-        })?)
+        self.commit_stamped(action, summary, writes, vec![])
     }
 
     /// Walk the audit chain and compare every record with it.
@@ -421,8 +427,12 @@ impl Office {
         self.sign_head();
         let fresh = load_state(&self.store)?;
         let book = draws::load_book(&self.store)?;
+        let rule_book = rules::RuleBook::load(&self.store)?;
+        let revisions = Revisions::load(&self.store)?;
         *self.state_mut() = fresh;
         *self.book_mut() = book;
+        *self.rule_book.write() = rule_book;
+        *self.revisions.write() = revisions;
         Ok(n)
     }
 }
@@ -698,6 +708,7 @@ fn record_restore(
         summary,
         writes: vec![],
         guards: vec![],
+        stamps: vec![],
     })?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! answered by one [`Response`] frame. A client that sent [`Request::Subscribe`] receives
 //! [`Event`] frames after every committed write instead.
 
+use super::edit::list_json;
 use super::roles::Role;
 use super::{
     DrawJson, DrawPreview, DrawRequest, DueItem, ImportKind, ImportOutcome, InspectorProgress,
@@ -20,7 +21,7 @@ use crate::domain::task::{Task, TaskId};
 use crate::domain::{Target, TargetId, TargetStatus};
 use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
-use crate::store::VerifyReport;
+use crate::store::{TreeName, VerifyReport};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -232,8 +233,32 @@ pub enum Request {
         status: TargetStatus,
         effective: NaiveDate,
         reason: String,
+        /// The target's revision the change is based on (`None`: no check).
+        #[serde(default)]
+        base_revision: Option<u64>,
     },
-    SaveTarget(Box<Target>),
+    /// Add (`id == 0`) or replace a target; refused when the stored target is no longer at
+    /// `base_revision` (the TUI sends the revision its form opened with).
+    SaveTarget {
+        target: Box<Target>,
+        #[serde(default)]
+        base_revision: Option<u64>,
+    },
+    /// Change some fields of a stored target (by id, credit code or name), read, changed and
+    /// written in this one request: fields by import header (English or Chinese), values as
+    /// an import cell reads them (an empty value clears the field).
+    EditTarget {
+        target: String,
+        set: Vec<(String, String)>,
+        #[serde(default)]
+        base_revision: Option<u64>,
+    },
+    /// One record with its revision, as `shuangsui show` prints it.
+    Show {
+        kind: ListKind,
+        id: String,
+        json: bool,
+    },
     /// Write a workbook: to `to` in-process, else returned as bytes.
     Export {
         what: ExportSpec,
@@ -252,15 +277,23 @@ pub enum Request {
         status: InspectorStatus,
         effective: NaiveDate,
         reason: String,
+        #[serde(default)]
+        base_revision: Option<u64>,
     },
-    /// Add (`id == 0`) or replace a plan.
-    SavePlan(Box<Plan>),
+    /// Add (`id == 0`) or replace a plan (refused when no longer at `base_revision`).
+    SavePlan {
+        plan: Box<Plan>,
+        #[serde(default)]
+        base_revision: Option<u64>,
+    },
     /// The newest `n` audit entries (newest first) and the log's length.
     AuditTail {
         n: usize,
     },
     /// The registries and the book, for a client's replica (the remote TUI).
     Snapshot,
+    /// Table 1 or the working calendar: show, export, import (office::rules).
+    Rules(super::rules::RulesRequest),
     /// Fairness over the years `from..=to` (issue 18, `office::coverage`).
     Coverage {
         from: i32,
@@ -281,6 +314,7 @@ impl Request {
     pub fn is_write(&self) -> bool {
         match self {
             Request::Import { dry_run, .. } => !dry_run,
+            Request::Rules(r) => r.is_write(),
             Request::InitDemo
             | Request::CommitDraw(_)
             | Request::AnnounceDraw(_)
@@ -294,8 +328,9 @@ impl Request {
             | Request::TaskCorrect { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
-            | Request::SavePlan(_)
-            | Request::SaveTarget(_) => true,
+            | Request::SavePlan { .. }
+            | Request::EditTarget { .. }
+            | Request::SaveTarget { .. } => true,
             _ => false,
         }
     }
@@ -316,8 +351,12 @@ impl Request {
             | Request::AuditHead
             | Request::AuditTail { .. }
             | Request::Snapshot
+            | Request::Show { .. }
             | Request::Coverage { .. }
             | Request::Subscribe => Need::Role(Role::Viewer),
+            // Reading Table 1 is as open as `explain`; changing it is the office's.
+            Request::Rules(super::rules::RulesRequest::Import { .. }) => Need::Role(Role::Office),
+            Request::Rules(_) => Need::Role(Role::Viewer),
             Request::TaskCheck { task, .. }
             | Request::TaskResult { task, .. }
             | Request::TaskPublish { task, .. }
@@ -331,8 +370,9 @@ impl Request {
             | Request::CommitAnnounced { .. }
             | Request::SetTargetStatus { .. }
             | Request::SetInspectorStatus { .. }
-            | Request::SavePlan(_)
-            | Request::SaveTarget(_)
+            | Request::SavePlan { .. }
+            | Request::SaveTarget { .. }
+            | Request::EditTarget { .. }
             | Request::Export { .. }
             | Request::Backup { .. } => Need::Role(Role::Office),
             Request::VoidDraw { .. } => Need::Role(Role::Director),
@@ -365,19 +405,24 @@ impl Request {
             Request::Status { .. } | Request::Progress { .. } | Request::Due { .. } => {
                 lang.pick("查看统计", "viewing figures")
             }
-            Request::SetTargetStatus { .. } | Request::SaveTarget(_) => {
-                lang.pick("修改检查对象", "changing a target")
-            }
+            Request::SetTargetStatus { .. }
+            | Request::SaveTarget { .. }
+            | Request::EditTarget { .. } => lang.pick("修改检查对象", "changing a target"),
             Request::Export { .. } => lang.pick("导出", "exporting"),
             Request::Backup { .. } => lang.pick("备份", "backing up"),
             Request::SetInspectorStatus { .. } => {
                 lang.pick("修改检查人员", "changing an inspector")
             }
-            Request::SavePlan(_) => lang.pick("修改抽查计划", "changing a plan"),
+            Request::SavePlan { .. } => lang.pick("修改抽查计划", "changing a plan"),
+            Request::Show { .. } => lang.pick("查看记录", "reading a record"),
             Request::AuditHead | Request::AuditTail { .. } | Request::Subscribe => {
                 lang.pick("查看审计日志", "reading the log")
             }
             Request::Snapshot => lang.pick("查看名录库", "reading the registries"),
+            Request::Rules(super::rules::RulesRequest::Import { .. }) => {
+                lang.pick("导入规则或日历", "importing rules or the calendar")
+            }
+            Request::Rules(_) => lang.pick("查看规则或日历", "reading rules or the calendar"),
             Request::Coverage { .. } => lang.pick("查看抽查覆盖情况", "viewing the coverage"),
         }
     }
@@ -444,6 +489,7 @@ pub enum Reply {
         len: u64,
     },
     Snapshot(Box<Snapshot>),
+    Rules(Box<super::rules::RulesReply>),
     Coverage(Box<super::coverage::Coverage>),
 }
 
@@ -461,6 +507,9 @@ pub struct Snapshot {
     pub draws: Vec<super::DrawRecord>,
     pub tasks: Vec<Task>,
     pub audit_len: u64,
+    /// The records' revisions (the TUI's forms send the one they opened with).
+    #[serde(default)]
+    pub revisions: super::Revisions,
 }
 
 impl Snapshot {
@@ -919,10 +968,24 @@ impl Office {
                 status,
                 effective,
                 reason,
-            } => Reply::Target(Box::new(
-                self.set_target_status(target, status, effective, &reason)?,
-            )),
-            Request::SaveTarget(t) => Reply::Target(Box::new(self.save_target(*t)?)),
+                base_revision,
+            } => Reply::Target(Box::new(self.set_target_status_at(
+                target,
+                status,
+                effective,
+                &reason,
+                base_revision,
+            )?)),
+            Request::SaveTarget {
+                target,
+                base_revision,
+            } => Reply::Target(Box::new(self.save_target_at(*target, base_revision)?)),
+            Request::EditTarget {
+                target,
+                set,
+                base_revision,
+            } => Reply::Target(Box::new(self.edit_target(&target, &set, base_revision)?)),
+            Request::Show { kind, id, json } => Reply::Text(self.show(kind, &id, json)?),
             Request::Export { .. } => {
                 return Err(OfficeError::Refused(
                     lang.pick(
@@ -966,15 +1029,24 @@ impl Office {
                 status,
                 effective,
                 reason,
-            } => Reply::Inspector(Box::new(
-                self.set_inspector_status(inspector, status, effective, &reason)?,
-            )),
-            Request::SavePlan(p) => Reply::Plan(Box::new(self.save_plan(*p)?)),
+                base_revision,
+            } => Reply::Inspector(Box::new(self.set_inspector_status_at(
+                inspector,
+                status,
+                effective,
+                &reason,
+                base_revision,
+            )?)),
+            Request::SavePlan {
+                plan,
+                base_revision,
+            } => Reply::Plan(Box::new(self.save_plan_at(*plan, base_revision)?)),
             Request::AuditTail { n } => Reply::AuditTail {
                 entries: self.audit_tail(n)?,
                 len: self.audit_len() as u64,
             },
             Request::Snapshot => Reply::Snapshot(Box::new(self.snapshot())),
+            Request::Rules(r) => Reply::Rules(Box::new(self.rules_request(r)?)),
         })
     }
 
@@ -991,6 +1063,7 @@ impl Office {
             draws: book.draws.clone(),
             tasks: book.tasks.clone(),
             audit_len: self.audit_len() as u64,
+            revisions: (*self.revisions()).clone(),
         }
     }
 
@@ -1008,7 +1081,8 @@ impl Office {
         match kind {
             ListKind::Targets => {
                 if json {
-                    return to_json(&st.targets);
+                    let revs = self.revisions();
+                    return list_json(&st.targets, TreeName::Targets, |t| t.id, &revs);
                 }
                 for t in &st.targets {
                     let _ = writeln!(
@@ -1025,7 +1099,8 @@ impl Office {
             }
             ListKind::Inspectors => {
                 if json {
-                    return to_json(&st.inspectors);
+                    let revs = self.revisions();
+                    return list_json(&st.inspectors, TreeName::Inspectors, |p| p.id, &revs);
                 }
                 for p in &st.inspectors {
                     let _ = writeln!(
@@ -1041,7 +1116,8 @@ impl Office {
             }
             ListKind::Departments => {
                 if json {
-                    return to_json(&st.departments);
+                    let revs = self.revisions();
+                    return list_json(&st.departments, TreeName::Departments, |d| d.id, &revs);
                 }
                 for d in &st.departments {
                     let _ = writeln!(
@@ -1077,7 +1153,7 @@ impl Office {
                     let v: Vec<_> = book
                         .tasks
                         .iter()
-                        .map(|t| super::task_json_of(t, &st, self.calendar()))
+                        .map(|t| super::task_json_of(t, &st, &self.calendar()))
                         .collect();
                     return to_json(&v);
                 }
@@ -1170,7 +1246,8 @@ impl Office {
             ListKind::Plans => {
                 let book = self.book();
                 if json {
-                    return to_json(&book.plans);
+                    let revs = self.revisions();
+                    return list_json(&book.plans, TreeName::Plans, |p| p.id, &revs);
                 }
                 for p in &book.plans {
                     let _ = writeln!(
@@ -1501,7 +1578,13 @@ mod tests {
                         break;
                     }
                     plan.name = format!("计划 {i}");
-                    let r = o.handle(Request::SavePlan(Box::new(plan.clone())), &zhang);
+                    let r = o.handle(
+                        Request::SavePlan {
+                            plan: Box::new(plan.clone()),
+                            base_revision: None,
+                        },
+                        &zhang,
+                    );
                     assert!(is_ok(&r), "{r:?}");
                 }
                 stop.store(true, Ordering::Relaxed);

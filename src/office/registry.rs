@@ -1,5 +1,6 @@
 //! Registry maintenance: imports, status changes (动态调整), add and edit.
 
+use super::revisions::{stamp, stamps};
 use super::{
     conflict_key, encode_record, put_by_id, stage_by_key, target_chunk_writes, Office, OfficeError,
     State,
@@ -7,6 +8,7 @@ use super::{
 use crate::domain::*;
 use crate::i18n::Lang;
 use crate::import::{self, ImportReport};
+use crate::store::revision::Stamp;
 use crate::store::{key_u64, TreeName};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -411,7 +413,9 @@ impl Office {
         }
         let writes = target_chunk_writes(&st.targets, &changed, &next)?;
         let summary = out.localize(Lang::Zh);
-        let entry = self.commit("import targets", summary, writes)?;
+        // New targets stay at revision 0 (a million of them would double the writes).
+        let stamps = stamps(TreeName::Targets, changed.iter().map(|t| t.id));
+        let entry = self.commit_stamped("import targets", summary, writes, stamps)?;
         out.audit_seq = Some(entry.seq);
         for t in changed {
             // Matched by credit code: the code index is unchanged.
@@ -490,7 +494,9 @@ impl Office {
         if dry_run || writes.is_empty() {
             return Ok(out);
         }
-        let entry = self.commit("import inspectors", out.localize(Lang::Zh), writes)?;
+        let stamps = stamps(TreeName::Inspectors, staged.iter().map(|p| p.id));
+        let entry =
+            self.commit_stamped("import inspectors", out.localize(Lang::Zh), writes, stamps)?;
         out.audit_seq = Some(entry.seq);
         for p in staged {
             st.inspector_by_cert.insert(p.certificate_no.clone(), p.id);
@@ -553,7 +559,9 @@ impl Office {
             .iter()
             .map(|d| encode_record(TreeName::Departments, key_u64(d.id), d))
             .collect::<Result<Vec<_>, _>>()?;
-        let entry = self.commit("import departments", out.localize(Lang::Zh), writes)?;
+        let stamps = stamps(TreeName::Departments, staged.iter().map(|d| d.id));
+        let entry =
+            self.commit_stamped("import departments", out.localize(Lang::Zh), writes, stamps)?;
         out.audit_seq = Some(entry.seq);
         for d in staged {
             put_by_id(&mut st.departments, d.id, d);
@@ -650,7 +658,12 @@ impl Office {
         if dry_run || writes.is_empty() {
             return Ok(out);
         }
-        let entry = self.commit("import conflicts", out.localize(Lang::Zh), writes)?;
+        let stamps = staged
+            .iter()
+            .map(|p| Stamp::new(TreeName::Conflicts, conflict_key(p)))
+            .collect();
+        let entry =
+            self.commit_stamped("import conflicts", out.localize(Lang::Zh), writes, stamps)?;
         out.audit_seq = Some(entry.seq);
         for p in staged {
             match st
@@ -695,6 +708,19 @@ impl Office {
         effective: NaiveDate,
         reason: &str,
     ) -> Result<Target, OfficeError> {
+        self.set_target_status_at(id, status, effective, reason, None)
+    }
+
+    /// [`Office::set_target_status`] based on the target's revision `base` (refused as stale
+    /// when another save came first; `None`: no check).
+    pub fn set_target_status_at(
+        &self,
+        id: TargetId,
+        status: TargetStatus,
+        effective: NaiveDate,
+        reason: &str,
+        base: Option<u64>,
+    ) -> Result<Target, OfficeError> {
         let change = self.status_change(status, effective, reason)?;
         let mut st = self.state_mut();
         let Some(old) = st.target(id).cloned() else {
@@ -717,7 +743,8 @@ impl Office {
             if pending { "（待生效）" } else { "" },
             reason.trim()
         );
-        self.commit("target status", summary, writes)?;
+        let stamps = vec![stamp(TreeName::Targets, id, base)];
+        self.commit_stamped("target status", summary, writes, stamps)?;
         st.targets[(id - 1) as usize] = t.clone();
         st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(t)
@@ -730,6 +757,18 @@ impl Office {
         status: InspectorStatus,
         effective: NaiveDate,
         reason: &str,
+    ) -> Result<Inspector, OfficeError> {
+        self.set_inspector_status_at(id, status, effective, reason, None)
+    }
+
+    /// [`Office::set_inspector_status`] based on the inspector's revision `base`.
+    pub fn set_inspector_status_at(
+        &self,
+        id: InspectorId,
+        status: InspectorStatus,
+        effective: NaiveDate,
+        reason: &str,
+        base: Option<u64>,
     ) -> Result<Inspector, OfficeError> {
         let change = self.status_change(status, effective, reason)?;
         let mut st = self.state_mut();
@@ -753,13 +792,20 @@ impl Office {
             reason.trim()
         );
         let w = encode_record(TreeName::Inspectors, key_u64(id), &p)?;
-        self.commit("inspector status", summary, vec![w])?;
+        let stamps = vec![stamp(TreeName::Inspectors, id, base)];
+        self.commit_stamped("inspector status", summary, vec![w], stamps)?;
         st.inspectors[(id - 1) as usize] = p.clone();
         Ok(p)
     }
 
     /// Save a target from a form (id 0 = new). Validated like an import row.
-    pub fn save_target(&self, mut t: Target) -> Result<Target, OfficeError> {
+    pub fn save_target(&self, t: Target) -> Result<Target, OfficeError> {
+        self.save_target_at(t, None)
+    }
+
+    /// [`Office::save_target`] based on the target's revision `base`: refused, changing
+    /// nothing, when the target was changed since (`None`: no check; a new target has none).
+    pub fn save_target_at(&self, mut t: Target, base: Option<u64>) -> Result<Target, OfficeError> {
         let lang = self.lang();
         let mut st = self.state_mut();
         if let Some(&other) = st.target_by_code.get(t.credit_code.as_str()) {
@@ -817,10 +863,12 @@ impl Office {
             t.name,
             t.credit_code
         );
-        self.commit(
+        let base = if is_new { None } else { base };
+        self.commit_stamped(
             if is_new { "target add" } else { "target edit" },
             summary,
             writes,
+            vec![stamp(TreeName::Targets, t.id, base)],
         )?;
         if is_new {
             st.target_by_code

@@ -188,7 +188,7 @@ impl Office {
         integrity_card: bool,
     ) -> Result<Task, OfficeError> {
         let user = self.user().to_string();
-        let cal = self.calendar();
+        let cal = &*self.calendar();
         self.task_step(id, Step::Result, |t, lang| {
             let Some(check) = &t.check else {
                 return Err(lang
@@ -525,7 +525,7 @@ impl Office {
                 .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
                 .map(|d| d.date)
         };
-        let cal = self.calendar();
+        let cal = &*self.calendar();
         let reason = reason.trim().to_string();
         self.task_step(id, Step::Correct, |t, lang| {
             if reason.is_empty() {
@@ -1141,7 +1141,7 @@ pub(crate) mod tests {
         let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
         let t = checked_with_result(&o, 1, 1, d(2022, 9, 30));
         let st = o.state();
-        let j = crate::office::task_json_of(&t, &st, o.calendar());
+        let j = crate::office::task_json_of(&t, &st, &o.calendar());
         // 10/1-10/7 off, 10/8 and 10/9 worked: 20 working days after Friday 9/30 is 11/2.
         assert_eq!(j.due, Some(d(2022, 11, 2)));
         assert_eq!(j.determined, Some(d(2022, 9, 30)));
@@ -1164,12 +1164,13 @@ pub(crate) mod tests {
     fn a_result_in_a_year_the_calendar_does_not_cover_is_refused() {
         // A calendar that has 2022 only: a result determined in 2023 cannot get its deadline.
         // (Dates after today are refused first, so the year must be one before today.)
-        let (mut o, _dir) = drawn("2022Q4", d(2022, 12, 1));
+        let (o, _dir) = drawn("2022Q4", d(2022, 12, 1));
         let full = crate::domain::calendar::WorkingCalendar::DEFAULT_TOML;
         let only_2022 = &full[..full.find("[years.2023]").unwrap()];
-        o.calendar =
+        o.set_calendar_for_test(
             crate::domain::calendar::WorkingCalendar::from_toml_str(only_2022, "test.toml")
-                .unwrap();
+                .unwrap(),
+        );
         o.task_check(1, d(2022, 12, 10), None, "").unwrap();
         refused(
             &o,
@@ -1179,7 +1180,7 @@ pub(crate) mod tests {
             "the working calendar has no 2023",
         );
         // With 2023 in the calendar, the same result is accepted.
-        o.calendar = crate::domain::calendar::WorkingCalendar::default_calendar();
+        o.set_calendar_for_test(crate::domain::calendar::WorkingCalendar::default_calendar());
         o.task_result(1, 1, d(2023, 1, 5), "", None, false).unwrap();
     }
 

@@ -28,7 +28,7 @@ pub(super) fn draw(
         .iter()
         .find(|d| d.id == id)
         .ok_or_else(|| OfficeError::NotFound(format!("{} #{id}", lang.pick("抽取", "draw"))))?;
-    let rules = office.rules();
+    let rules = &*office.rules();
     let fmt = Formats::new();
     let mut sheets = Vec::new();
 

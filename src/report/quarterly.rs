@@ -195,6 +195,26 @@ pub(super) fn quarterly(
         t.text(1, label)?;
         t.num(2, v as f64)?;
     }
+
+    // Every attempt is on record (issue 13): the period's draws that did not stand.
+    let at = &status.attempts;
+    let s_at = lang.pick("抽取记录（本期）", "draw attempts (period)");
+    for (label, v) in [
+        (lang.pick("作废的抽取", "voided draws"), at.voided.len()),
+        (
+            lang.pick("放弃的公告", "abandoned announcements"),
+            at.abandoned.len(),
+        ),
+        (
+            lang.pick("无法抽取的公告", "infeasible announcements"),
+            at.infeasible.len(),
+        ),
+    ] {
+        t.next_row();
+        t.text(0, s_at)?;
+        t.text(1, label)?;
+        t.num(2, v as f64)?;
+    }
     sheets.push(t.finish()?);
 
     // ---- coverage per Table 1 row: totals, completion, shortfalls, a progress chart
@@ -448,9 +468,56 @@ pub(super) fn quarterly(
         t.text(6, &v.reason)?;
     }
     sheets.push(t.finish()?);
+    sheets.push(unused_announcements(wb, office, p.year(), lang)?);
     // ---- fairness over the three years up to this one (issue 18)
     sheets.push(super::coverage::sheet(wb, office, p.year(), lang)?);
     Ok(sheets)
+}
+
+/// The year's announcements that never became a draw: abandoned (replaced by a later one) or
+/// infeasible (the draw failed after the witness), with who, when and why.
+fn unused_announcements(
+    wb: &mut Workbook,
+    office: &Office,
+    year: i32,
+    lang: Lang,
+) -> Result<super::SheetMeta, super::Fail> {
+    let fmt = Formats::new();
+    let attempts = office.attempts(Period::Year(year));
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("未成抽取", "unused announcements"))?;
+    let mut t = Table::titled(
+        ws,
+        &fmt,
+        &Title::new(
+            &match lang {
+                Lang::Zh => format!("{year} 年放弃或无法抽取的抽取公告"),
+                Lang::En => format!("announcements of {year} abandoned or infeasible"),
+            },
+            lang,
+        ),
+        &[
+            lang.pick("公告编号", "announcement"),
+            lang.pick("状态", "state"),
+            lang.pick("抽查计划", "plan"),
+            lang.pick("抽查期次", "period"),
+            lang.pick("时间", "when"),
+            lang.pick("操作人", "by"),
+            lang.pick("说明", "detail"),
+        ],
+        lang,
+    )?;
+    for i in attempts.abandoned.iter().chain(&attempts.infeasible) {
+        t.next_row();
+        t.num(0, i.number as f64)?;
+        t.text(1, crate::office::attempts::kind_label(&i.kind, lang))?;
+        t.num(2, i.plan as f64)?;
+        t.text(3, &i.period)?;
+        t.text(4, &local_time(&i.time))?;
+        t.text(5, &i.by)?;
+        t.text(6, &i.detail)?;
+    }
+    Ok(t.finish()?)
 }
 
 #[cfg(test)]

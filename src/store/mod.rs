@@ -17,6 +17,8 @@ pub mod anchor;
 pub mod audit;
 pub use anchor::write_atomic;
 pub mod codec;
+mod full_disk;
+pub mod revision;
 pub mod rotate;
 pub mod sign;
 
@@ -41,10 +43,13 @@ pub enum TreeName {
     Plans,
     Draws,
     Tasks,
+    /// Table 1 and the working calendar: every version ever used, the current one, and which
+    /// version each announcement and draw was made under (office::rules).
+    Rules,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 8] = [
+    pub const ALL: [TreeName; 9] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -53,6 +58,7 @@ impl TreeName {
         TreeName::Plans,
         TreeName::Draws,
         TreeName::Tasks,
+        TreeName::Rules,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +70,7 @@ impl TreeName {
             TreeName::Plans => "plans",
             TreeName::Draws => "draws",
             TreeName::Tasks => "tasks",
+            TreeName::Rules => "rules",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {
@@ -117,6 +124,9 @@ pub struct Change {
     pub summary: String,
     pub writes: Vec<Write>,
     pub guards: Vec<Guard>,
+    /// The records this change edits: their revisions are checked and bumped in the same
+    /// transaction (see [`revision`]).
+    pub stamps: Vec<revision::Stamp>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,9 +159,20 @@ pub enum StoreError {
         file: String,
         problem: VerifyProblem,
     },
+    /// An edit based on an older revision of a record than the stored one.
+    #[error("{tree}/{key} changed since revision {base}")]
+    Stale {
+        tree: String,
+        key: String,
+        base: u64,
+        current: Option<revision::Revision>,
+    },
     /// The audit chain is shorter than (or differs from) the anchor: history was lost.
     #[error("audit log truncated: {have} of {anchored} entries")]
     Truncated { have: u64, anchored: u64 },
+    /// The disk holding the store is full: it was opened read-only from a temporary copy.
+    #[error("no space left on the disk of {0}")]
+    DiskFull(PathBuf),
 }
 
 impl StoreError {
@@ -183,6 +204,17 @@ impl StoreError {
             (StoreError::Truncated { have, anchored }, En) => format!(
                 "the store's audit log has {have} entries but its anchor file records {anchored} committed: history was lost and the store refuses writes. Run shuangsui verify to see what is missing, then restore a backup (shuangsui backups / restore)"
             ),
+            (StoreError::DiskFull(p), Zh) => format!(
+                "数据库 {} 所在的磁盘已满：只能查看，不能修改。请释放磁盘空间后重试（无需其他操作）",
+                p.display()
+            ),
+            (StoreError::DiskFull(p), En) => format!(
+                "the disk holding the store {} is full: it can be read but not changed. Free some space and try again (nothing else is needed)",
+                p.display()
+            ),
+            (StoreError::Stale { tree, key, current, .. }, lang) => {
+                revision::stale_text(&revision::record_label(tree, key, lang), current.as_ref(), lang)
+            }
             (StoreError::Conflict { tree, key }, Zh) => {
                 format!("冲突：{tree}/{key} 已存在（可能另一位用户刚刚提交了同样的操作）")
             }
@@ -235,11 +267,16 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     audit: sled::Tree,
+    /// Record revisions (see [`revision`]), written in the commit's transaction.
+    revisions: sled::Tree,
     /// Serialises commits inside this process (the audit chain's head is read then extended).
     write_lock: Mutex<()>,
     /// Set at open when the chain is shorter than (or differs from) the anchor: writes are
     /// refused until a restore.
     truncated: Mutex<Option<(u64, u64)>>,
+    /// Set when the disk was full at open: the store was opened from this temporary copy and
+    /// refuses writes (dropped after `db`, which is declared first).
+    read_only: Option<full_disk::ReadOnlyCopy>,
 }
 
 /// A problem `verify` found, naming the first broken place.
@@ -354,8 +391,23 @@ impl Store {
         // short bounded retry changes nothing for the "in use" answer but its delay.
         set_aside_empty_snapshots(path);
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        let mut read_only = None;
         let db = loop {
             match Self::open_db(path) {
+                Err(StoreError::DiskFull(_)) => {
+                    let copy = full_disk::copy_store(path).map_err(|e| {
+                        tracing::error!(store = %path.display(), "disk full; no room for a read-only copy: {e}");
+                        StoreError::DiskFull(path.to_path_buf())
+                    })?;
+                    tracing::warn!(
+                        store = %path.display(),
+                        copy = %copy.dir().display(),
+                        "disk full: the store is opened read-only from a temporary copy"
+                    );
+                    let db = Self::open_db(copy.dir())?;
+                    read_only = Some(copy);
+                    break db;
+                }
                 Err(StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
@@ -379,13 +431,16 @@ impl Store {
             trees.push(db.open_tree(t.as_str()).map_err(sled_err)?);
         }
         let audit = db.open_tree(AUDIT_TREE).map_err(sled_err)?;
+        let revisions = db.open_tree(revision::TREE).map_err(sled_err)?;
         let store = Store {
             path: path.to_path_buf(),
             db,
             trees,
             audit,
+            revisions,
             write_lock: Mutex::new(()),
             truncated: Mutex::new(None),
+            read_only,
         };
         let check = store.anchor_check()?;
         if let Some((have, anchored)) = check {
@@ -450,8 +505,17 @@ impl Store {
             .map_err(|e| StoreError::Io(format!("{}: {e}", anchor::path_for(&self.path).display())))
     }
 
+    /// Refused when the store was opened read-only from a copy because its disk was full.
+    pub fn writable(&self) -> Result<(), StoreError> {
+        match self.read_only {
+            Some(_) => Err(StoreError::DiskFull(self.path.clone())),
+            None => Ok(()),
+        }
+    }
+
     fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
         sled::Config::new().path(path).open().map_err(|e| match &e {
+            _ if full_disk::is_no_space(&e) => StoreError::DiskFull(path.to_path_buf()),
             sled::Error::Io(io)
                 if io.kind() == std::io::ErrorKind::WouldBlock
                     || io.to_string().contains("lock") =>
@@ -523,6 +587,7 @@ impl Store {
         if let Some((have, anchored)) = *self.truncated.lock().unwrap_or_else(|p| p.into_inner()) {
             return Err(StoreError::Truncated { have, anchored });
         }
+        self.writable()?;
         let (last_seq, last_hash) = self.last_audit()?;
         let writes: Vec<WriteDigest> = change
             .writes
@@ -544,11 +609,34 @@ impl Store {
         );
         let entry_bytes = codec::encode(&entry).map_err(StoreError::Encode)?;
         let entry_key = key_u64(entry.seq);
+        let stamp_bytes = codec::encode(&revision::Revision {
+            rev: entry.seq,
+            user: entry.user.clone(),
+            time: entry.time.clone(),
+        })
+        .map_err(StoreError::Encode)?;
 
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
-        let audit_idx = all.len() - 1;
+        all.push(&self.revisions);
+        let audit_idx = all.len() - 2;
+        let rev_idx = all.len() - 1;
         let res: Result<(), TransactionError<StoreError>> = all.as_slice().transaction(|tx| {
+            for s in &change.stamps {
+                let k = s.rev_key();
+                let current = tx[rev_idx].get(&k)?.and_then(|v| revision::decode(&v));
+                if let Some(base) = s.base {
+                    if current.as_ref().map_or(0, |r| r.rev) != base {
+                        return Err(ConflictableTransactionError::Abort(StoreError::Stale {
+                            tree: s.tree.as_str().into(),
+                            key: key_to_string(s.tree.as_str(), &s.key),
+                            base,
+                            current,
+                        }));
+                    }
+                }
+                tx[rev_idx].insert(k, stamp_bytes.as_slice())?;
+            }
             for g in &change.guards {
                 if tx[g.tree.index()].get(&g.key)?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Conflict {
@@ -620,6 +708,31 @@ impl Store {
 
     pub fn audit_len(&self) -> usize {
         self.audit.len()
+    }
+
+    /// The revision of one record (`None`: never changed since it was added, revision 0).
+    pub fn revision(
+        &self,
+        tree: TreeName,
+        key: &[u8],
+    ) -> Result<Option<revision::Revision>, StoreError> {
+        let v = self
+            .revisions
+            .get(revision::rev_key(tree, key))
+            .map_err(sled_err)?;
+        Ok(v.and_then(|v| revision::decode(&v)))
+    }
+
+    /// Every stored revision: (tree, id key, revision).
+    pub fn revisions(&self) -> Result<Vec<(TreeName, Vec<u8>, revision::Revision)>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.revisions.iter() {
+            let (k, v) = kv.map_err(sled_err)?;
+            if let (Some((tree, key)), Some(r)) = (revision::split_key(&k), revision::decode(&v)) {
+                out.push((tree, key.to_vec(), r));
+            }
+        }
+        Ok(out)
     }
 
     /// Walk the chain, then compare every record with the entry that last wrote it.
@@ -743,6 +856,7 @@ impl Store {
             .iter()
             .map(|t| (t.as_str(), self.tree(*t)))
             .chain(std::iter::once((AUDIT_TREE, &self.audit)))
+            .chain(std::iter::once((revision::TREE, &self.revisions)))
             .collect();
         for (name, tree) in named {
             let mut kvs = Vec::new();
@@ -771,6 +885,7 @@ impl Store {
 
     /// Restore a backup. Refuses a non-empty store unless `force`. All or nothing.
     pub fn restore(&self, file: &Path, force: bool) -> Result<u64, StoreError> {
+        self.writable()?;
         let bytes =
             std::fs::read(file).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
         let body = verify_backup_bytes(&bytes, file)?;
@@ -855,9 +970,12 @@ impl Store {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
+        all.push(&self.revisions);
         let index_of = |name: &str| -> Option<usize> {
             if name == AUDIT_TREE {
                 Some(TreeName::ALL.len())
+            } else if name == revision::TREE {
+                Some(TreeName::ALL.len() + 1)
             } else {
                 TreeName::parse(name).map(|t| t.index())
             }
@@ -1043,6 +1161,7 @@ mod tests {
             summary: String::new(),
             writes,
             guards: vec![],
+            stamps: vec![],
         }
     }
 

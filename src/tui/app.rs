@@ -40,10 +40,12 @@ pub fn run(backend: Backend, cfg: Config) -> io::Result<()> {
 pub fn new_state(office: &Office, cfg: Config) -> AppState {
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     AppState::new(cfg, &ctx)
 }
@@ -52,10 +54,12 @@ pub fn new_state(office: &Office, cfg: Config) -> AppState {
 pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     app.update(input, &ctx)
 }
@@ -64,10 +68,12 @@ pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
 pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     app.finish(result, &ctx);
 }
@@ -320,9 +326,10 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
             status,
             date,
             reason,
+            base,
         } => OpResult::Saved(
             office
-                .set_target_status(id, status, date, &reason)
+                .set_target_status_at(id, status, date, &reason, base)
                 .map(|t| {
                     format!(
                         "{}{} {} {}",
@@ -339,9 +346,10 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
             status,
             date,
             reason,
+            base,
         } => OpResult::Saved(
             office
-                .set_inspector_status(id, status, date, &reason)
+                .set_inspector_status_at(id, status, date, &reason, base)
                 .map(|p| {
                     format!(
                         "{}{} {} {}",
@@ -353,15 +361,15 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
                 })
                 .map_err(|e| e.localize(lang)),
         ),
-        Op::SaveTarget(t) => OpResult::Saved(
+        Op::SaveTarget(t, base) => OpResult::Saved(
             office
-                .save_target(*t)
+                .save_target_at(*t, base)
                 .map(|t| format!("{}{} {}", lang.pick("已保存：", "saved: "), t.id, t.name))
                 .map_err(|e| e.localize(lang)),
         ),
-        Op::SavePlan(p) => OpResult::Saved(
+        Op::SavePlan(p, base) => OpResult::Saved(
             office
-                .save_plan(*p)
+                .save_plan_at(*p, base)
                 .map(|p| {
                     format!(
                         "{}{} {}",

@@ -33,6 +33,7 @@ pub struct Replica {
     pub state: State,
     pub book: Book,
     pub audit_len: u64,
+    pub revisions: crate::office::Revisions,
 }
 
 /// A connection to `shuangsui serve` with a local replica of what the screens show.
@@ -68,6 +69,7 @@ impl RemoteOffice {
                 state: State::default(),
                 book: Book::default(),
                 audit_len: 0,
+                revisions: Default::default(),
             }),
             rules: Rules::default_rules(),
             user,
@@ -108,16 +110,18 @@ impl RemoteOffice {
     /// Fetch a fresh snapshot and swap it in.
     pub fn refresh(&self) -> Result<(), String> {
         let lang = self.lang;
-        let snap: Snapshot = match self.call(&Request::Snapshot) {
+        let mut snap: Snapshot = match self.call(&Request::Snapshot) {
             Ok(Reply::Snapshot(s)) => *s,
             Ok(_) => return Err(unexpected(lang)),
             Err(e) => return Err(e.message(lang).to_string()),
         };
+        let revisions = std::mem::take(&mut snap.revisions);
         let (state, book, audit_len) = snap.into_parts().map_err(|e| e.localize(lang))?;
         *self.replica.write().unwrap_or_else(|p| p.into_inner()) = Replica {
             state,
             book,
             audit_len,
+            revisions,
         };
         Ok(())
     }
@@ -196,10 +200,12 @@ impl Backend {
             Backend::Local { office, .. } => {
                 let st = office.state();
                 let book = office.book();
+                let revisions = office.revisions();
                 f(&Ctx {
                     data: &st,
-                    rules: office.rules(),
+                    rules: &office.rules(),
                     book: &book,
+                    revisions: &revisions,
                 })
             }
             Backend::Remote(r) => {
@@ -208,6 +214,7 @@ impl Backend {
                     data: &rep.state,
                     rules: r.rules(),
                     book: &rep.book,
+                    revisions: &rep.revisions,
                 })
             }
         }
@@ -288,25 +295,35 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
             status,
             date,
             reason,
+            base,
         } => Request::SetTargetStatus {
             target: *id,
             status: *status,
             effective: *date,
             reason: reason.clone(),
+            base_revision: *base,
         },
         Op::SetInspectorStatus {
             id,
             status,
             date,
             reason,
+            base,
         } => Request::SetInspectorStatus {
             inspector: *id,
             status: *status,
             effective: *date,
             reason: reason.clone(),
+            base_revision: *base,
         },
-        Op::SaveTarget(t) => Request::SaveTarget(t.clone()),
-        Op::SavePlan(p) => Request::SavePlan(p.clone()),
+        Op::SaveTarget(t, base) => Request::SaveTarget {
+            target: t.clone(),
+            base_revision: *base,
+        },
+        Op::SavePlan(p, base) => Request::SavePlan {
+            plan: p.clone(),
+            base_revision: *base,
+        },
         Op::Import {
             kind,
             path,
@@ -485,8 +502,8 @@ pub fn failed(op: &Op, msg: String) -> OpResult {
         Op::OpenAudit => OpResult::Audit(Err(msg)),
         Op::SetTargetStatus { .. }
         | Op::SetInspectorStatus { .. }
-        | Op::SaveTarget(_)
-        | Op::SavePlan(_)
+        | Op::SaveTarget(..)
+        | Op::SavePlan(..)
         | Op::VoidDraw { .. } => OpResult::Saved(Err(msg)),
         Op::Import { .. } => OpResult::Imported(Err(msg.lines().map(str::to_string).collect())),
         Op::PreviewDraw(_) => OpResult::Preview(Err(msg)),
@@ -553,6 +570,11 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         Ok(reply) => reply,
         Err(e) => {
             let msg = e.message(lang).to_string();
+            if write {
+                // A save refused because another user changed the record: the replica takes
+                // that change, so a reload (ctrl-r in the form) shows it.
+                let _ = r.refresh();
+            }
             return match op {
                 Op::TaskStep { period, today, .. } => OpResult::Stepped {
                     result: Err(msg),
@@ -591,13 +613,13 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
                 date
             )))
         }
-        (Op::SaveTarget(_), Reply::Target(t)) => OpResult::Saved(Ok(format!(
+        (Op::SaveTarget(..), Reply::Target(t)) => OpResult::Saved(Ok(format!(
             "{}{} {}",
             lang.pick("已保存：", "saved: "),
             t.id,
             t.name
         ))),
-        (Op::SavePlan(_), Reply::Plan(p)) => OpResult::Saved(Ok(format!(
+        (Op::SavePlan(..), Reply::Plan(p)) => OpResult::Saved(Ok(format!(
             "{}{} {}",
             lang.pick("已保存抽查计划：", "plan saved: "),
             p.seq,

@@ -26,11 +26,19 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_ask;
+#[cfg(test)]
+mod tests_attempts;
+#[cfg(test)]
 mod tests_backend;
 #[cfg(test)]
 mod tests_coverage;
 #[cfg(test)]
 mod tests_export;
+#[cfg(test)]
+mod tests_opened;
+#[cfg(test)]
+mod tests_revision;
 #[cfg(test)]
 mod tests_tasks;
 #[cfg(test)]

@@ -20,19 +20,23 @@ use crate::domain::{
     Target, TargetStatus,
 };
 use crate::i18n::Lang;
-use crate::office::{Book, ImportKind, State};
+use crate::office::{Book, ImportKind, Revisions, State};
 use crate::store::audit::AuditEntry;
+use crate::store::TreeName;
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+mod ask;
 mod coverage;
 mod export;
+mod opened;
 mod progress;
 mod tasks;
 mod work;
 use crate::office::DrawPreview;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
+pub use opened::PastDraw;
 pub use progress::{
     phrase_options, step_label, step_period, validate_step as progress_validate, Figures,
     FiguresData, StepOp, TasksView,
@@ -47,6 +51,8 @@ pub struct Ctx<'a> {
     pub rules: &'a Rules,
     /// Plans, draws and tasks.
     pub book: &'a Book,
+    /// The records' revisions: a form keeps the one it opened with.
+    pub revisions: &'a Revisions,
 }
 
 /// One thing that happened to the app.
@@ -83,21 +89,25 @@ pub enum Effect {
 pub enum Op {
     /// Read the audit log tail and start verifying the chain in the background.
     OpenAudit,
+    /// `base`: the revision the form opened with (a save against a newer one is refused).
     SetTargetStatus {
         id: u64,
         status: TargetStatus,
         date: NaiveDate,
         reason: String,
+        base: Option<u64>,
     },
     SetInspectorStatus {
         id: u64,
         status: InspectorStatus,
         date: NaiveDate,
         reason: String,
+        base: Option<u64>,
     },
-    SaveTarget(Box<Target>),
-    /// Add (`id == 0`) or replace a plan.
-    SavePlan(Box<Plan>),
+    /// A target and the revision its form opened with.
+    SaveTarget(Box<Target>, Option<u64>),
+    /// Add (`id == 0`) or replace a plan, from the revision its form opened with.
+    SavePlan(Box<Plan>, Option<u64>),
     /// Run in the background. First with `dry_run` (the preview, to be confirmed), then for
     /// real.
     Import {
@@ -216,6 +226,16 @@ pub enum Registry {
 }
 
 impl Registry {
+    /// The store tree its records live in (their revisions are kept by it).
+    pub fn tree(self) -> TreeName {
+        match self {
+            Registry::Targets => TreeName::Targets,
+            Registry::Inspectors => TreeName::Inspectors,
+            Registry::Departments => TreeName::Departments,
+            Registry::Conflicts => TreeName::Conflicts,
+        }
+    }
+
     pub const ALL: [Registry; 4] = [
         Registry::Targets,
         Registry::Inspectors,
@@ -381,13 +401,17 @@ pub fn fuzzy_match(query: &str, text: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
     /// Status change of a target (`Targets`) or an inspector (`Inspectors`).
+    /// `revision`: the record's revision when the form opened (sent with the save, which is
+    /// refused when another save came first).
     Status {
         registry: Registry,
         id: u64,
+        revision: Option<u64>,
     },
-    /// Add (`id == 0`) or edit a target.
+    /// Add (`id == 0`, no revision) or edit a target.
     Target {
         id: u64,
+        revision: Option<u64>,
     },
     Import,
     /// Void a draw, with a reason.
@@ -410,14 +434,27 @@ pub enum FormKind {
     TaskFollowUp {
         id: u64,
     },
-    /// Add (`id == 0`) or edit a plan.
+    /// Add (`id == 0`, no revision) or edit a plan.
     Plan {
         id: u64,
+        revision: Option<u64>,
     },
     /// The path prompt of an export.
     Export {
         kind: crate::report::ExportKind,
     },
+}
+
+impl FormKind {
+    /// The revision an edit form opened with (`None`: not an edit of a stored record).
+    pub fn revision(&self) -> Option<u64> {
+        match self {
+            FormKind::Status { revision, .. }
+            | FormKind::Target { revision, .. }
+            | FormKind::Plan { revision, .. } => *revision,
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -541,6 +578,13 @@ pub enum Overlay {
         scroll: usize,
         op: Box<Op>,
     },
+    /// A y/n question before `op` (void, overwrite); `back` is the form it came from.
+    Ask {
+        title: String,
+        lines: Vec<String>,
+        op: Box<Op>,
+        back: Box<Form>,
+    },
     /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
     Busy {
         label: String,
@@ -602,6 +646,10 @@ pub struct AppState {
     /// The period of the dashboard, tasks and publication tabs, and its figures.
     pub figures: Figures,
     pub tasks: TasksView,
+    /// The past draw opened on the draws tab.
+    pub past_draw: Option<PastDraw>,
+    /// The audit tab shows the selected entry in full.
+    pub audit_open: bool,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -637,6 +685,8 @@ impl AppState {
             draw_date: None,
             figures: Figures::new(cfg_today),
             tasks: TasksView::default(),
+            past_draw: None,
+            audit_open: false,
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);
@@ -684,7 +734,7 @@ impl AppState {
             | Some(Overlay::Confirm { .. }) => Mode::Help,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Form(_)) => Mode::Form,
-            Some(Overlay::Busy { .. }) => Mode::Confirm,
+            Some(Overlay::Busy { .. }) | Some(Overlay::Ask { .. }) => Mode::Confirm,
             None if self.filtering => Mode::Filter,
             None if self.wizard.is_some() && self.tab == TAB_DRAWS => Mode::Wizard,
             None if self.detail && self.tab == TAB_REGISTRIES => Mode::Detail,
@@ -878,6 +928,12 @@ impl AppState {
                 });
                 Effect::Redraw
             }
+            Some(Overlay::Ask {
+                title,
+                lines,
+                op,
+                back,
+            }) => self.apply_ask(title, lines, op, back, action),
             Some(busy @ Overlay::Busy { .. }) => {
                 self.overlay = Some(busy);
                 Effect::Ignored
@@ -930,6 +986,7 @@ impl AppState {
             a if a.tab_index().is_some() => {
                 return self.go_tab(a.tab_index().unwrap_or(TAB_REGISTRIES));
             }
+            a if self.apply_audit_entry(a).is_some() => {}
             _ if self.tab != TAB_REGISTRIES => {
                 self.message = Some(not_here(lang, action));
             }
@@ -1386,7 +1443,11 @@ impl AppState {
             }
         };
         self.overlay = Some(Overlay::Form(Form {
-            kind: FormKind::Status { registry, id },
+            kind: FormKind::Status {
+                registry,
+                id,
+                revision: Some(ctx.revisions.rev(registry.tree(), id)),
+            },
             title: format!(
                 "{} {} {name}",
                 lang.pick("变更状态", "Change status"),
@@ -1402,7 +1463,7 @@ impl AppState {
         }));
     }
 
-    fn open_target_form(&mut self, t: Option<&Target>, _ctx: &Ctx) {
+    fn open_target_form(&mut self, t: Option<&Target>, ctx: &Ctx) {
         let lang = self.lang();
         if self.registry != Registry::Targets {
             self.message = Some(
@@ -1470,7 +1531,10 @@ impl AppState {
             None => lang.pick("新增检查对象", "Add target").to_string(),
         };
         self.overlay = Some(Overlay::Form(Form {
-            kind: FormKind::Target { id },
+            kind: FormKind::Target {
+                id,
+                revision: t.map(|t| ctx.revisions.rev(TreeName::Targets, t.id)),
+            },
             title,
             fields,
             focus: 0,
@@ -1523,6 +1587,10 @@ impl AppState {
         };
         match action {
             Action::Cancel => return Effect::Redraw,
+            Action::Refresh if f.kind.revision().is_some() => {
+                self.reload_form(&f, ctx);
+                return Effect::Redraw;
+            }
             Action::NextField => f.focus = (f.focus + 1) % n.max(1),
             Action::PrevField => f.focus = (f.focus + n.max(1) - 1) % n.max(1),
             // Up and down choose in a list field, and move between fields elsewhere.
@@ -1539,11 +1607,8 @@ impl AppState {
             Action::Save | Action::Confirm => {
                 let lang = self.lang();
                 match validate(&mut f, ctx, lang, self.figures.period, self.cfg.today) {
-                    Some(op) => {
-                        // Keep the form until the office answers: an error goes back into it.
-                        self.overlay = Some(Overlay::Form(f));
-                        return Effect::Op(op);
-                    }
+                    // Keep the form until the office answers: an error goes back into it.
+                    Some(op) => return self.ask_before(op, f, ctx),
                     None => {
                         if let Some(first) = f.fields.iter().position(|x| x.error.is_some()) {
                             f.focus = first;
@@ -1561,6 +1626,28 @@ impl AppState {
         }
         self.overlay = Some(Overlay::Form(f));
         Effect::Redraw
+    }
+
+    /// Open an edit form again over the record as it is now (its values and revision), after
+    /// a save was refused because someone else changed the record.
+    fn reload_form(&mut self, f: &Form, ctx: &Ctx) {
+        let lang = self.lang();
+        match f.kind {
+            FormKind::Target { id, .. } => self.open_target_form(ctx.data.target(id), ctx),
+            FormKind::Status { .. } => self.open_status_form(ctx),
+            FormKind::Plan { id, .. } => {
+                let p = ctx.book.plans.iter().find(|p| p.id == id);
+                self.open_plan_form(p, ctx)
+            }
+            _ => return,
+        }
+        self.message = Some(
+            lang.pick(
+                "已重新载入该记录的当前内容，请重新修改后保存",
+                "reloaded the record as it is now; make the change again and save",
+            )
+            .into(),
+        );
     }
 
     /// An [`Op`] is about to run in the background: show the spinner.
@@ -1596,7 +1683,7 @@ impl AppState {
             OpResult::Verify { ok, text } => self.audit.verify = VerifyState::Done { ok, text },
             OpResult::Saved(Ok(msg)) => {
                 if let Some(Overlay::Form(Form {
-                    kind: FormKind::Plan { id: 0 },
+                    kind: FormKind::Plan { id: 0, .. },
                     ..
                 })) = &self.overlay
                 {
@@ -1720,7 +1807,11 @@ fn validate(
     let required = lang.pick("必填", "required");
     let mut errors: Vec<(usize, String)> = Vec::new();
     let op = match f.kind.clone() {
-        FormKind::Status { registry, id } => {
+        FormKind::Status {
+            registry,
+            id,
+            revision: base,
+        } => {
             let date = NaiveDate::parse_from_str(f.value(1), "%Y-%m-%d").ok();
             if date.is_none() {
                 errors.push((
@@ -1754,6 +1845,7 @@ fn validate(
                                 status,
                                 date,
                                 reason,
+                                base,
                             })
                         }
                         _ => None,
@@ -1771,6 +1863,7 @@ fn validate(
                                 status,
                                 date,
                                 reason,
+                                base,
                             })
                         }
                         _ => None,
@@ -1778,7 +1871,7 @@ fn validate(
                 }
             }
         }
-        FormKind::Target { id } => {
+        FormKind::Target { id, revision } => {
             let name = f.value(0).to_string();
             if name.is_empty() {
                 errors.push((0, required.into()));
@@ -1833,7 +1926,7 @@ fn validate(
                     t.address = f.value(4).to_string();
                     t.permit_class = permit_class;
                     t.status = status;
-                    Some(Op::SaveTarget(Box::new(t)))
+                    Some(Op::SaveTarget(Box::new(t), revision))
                 }
                 _ => None,
             }
@@ -1862,8 +1955,8 @@ fn validate(
                 }
             }
         }
-        FormKind::Plan { id } => match work::validate_plan(f, id, ctx, lang, today) {
-            Ok(p) => Some(Op::SavePlan(Box::new(p))),
+        FormKind::Plan { id, revision } => match work::validate_plan(f, id, ctx, lang, today) {
+            Ok(p) => Some(Op::SavePlan(Box::new(p), revision)),
             Err(e) => {
                 errors.extend(e);
                 None

@@ -54,10 +54,12 @@ pub fn state_with(office: &Office, cfg: Config, w: u16, h: u16) -> AppState {
 pub fn with_ctx<R>(office: &Office, f: impl FnOnce(&Ctx) -> R) -> R {
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     f(&ctx)
 }

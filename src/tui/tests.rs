@@ -209,7 +209,7 @@ fn adding_a_target_through_the_form_saves_it() {
     let Effect::Op(op) = update(&office, &mut app, ctrl('s')) else {
         panic!("a valid form gives an operation");
     };
-    assert!(matches!(op, Op::SaveTarget(_)));
+    assert!(matches!(op, Op::SaveTarget(..)));
     perform_blocking(&office, &mut app, op);
     assert!(app.overlay.is_none());
     let st = office.state();

@@ -227,6 +227,10 @@ fn void_asks_for_a_reason_and_marks_the_draw() {
         &mut app,
         Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
+    // A question with the consequence comes first (issue 16); y voids.
+    assert!(matches!(app.overlay, Some(Overlay::Ask { .. })));
+    assert!(office.book().draws[0].voided.is_none());
+    press(&office, &mut app, key('y'));
     assert!(app.overlay.is_none());
     let reason = office.book().draws[0].voided.clone().map(|v| v.reason);
     assert_eq!(reason.as_deref(), Some("计划录入错误"));
@@ -457,10 +461,12 @@ fn snapshot_progress_80x24() {
     assert_eq!(app.tasks.inspector, who);
     let st = office.state();
     let book = office.book();
+    let revisions = office.revisions();
     let ctx = Ctx {
         data: &st,
-        rules: office.rules(),
+        rules: &office.rules(),
         book: &book,
+        revisions: &revisions,
     };
     let mine = app.visible_tasks(&ctx);
     assert!(mine
@@ -693,7 +699,7 @@ fn a_plan_added_in_the_form_is_saved_and_shown_in_the_table() {
     set_field(&office, &mut app, 10, "部门联合");
     set_field(&office, &mut app, 11, "SCJG");
     let e = press(&office, &mut app, ctrl_s());
-    assert!(matches!(e, Effect::Op(Op::SavePlan(ref p)) if p.id == 0));
+    assert!(matches!(e, Effect::Op(Op::SavePlan(ref p, None)) if p.id == 0));
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     let book = office.book().clone();
     assert_eq!(book.plans.len(), n + 1);

@@ -70,3 +70,12 @@ pub fn export_quarterly_q3(db: &Path, file: &Path) -> String {
         ],
     )
 }
+
+/// `draw announce` of the demo's plan 3 for 2022Q3 on `date`, with `extra` arguments
+/// (`--reason`, `--source`, `--json`). Its standard output.
+pub fn announce_plan3_q3(db: &Path, date: &str, extra: &[&str]) -> String {
+    let args = [
+        "draw", "announce", "--plan", "3", "--period", "2022Q3", "--date", date,
+    ];
+    ok(db, &[&args[..], extra].concat())
+}

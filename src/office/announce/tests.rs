@@ -303,6 +303,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         joint: "departments:SCJ".into(),
         algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
         rules_version: String::new(),
+        rules_number: None,
         announcement: None,
         input_hash: hex::encode(engine::pool_hash(&input)),
         input,
@@ -386,4 +387,44 @@ fn a_draw_without_an_announcement_still_verifies_and_says_so() {
     assert!(r.announcement.is_none() && r.seed_derivation.commitment.is_none());
     let json = o.draw_json(&d);
     assert_eq!(json.announcement, None);
+}
+
+#[test]
+fn voided_abandoned_and_infeasible_attempts_are_in_the_periods_figures() {
+    let (o, _dir) = demo();
+    let q3 = crate::domain::Period::parse("2022Q3").unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2022, 9, 30).unwrap();
+    assert!(o.status(q3, today).unwrap().attempts.is_empty());
+    let a = announce(&o, None).unwrap(); // 1
+    let b = announce(&o, Some("公告张贴有误")).unwrap(); // 2; 1 abandoned
+    cripple(&o, b.id);
+    assert!(o.commit_announced(b.id, "185").is_err()); // 2 infeasible
+    let c = announce(&o, Some("调整后重抽")).unwrap(); // 3
+    let d = o.commit_announced(c.id, "186").unwrap();
+    o.void_draw(d.id, "date typed wrong").unwrap();
+
+    let f = o.status(q3, today).unwrap();
+    let at = &f.attempts;
+    let numbers = |v: &[crate::office::attempts::AttemptItem]| -> Vec<u64> {
+        v.iter().map(|i| i.number).collect()
+    };
+    assert_eq!(numbers(&at.abandoned), [a.id]);
+    assert_eq!(numbers(&at.infeasible), [b.id]);
+    assert_eq!(numbers(&at.voided), [d.id]);
+    assert!(at.abandoned[0].detail.contains("#2"));
+    assert!(
+        at.infeasible[0].detail.contains("certified"),
+        "{}",
+        at.infeasible[0].detail
+    );
+    assert_eq!(at.voided[0].detail, "date typed wrong");
+    assert!(at.all().all(|i| !i.by.is_empty() && !i.time.is_empty()));
+    assert_eq!(at.summary(Lang::En), "voided 1, abandoned 1, infeasible 1");
+    // In the JSON of `status`, by kind.
+    let v = serde_json::to_value(&f).unwrap();
+    assert_eq!(v["attempts"]["infeasible"][0]["kind"], "infeasible");
+    assert_eq!(v["attempts"]["infeasible"][0]["number"], b.id);
+    // Not in another period's.
+    let q4 = crate::domain::Period::parse("2022Q4").unwrap();
+    assert!(o.status(q4, today).unwrap().attempts.is_empty());
 }

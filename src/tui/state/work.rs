@@ -16,6 +16,7 @@ use crate::domain::scope::Scope;
 use crate::domain::Period;
 use crate::i18n::Lang;
 use crate::office::{DrawPreview, DrawRequest};
+use crate::store::TreeName;
 use crate::tui::action::Action;
 use crate::tui::text_input::TextInput;
 use chrono::NaiveDate;
@@ -244,6 +245,9 @@ impl AppState {
         if let Some(e) = self.apply_progress(action, ctx) {
             return e;
         }
+        if let Some(e) = self.apply_past_draw(action, ctx) {
+            return e;
+        }
         let lang = self.lang();
         let len = self.work_len(ctx);
         let page = self.work_page() as isize;
@@ -326,7 +330,7 @@ impl AppState {
     }
 
     /// The plan form: add (`None`) or edit a plan, one field per column of the plan table.
-    fn open_plan_form(&mut self, p: Option<&Plan>, ctx: &Ctx) {
+    pub(super) fn open_plan_form(&mut self, p: Option<&Plan>, ctx: &Ctx) {
         let lang = self.lang();
         let year = p.map_or_else(|| new_plan_year(ctx, self.cfg.today), |p| p.year);
         let values: [String; 14] = match p {
@@ -416,7 +420,10 @@ impl AppState {
             .collect();
         let (kind, title) = match p {
             Some(p) => (
-                FormKind::Plan { id: p.id },
+                FormKind::Plan {
+                    id: p.id,
+                    revision: Some(ctx.revisions.rev(TreeName::Plans, p.id)),
+                },
                 format!(
                     "{} {} {} {}",
                     lang.pick("编辑抽查计划", "Edit plan"),
@@ -426,7 +433,10 @@ impl AppState {
                 ),
             ),
             None => (
-                FormKind::Plan { id: 0 },
+                FormKind::Plan {
+                    id: 0,
+                    revision: None,
+                },
                 lang.pick("新增抽查计划", "Add a plan").to_string(),
             ),
         };
@@ -441,12 +451,7 @@ impl AppState {
 
     fn open_void_form(&mut self, ctx: &Ctx) {
         let lang = self.lang();
-        // The list shows the newest draw first.
-        let n = ctx.book.draws.len();
-        let Some(d) = n
-            .checked_sub(1 + self.draws.selected)
-            .and_then(|i| ctx.book.draws.get(i))
-        else {
+        let Some(d) = self.selected_draw(ctx) else {
             return;
         };
         if d.voided.is_some() {

@@ -12,6 +12,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     if area.height < 3 {
         return;
     }
+    if app.audit_open {
+        if let Some(e) = app.audit.entries.get(app.audit.selected) {
+            return super::opened::draw_audit_entry(frame, area, app, e, theme);
+        }
+    }
     let lang = app.lang();
     let sym = &app.cfg.symbols;
     let a = &app.audit;

@@ -171,6 +171,19 @@ fn body(
             ),
         }),
     ]));
+    // Every attempt on record (issue 13): shown when the period has one.
+    if !s.attempts.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", lang.pick("抽取记录", "Attempts")),
+                theme.bold(),
+            ),
+            Span::styled(
+                attempts_text(&s.attempts, lang, sym.separator),
+                theme.error(),
+            ),
+        ]));
+    }
     gap(&mut lines);
     // The inspectors, most assigned first.
     let mut prog: Vec<_> = d.progress.iter().filter(|p| p.assigned > 0).collect();
@@ -271,4 +284,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     let para = Paragraph::new(lines);
     let para = if big { para.style(theme.bold()) } else { para };
     frame.render_widget(para, area);
+}
+
+/// "作废 1（#1）· 放弃公告 1（#2）· 无法抽取 0": the period's attempts that did not stand.
+fn attempts_text(a: &crate::office::attempts::AttemptFigures, lang: Lang, sep: &str) -> String {
+    let part = |label: &str, items: &[crate::office::attempts::AttemptItem]| {
+        let ids: Vec<String> = items.iter().map(|i| format!("#{}", i.number)).collect();
+        if ids.is_empty() {
+            format!("{label} 0")
+        } else {
+            format!("{label} {}（{}）", ids.len(), ids.join(" "))
+        }
+    };
+    use crate::office::attempts::kind_label;
+    [
+        part(kind_label("voided", lang), &a.voided),
+        part(kind_label("abandoned", lang), &a.abandoned),
+        part(kind_label("infeasible", lang), &a.infeasible),
+    ]
+    .join(&format!(" {sep} "))
 }

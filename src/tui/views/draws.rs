@@ -35,7 +35,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
                 draw_past(frame, r, app, ctx, theme, false);
             }
         }
-        None => draw_past(frame, area, app, ctx, theme, true),
+        None => match &app.past_draw {
+            Some(p) => super::opened::draw_past_draw(frame, area, app, ctx, p, theme),
+            None => draw_past(frame, area, app, ctx, theme, true),
+        },
     }
 }
 
@@ -59,9 +62,12 @@ fn draw_past(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: Th
         draws.len(),
         sym.separator,
         match lang {
-            Lang::Zh => format!(" n 新建抽取 {} v 作废所选（须说明原因）", sym.separator),
+            Lang::Zh => format!(
+                " 回车 查看 {0} n 新建抽取 {0} v 作废所选（须说明原因）",
+                sym.separator
+            ),
             Lang::En => format!(
-                " n new draw {} v void the selected (with a reason)",
+                " Enter open {0} n new draw {0} v void the selected (with a reason)",
                 sym.separator
             ),
         }
@@ -708,6 +714,28 @@ fn result_lines(
         format!("{} ({})", r.pool_hash, r.algorithm),
     ));
     lines.push(kv(lang.pick("复核命令", "Re-verify"), r.verify_command()));
+    task_table(lines, app, &r.tasks, theme, cols, height);
+    lines.push(line(
+        lang.pick(" 回车或 Esc 关闭", " Enter or Esc to close")
+            .into(),
+        theme.dim(),
+        cols,
+        app,
+    ));
+}
+
+/// The drawn tasks as a table (target, row, team, method, joint), cut to what fits in
+/// `height` lines with a line that says how many more there are.
+pub(super) fn task_table(
+    lines: &mut Vec<Line<'static>>,
+    app: &AppState,
+    tasks: &[crate::tui::state::DrawnTask],
+    theme: Theme,
+    cols: usize,
+    height: usize,
+) {
+    let lang = app.lang();
+    let sym = &app.cfg.symbols;
     let header: Vec<String> = [
         ("检查对象", "Target"),
         ("分层", "Row"),
@@ -726,13 +754,13 @@ fn result_lines(
     )));
     let room = height.saturating_sub(lines.len() + 1);
     let room = room.max(2);
-    for (n, t) in r.tasks.iter().enumerate() {
-        if n + 1 == room && r.tasks.len() > room {
+    for (n, t) in tasks.iter().enumerate() {
+        if n + 1 == room && tasks.len() > room {
             lines.push(line(
                 format!(
                     " {} {}{}",
                     sym.ellipsis,
-                    r.tasks.len() - n,
+                    tasks.len() - n,
                     lang.pick(" 个任务见「5 任务进度」", " more tasks in tab 5")
                 ),
                 theme.dim(),
@@ -753,11 +781,4 @@ fn result_lines(
             super::row_text(&cells, &widths, sym.ellipsis)
         )));
     }
-    lines.push(line(
-        lang.pick(" 回车或 Esc 关闭", " Enter or Esc to close")
-            .into(),
-        theme.dim(),
-        cols,
-        app,
-    ));
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod coverage;
 pub mod dashboard;
 pub mod draws;
+pub mod opened;
 pub mod overlay;
 pub mod plans;
 pub mod registries;

@@ -48,6 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, _ctx: &Ctx, theme: Th
             scroll,
             ..
         }) => draw_report(frame, area, app, title, lines, *scroll, theme),
+        Some(Overlay::Ask { title, lines, .. }) => draw_ask(frame, area, app, title, lines, theme),
         Some(Overlay::Busy {
             label,
             progress: Some(ratio),
@@ -64,6 +65,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, _ctx: &Ctx, theme: Th
             frame.render_widget(Paragraph::new(text), inner);
         }
     }
+}
+
+/// A y/n question: what will happen, then the keys.
+fn draw_ask(
+    frame: &mut Frame,
+    area: Rect,
+    app: &AppState,
+    title: &str,
+    lines: &[String],
+    theme: Theme,
+) {
+    let sym = &app.cfg.symbols;
+    let w = lines
+        .iter()
+        .map(|l| width(l))
+        .max()
+        .unwrap_or(20)
+        .max(width(title))
+        + 6;
+    let r = centered(area, w.min(76) as u16, (lines.len() + 2) as u16);
+    let block = popup_block(app, title, theme);
+    let inner = block.inner(r);
+    clear(frame, area, r);
+    frame.render_widget(block, r);
+    let cols = usize::from(inner.width).saturating_sub(1);
+    let body: Vec<Line> = lines
+        .iter()
+        .map(|l| Line::from(format!(" {}", cut(l, cols, sym.ellipsis))))
+        .collect();
+    frame.render_widget(Paragraph::new(body), inner);
 }
 
 /// An export under way: its label over a line gauge drawn with the session's symbols.
@@ -325,7 +356,12 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &AppState, f: &Form, theme: The
                 &footer(
                     app,
                     Mode::Form,
-                    &[Action::Save, Action::Cancel, Action::NextField]
+                    if f.error.is_some() && f.kind.revision().is_some() {
+                        // A refused save of an edit: the reload key is what to press.
+                        &[Action::Refresh, Action::Save, Action::Cancel]
+                    } else {
+                        &[Action::Save, Action::Cancel, Action::NextField]
+                    }
                 ),
                 inner_w.saturating_sub(1),
                 sym.ellipsis
