@@ -65,6 +65,7 @@ fn county() -> DrawInput {
         team_size: 3,
         partners: vec![],
         workload_cap: 40,
+        draw2: None,
     }
 }
 

@@ -1639,6 +1639,23 @@ pub(crate) fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
     );
 }
 
+/// The working calendar in force in the store (for a message; the compiled-in one if the
+/// store's cannot be had).
+fn call_calendar(conn: &mut Conn) -> crate::domain::calendar::WorkingCalendar {
+    let export = crate::office::rules::RulesRequest::Export {
+        kind: crate::office::rules::RulesKind::Calendar,
+        version: None,
+    };
+    match conn.call(Request::Rules(export)) {
+        Ok(Reply::Rules(r)) => crate::domain::calendar::WorkingCalendar::from_toml_str(
+            r.text.as_deref().unwrap_or_default(),
+            "calendar.toml",
+        )
+        .unwrap_or_else(|_| crate::domain::calendar::WorkingCalendar::default_calendar()),
+        _ => crate::domain::calendar::WorkingCalendar::default_calendar(),
+    }
+}
+
 fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<(), OfficeError> {
     let mut call = |req: Request| match conn.call(req)? {
         Reply::Task(t) => Ok(t),
@@ -1703,7 +1720,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 integrity_card: *integrity_card,
             })?;
             let text = crate::domain::task::phrase_text(*phrase).unwrap_or("");
-            let due = crate::domain::calendar::WorkingCalendar::default_calendar()
+            let due = call_calendar(conn)
                 .publication_due(determined)
                 .map(|d| d.to_string())
                 .unwrap_or_default();
@@ -1819,14 +1836,18 @@ fn print_status(f: &crate::office::StatusFigures, lang: Lang) {
     let j = &f.internal_joint;
     let _ = writeln!(
         out,
-        "{} {}/{} = {:.1}% ({} {}%) {}",
+        "{} {}/{} = {:.1}% ({} {}%) {}  {} {}, {} {}",
         lang.pick("本年内部联合", "year internal joint"),
         j.joint,
         j.total,
         j.percent,
         lang.pick("不低于", "at least"),
         j.min_percent,
-        yes_no(j.met, lang)
+        yes_no(j.met, lang),
+        lang.pick("合并检查", "merged visits"),
+        j.merged,
+        lang.pick("抽签指定", "designated by lot"),
+        j.designated
     );
     let d = &f.inter_department;
     let _ = writeln!(

@@ -783,8 +783,14 @@ impl Conn<'_> {
             self.conns.update(self.id, |c| c.idle_since = None);
             let write = req.is_write();
             let subscribe = matches!(req, Request::Subscribe);
+            // Status changes dated ahead take effect on their day, without a restart.
+            office.apply_due_status_changes(chrono::Local::now().date_naive());
+            let audit_before = write.then(|| office.audit_len());
             let resp = dispatch(office, req, &caller);
+            // A refused write may still be on record (an infeasible draw attempt is an
+            // audited commit): the subscribers hear of every change of the audit log.
             let ok = matches!(resp, Response::Ok(_));
+            let changed = ok || audit_before.is_some_and(|n| n != office.audit_len());
             write_frame(&mut stream, &resp)?;
             if subscribe && ok && !subscribed {
                 self.subs.add(self.id, stream.try_clone()?, limits)?;
@@ -794,7 +800,7 @@ impl Conn<'_> {
                 c.idle_since = Some(Instant::now());
                 c.subscribed = subscribed;
             });
-            if write && ok {
+            if write && changed {
                 let head = office
                     .audit_tail(1)
                     .ok()
@@ -882,6 +888,9 @@ pub fn lost_server(e: &std::io::Error) -> ErrorReply {
         format!("the connection to shuangsui serve was lost: {e} (check with list or verify whether the operation was committed)"),
     )
 }
+
+#[cfg(test)]
+mod events_tests;
 
 #[cfg(test)]
 mod tests {

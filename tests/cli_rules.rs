@@ -120,6 +120,13 @@ fn an_edited_table_1_changes_the_next_draws_quota_and_old_draws_still_verify() {
     assert!(v.contains("校验通过") && v.contains("抽取均可重算"), "{v}");
     ok(&db, &["verify", "--draw", "1"]);
     ok(&db, &["verify", "--draw", "2"]);
+    // The rules of draw 1 are still there, byte for byte.
+    let old = dir.path().join("v1.toml");
+    ok(
+        &db,
+        &["rules", "export", "--version", "1", old.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), text);
     let show = json(&db, &["rules", "show", "--json"]);
     assert_eq!(show["number"], 2);
     assert_eq!(show["versions"].as_array().unwrap().len(), 2);

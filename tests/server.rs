@@ -399,9 +399,9 @@ fn a_client_of_another_version_is_told_both_versions() {
     let _server = Server::start(&db, &sock);
     match Client::connect_as(&sock, Lang::En, 99) {
         Err(ConnectError::Refused(e)) => {
-            assert!(e.message_en.contains("version 1"), "{}", e.message_en);
+            assert!(e.message_en.contains("version 2"), "{}", e.message_en);
             assert!(e.message_en.contains("version 99"), "{}", e.message_en);
-            assert!(e.message_zh.contains("第 1 版") && e.message_zh.contains("第 99 版"));
+            assert!(e.message_zh.contains("第 2 版") && e.message_zh.contains("第 99 版"));
         }
         Err(e) => panic!("expected a refusal, got {e:?}"),
         Ok(_) => panic!("a client of version 99 was accepted"),
@@ -633,4 +633,36 @@ fn coverage_through_the_server_equals_the_local_answer() {
     let _server = Server::start(&db, &sock);
     let remote: Value = serde_json::from_str(&ok(&db, &sock, &args)).unwrap();
     assert_eq!(remote, local);
+}
+
+#[test]
+fn a_rules_import_through_the_server_is_in_force_for_the_next_request_and_after_it() {
+    let (dir, db, sock) = demo();
+    let mut server = Server::start(&db, &sock);
+    let file = dir.path().join("rules.toml");
+    ok(&db, &sock, &["rules", "export", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let i = text.find("id = \"B-1\"").unwrap();
+    let j = i + text[i..].find("ratio_min = 10\n").unwrap();
+    std::fs::write(
+        &file,
+        format!("{}ratio_min = 20\n{}", &text[..j], &text[j + 15..]),
+    )
+    .unwrap();
+    let said = ok(&db, &sock, &["rules", "import", file.to_str().unwrap()]);
+    assert!(said.contains("v2"), "{said}");
+    let show: Value = serde_json::from_str(&ok(&db, &sock, &["rules", "show", "--json"])).unwrap();
+    assert_eq!(show["number"], 2);
+    assert!(
+        show["listing"].as_str().unwrap().contains("不低于20%"),
+        "{show}"
+    );
+    server.kill();
+    // The store holds it: a local process reads the same rules.
+    let local: Value = serde_json::from_str(&ok(&db, &sock, &["rules", "show", "--json"])).unwrap();
+    assert_eq!(
+        (local["number"].clone(), local["hash"].clone()),
+        (show["number"].clone(), show["hash"].clone())
+    );
+    verify_passes(&db, &sock);
 }

@@ -1,5 +1,6 @@
 //! The real binary in an 80x24 pseudo-terminal: help opens and closes, the filter finds the
-//! town 狗街镇, q quits, and the terminal is restored (alternate screen left, exit status 0).
+//! town 狗街镇, q and ctrl-c (after its question in a form) quit, and the terminal is restored
+//! (alternate screen left, exit status 0).
 //! The screen is reconstructed from the byte stream with a VT100 emulator.
 
 #![cfg(unix)]
@@ -12,9 +13,8 @@ mod common;
 
 use common::pty::{Term, COLS, ROWS};
 
-#[test]
-fn demo_in_a_pty_filters_and_restores_the_terminal() {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// The demo in an 80x24 pty, with its log, key and configuration in `dir`.
+fn spawn_demo(dir: &std::path::Path) -> Term {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shuangsui"));
     cmd.args(["--demo", "--symbols", "unicode"])
         .env("COLUMNS", COLS.to_string())
@@ -22,22 +22,75 @@ fn demo_in_a_pty_filters_and_restores_the_terminal() {
         .env("TERM", "xterm-256color")
         .env("LANG", "C.UTF-8")
         .env("NO_COLOR", "1")
-        .env("SHUANGSUI_LOG", dir.path().join("log.txt"))
+        .env("SHUANGSUI_LOG", dir.join("log.txt"))
         .env(
             "SHUANGSUI_KEY",
-            std::path::Path::new(&dir.path().join("log.txt")).with_extension("key"),
+            std::path::Path::new(&dir.join("log.txt")).with_extension("key"),
         )
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("HOME", dir.path());
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("HOME", dir);
     let mut session = Session::spawn(cmd).expect("spawn shuangsui");
     session
         .get_process_mut()
         .set_window_size(COLS, ROWS)
         .expect("pty size");
-    let mut t = Term {
+    Term {
         session,
         bytes: Vec::new(),
-    };
+    }
+}
+
+/// The program has ended with status 0, and its last bytes left the alternate screen.
+fn assert_restored(t: &mut Term) {
+    t.session.set_expect_timeout(Some(Duration::from_secs(30)));
+    let rest = t.session.expect(Eof).expect("the program ends");
+    t.bytes.extend_from_slice(rest.as_bytes());
+    // ratatui::restore() leaves the alternate screen, then shows the cursor again.
+    let tail = String::from_utf8_lossy(&t.bytes);
+    let end = tail.strip_suffix("\x1b[?25h").unwrap_or(&tail);
+    assert!(
+        end.ends_with("\x1b[?1049l"),
+        "the last bytes leave the alternate screen: {:?}",
+        &tail[tail.len().saturating_sub(40)..]
+    );
+    assert!(tail.rfind("\x1b[?1049h") < tail.rfind("\x1b[?1049l"));
+    let status = t.session.get_process().wait().expect("wait");
+    assert_eq!(
+        status,
+        expectrl::WaitStatus::Exited(t.session.get_process().pid(), 0)
+    );
+}
+
+#[test]
+fn ctrl_c_quits_from_a_form_after_the_question_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut t = spawn_demo(dir.path());
+    t.wait_until("the first frame", |s| s[3].contains("信用代码"));
+    // In the add form ctrl-c asks first; n returns to the form, ctrl-c and y quit.
+    t.send("a");
+    t.wait_until("the add form", |s| {
+        s.iter().any(|r| r.contains("新增检查对象"))
+    });
+    t.send("\x03");
+    t.wait_until("the question", |s| {
+        s.iter().any(|r| r.contains("退出程序？"))
+    });
+    t.send("n");
+    t.wait_until("back in the form", |s| {
+        !s.iter().any(|r| r.contains("退出程序？")) && s.iter().any(|r| r.contains("新增检查对象"))
+    });
+    t.send("\x03");
+    t.wait_until("the question again", |s| {
+        s.iter().any(|r| r.contains("退出程序？"))
+    });
+    t.send("y");
+    assert_restored(&mut t);
+}
+
+#[test]
+fn demo_in_a_pty_filters_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut t = spawn_demo(dir.path());
 
     // First frame: the registries tab with the targets table.
     t.wait_until("the first frame", |s| {
@@ -82,23 +135,7 @@ fn demo_in_a_pty_filters_and_restores_the_terminal() {
 
     t.send("\r");
     t.send("q");
-    t.session.set_expect_timeout(Some(Duration::from_secs(30)));
-    let rest = t.session.expect(Eof).expect("the program ends");
-    t.bytes.extend_from_slice(rest.as_bytes());
-    // ratatui::restore() leaves the alternate screen, then shows the cursor again.
-    let tail = String::from_utf8_lossy(&t.bytes);
-    let end = tail.strip_suffix("\x1b[?25h").unwrap_or(&tail);
-    assert!(
-        end.ends_with("\x1b[?1049l"),
-        "the last bytes leave the alternate screen: {:?}",
-        &tail[tail.len().saturating_sub(40)..]
-    );
-    assert!(tail.rfind("\x1b[?1049h") < tail.rfind("\x1b[?1049l"));
-    let status = t.session.get_process().wait().expect("wait");
-    assert_eq!(
-        status,
-        expectrl::WaitStatus::Exited(t.session.get_process().pid(), 0)
-    );
+    assert_restored(&mut t);
 }
 
 /// A demo store served by `shuangsui serve`: the TUI on the same `--db` works through the

@@ -304,7 +304,8 @@ def render() -> str:
 # `--record FILE` re-checks the output of `shuangsui draw record N` (docs/draw-record.md):
 # the commitment, the seed derivation, the input hash and the whole draw, recomputed here from
 # the texts of docs/sampler.md ("The draw engine") with nothing taken from the program.
-ENGINE_VERSION = "shuangsui-draw-1"
+ENGINE_VERSION = "shuangsui-draw-2"
+ENGINE_VERSION_1 = "shuangsui-draw-1"
 
 
 def _u64(n: int) -> bytes:
@@ -318,7 +319,8 @@ def _text(t: str) -> bytes:
 
 def input_hash(inp: dict) -> str:
     """docs/sampler.md, "The input hash"."""
-    out = bytearray(_text(ENGINE_VERSION))
+    d2 = inp.get("draw2")
+    out = bytearray(_text(ENGINE_VERSION if d2 is not None else ENGINE_VERSION_1))
     out += _u64(len(inp["strata"]))
     for s in inp["strata"]:
         out += _text(s["row"]) + _u64(s["quota"]) + _u64(len(s["pool"]))
@@ -343,7 +345,24 @@ def input_hash(inp: dict) -> str:
     for p in inp["partners"]:
         out += _text(p)
     out += _u64(inp["workload_cap"])
+    if d2 is not None:
+        # shuangsui-draw-2: visits (target, task, team, joint), joint_all, year_tasks,
+        # year_joint, joint_min_percent.
+        out += _u64(len(d2["visits"]))
+        for v in d2["visits"]:
+            out += _u64(v["target"]) + _u64(v["task"]) + _u64(len(v["team"]))
+            for m in v["team"]:
+                out += _u64(m)
+            out += bytes([1 if v["joint"] else 0])
+        out += bytes([1 if d2["joint_all"] else 0])
+        out += _u64(d2["year_tasks"]) + _u64(d2["year_joint"]) + _u64(d2["joint_min_percent"])
     return hashlib.sha256(bytes(out)).hexdigest()
+
+
+def joint_needed(year_tasks: int, year_joint: int, this_draw: int, min_percent: int) -> int:
+    """docs/sampler.md, "The yearly share of internal joint inspections"."""
+    total_needed = -(-(min_percent * (year_tasks + this_draw)) // 100)
+    return min(max(total_needed - year_joint, 0), this_draw)
 
 
 class Infeasible(Exception):
@@ -360,7 +379,24 @@ def run_engine(inp: dict, seed: bytes) -> dict:
         ids = [st["pool"][p] for p in s.choose_k(len(st["pool"]), st["quota"])]
         picks.append([st["row"], ids])
         tasks += [(t, st["row"]) for t in ids]
-    joint = set(s.choose_k(len(tasks), inp["internal_joint"]))
+    d2 = inp.get("draw2")
+    merges = []
+    if d2 is None:
+        designate = inp["internal_joint"]
+    else:
+        # draw-2, step 3: picks with a visit this period are merges, the rest new tasks.
+        visits = {v["target"]: v for v in d2["visits"]}
+        merges = [(t, row) for t, row in tasks if t in visits]
+        tasks = [(t, row) for t, row in tasks if t not in visits]
+        n = len(tasks)
+        if d2["joint_all"]:
+            designate = n
+        else:
+            newly = sum(1 for t, _ in merges if not visits[t]["joint"])
+            designate = joint_needed(d2["year_tasks"], d2["year_joint"] + newly, n,
+                                     d2["joint_min_percent"])
+        designate = min(designate, inp["internal_joint"], n)
+    joint = set(s.choose_k(len(tasks), designate))
     insp = inp["inspectors"]  # ascending id
     known = {i["id"] for i in insp}
     recused = {}
@@ -421,7 +457,25 @@ def run_engine(inp: dict, seed: bytes) -> dict:
             assigned[m] += 1
         out_tasks.append({"target": target, "row": row, "team": team,
                           "internal_joint": is_joint, "relaxed_last_team": relaxed})
-    return {"picks": picks, "tasks": out_tasks, "words_consumed": s.words}
+    # draw-2, step 5: the merges, in drawn order.
+    out_merges = []
+    by_id = {i["id"]: i for i in insp}
+    for target, row in merges:
+        v = visits[target]
+        added = None
+        if not any(m in by_id and by_id[m]["internal"] and by_id[m]["certified"]
+                   for m in v["team"]):
+            rec = recused.get(target, set())
+            lst = [i for i in insp if i["internal"] and i["certified"]
+                   and i["load"] + assigned[i["id"]] < cap
+                   and i["id"] not in rec and i["id"] not in v["team"]]
+            if not lst:
+                raise Infeasible("no certified inspector to merge target %d (%s)" % (target, row))
+            added = lst[s.uniform(len(lst))]["id"]
+            assigned[added] += 1
+        out_merges.append({"target": target, "row": row, "task": v["task"], "added": added})
+    return {"picks": picks, "tasks": out_tasks, "words_consumed": s.words,
+            "merges": out_merges}
 
 
 def check_record(path: str) -> list:
@@ -431,8 +485,10 @@ def check_record(path: str) -> list:
     problems = []
     if r.get("format") != "shuangsui-draw-record-1":
         problems.append("format is %r, not shuangsui-draw-record-1" % r.get("format"))
-    if r.get("algorithm") != ALGORITHM_VERSION + "+" + ENGINE_VERSION:
-        problems.append("algorithm %r is not the one this script knows" % r.get("algorithm"))
+    engine = ENGINE_VERSION if r["input"].get("draw2") is not None else ENGINE_VERSION_1
+    if r.get("algorithm") != ALGORITHM_VERSION + "+" + engine:
+        problems.append("algorithm %r is not %r, which its input is for"
+                        % (r.get("algorithm"), ALGORITHM_VERSION + "+" + engine))
     d = r["seed_derivation"]
     seed = bytes.fromhex(d["seed"])
     if d["entropy"] is not None:
@@ -456,7 +512,8 @@ def check_record(path: str) -> list:
         problems.append("recomputing fails: %s" % e)
         return problems
     want = r["outcome"]
-    for key in ("picks", "tasks", "words_consumed"):
+    want = dict(want, merges=want.get("merges", []))
+    for key in ("picks", "tasks", "words_consumed", "merges"):
         if got[key] != want[key]:
             problems.append("%s differ: recomputed %r, recorded %r" % (key, got[key], want[key]))
     return problems
@@ -482,7 +539,7 @@ def main():
             print("FAIL:", m)
         if problems:
             return 1
-        print("draw record re-checks: commitment, seed, input hash, picks, teams, words")
+        print("draw record re-checks: commitment, seed, input hash, picks, teams, merges, words")
         return 0
 
     if args.n is not None or args.k is not None:

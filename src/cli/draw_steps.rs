@@ -7,6 +7,16 @@ use crate::office::announce::{AnnounceRequest, AnnouncementJson, Replay};
 use crate::office::{DrawRequest, OfficeError, Reply, Request};
 use clap::{Args, Subcommand};
 
+/// Why `draw announce` takes one plan, unlike the one-sitting `draw --period P`: a plan's
+/// input depends on the tasks of the plans drawn before it in the period (one visit per
+/// target per period, the obligations across plans), and those are known only once that draw
+/// is committed with its witness. Announcing every plan at once would freeze inputs that
+/// ignore each other.
+const ANNOUNCE_NEEDS_PLAN: (&str, &str) = (
+    "draw announce 须给出 --plan：一个计划的抽取输入取决于本期之前各计划已抽取的任务（每个对象每期只查一次），这些任务要等前一个计划公告、见证、抽取之后才确定，所以各计划须逐个公告并抽取。一次完成本期所有计划请用 draw --period（无事先公布的公开来源）",
+    "draw announce needs --plan: a plan's draw input depends on the tasks of the plans drawn before it in the period (one visit per target per period), which are known only once that plan is announced, witnessed and drawn; so announce and draw the plans one after the other. To draw every plan of the period at one sitting (no public source named in advance), use draw --period",
+);
+
 /// What a draw's input is built from (shared by the one-sitting draw and `draw announce`).
 #[derive(Debug, Clone, Args)]
 pub struct DrawInputArgs {
@@ -131,6 +141,12 @@ pub fn execute(conn: &mut Conn, step: &DrawStep, lang: Lang) -> Result<i32, Offi
             reason,
             json,
         } => {
+            if input.plan.is_none() && input.period.is_some() {
+                return Err(OfficeError::Refused(
+                    lang.pick(ANNOUNCE_NEEDS_PLAN.0, ANNOUNCE_NEEDS_PLAN.1)
+                        .into(),
+                ));
+            }
             let req = AnnounceRequest {
                 draw: input.request(lang)?,
                 source: source.clone().unwrap_or_default(),

@@ -19,7 +19,12 @@ pub enum RulesAction {
         json: bool,
     },
     /// Write the file in force (byte for byte as imported) to FILE, to edit and import.
-    Export { file: PathBuf },
+    Export {
+        file: PathBuf,
+        /// An older version instead (see `show`; `draw record N` names a draw's).
+        #[arg(long)]
+        version: Option<u32>,
+    },
     /// Check FILE (every problem with its line and field, nothing changed), back the store
     /// up, then make FILE the version in force in one audited commit.
     Import {
@@ -104,8 +109,9 @@ pub fn run(
             }
             Ok(0)
         }
-        RulesAction::Export { file } => {
-            let r = call(conn, RulesRequest::Export { kind }, lang)?;
+        RulesAction::Export { file, version } => {
+            let version = *version;
+            let r = call(conn, RulesRequest::Export { kind, version }, lang)?;
             let text = r.text.clone().unwrap_or_default();
             std::fs::write(file, text.as_bytes()).map_err(|e| {
                 OfficeError::Refused(format!(

@@ -472,6 +472,24 @@ mod tests {
     }
 
     #[test]
+    fn every_error_of_a_file_is_named() {
+        let text = "[years.2022]\nsource = \"x\"\nholidays = [\"2022-10-07..2022-10-01\"]\nworkdays = [\"2022-10-10\"]\n\n[years.2023]\nsource = \"\"\n";
+        let all = WorkingCalendar::parse_all(text, "cal.toml").unwrap_err();
+        let got: Vec<(Option<usize>, Option<&str>)> =
+            all.iter().map(|e| (e.line, e.field.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(3), Some("holidays")),
+                (Some(4), Some("workdays")),
+                (Some(7), Some("source"))
+            ]
+        );
+        assert!(matches!(all[0].kind, CalendarErrorKind::BadRange(_)));
+        assert_eq!(err(text), all[0], "from_toml_str gives the first");
+    }
+
+    #[test]
     fn file_errors_name_line_and_field() {
         let base = "[years.2022]\nsource = \"x\"\nholidays = [\"2022-10-01..2022-10-07\"]\nworkdays = [\"2022-10-08\"]\n";
         assert!(WorkingCalendar::from_toml_str(base, "cal.toml").is_ok());

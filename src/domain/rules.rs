@@ -1336,6 +1336,41 @@ priority = 1
 "#;
 
     #[test]
+    fn every_error_of_a_file_is_named_with_line_and_field() {
+        let second = ONE_ROW
+            .split("[[rows]]")
+            .nth(1)
+            .unwrap()
+            .replace("\"A-1\"", "\"A-2\"")
+            .replace("priority = 1", "priority = 2");
+        let text = format!(
+            "{}[[rows]]{second}",
+            ONE_ROW
+                .replace("office_level = \"county\"", "office_level = \"town\"")
+                .replace("ratio_min = 5", "ratio_min = 500")
+        )
+        .replacen(
+            "cycle = \"quarter\"\nratio_min = 5\n",
+            "cycle = \"weekly\"\nratio_min = 5\n",
+            1,
+        );
+        let all = Rules::parse_all(&text, "my-rules.toml").unwrap_err();
+        let got: Vec<(Option<usize>, Option<&str>)> =
+            all.iter().map(|e| (e.line, e.field.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(2), Some("office_level")),
+                (Some(11), Some("ratio_min")),
+                (Some(21), Some("cycle"))
+            ],
+            "{text}"
+        );
+        assert!(matches!(all[2].kind, RulesErrorKind::UnknownCycle(_)));
+        assert_eq!(err(&text), all[0], "from_toml_str gives the first");
+    }
+
+    #[test]
     fn minimal_file_loads() {
         let r = Rules::from_toml_str(ONE_ROW, "x.toml").unwrap();
         assert_eq!(r.rows().len(), 1);

@@ -108,9 +108,64 @@ pub struct Task {
     pub result: Option<ResultStep>,
     pub publication: Option<Publication>,
     pub follow_up: FollowUp,
+    /// The further 抽查事项 (plan and row) that later draws of the period merged into this
+    /// visit (one visit per target per period, `shuangsui-draw-2`), in the order merged.
+    #[serde(default)]
+    pub merged: Vec<MergedItem>,
+}
+
+/// One 抽查事项 merged into a visit: the draw and plan that reached the target, the row it owed,
+/// and the certified inspector that draw added to the team (none when the team had one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedItem {
+    pub draw: DrawId,
+    pub plan: PlanId,
+    pub row: String,
+    pub added: Option<InspectorId>,
+}
+
+/// One 抽查事项 a visit covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskItem<'a> {
+    pub draw: DrawId,
+    pub plan: PlanId,
+    pub row: &'a str,
 }
 
 impl Task {
+    /// Every 抽查事项 of the visit: its own (the draw that made it) first, then the merged ones.
+    pub fn items(&self) -> impl Iterator<Item = TaskItem<'_>> {
+        std::iter::once(TaskItem {
+            draw: self.draw,
+            plan: self.plan,
+            row: &self.row,
+        })
+        .chain(self.merged.iter().map(|m| TaskItem {
+            draw: m.draw,
+            plan: m.plan,
+            row: &m.row,
+        }))
+    }
+
+    /// An internal joint inspection: designated by lot, or a merged visit (several 抽查事项,
+    /// one team of each section involved).
+    pub fn is_joint(&self) -> bool {
+        self.internal_joint || !self.merged.is_empty()
+    }
+
+    /// The rows of the items: `C-2`, or `C-2+R` for a merged visit.
+    pub fn rows_text(&self) -> String {
+        self.items().map(|i| i.row).collect::<Vec<_>>().join("+")
+    }
+
+    /// The items as text: `计划 3 C-2；计划 7 R`.
+    pub fn items_text(&self, lang: crate::i18n::Lang) -> String {
+        self.items()
+            .map(|i| format!("{} {} {}", lang.pick("计划", "plan"), i.plan, i.row))
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "))
+    }
+
     /// A result has been recorded whose phrase reports a problem.
     pub fn found_problem(&self) -> bool {
         self.result
@@ -121,7 +176,7 @@ impl Task {
     pub fn joint_kind(&self) -> JointKind {
         if !self.partners.is_empty() {
             JointKind::Departments(self.partners.clone())
-        } else if self.internal_joint {
+        } else if self.is_joint() {
             JointKind::Internal
         } else {
             JointKind::None

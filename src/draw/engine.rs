@@ -111,8 +111,16 @@ use sha2::{Digest, Sha256};
 use crate::draw::sampler::{Sampler, SamplerError, Seed, MAX_POOL};
 use crate::i18n::Lang;
 
-/// The name of this engine's algorithm, recorded with every draw.
-pub const ENGINE_VERSION: &str = "shuangsui-draw-1";
+/// The name of this engine's algorithm, recorded with every new draw: `shuangsui-draw-2`, whose
+/// input has [`DrawInput::draw2`] (the period's visits to merge into and the year's joint
+/// share; see the module `merge`).
+pub const ENGINE_VERSION: &str = "shuangsui-draw-2";
+
+/// The first engine, kept to verify the draws made with it (an input without `draw2`).
+pub const ENGINE_VERSION_1: &str = "shuangsui-draw-1";
+
+mod merge;
+pub use merge::{Draw2, MergeDraft, Visit};
 
 /// One row of Table 1 in a draw: its quota and its eligible targets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +163,21 @@ pub struct DrawInput {
     pub partners: Vec<String>,
     /// Most tasks per inspector in the period (load + this draw).
     pub workload_cap: u32,
+    /// `shuangsui-draw-2`: the period's visits and the year's joint share; `None` for an input
+    /// of `shuangsui-draw-1`.
+    #[serde(default)]
+    pub draw2: Option<Draw2>,
+}
+
+impl DrawInput {
+    /// The engine that reads this input: [`ENGINE_VERSION`] or [`ENGINE_VERSION_1`].
+    pub fn engine_name(&self) -> &'static str {
+        if self.draw2.is_some() {
+            ENGINE_VERSION
+        } else {
+            ENGINE_VERSION_1
+        }
+    }
 }
 
 /// One task of a draw: a target and its team.
@@ -176,6 +199,10 @@ pub struct DrawOutcome {
     pub picks: Vec<(String, Vec<u64>)>,
     pub tasks: Vec<TaskDraft>,
     pub words_consumed: u64,
+    /// `shuangsui-draw-2`: the picks merged into a visit the period already has, in drawn
+    /// order (no new task for them).
+    #[serde(default)]
+    pub merges: Vec<MergeDraft>,
 }
 
 /// The rule a draw could not satisfy.
@@ -381,6 +408,12 @@ pub enum Mismatch {
     WordsConsumed {
         expected: u64,
         recorded: u64,
+    },
+    /// draw-2: merge `index` (from 0) differs; `None` where one list is shorter.
+    Merge {
+        index: usize,
+        expected: Option<MergeDraft>,
+        recorded: Option<MergeDraft>,
     },
 }
 
@@ -617,6 +650,14 @@ impl Mismatch {
             (Mismatch::WordsConsumed { expected, recorded }, En) => format!(
                 "keystream words consumed differ: recomputed {expected}, recorded {recorded}"
             ),
+            (
+                Mismatch::Merge {
+                    index,
+                    expected,
+                    recorded,
+                },
+                lang,
+            ) => merge::mismatch_text(*index, expected.as_ref(), recorded.as_ref(), lang),
         }
     }
 }
@@ -633,7 +674,7 @@ impl std::error::Error for Mismatch {}
 // The input hash
 // ---------------------------------------------------------------------------------------------
 
-struct Encoder(Sha256);
+pub(crate) struct Encoder(Sha256);
 
 impl Encoder {
     fn int(&mut self, v: u64) {
@@ -661,7 +702,7 @@ impl Encoder {
 /// SHA-256 of the canonical encoding of `input` (see "The input hash" in the module doc).
 pub fn pool_hash(input: &DrawInput) -> [u8; 32] {
     let mut e = Encoder(Sha256::new());
-    e.text(ENGINE_VERSION);
+    e.text(input.engine_name());
     e.len(input.strata.len());
     for s in &input.strata {
         e.text(&s.row);
@@ -693,6 +734,9 @@ pub fn pool_hash(input: &DrawInput) -> [u8; 32] {
         e.text(p);
     }
     e.int(u64::from(input.workload_cap));
+    if let Some(d2) = &input.draw2 {
+        merge::encode(&mut e, d2);
+    }
     e.0.finalize().into()
 }
 
@@ -786,6 +830,9 @@ fn validate(input: &DrawInput) -> Result<(), DrawError> {
             input.last_teams[w].0,
             input.last_teams[w + 1].0
         ));
+    }
+    if let Some(d2) = &input.draw2 {
+        merge::validate(d2)?;
     }
     Ok(())
 }
@@ -1063,25 +1110,27 @@ impl<'a> TeamBuilder<'a> {
                 }
             },
         };
+        let ids = team.iter().map(|&k| self.assign(k)).collect();
+        Ok((ids, relaxed))
+    }
+
+    /// Step 4.5 for one member: 1 more assigned; off the candidate lists at the cap. Its id.
+    fn assign(&mut self, k: u32) -> u64 {
         let cap = u64::from(self.input.workload_cap);
-        let mut ids = Vec::with_capacity(team.len());
-        for &k in &team {
-            let ku = k as usize;
-            self.assigned[ku] += 1;
-            let snap = &self.input.inspectors[ku];
-            ids.push(snap.id);
-            if u64::from(snap.load) + u64::from(self.assigned[ku]) >= cap {
-                remove_sorted(&mut self.internal, k);
-                remove_sorted(&mut self.certified, k);
-                if let Some(list) = self.certified_in.get_mut(self.section[ku] as usize) {
-                    remove_sorted(list, k);
-                }
-                for list in &mut self.partner {
-                    remove_sorted(list, k);
-                }
+        let ku = k as usize;
+        self.assigned[ku] += 1;
+        let snap = &self.input.inspectors[ku];
+        if u64::from(snap.load) + u64::from(self.assigned[ku]) >= cap {
+            remove_sorted(&mut self.internal, k);
+            remove_sorted(&mut self.certified, k);
+            if let Some(list) = self.certified_in.get_mut(self.section[ku] as usize) {
+                remove_sorted(list, k);
+            }
+            for list in &mut self.partner {
+                remove_sorted(list, k);
             }
         }
-        Ok((ids, relaxed))
+        snap.id
     }
 }
 
@@ -1134,19 +1183,33 @@ pub fn run(input: &DrawInput, seed: &Seed) -> Result<DrawOutcome, DrawError> {
     // Step 2.
     let mut picks = Vec::with_capacity(input.strata.len());
     let mut task_list: Vec<(u64, usize)> = Vec::new();
+    let mut merge_list: Vec<(u64, usize)> = Vec::new();
     for (k, s) in input.strata.iter().enumerate() {
         let positions = sampler.choose_k(s.pool.len(), s.quota)?;
         let ids: Vec<u64> = positions
             .iter()
             .filter_map(|&p| s.pool.get(p).copied())
             .collect();
-        task_list.extend(ids.iter().map(|&id| (id, k)));
+        for &id in &ids {
+            // draw-2: a pick with a visit this period is merged into it (step 3).
+            let visited = input.draw2.as_ref().is_some_and(|d| d.visit(id).is_some());
+            if visited {
+                &mut merge_list
+            } else {
+                &mut task_list
+            }
+            .push((id, k));
+        }
         picks.push((s.row.clone(), ids));
     }
 
     // Step 3.
+    let designate = match &input.draw2 {
+        None => input.internal_joint,
+        Some(d2) => merge::designations(input, d2, &merge_list, task_list.len()),
+    };
     let mut joint = vec![false; task_list.len()];
-    for p in sampler.choose_k(task_list.len(), input.internal_joint)? {
+    for p in sampler.choose_k(task_list.len(), designate)? {
         if let Some(flag) = joint.get_mut(p) {
             *flag = true;
         }
@@ -1168,11 +1231,18 @@ pub fn run(input: &DrawInput, seed: &Seed) -> Result<DrawOutcome, DrawError> {
         });
     }
 
-    // Step 5.
+    // draw-2, step 5: the merges.
+    let merges = match &input.draw2 {
+        None => Vec::new(),
+        Some(d2) => merge::merge_step(&mut builder, d2, &merge_list, &mut sampler)?,
+    };
+
+    // Step 5 (draw-2: step 6).
     Ok(DrawOutcome {
         picks,
         tasks,
         words_consumed: sampler.words_consumed(),
+        merges,
     })
 }
 
@@ -1254,6 +1324,7 @@ pub fn verify(input: &DrawInput, seed: &Seed, recorded: &DrawOutcome) -> Result<
             });
         }
     }
+    merge::verify_merges(&expected.merges, &recorded.merges)?;
     if expected.words_consumed != recorded.words_consumed {
         return Err(Mismatch::WordsConsumed {
             expected: expected.words_consumed,
@@ -1437,6 +1508,7 @@ mod tests {
             picks,
             tasks,
             words_consumed: s.words_consumed(),
+            merges: vec![],
         };
         (Ok(outcome), trace)
     }
@@ -1605,6 +1677,7 @@ mod tests {
             team_size: 2 + r.below(3) as usize,
             partners,
             workload_cap: 1 + r.below(10) as u32,
+            draw2: None,
         }
     }
 
@@ -1910,6 +1983,7 @@ mod tests {
             team_size: 3,
             partners: vec!["SCJ".to_string()],
             workload_cap: 9,
+            draw2: None,
         }
     }
 
@@ -1957,6 +2031,7 @@ mod tests {
             team_size: 2,
             partners: vec![],
             workload_cap: u32::MAX,
+            draw2: None,
         }
     }
 
@@ -2350,7 +2425,7 @@ mod tests {
     // The input hash, storage, and a pinned draw
     // -----------------------------------------------------------------------------------------
 
-    fn small_input() -> DrawInput {
+    pub(super) fn small_input() -> DrawInput {
         DrawInput {
             strata: vec![
                 stratum("重点", 2, [10, 11, 12]),
@@ -2372,6 +2447,7 @@ mod tests {
             team_size: 3,
             partners: vec!["SCJ".into()],
             workload_cap: 4,
+            draw2: None,
         }
     }
 
@@ -2504,6 +2580,7 @@ mod tests {
             // 2 + 1 words for the targets, 1 for the joint task, 3 per team; the strict
             // attempt for 12 failed at its first slot before taking a word.
             words_consumed: 13,
+            merges: vec![],
         };
         assert_eq!(out, pinned);
     }

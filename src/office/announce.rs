@@ -140,6 +140,16 @@ impl Announcement {
     }
 }
 
+/// `a` as it may leave the server (a client's replica): the entropy zeroed until revealed, so
+/// a sealed announcement's entropy is never sent.
+pub fn sealed_copy(a: &Announcement) -> Announcement {
+    let mut c = a.clone();
+    if !c.revealed() {
+        c.entropy = [0; 32];
+    }
+    c
+}
+
 /// What `draw announce` asks for.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AnnounceRequest {
@@ -555,7 +565,7 @@ impl Office {
             reason,
             replaces: prior.as_ref().map(|p| p.id),
             input_hash: engine::pool_hash(&input),
-            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             preview,
             input,
             entropy,
@@ -773,7 +783,7 @@ impl Office {
             period: preview.period,
             seed: sampler::seed_hex(&seed),
             pool_hash: preview.pool_hash,
-            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             outcome,
         })
     }
@@ -959,3 +969,27 @@ impl Office {
 
 #[cfg(test)]
 mod tests;
+
+impl Office {
+    /// Make announcement `id`'s frozen input infeasible for any seed while passing the checks
+    /// a stored announcement gets (its hash is recomputed): every inspector is at the cap but
+    /// one certified. Only a test can do this; it stands for a failure that the pre-check
+    /// cannot see. In memory only.
+    #[cfg(test)]
+    pub(crate) fn cripple_announcement_for_tests(&self, id: u64) {
+        let mut book = self.book_mut();
+        let Some(a) = book.announcements.iter_mut().find(|a| a.id == id) else {
+            return;
+        };
+        let cap = a.input.workload_cap;
+        let mut kept = false;
+        for i in &mut a.input.inspectors {
+            if i.internal && i.certified && !kept {
+                kept = true;
+            } else {
+                i.load = cap;
+            }
+        }
+        a.input_hash = engine::pool_hash(&a.input);
+    }
+}

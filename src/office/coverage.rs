@@ -375,7 +375,8 @@ pub fn compute(draws: &[DrawRecord], from: i32, to: i32, names: &Lookup, lang: L
                         .outcome
                         .tasks
                         .iter()
-                        .any(|task| task.target == t && task.internal_joint);
+                        .any(|task| task.target == t && task.internal_joint)
+                        || d.outcome.merges.iter().any(|m| m.target == t);
                     let why = if directed {
                         Why::Directed
                     } else if !random {

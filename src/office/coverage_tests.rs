@@ -65,6 +65,7 @@ fn record(
             team_size: 2,
             partners: vec![],
             workload_cap: 99,
+            draw2: None,
         },
         outcome: DrawOutcome {
             picks: strata
@@ -82,6 +83,7 @@ fn record(
                 })
                 .collect(),
             words_consumed: 0,
+            merges: vec![],
         },
         tasks: vec![],
         year_before: (0, 0),

@@ -144,6 +144,18 @@ pub struct DrawJson {
     pub scope: String,
 }
 
+/// One 抽查事项 of a task: the plan and its name, the row, the draw that reached the target,
+/// and the inspector that draw added to the team (a merged item).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ItemJson {
+    pub plan: PlanId,
+    pub plan_name: String,
+    pub item: String,
+    pub row: String,
+    pub draw: DrawId,
+    pub added: Option<u64>,
+}
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TaskJson {
     pub id: u64,
@@ -151,6 +163,9 @@ pub struct TaskJson {
     pub credit_code: String,
     pub name: String,
     pub row: String,
+    /// Every 抽查事项 the visit covers: its own first, then those merged into it.
+    #[serde(default)]
+    pub items: Vec<ItemJson>,
     pub team: Vec<u64>,
     pub joint: String,
     /// The planned method (`on-site`, `remote`, `other`).
@@ -414,15 +429,24 @@ impl Office {
             Period::parse(&t.period).is_ok_and(|q| q.start() <= p.end() && p.start() <= q.end())
         };
         // One visit per target per period: a target with a live task in this period (from any
-        // plan) is not drawn again in it.
-        let mut visited: HashMap<TargetId, HashSet<crate::domain::rules::Category>> =
+        // plan) gets no second task in it; if drawn again, the pick is merged into that visit
+        // (`shuangsui-draw-2`). The categories each visit covers, and its task.
+        let mut visited: HashMap<TargetId, (HashSet<crate::domain::rules::Category>, &Task)> =
             HashMap::new();
         for t in live_tasks().filter(|t| overlaps(t, period)) {
-            let cats = visited.entry(t.target).or_default();
-            if let Some(r) = rules.row(&t.row) {
-                cats.insert(r.category());
+            let entry = visited
+                .entry(t.target)
+                .or_insert_with(|| (HashSet::new(), t));
+            if t.id < entry.1.id {
+                entry.1 = t;
+            }
+            for item in t.items() {
+                if let Some(r) = rules.row(item.row) {
+                    entry.0.insert(r.category());
+                }
             }
         }
+        let mut merge_into: BTreeMap<TargetId, &Task> = BTreeMap::new();
         let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
         let mut previews = Vec::new();
@@ -441,29 +465,28 @@ impl Office {
             let category = row.category();
             let drawn_in_cycle: HashSet<TargetId> = live_tasks()
                 .filter(|t| {
-                    if directed {
-                        t.plan == plan.id && t.row == row.id
-                    } else {
-                        !directed_draws.contains(&t.draw)
-                            && rules.row(&t.row).is_some_and(|r| r.category() == category)
-                    }
+                    Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
                 })
                 .filter(|t| {
-                    Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
+                    t.items().any(|item| {
+                        if directed {
+                            item.plan == plan.id && item.row == row.id
+                        } else {
+                            !directed_draws.contains(&item.draw)
+                                && rules
+                                    .row(item.row)
+                                    .is_some_and(|r| r.category() == category)
+                        }
+                    })
                 })
                 .map(|t| t.target)
                 .collect();
-            // In the last period of the cycle the plan covers, what is owed must be drawn: when
-            // the targets not yet visited in this period are too few, those visited in it for
-            // another category join the pool (the obligation wins over one visit per period).
             let slots = plan.remaining_slots(period, cycle_period).max(1);
-            let last_slot = slots == 1 && !directed;
             let mut eligible = 0usize;
             let mut excluded = 0usize;
             let mut already = 0usize;
             let mut visited_here = 0usize;
             let mut pool = Vec::new();
-            let mut spare = Vec::new();
             for t in members {
                 if !drawable_in(t, period) {
                     excluded += 1;
@@ -474,11 +497,13 @@ impl Office {
                     already += 1;
                 } else if placed.contains(&t.id) {
                     visited_here += 1;
-                } else if let Some(cats) = visited.get(&t.id) {
-                    visited_here += 1;
-                    // Never a second task of the same category in one period.
-                    if !cats.contains(&category) {
-                        spare.push(t.id);
+                } else if let Some((cats, task)) = visited.get(&t.id) {
+                    // A routine visit covers a category once; anything else joins the visit.
+                    if !directed && cats.contains(&category) {
+                        visited_here += 1;
+                    } else {
+                        pool.push(t.id);
+                        merge_into.insert(t.id, *task);
                     }
                 } else {
                     pool.push(t.id);
@@ -488,13 +513,7 @@ impl Office {
                 .quota(eligible, plan.chosen_ratio)
                 .map_err(|e| refused(e.localize(lang)))?;
             let owed = full.saturating_sub(already);
-            let wanted = owed.div_ceil(slots);
-            if last_slot && pool.len() < wanted && !spare.is_empty() {
-                visited_here -= spare.len();
-                pool.extend(spare);
-                pool.sort_unstable();
-            }
-            let quota = wanted.min(pool.len());
+            let quota = owed.div_ceil(slots).min(pool.len());
             placed.extend(pool.iter().copied());
             previews.push(StratumPreview {
                 row: row.id.clone(),
@@ -523,7 +542,7 @@ impl Office {
         let year_tasks: Vec<&Task> = live_tasks()
             .filter(|t| Period::parse(&t.period).is_ok_and(|p| p.year() == period.year()))
             .collect();
-        let year_joint = year_tasks.iter().filter(|t| t.internal_joint).count();
+        let year_joint = year_tasks.iter().filter(|t| t.is_joint()).count();
         let internal_joint = match joint {
             JointKind::Internal => total,
             _ => engine::internal_joint_needed(
@@ -640,6 +659,21 @@ impl Office {
             team_size,
             partners,
             workload_cap: settings.workload_cap,
+            draw2: Some(engine::Draw2 {
+                visits: merge_into
+                    .iter()
+                    .map(|(&target, t)| engine::Visit {
+                        target,
+                        task: t.id,
+                        team: t.team.clone(),
+                        joint: t.is_joint(),
+                    })
+                    .collect(),
+                joint_all: matches!(joint, JointKind::Internal),
+                year_tasks: year_before.1,
+                year_joint: year_before.0,
+                joint_min_percent: settings.internal_joint_min_percent,
+            }),
         };
         let preview = DrawPreview {
             plan: plan.id,
@@ -702,6 +736,9 @@ impl Office {
             draw_id,
             book.tasks.len() as u64 + 1,
         );
+        let merged = super::merged::merged_tasks(&st, &book, &plan, &outcome, draw_id, lang)?;
+        let year_after =
+            super::merged::year_after_outcome(preview.year_before, &outcome, &merged, draw_id);
         let record = DrawRecord {
             id: draw_id,
             plan: plan.id,
@@ -716,29 +753,30 @@ impl Office {
             entropy,
             witness: req.witness.clone(),
             seed,
-            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+            algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             pool_hash: engine::pool_hash(&input),
             input,
             outcome,
             tasks: tasks.iter().map(|t| t.id).collect(),
             year_before: preview.year_before,
-            year_after: preview.year_after,
+            year_after,
             voided: None,
         };
         let mut writes = vec![encode_record(TreeName::Draws, key_u64(record.id), &record)?];
-        for t in &tasks {
+        for t in tasks.iter().chain(&merged) {
             writes.push(encode_record(TreeName::Tasks, key_u64(t.id), t)?);
         }
         writes.extend(extra);
         let slot = period_key(plan.id, &record.period);
         writes.push(encode_record(TreeName::Meta, slot.clone(), &record.id)?);
         let summary = format!(
-            "抽取 #{} 计划 {} {} {}：{} 个任务，种子 {}，池哈希 {}",
+            "抽取 #{} 计划 {} {} {}：{} 个任务，{} 个并入已有检查，种子 {}，池哈希 {}",
             record.id,
             plan.id,
             plan.name,
             record.period,
             tasks.len(),
+            merged.len(),
             sampler::seed_hex(&record.seed),
             hex::encode(record.pool_hash)
         );
@@ -764,6 +802,11 @@ impl Office {
                 }),
                 other => other.into(),
             })?;
+        for t in merged {
+            if let Some(slot) = book.tasks.iter_mut().find(|x| x.id == t.id) {
+                *slot = t;
+            }
+        }
         book.tasks.extend(tasks);
         book.draws.push(record.clone());
         Ok(record)
@@ -827,6 +870,10 @@ impl Office {
                     .into(),
             ));
         }
+        if let Some(m) = super::merged::void_refusal(&book, id, lang) {
+            return Err(refused(m));
+        }
+        let unmerged = super::merged::unmerged(&book, id);
         d.voided = Some(Voided {
             reason: reason.trim().into(),
             by: self.user(),
@@ -837,6 +884,10 @@ impl Office {
         for t in book.tasks.iter().filter(|t| t.draw == id) {
             let mut t = t.clone();
             t.voided = true;
+            writes.push(encode_record(TreeName::Tasks, key_u64(t.id), &t)?);
+            changed.push(t);
+        }
+        for t in unmerged {
             writes.push(encode_record(TreeName::Tasks, key_u64(t.id), &t)?);
             changed.push(t);
         }
@@ -947,6 +998,7 @@ pub(crate) fn tasks_from_outcome(
             result: None,
             publication: None,
             follow_up: FollowUp::default(),
+            merged: vec![],
         })
         .collect()
 }
@@ -1040,8 +1092,9 @@ pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), 
             .get(i)
             .and_then(|id| book.tasks.iter().find(|t| t.id == *id))
             .is_some_and(|t| {
+                // Later draws' merges append to the team (see office::merged).
                 t.target == draft.target
-                    && t.team == draft.team
+                    && t.team.starts_with(&draft.team)
                     && t.internal_joint == draft.internal_joint
             });
         if !ok {
@@ -1050,6 +1103,12 @@ pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), 
                 "the stored tasks differ from the draw's result",
             ));
         }
+    }
+    if !super::merged::check_merges(d, book) {
+        return Err(name(
+            "已保存的合并检查与抽取结果不符",
+            "the stored merged visits differ from the draw's result",
+        ));
     }
     Ok(())
 }
@@ -1092,7 +1151,7 @@ fn draw_json(
             .tasks
             .iter()
             .filter_map(|id| book.tasks.iter().find(|t| t.id == *id))
-            .map(|t| task_json_of(t, st, cal))
+            .map(|t| task_json_of(t, st, &book.plans, cal))
             .collect(),
         scope: d.scope.clone(),
     }
@@ -1102,6 +1161,7 @@ fn draw_json(
 pub fn task_json_of(
     t: &Task,
     st: &State,
+    plans: &[Plan],
     cal: &crate::domain::calendar::WorkingCalendar,
 ) -> TaskJson {
     use crate::domain::task::{phrase_text, Publication};
@@ -1119,6 +1179,21 @@ pub fn task_json_of(
             .unwrap_or_default(),
         name: target.map(|x| x.name.clone()).unwrap_or_default(),
         row: t.row.clone(),
+        items: std::iter::once(None)
+            .chain(t.merged.iter().map(|m| Some(m.added)))
+            .zip(t.items())
+            .map(|(added, i)| {
+                let plan = plans.iter().find(|p| p.id == i.plan);
+                ItemJson {
+                    plan: i.plan,
+                    plan_name: plan.map(|p| p.name.clone()).unwrap_or_default(),
+                    item: plan.map(|p| p.item.clone()).unwrap_or_default(),
+                    row: i.row.to_string(),
+                    draw: i.draw,
+                    added: added.flatten(),
+                }
+            })
+            .collect(),
         team: t.team.clone(),
         joint: match t.joint_kind() {
             JointKind::None => "none".into(),
@@ -1163,14 +1238,14 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::rules::Category;
     use crate::office::{DemoDir, ImportKind};
     use proptest::strategy::Strategy;
 
     /// A one-sitting request with a fixed entropy on this thread (a chosen seed never commits).
-    fn request(date: NaiveDate) -> DrawRequest {
+    pub(crate) fn request(date: NaiveDate) -> DrawRequest {
         super::super::announce::fix_entropy_for_tests(Some([0x5a; 32]));
         DrawRequest {
             witness: "185".into(),
@@ -1233,11 +1308,14 @@ mod tests {
                 "draw {}",
                 d.id
             );
-            assert!(!d.tasks.is_empty(), "draw {} has no task", d.id);
+            assert!(
+                !d.tasks.is_empty() || !d.outcome.merges.is_empty(),
+                "draw {} has no task and no merge",
+                d.id
+            );
         }
-        // No target has two tasks in one quarter, except where two routine obligations of
-        // different categories both fall due in their cycles' last quarter (merging those into
-        // one visit is not built yet): never two of one category, never a directed one.
+        // No target has two tasks in one quarter: a second plan's pick is merged into the
+        // visit (one task listing both items, counted internal joint).
         let mut per_quarter: HashMap<(TargetId, String), Vec<&Task>> = HashMap::new();
         for t in &live {
             per_quarter
@@ -1245,28 +1323,24 @@ mod tests {
                 .or_default()
                 .push(t);
         }
-        let mut doubled = 0;
         for ((target, period), ts) in &per_quarter {
-            if ts.len() == 1 {
-                continue;
-            }
-            doubled += 1;
-            let cats: HashSet<Category> = ts
-                .iter()
-                .map(|t| rules.row(&t.row).unwrap().category())
-                .collect();
-            assert_eq!(cats.len(), ts.len(), "target {target} in {period}");
-            assert!(
-                ts.iter().all(|t| routine_draws.contains(&t.draw)),
-                "target {target} in {period}"
+            assert_eq!(
+                ts.len(),
+                1,
+                "target {target} has {} tasks in {period}",
+                ts.len()
             );
         }
-        assert!(doubled * 50 < per_quarter.len(), "{doubled} doubled visits");
-        // Per target and category, the routine visits of the year.
+        let merged: Vec<&&Task> = live.iter().filter(|t| !t.merged.is_empty()).collect();
+        assert!(!merged.is_empty(), "the demo year merges visits");
+        assert!(merged.iter().all(|t| t.is_joint()));
+        // Per target and category, the routine visits of the year (every item of a task).
         let mut visits: HashMap<(TargetId, Category), usize> = HashMap::new();
-        for t in live.iter().filter(|t| routine_draws.contains(&t.draw)) {
-            let row = rules.row(&t.row).unwrap();
-            *visits.entry((t.target, row.category())).or_default() += 1;
+        for t in &live {
+            for item in t.items().filter(|i| routine_draws.contains(&i.draw)) {
+                let row = rules.row(item.row).unwrap();
+                *visits.entry((t.target, row.category())).or_default() += 1;
+            }
         }
         for t in &st.targets {
             for row in rules.obligations(t) {
@@ -1299,8 +1373,11 @@ mod tests {
                 let need = row.quota(eligible, None).unwrap();
                 let got = live
                     .iter()
-                    .filter(|t| routine_draws.contains(&t.draw))
-                    .filter(|t| t.row == row.id && t.period == period.to_string())
+                    .filter(|t| t.period == period.to_string())
+                    .filter(|t| {
+                        t.items()
+                            .any(|i| routine_draws.contains(&i.draw) && i.row == row.id)
+                    })
                     .count();
                 assert!(got >= need, "{} in {period}: {got} < {need}", row.id);
             }
@@ -1313,8 +1390,8 @@ mod tests {
 
     /// The invariants of a year's draws that hold whatever the order of the plans: per target
     /// and category, the routine visits stay within the row's yearly frequency; a target never
-    /// has two tasks of one category in one quarter; a yearly full row (R, P) gives each target
-    /// at most one visit.
+    /// has two tasks in one quarter (merged visits), and a visit covers a category once; a
+    /// yearly full row (R, P) gives each target at most one visit.
     fn check_year_invariants(o: &Office) {
         let rules = &*o.rules();
         let st = o.state();
@@ -1326,16 +1403,18 @@ mod tests {
             .map(|d| d.id)
             .collect();
         let mut visits: HashMap<(TargetId, Category), usize> = HashMap::new();
-        let mut per_quarter: HashSet<(TargetId, Category, String)> = HashSet::new();
+        let mut per_quarter: HashSet<(TargetId, String)> = HashSet::new();
         for t in book.tasks.iter().filter(|t| !t.voided) {
-            let cat = rules.row(&t.row).unwrap().category();
             assert!(
-                per_quarter.insert((t.target, cat, t.period.clone())),
-                "target {} has two {cat:?} tasks in {}",
+                per_quarter.insert((t.target, t.period.clone())),
+                "target {} has two tasks in {}",
                 t.target,
                 t.period
             );
-            if routine.contains(&t.draw) {
+            let mut cats: HashSet<Category> = HashSet::new();
+            for item in t.items().filter(|i| routine.contains(&i.draw)) {
+                let cat = rules.row(item.row).unwrap().category();
+                assert!(cats.insert(cat), "task {} covers {cat:?} twice", t.id);
                 *visits.entry((t.target, cat)).or_default() += 1;
             }
         }
@@ -1484,17 +1563,22 @@ mod tests {
         let book = o.book();
         let mut remote = 0;
         for t in book.tasks.iter() {
-            let plan = book.plans.iter().find(|p| p.id == t.plan).unwrap();
             let target = st.target(t.target).unwrap();
-            if plan.method == InspectionMethod::OnSite {
-                assert_eq!(t.method, InspectionMethod::OnSite, "task {}", t.id);
+            // Every item of a merged visit: one 现场检查 plan makes the visit on site.
+            for item in t.items() {
+                let plan = book.plans.iter().find(|p| p.id == item.plan).unwrap();
+                if plan.method == InspectionMethod::OnSite {
+                    assert_eq!(t.method, InspectionMethod::OnSite, "task {}", t.id);
+                }
+                if t.method == InspectionMethod::Remote {
+                    assert_ne!(plan.method, InspectionMethod::OnSite);
+                }
             }
             if target.must_be_on_site() {
                 assert_ne!(t.method, InspectionMethod::Remote, "task {}", t.id);
             }
             if t.method == InspectionMethod::Remote {
                 remote += 1;
-                assert_eq!(plan.method, InspectionMethod::Remote);
                 assert!(target.remote_allowed());
             }
         }

@@ -62,7 +62,14 @@ pub struct RowFigures {
 /// The internal joint ratio of the year.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct RatioFigures {
+    /// Internal joint tasks: `merged + designated`.
     pub joint: usize,
+    /// Merged visits (several 抽查事项 in one visit, issue 12).
+    #[serde(default)]
+    pub merged: usize,
+    /// Designated joint by lot, not merged.
+    #[serde(default)]
+    pub designated: usize,
     pub total: usize,
     /// `joint / total × 100`, 0 without tasks.
     pub percent: f64,
@@ -233,7 +240,9 @@ impl Office {
                     .quota(eligible, None)
                     .map_err(|e| OfficeError::Refused(e.localize(lang)))?;
             }
-            let of_row = in_period.iter().filter(|t| t.row == row.id);
+            let of_row = in_period
+                .iter()
+                .filter(|t| t.items().any(|i| i.row == row.id));
             let drawn = of_row.clone().count();
             let checked = of_row.filter(|t| t.check.is_some()).count();
             rows.push(RowFigures {
@@ -248,11 +257,14 @@ impl Office {
 
         let year = Period::Year(period.year());
         let year_tasks: Vec<&Task> = book.tasks.iter().filter(|t| belongs_to(t, year)).collect();
-        let joint = year_tasks.iter().filter(|t| t.internal_joint).count();
+        let joint = year_tasks.iter().filter(|t| t.is_joint()).count();
+        let merged = year_tasks.iter().filter(|t| !t.merged.is_empty()).count();
         let total = year_tasks.len();
         let min_percent = settings.internal_joint_min_percent;
         let internal_joint = RatioFigures {
             joint,
+            merged,
+            designated: joint - merged,
             total,
             percent: if total == 0 {
                 0.0
@@ -574,7 +586,7 @@ mod tests {
         assert!(q2.rows.iter().all(|r| r.drawn == 0));
         assert_eq!(q2.publication, PublicationFigures::default());
         // The year's internal joint ratio.
-        let joint = tasks.iter().filter(|t| t.internal_joint).count();
+        let joint = tasks.iter().filter(|t| t.is_joint()).count();
         assert_eq!(
             (f.internal_joint.joint, f.internal_joint.total),
             (joint, tasks.len())

@@ -38,6 +38,8 @@ mod draws;
 mod edit;
 mod error;
 mod figures;
+mod merged;
+mod pending;
 pub mod protocol;
 mod registry;
 mod revisions;
@@ -192,6 +194,9 @@ pub struct Office {
     signer: std::sync::OnceLock<crate::store::sign::Signer>,
     /// The public key this machine trusts (`KEY.pub`); `verify` and `restore` require it.
     trusted_key: std::sync::OnceLock<String>,
+    /// The day the registries' statuses were last brought up to (status changes dated ahead
+    /// take effect on their day: `office::pending`).
+    status_day: Mutex<chrono::NaiveDate>,
 }
 
 impl Office {
@@ -215,6 +220,7 @@ impl Office {
             rule_book: Shared::new(rule_book),
             signer: std::sync::OnceLock::new(),
             trusted_key: std::sync::OnceLock::new(),
+            status_day: Mutex::new(chrono::Local::now().date_naive()),
         };
         // A store made before the rules were stored gets them now (audited); a new one at
         // `init` (or with its first draw). A store that refuses writes keeps working on the

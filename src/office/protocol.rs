@@ -28,7 +28,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// The protocol version; a client and a server of different versions refuse each other.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: edits carry `base_revision` (`SaveTarget`/`SavePlan` became struct variants).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -507,6 +508,10 @@ pub struct Snapshot {
     pub draws: Vec<super::DrawRecord>,
     pub tasks: Vec<Task>,
     pub audit_len: u64,
+    /// Every announcement, its entropy sealed (zero) until revealed
+    /// ([`super::announce::sealed_copy`]).
+    #[serde(default)]
+    pub announcements: Vec<super::announce::Announcement>,
     /// The records' revisions (the TUI's forms send the one they opened with).
     #[serde(default)]
     pub revisions: super::Revisions,
@@ -525,7 +530,7 @@ impl Snapshot {
             plans: self.plans,
             draws: self.draws,
             tasks: self.tasks,
-            announcements: vec![],
+            announcements: self.announcements,
         };
         Ok((state, book, self.audit_len))
     }
@@ -1063,6 +1068,11 @@ impl Office {
             draws: book.draws.clone(),
             tasks: book.tasks.clone(),
             audit_len: self.audit_len() as u64,
+            announcements: book
+                .announcements
+                .iter()
+                .map(super::announce::sealed_copy)
+                .collect(),
             revisions: (*self.revisions()).clone(),
         }
     }
@@ -1153,7 +1163,7 @@ impl Office {
                     let v: Vec<_> = book
                         .tasks
                         .iter()
-                        .map(|t| super::task_json_of(t, &st, &self.calendar()))
+                        .map(|t| super::task_json_of(t, &st, &book.plans, &self.calendar()))
                         .collect();
                     return to_json(&v);
                 }
@@ -1174,7 +1184,7 @@ impl Office {
                         t.id,
                         t.draw,
                         t.period,
-                        t.row,
+                        t.rows_text(),
                         name,
                         team.join("、"),
                         t.method.label(lang),
@@ -1470,10 +1480,12 @@ mod tests {
         assert_eq!(o.audit_tail(1).unwrap()[0].user, "sun");
         assert!(is_ok(&o.handle(check(other_task(&o, &li)), &wang)));
         assert!(is_ok(&o.handle(import_req(), &wang)));
+        // The latest draw (an earlier one may carry its merged items: voided after it).
+        let last = o.book().draws.len() as u64;
         refused(
             &o,
             Request::VoidDraw {
-                draw: 1,
+                draw: last,
                 reason: "wrong plan".into(),
             },
             &wang,
@@ -1482,13 +1494,19 @@ mod tests {
         let zhang = caller("zhang", &[]);
         assert!(is_ok(&o.handle(
             Request::VoidDraw {
-                draw: 1,
+                draw: last,
                 reason: "wrong plan".into(),
             },
             &zhang
         )));
         assert_eq!(o.audit_tail(1).unwrap()[0].user, "zhang");
-        assert_eq!(o.book().draws[0].voided.as_ref().unwrap().by, "zhang");
+        let voided = o
+            .book()
+            .draws
+            .last()
+            .and_then(|d| d.voided.clone())
+            .unwrap();
+        assert_eq!(voided.by, "zhang");
     }
 
     #[test]

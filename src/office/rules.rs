@@ -77,8 +77,12 @@ pub struct Version {
 pub enum RulesRequest {
     /// What is in force, and every version.
     Show { kind: RulesKind },
-    /// The text in force.
-    Export { kind: RulesKind },
+    /// The text in force, or of version `version` (the rules an old draw used).
+    Export {
+        kind: RulesKind,
+        #[serde(default)]
+        version: Option<u32>,
+    },
     /// Check `text`, then (unless `dry_run`) make it the version in force.
     Import {
         kind: RulesKind,
@@ -585,10 +589,20 @@ impl Office {
         let lang = self.lang();
         match req {
             RulesRequest::Show { kind } => Ok(self.rules_reply(kind, lang)),
-            RulesRequest::Export { kind } => {
+            RulesRequest::Export { kind, version } => {
                 let mut r = self.rules_reply(kind, lang);
-                r.text = Some(self.text_in_force(kind));
                 r.listing.clear();
+                let Some(n) = version else {
+                    r.text = Some(self.text_in_force(kind));
+                    return Ok(r);
+                };
+                let rb = self.rule_book();
+                let v = rb
+                    .versions
+                    .values()
+                    .find(|v| v.kind == kind && v.number == n)
+                    .ok_or_else(|| OfficeError::NotFound(format!("{} v{n}", kind.prefix())))?;
+                (r.number, r.hash, r.text) = (n, v.hash.clone(), Some(v.text.clone()));
                 Ok(r)
             }
             RulesRequest::Import {

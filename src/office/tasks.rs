@@ -1141,7 +1141,7 @@ pub(crate) mod tests {
         let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
         let t = checked_with_result(&o, 1, 1, d(2022, 9, 30));
         let st = o.state();
-        let j = crate::office::task_json_of(&t, &st, &o.calendar());
+        let j = crate::office::task_json_of(&t, &st, &o.book().plans, &o.calendar());
         // 10/1-10/7 off, 10/8 and 10/9 worked: 20 working days after Friday 9/30 is 11/2.
         assert_eq!(j.due, Some(d(2022, 11, 2)));
         assert_eq!(j.determined, Some(d(2022, 9, 30)));

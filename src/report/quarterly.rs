@@ -127,6 +127,14 @@ pub(super) fn quarterly(
     let s_joint = lang.pick("内部联合（本年）", "internal joint (year)");
     for (label, v) in [
         (lang.pick("联合检查任务数", "joint tasks"), ij.joint),
+        (
+            lang.pick("其中合并检查", "of which merged visits"),
+            ij.merged,
+        ),
+        (
+            lang.pick("其中抽签指定", "of which designated by lot"),
+            ij.designated,
+        ),
         (lang.pick("任务总数", "all tasks"), ij.total),
     ] {
         t.next_row();

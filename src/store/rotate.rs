@@ -1,6 +1,7 @@
 //! Automatic rotating backups beside the store, in `<store>.backups/`: one after the first
 //! commit of each day (`YYYY-MM-DD.ssb`) and one before every restore
-//! (`pre-restore-YYYYMMDDHHMMSS.ssb`). Kept: the newest 7 daily ones, and beyond them the
+//! (`pre-restore-YYYYMMDDHHMMSS.ssb`) and every import of the rules or the calendar
+//! (`pre-rules-…`, `pre-calendar-…`, see office::rules). Kept: the newest 7 daily ones, and beyond them the
 //! newest of each of 4 more weeks (`SHUANGSUI_KEEP_DAILY`, `SHUANGSUI_KEEP_WEEKLY` change
 //! the numbers).
 
@@ -43,7 +44,9 @@ pub fn list(store: &Path) -> Vec<BackupFile> {
             let day = NaiveDate::parse_from_str(stem, "%Y-%m-%d")
                 .ok()
                 .or_else(|| {
-                    let digits = stem.strip_prefix("pre-restore-")?;
+                    // pre-restore-…, pre-rules-…, pre-calendar-…: taken before a restore or
+                    // an import of the rules or the calendar.
+                    let digits = stem.strip_prefix("pre-")?.split_once('-')?.1;
                     NaiveDate::parse_from_str(digits.get(..8)?, "%Y%m%d").ok()
                 });
             Some(BackupFile {
@@ -106,6 +109,25 @@ pub fn prune(store: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backups_before_a_restore_or_an_import_are_listed_with_their_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("s");
+        std::fs::create_dir_all(dir_for(&store)).unwrap();
+        for name in [
+            "pre-restore-20261201093000.ssb",
+            "pre-rules-20261202050259470.ssb",
+            "pre-calendar-20261203101010000.ssb",
+        ] {
+            std::fs::write(dir_for(&store).join(name), b"x").unwrap();
+        }
+        let days: Vec<String> = list(&store)
+            .iter()
+            .map(|b| b.day.map(|d| d.to_string()).unwrap_or_default())
+            .collect();
+        assert_eq!(days, ["2026-12-03", "2026-12-02", "2026-12-01"]);
+    }
 
     #[test]
     fn seven_daily_and_four_weekly_are_kept() {

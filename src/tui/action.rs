@@ -99,6 +99,10 @@ actions! {
     DeleteChar => "delete_char", "删除后一字", "Delete forward";
     CursorLeft => "cursor_left", "光标左移", "Cursor left";
     CursorRight => "cursor_right", "光标右移", "Cursor right";
+    /// Delete everything before the cursor.
+    DeleteToStart => "delete_to_start", "删除光标前全部", "Delete to start";
+    /// Delete the word before the cursor.
+    DeleteWord => "delete_word", "删除前一词", "Delete word";
     /// Cursor to the start of the input.
     Home => "home", "行首", "Line start";
     /// Cursor to the end of the input.

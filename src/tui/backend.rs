@@ -61,7 +61,7 @@ impl RemoteOffice {
     pub fn new(client: Client, socket: &Path, lang: Lang) -> Result<RemoteOffice, String> {
         let user = client.hello.user.clone();
         let store = client.hello.store.clone();
-        let remote = RemoteOffice {
+        let mut remote = RemoteOffice {
             client: Mutex::new(client),
             socket: socket.to_path_buf(),
             lang,
@@ -76,6 +76,17 @@ impl RemoteOffice {
             store,
         };
         remote.refresh()?;
+        // The server's rules in force (a server without `rules` keeps the compiled-in ones).
+        let export = crate::office::rules::RulesRequest::Export {
+            kind: crate::office::rules::RulesKind::Rules,
+            version: None,
+        };
+        if let Ok(Reply::Rules(r)) = remote.call(&Request::Rules(export)) {
+            match Rules::from_toml_str(r.text.as_deref().unwrap_or_default(), "rules.toml") {
+                Ok(rules) => remote.rules = rules,
+                Err(e) => tracing::warn!("the server's rules do not read: {e}"),
+            }
+        }
         Ok(remote)
     }
 

@@ -42,4 +42,6 @@ mod tests_revision;
 #[cfg(test)]
 mod tests_tasks;
 #[cfg(test)]
+mod tests_terms;
+#[cfg(test)]
 mod tests_work;

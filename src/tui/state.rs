@@ -33,6 +33,7 @@ mod export;
 mod opened;
 mod progress;
 mod tasks;
+mod terms;
 mod work;
 use crate::office::DrawPreview;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
@@ -310,6 +311,8 @@ pub struct ListView {
     pub sort_rev: bool,
     pub selected: usize,
     pub offset: usize,
+    /// Targets only: the address and 规则 column of each, lower-cased (see `state::terms`).
+    pub extra: Vec<String>,
 }
 
 impl ListView {
@@ -578,11 +581,12 @@ pub enum Overlay {
         scroll: usize,
         op: Box<Op>,
     },
-    /// A y/n question before `op` (void, overwrite); `back` is the form it came from.
+    /// A y/n question before `op` (void, overwrite; `None`: quit); `back` is the form it
+    /// came from.
     Ask {
         title: String,
         lines: Vec<String>,
-        op: Box<Op>,
+        op: Option<Box<Op>>,
         back: Box<Form>,
     },
     /// Waiting for a background operation; `progress` (0.0 to 1.0) draws a gauge.
@@ -801,6 +805,12 @@ impl AppState {
 
     fn key(&mut self, key: KeyEvent, ctx: &Ctx) -> Effect {
         let key = keymap::normalize(key);
+        if is_ctrl_c(&key) && !matches!(self.overlay, Some(Overlay::Busy { .. })) {
+            // Quit from anywhere; a form asks first (see `state::ask`).
+            self.pending.clear();
+            self.message = None;
+            return self.apply(Action::Quit, ctx);
+        }
         let had_message = self.message.take().is_some();
         let mode = self.mode();
         self.pending.push(key);
@@ -880,9 +890,8 @@ impl AppState {
                 let max = lines.len().saturating_sub(1);
                 let page = self.list_height();
                 let scroll = match action {
-                    Action::Cancel | Action::Confirm | Action::Help | Action::Quit => {
-                        return Effect::Redraw
-                    }
+                    Action::Quit => return Effect::Quit,
+                    Action::Cancel | Action::Confirm | Action::Help => return Effect::Redraw,
                     Action::Up => scroll.saturating_sub(1),
                     Action::Down => (scroll + 1).min(max),
                     Action::PageUp => scroll.saturating_sub(page),
@@ -906,7 +915,9 @@ impl AppState {
                 let page = self.list_height();
                 let scroll = match action {
                     Action::Confirm => return Effect::Op(*op),
-                    Action::Cancel | Action::Quit => {
+                    // Nothing was written yet.
+                    Action::Quit => return Effect::Quit,
+                    Action::Cancel => {
                         self.message = Some(
                             self.lang()
                                 .pick("已取消导入，未写入", "import cancelled, nothing written")
@@ -1083,6 +1094,9 @@ impl AppState {
     }
 
     fn apply_filter_mode(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        if action == Action::Quit {
+            return Effect::Quit;
+        }
         if self.tab == TAB_TASKS {
             return self.apply_task_filter(action, ctx);
         }
@@ -1107,6 +1121,7 @@ impl AppState {
     fn apply_picker(&mut self, mut p: Picker, help: bool, action: Action, ctx: &Ctx) -> Effect {
         match action {
             Action::Cancel => return Effect::Redraw,
+            Action::Quit => return Effect::Quit,
             Action::Confirm => {
                 let Some(chosen) = p.selected_entry().map(|e| e.action) else {
                     return Effect::Redraw;
@@ -1284,46 +1299,24 @@ impl AppState {
         if full && l.sort_col.is_some() {
             l.order = sorted_order(r, ctx, l.sort_col.unwrap_or(0), l.sort_rev, self.cfg.lang);
         }
-        let q = Query::new(&query, ctx.data);
+        if r == Registry::Targets && (full || l.extra.len() != n) {
+            l.extra = terms::target_extra(ctx);
+        }
         let narrowing = !full && !l.applied.is_empty() && query.starts_with(l.applied.as_str());
+        let sorted = l.sort_col.is_some() && l.order.len() == n;
         l.matches = if query.is_empty() {
-            if l.order.len() == n && l.sort_col.is_some() {
+            if sorted {
                 l.order.clone()
             } else {
                 (0..n as u32).collect()
             }
-        } else if r == Registry::Targets && ctx.data.target_search.len() == n {
-            // One substring scan over the targets' contiguous search text.
-            let hits = ctx.data.target_search.find(&query);
-            if l.sort_col.is_some() && l.order.len() == n {
-                let mut hit = vec![false; n];
-                for &i in &hits {
-                    hit[i as usize] = true;
-                }
-                l.order
-                    .iter()
-                    .copied()
-                    .filter(|&i| hit[i as usize])
-                    .collect()
-            } else {
-                hits
-            }
-        } else if narrowing {
-            l.matches
-                .iter()
-                .copied()
-                .filter(|&i| q.matches(r, ctx.data, i as usize))
-                .collect()
-        } else if l.sort_col.is_some() && l.order.len() == n {
-            l.order
-                .iter()
-                .copied()
-                .filter(|&i| q.matches(r, ctx.data, i as usize))
-                .collect()
+        } else if narrowing && r != Registry::Targets {
+            let prev = std::mem::take(&mut l.matches);
+            terms::filter_rows(r, ctx, &l.extra, &query, prev.into_iter())
+        } else if sorted {
+            terms::filter_rows(r, ctx, &l.extra, &query, l.order.iter().copied())
         } else {
-            (0..n as u32)
-                .filter(|&i| q.matches(r, ctx.data, i as usize))
-                .collect()
+            terms::filter_rows(r, ctx, &l.extra, &query, 0..n as u32)
         };
         l.applied = query;
         l.selected = 0;
@@ -1360,13 +1353,8 @@ impl AppState {
         self.recompute(r, ctx, false);
         // `recompute` narrows from the old matches when it can; a resort must not.
         let l = &mut self.lists[r.index()];
-        let q = Query::new(l.filter.text().trim(), ctx.data);
-        l.matches = l
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| q.matches(r, ctx.data, i as usize))
-            .collect();
+        let query = l.filter.text().trim().to_string();
+        l.matches = terms::filter_rows(r, ctx, &l.extra, &query, l.order.iter().copied());
         let title = r
             .columns()
             .get(col)
@@ -1587,6 +1575,7 @@ impl AppState {
         };
         match action {
             Action::Cancel => return Effect::Redraw,
+            Action::Quit => return self.ask_quit(f),
             Action::Refresh if f.kind.revision().is_some() => {
                 self.reload_form(&f, ctx);
                 return Effect::Redraw;
@@ -2014,6 +2003,12 @@ fn validate(
         }
     }
     op
+}
+
+/// ctrl-c: quits in every mode, whatever the keymap says.
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// Break lines longer than `cols` display columns (never inside a character).

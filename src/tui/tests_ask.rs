@@ -126,3 +126,62 @@ fn snapshot_overwrite_confirmation_120x40() {
     let app = overwrite_asked(&office, &dir.join("检查对象.xlsx"), 120, 40);
     insta::assert_snapshot!(render(&office, &app).backend());
 }
+
+#[test]
+fn ctrl_c_quits_from_a_list_the_filter_and_the_wizard_and_asks_in_a_form() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    assert_eq!(
+        super::app::update(&office, &mut app, ctrl('c')),
+        Effect::Quit
+    );
+    press(&office, &mut app, key('/'));
+    assert_eq!(
+        super::app::update(&office, &mut app, ctrl('c')),
+        Effect::Quit
+    );
+    press(&office, &mut app, special_esc());
+    press(&office, &mut app, key('4'));
+    press(&office, &mut app, key('n'));
+    assert!(app.wizard.is_some());
+    assert_eq!(
+        super::app::update(&office, &mut app, ctrl('c')),
+        Effect::Quit
+    );
+    // A form: a question first; n goes back to it.
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('a'));
+    typ(&office, &mut app, "新单位");
+    assert_eq!(
+        super::app::update(&office, &mut app, ctrl('c')),
+        Effect::Redraw
+    );
+    assert!(matches!(app.overlay, Some(Overlay::Ask { op: None, .. })));
+    press(&office, &mut app, key('n'));
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("back in the form: {:?}", app.overlay);
+    };
+    assert_eq!(f.fields[0].input.text(), "新单位");
+    super::app::update(&office, &mut app, ctrl('c'));
+    assert_eq!(
+        super::app::update(&office, &mut app, key('y')),
+        Effect::Quit
+    );
+}
+
+#[test]
+fn j_and_k_move_in_the_default_keymap() {
+    let (office, _dir) = demo(Lang::Zh);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    press(&office, &mut app, key('j'));
+    press(&office, &mut app, key('j'));
+    assert_eq!(app.list().selected, 2);
+    press(&office, &mut app, key('k'));
+    assert_eq!(app.list().selected, 1);
+    press(&office, &mut app, key('G'));
+    assert_eq!(app.list().selected, app.list().matches.len() - 1);
+}
+
+fn special_esc() -> super::state::Input {
+    super::test_support::special(crossterm::event::KeyCode::Esc)
+}

@@ -210,3 +210,116 @@ fn a_remote_viewer_is_refused_and_the_replica_is_unchanged() {
     assert_eq!(a.replica().state.targets[2].status, before);
     assert_eq!(office.state().targets[2].status, before);
 }
+
+#[test]
+fn two_remote_tuis_change_one_status_from_one_revision_the_second_is_refused_then_reloads() {
+    let (_dir, office, sock) = served();
+    let (a, b) = (
+        Backend::Remote(remote(&sock)),
+        Backend::Remote(remote(&sock)),
+    );
+    let (mut app_a, mut app_b) = (
+        a.with_ctx(|ctx| AppState::new(config(Lang::Zh), ctx)),
+        b.with_ctx(|ctx| AppState::new(config(Lang::Zh), ctx)),
+    );
+    input(&a, &mut app_a, Input::Resize(80, 24));
+    input(&b, &mut app_b, Input::Resize(80, 24));
+    // Both open the first target's status form at the same revision.
+    let op_a = status_form_op(&a, &mut app_a);
+    let op_b = status_form_op(&b, &mut app_b);
+    assert_eq!(op_a, op_b);
+    perform_blocking_on(&a, &mut app_a, op_a);
+    assert!(app_a.overlay.is_none(), "{:?}", app_a.overlay);
+    let audit = office.audit_len();
+    let history = office.state().targets[0].status_history.clone();
+    perform_blocking_on(&b, &mut app_b, op_b);
+    let Some(Overlay::Form(f)) = &app_b.overlay else {
+        panic!("the form stays open with the refusal");
+    };
+    let msg = f.error.clone().unwrap_or_default();
+    assert!(
+        msg.contains(" 已被 ") && msg.contains("请重新载入"),
+        "{msg}"
+    );
+    assert_eq!(office.audit_len(), audit, "the refused save wrote nothing");
+    assert_eq!(office.state().targets[0].status_history, history);
+    // ctrl-r reloads over the refreshed replica; the save then goes through.
+    input(
+        &b,
+        &mut app_b,
+        key(KeyCode::Char('r'), KeyModifiers::CONTROL),
+    );
+    let Some(Overlay::Form(f)) = &app_b.overlay else {
+        panic!("the form again");
+    };
+    assert_eq!(f.error, None);
+    assert_eq!(
+        f.kind.revision(),
+        Some(office.revisions().rev(crate::store::TreeName::Targets, 1))
+    );
+    // The reloaded form shows the status as it is now; a reason, and it saves.
+    assert_eq!(
+        f.fields[0].input.text(),
+        TargetStatus::Suspended.label(Lang::Zh)
+    );
+    input(&b, &mut app_b, key(KeyCode::Tab, KeyModifiers::NONE));
+    input(&b, &mut app_b, key(KeyCode::Tab, KeyModifiers::NONE));
+    input(&b, &mut app_b, Input::Paste("复核".into()));
+    let Effect::Op(op) = input(
+        &b,
+        &mut app_b,
+        key(KeyCode::Char('s'), KeyModifiers::CONTROL),
+    ) else {
+        panic!("the reloaded form saves");
+    };
+    perform_blocking_on(&b, &mut app_b, op);
+    assert!(app_b.overlay.is_none(), "{:?}", app_b.overlay);
+    assert_eq!(office.audit_len(), audit + 1);
+}
+
+/// The remote replica carries the announcements (issue 13): the list of draws shows them as in
+/// the local TUI, but a sealed entropy never leaves the server; once the announcement is
+/// committed, its entropy is revealed in the replica too.
+#[test]
+fn the_remote_replica_has_the_announcements_with_sealed_entropy_kept_on_the_server() {
+    use crate::office::announce::{AnnounceRequest, AttemptState};
+    use crate::office::protocol::{Reply, Request};
+    let (_dir, office, sock) = served();
+    let a = remote(&sock);
+    assert!(a.replica().book.announcements.is_empty());
+    let req = Request::AnnounceDraw(AnnounceRequest {
+        draw: crate::office::DrawRequest {
+            plan: 3,
+            period: "2022Q3".into(),
+            date: NaiveDate::from_ymd_opt(2022, 7, 5),
+            ..Default::default()
+        },
+        source: "福彩3D 2022年第185期开奖号码".into(),
+        reason: None,
+    });
+    assert!(matches!(a.call(&req), Ok(Reply::Announced(_))));
+    a.refresh().expect("refresh");
+    let sealed = office.book().announcements[0].entropy;
+    {
+        let r = a.replica();
+        assert_eq!(r.book.announcements.len(), 1);
+        let x = &r.book.announcements[0];
+        assert_eq!(x.id, 1);
+        assert_eq!(x.state, AttemptState::Announced);
+        assert_eq!(x.commitment, office.book().announcements[0].commitment);
+        assert_eq!(x.entropy, [0; 32], "sealed: not sent");
+        assert_ne!(sealed, [0; 32]);
+    }
+    let commit = Request::CommitAnnounced {
+        announcement: 1,
+        witness: "185".into(),
+    };
+    assert!(a.call(&commit).is_ok());
+    a.refresh().expect("refresh");
+    let r = a.replica();
+    assert!(matches!(
+        r.book.announcements[0].state,
+        AttemptState::Committed { draw: 1, .. }
+    ));
+    assert_eq!(r.book.announcements[0].entropy, sealed, "revealed");
+}

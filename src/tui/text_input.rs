@@ -156,9 +156,33 @@ impl TextInput {
             Action::Home => self.home(),
             Action::End => self.end(),
             Action::ClearFilter => self.clear(),
+            Action::DeleteToStart => self.delete_to_start(),
+            Action::DeleteWord => self.delete_word(),
             _ => return false,
         }
         true
+    }
+
+    /// Delete everything before the cursor (ctrl-u).
+    pub fn delete_to_start(&mut self) {
+        let at = self.byte_at(self.cursor);
+        self.text.replace_range(..at, "");
+        self.cursor = 0;
+    }
+
+    /// Delete the word before the cursor and the spaces after it (ctrl-w).
+    pub fn delete_word(&mut self) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut start = self.cursor.min(chars.len());
+        while start > 0 && chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        let (from, to) = (self.byte_at(start), self.byte_at(self.cursor));
+        self.text.replace_range(from..to, "");
+        self.cursor = start;
     }
 
     /// Type a key that the keymap did not bind: a printable character without ctrl or alt is
@@ -328,6 +352,22 @@ mod tests {
         assert!(!t.apply(Action::Save), "not an editing action");
         assert!(t.apply(Action::ClearFilter));
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn ctrl_w_deletes_a_word_and_ctrl_u_the_start() {
+        // ctrl-w deletes the word before the cursor, ctrl-u everything before it.
+        let mut t = TextInput::with_text("狗街镇 水泥 厂");
+        t.left();
+        t.left();
+        assert!(t.apply(Action::DeleteWord));
+        assert_eq!((t.text(), t.cursor()), ("狗街镇  厂", 4));
+        assert!(t.apply(Action::DeleteWord));
+        assert_eq!((t.text(), t.cursor()), (" 厂", 0));
+        let mut t = TextInput::with_text("2022Q3 乡镇=狗街镇");
+        t.left();
+        assert!(t.apply(Action::DeleteToStart));
+        assert_eq!((t.text(), t.cursor()), ("镇", 0));
     }
 
     #[test]

@@ -97,22 +97,8 @@ fn a_second_announcement_needs_a_reason_and_abandons_the_first() {
     assert!(o.book().draws.is_empty());
 }
 
-/// Make announcement `id`'s frozen input infeasible for any seed while passing the checks a
-/// stored announcement gets (its hash is recomputed): every inspector is at the cap but one
-/// certified. Only a test can do this; it stands for a failure that the pre-check cannot see.
 fn cripple(o: &Office, id: u64) {
-    let mut book = o.book_mut();
-    let a = &mut book.announcements[(id - 1) as usize];
-    let cap = a.input.workload_cap;
-    let mut kept = false;
-    for i in &mut a.input.inspectors {
-        if i.internal && i.certified && !kept {
-            kept = true;
-        } else {
-            i.load = cap;
-        }
-    }
-    a.input_hash = engine::pool_hash(&a.input);
+    o.cripple_announcement_for_tests(id);
 }
 
 #[test]
@@ -184,6 +170,7 @@ fn precheck_refuses_before_anything_random() {
         team_size: 2,
         partners: vec![],
         workload_cap: 10,
+        draw2: None,
     };
     assert_eq!(precheck(&input), Ok(()));
     // A recusal leaves target 2 with one certified inspector: refused, naming it.
@@ -281,6 +268,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         team_size: 3,
         partners: vec!["SCJ".into()],
         workload_cap: 4,
+        draw2: None,
     };
     let seed = [7u8; 32];
     let outcome = engine::run(&input, &seed).unwrap();
@@ -301,7 +289,8 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         scope: String::new(),
         inspector_scope: String::new(),
         joint: "departments:SCJ".into(),
-        algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, engine::ENGINE_VERSION),
+        // A shuangsui-draw-1 input (no draw2): old draws still re-check, labelled draw-1.
+        algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
         rules_version: String::new(),
         rules_number: None,
         announcement: None,
@@ -357,6 +346,50 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
     bad.outcome.words_consumed += 1;
     let (good, out) = check(&bad);
     assert!(!good && out.contains("words_consumed"), "{out}");
+    // The same example as shuangsui-draw-2 with two visits to merge into (one whose team has no
+    // certified inspector of the draw): every seed re-checks, merges and all.
+    let mut merges = 0;
+    for w in 0..12 {
+        let mut r = record.clone();
+        r.input.draw2 = Some(engine::Draw2 {
+            visits: vec![
+                engine::Visit {
+                    target: 12,
+                    task: 7,
+                    team: vec![9, 4],
+                    joint: false,
+                },
+                engine::Visit {
+                    target: 21,
+                    task: 8,
+                    team: vec![3, 4],
+                    joint: w % 2 == 0,
+                },
+            ],
+            joint_all: false,
+            year_tasks: 30,
+            year_joint: 1,
+            joint_min_percent: 10,
+        });
+        r.algorithm = format!("{}+{}", sampler::ALGORITHM_VERSION, r.input.engine_name());
+        r.input_hash = hex::encode(engine::pool_hash(&r.input));
+        r.seed_derivation.witness = w.to_string();
+        let seed = sampler::derive_seed(&entropy, &r.seed_derivation.witness);
+        r.seed_derivation.seed = sampler::seed_hex(&seed);
+        let Ok(o) = engine::run(&r.input, &seed) else {
+            continue;
+        };
+        merges += o.merges.len();
+        r.outcome = o;
+        let (good, out) = check(&r);
+        assert!(good, "draw-2, witness {w}: {out}");
+        if let Some(m) = r.outcome.merges.first_mut() {
+            m.task += 1;
+            let (good, out) = check(&r);
+            assert!(!good && out.contains("merges differ"), "{out}");
+        }
+    }
+    assert!(merges > 0, "some merges were re-checked");
 }
 
 #[test]

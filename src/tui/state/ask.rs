@@ -76,7 +76,30 @@ impl AppState {
         self.overlay = Some(Overlay::Ask {
             title,
             lines: super::wrap_lines(&lines, cols),
-            op: Box::new(op),
+            op: Some(Box::new(op)),
+            back: Box::new(f),
+        });
+        Effect::Redraw
+    }
+
+    /// ctrl-c (or q from the palette) in a form: ask before what was typed is lost.
+    pub(super) fn ask_quit(&mut self, f: Form) -> Effect {
+        let lang = self.lang();
+        self.overlay = Some(Overlay::Ask {
+            title: lang.pick("退出程序？", "Quit?").into(),
+            lines: vec![
+                format!("{}", f.title),
+                String::new(),
+                lang.pick(
+                    "表单尚未保存：退出将丢弃已填写的内容，不写入任何数据。",
+                    "The form is not saved: quitting discards what was typed; nothing is written.",
+                )
+                .into(),
+                String::new(),
+                lang.pick("y 退出    n 返回表单", "y quit    n back to the form")
+                    .into(),
+            ],
+            op: None,
             back: Box::new(f),
         });
         Effect::Redraw
@@ -87,7 +110,7 @@ impl AppState {
         &mut self,
         title: String,
         lines: Vec<String>,
-        op: Box<Op>,
+        op: Option<Box<Op>>,
         back: Box<Form>,
         action: Action,
     ) -> Effect {
@@ -95,7 +118,10 @@ impl AppState {
         match action {
             Action::Confirm => {
                 self.overlay = Some(Overlay::Form(*back));
-                Effect::Op(*op)
+                match op {
+                    Some(op) => Effect::Op(*op),
+                    None => Effect::Quit,
+                }
             }
             Action::Cancel | Action::Quit => {
                 self.overlay = Some(Overlay::Form(*back));

@@ -493,6 +493,8 @@ impl AppState {
             return Effect::Ignored;
         };
         match action {
+            // Nothing of the wizard is written before the announcement, which stays on record.
+            Action::Quit => return Effect::Quit,
             Action::Cancel => {
                 w.error = None;
                 w.step = match w.step {

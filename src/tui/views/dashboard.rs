@@ -83,6 +83,13 @@ fn body(
             sym.mark(j.met).to_string(),
             if j.met { theme.ok() } else { theme.error() },
         ),
+        Span::raw(format!(
+            "  {} {}, {} {}",
+            lang.pick("合并", "merged"),
+            j.merged,
+            lang.pick("抽签", "by lot"),
+            j.designated
+        )),
     ]));
     let x = &s.inter_department;
     lines.push(Line::from(vec![

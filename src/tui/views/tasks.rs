@@ -167,7 +167,7 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
                         .target(t.target)
                         .map(|x| x.name.clone())
                         .unwrap_or_default(),
-                    t.row.clone(),
+                    t.rows_text(),
                     t.team
                         .iter()
                         .filter_map(|m| ctx.data.inspector(*m).map(|p| p.name.clone()))
