@@ -33,6 +33,8 @@ mod tests_attempts;
 #[cfg(test)]
 mod tests_backend;
 #[cfg(test)]
+mod tests_coverage;
+#[cfg(test)]
 mod tests_export;
 #[cfg(test)]
 mod tests_opened;
