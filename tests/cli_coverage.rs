@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{bin, draw_plan3_q3, json, ok};
+use common::cli::{bin, draw_plan3_q3, export_quarterly_q3, json, ok};
 use serde_json::Value;
 
 const WITNESS: &str = "双色球2022078";
@@ -126,4 +126,74 @@ fn coverage_text_in_both_languages_and_a_refused_range() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2024–2022"), "{err}");
+}
+
+/// The quarterly workbook's coverage sheet: the verdict, rows, towns and inspectors of
+/// `coverage --from 2020 --to 2022 --json`, and a chart on the sheet.
+#[test]
+fn quarterly_workbook_coverage_sheet_reads_back_as_the_json() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    use std::io::Read;
+    let (dir, db) = demo_with_one_draw();
+    let file = dir.path().join("q.xlsx");
+    export_quarterly_q3(&db, &file);
+    let c = json(
+        &db,
+        &["coverage", "--from", "2020", "--to", "2022", "--json"],
+    );
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let range = wb.worksheet_range("抽查覆盖").unwrap();
+    let cell = |r: usize, col: usize| range.get((r, col)).cloned().unwrap_or(Data::Empty);
+    let s = |d: Data| match d {
+        Data::String(s) => s,
+        other => panic!("not text: {other:?}"),
+    };
+    let n = |d: Data| match d {
+        Data::Float(x) => x,
+        other => panic!("not a number: {other:?}"),
+    };
+    // The title, the header row (row 2), the verdict first.
+    assert!(s(cell(0, 0)).ends_with(" 2020–2022 双随机抽查覆盖情况（计入抽取 1 次）"));
+    assert_eq!(s(cell(2, 0)), "分组");
+    assert_eq!(s(cell(2, 8)), "z");
+    assert_eq!(s(cell(3, 0)), "公平性检验");
+    assert_eq!(s(cell(3, 1)), c["fairness"]["text"].as_str().unwrap());
+    let mut r = 4;
+    for (group, key) in [("按行", "rows"), ("按乡镇", "towns")] {
+        for i in c[key].as_array().unwrap() {
+            assert_eq!(s(cell(r, 0)), group);
+            assert_eq!(s(cell(r, 1)), i["key"].as_str().unwrap());
+            assert_eq!(n(cell(r, 3)), i["pool"].as_f64().unwrap());
+            assert!((n(cell(r, 4)) - i["expected"].as_f64().unwrap()).abs() < 0.006);
+            assert_eq!(n(cell(r, 5)), i["observed"].as_f64().unwrap());
+            assert!((n(cell(r, 6)) - i["rate"].as_f64().unwrap()).abs() < 1e-9);
+            r += 1;
+        }
+    }
+    for i in c["inspectors"].as_array().unwrap() {
+        assert_eq!(s(cell(r, 0)), "检查人员");
+        assert_eq!(s(cell(r, 1)), i["name"].as_str().unwrap());
+        assert_eq!(n(cell(r, 5)), i["observed"].as_f64().unwrap());
+        r += 1;
+    }
+    assert_eq!(cell(r, 0), Data::Empty);
+    // The chart: the coverage sheet (the last) has a drawing with a chart.
+    let sheet_no = wb
+        .sheet_names()
+        .iter()
+        .position(|n| n == "抽查覆盖")
+        .unwrap()
+        + 1;
+    assert_eq!(sheet_no, wb.sheet_names().len());
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let mut rels = String::new();
+    zip.by_name(&format!("xl/worksheets/_rels/sheet{sheet_no}.xml.rels"))
+        .unwrap()
+        .read_to_string(&mut rels)
+        .unwrap();
+    assert!(rels.contains("drawing"), "{rels}");
+    let charts = (1..=20)
+        .filter(|i| zip.by_name(&format!("xl/charts/chart{i}.xml")).is_ok())
+        .count();
+    assert!(charts >= 3, "{charts} charts");
 }

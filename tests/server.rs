@@ -2,6 +2,8 @@
 //! nothing, two draws for one plan and period commit once, a killed server leaves a store that
 //! verifies, the identity is the socket's peer, a client of another version is told so.
 
+mod common;
+
 use serde_json::Value;
 use shuangsui::i18n::Lang;
 use shuangsui::office::protocol::{Reply, Request, Response};
@@ -617,6 +619,20 @@ fn two_clients_editing_one_target_from_one_revision_the_second_is_refused_and_th
         (Some("水泥制造"), Some("又一个地址"))
     );
     verify_passes(&db, &sock);
+}
+
+/// Issue 18: `coverage --json` through `serve` answers what the store answers in-process.
+#[test]
+fn coverage_through_the_server_equals_the_local_answer() {
+    let (_dir, db, sock) = demo();
+    // In-process (no server yet): the helper of the CLI tests.
+    common::cli::draw_plan3_q3(&db, "双色球2022078");
+    let args = ["coverage", "--from", "2022", "--to", "2022", "--json"];
+    let local: Value = serde_json::from_str(&ok(&db, &sock, &args)).unwrap();
+    assert_eq!(local["draws"], 1);
+    let _server = Server::start(&db, &sock);
+    let remote: Value = serde_json::from_str(&ok(&db, &sock, &args)).unwrap();
+    assert_eq!(remote, local);
 }
 
 #[test]

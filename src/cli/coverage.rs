@@ -2,7 +2,7 @@
 
 use super::{print_json, unexpected, Conn};
 use crate::i18n::Lang;
-use crate::office::coverage::{p_text, years_text, Coverage, Inclusion, TargetCoverage};
+use crate::office::coverage::{p_text, pct, years_text, Coverage, Inclusion, TargetCoverage};
 use crate::office::{OfficeError, Reply, Request};
 use chrono::Datelike;
 use clap::Args;
@@ -37,10 +37,6 @@ pub fn execute(conn: &mut Conn, args: &CoverageArgs, lang: Lang) -> Result<i32, 
         print!("{}", text(&c, lang));
     }
     Ok(0)
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
 }
 
 fn z_text(z: Option<f64>) -> String {

@@ -256,6 +256,11 @@ pub fn years_text(from: i32, to: i32) -> String {
     }
 }
 
+/// A fraction as a percentage with one decimal: `0.123` → `12.3%`.
+pub fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
 /// `0.41`, `0.0032`, `< 0.0001`.
 pub fn p_text(p: f64) -> String {
     if p >= 0.01 {

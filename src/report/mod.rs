@@ -20,6 +20,7 @@
 //! thread).
 
 mod announce;
+pub mod coverage;
 mod draw;
 pub mod notice;
 mod publication;

@@ -7,7 +7,8 @@
 //! 未达标), the coverage per Table 1 row (totals, 完成率, shortfall flags, a progress chart of
 //! required / drawn / checked / published), the inspectors' table (by 执法证号) and their charts
 //! on a sheet of their own (at most [`BARS_PER_CHART`] bars a chart, in the table's order,
-//! values on the bars), and the year's voided draws.
+//! values on the bars), the year's voided draws, and the coverage of the three years up to the
+//! period's year (`report::coverage`, issue 18).
 
 use super::sheet::{
     local_time, page_header_footer, print_setup, title_block, Formats, Table, Title, HEADER_ROW,
@@ -476,6 +477,8 @@ pub(super) fn quarterly(
     }
     sheets.push(t.finish()?);
     sheets.push(unused_announcements(wb, office, p.year(), lang)?);
+    // ---- fairness over the three years up to this one (issue 18)
+    sheets.push(super::coverage::sheet(wb, office, p.year(), lang)?);
     Ok(sheets)
 }
 

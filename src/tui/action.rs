@@ -127,6 +127,8 @@ actions! {
     TaskFollowUp => "task_follow_up", "后续处理", "Follow-up";
     /// Only the tasks of the inspector mapped to the user (the roles file's `[inspectors]`).
     Mine => "mine", "我的任务", "My tasks";
+    /// Fairness over the three years up to the dashboard's period (issue 18).
+    Coverage => "coverage", "抽查覆盖", "Coverage";
 }
 
 /// `tab_1` … `tab_7`, accepted in keymap files as aliases of the `go_*` actions.

@@ -424,6 +424,12 @@ pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
         Op::LoadFigures { period, today } => {
             OpResult::Figures(super::work::figures(office, &period, today, lang))
         }
+        Op::LoadCoverage { from, to } => OpResult::Coverage(
+            office
+                .coverage(from, to)
+                .map(Box::new)
+                .map_err(|e| e.localize(lang)),
+        ),
         Op::TaskStep {
             id,
             step,

@@ -374,6 +374,10 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
             period: period.clone(),
             today: *today,
         },
+        Op::LoadCoverage { from, to } => Request::Coverage {
+            from: *from,
+            to: *to,
+        },
         Op::TaskStep { id, step, .. } => step_request(*id, step.clone()),
         Op::Export { kind, path } => Request::Export {
             what: export_spec(kind),
@@ -517,6 +521,7 @@ pub fn failed(op: &Op, msg: String) -> OpResult {
         Op::CommitDraw(_) | Op::CommitAnnounced { .. } => OpResult::Drawn(Err(msg)),
         Op::AnnounceDraw { .. } => OpResult::Announced(Err(msg)),
         Op::LoadFigures { .. } => OpResult::Figures(Err(msg)),
+        Op::LoadCoverage { .. } => OpResult::Coverage(Err(msg)),
         Op::TaskStep { .. } => OpResult::Stepped {
             result: Err(msg),
             figures: None,
@@ -597,6 +602,7 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
     }
     let bad = |op: &Op| failed(op, unexpected(lang));
     match (op, reply) {
+        (Op::LoadCoverage { .. }, Reply::Coverage(c)) => OpResult::Coverage(Ok(c)),
         (Op::OpenAudit, Reply::AuditTail { entries, len }) => {
             OpResult::Audit(Ok((entries, len as usize)))
         }

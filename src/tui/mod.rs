@@ -19,6 +19,7 @@ pub mod symbols;
 pub mod terminal;
 pub mod text_input;
 pub mod views;
+pub mod words;
 pub mod work;
 
 #[cfg(test)]
@@ -31,6 +32,8 @@ mod tests_ask;
 mod tests_attempts;
 #[cfg(test)]
 mod tests_backend;
+#[cfg(test)]
+mod tests_coverage;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]

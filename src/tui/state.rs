@@ -28,6 +28,7 @@ use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
 mod ask;
+mod coverage;
 mod export;
 mod opened;
 mod progress;
@@ -145,6 +146,11 @@ pub enum Op {
         period: String,
         today: NaiveDate,
     },
+    /// Read the coverage of years `from..=to` (issue 18).
+    LoadCoverage {
+        from: i32,
+        to: i32,
+    },
     /// Write a workbook (in the background, with a progress gauge).
     Export {
         kind: crate::report::ExportKind,
@@ -179,6 +185,7 @@ pub enum OpResult {
     /// An announcement made, or why it was refused.
     Announced(Result<Box<crate::office::announce::AnnouncementJson>, String>),
     Figures(Result<FiguresData, String>),
+    Coverage(Result<Box<crate::office::coverage::Coverage>, String>),
     /// A task step: the message or the office's refusal, and the figures read after it.
     Stepped {
         result: Result<String, String>,
@@ -961,6 +968,7 @@ impl AppState {
                 return self.load_figures();
             }
             Action::Export => return self.open_export_form(ctx),
+            Action::Coverage => return self.load_coverage(),
             a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
                 return self.apply_work(a, ctx)
             }
@@ -1652,6 +1660,7 @@ impl AppState {
     /// Take the outcome of an [`Op`].
     pub fn finish(&mut self, result: OpResult, ctx: &Ctx) {
         let lang = self.lang();
+        let result = plain_words(result);
         match result {
             OpResult::Audit(Ok((entries, total))) => {
                 self.audit.entries = entries;
@@ -1689,6 +1698,7 @@ impl AppState {
             },
             OpResult::Preview(r) => self.preview_ready(r),
             OpResult::Figures(r) => self.figures_ready(r),
+            OpResult::Coverage(r) => self.coverage_ready(r),
             OpResult::Stepped { result, figures } => {
                 match result {
                     Ok(msg) => {
@@ -1994,6 +2004,22 @@ fn validate(
         }
     }
     op
+}
+
+/// The office's refusals in the TUI's words (keys and tabs, not CLI commands).
+fn plain_words(r: OpResult) -> OpResult {
+    let w = |e: String| super::words::tui_words(&e);
+    match r {
+        OpResult::Saved(Err(e)) => OpResult::Saved(Err(w(e))),
+        OpResult::Preview(Err(e)) => OpResult::Preview(Err(w(e))),
+        OpResult::Drawn(Err(e)) => OpResult::Drawn(Err(w(e))),
+        OpResult::Announced(Err(e)) => OpResult::Announced(Err(w(e))),
+        OpResult::Stepped { result, figures } => OpResult::Stepped {
+            result: result.map_err(w),
+            figures,
+        },
+        other => other,
+    }
 }
 
 /// ctrl-c: quits in every mode, whatever the keymap says.

@@ -142,3 +142,32 @@ fn snapshot_audit_entry_120x40() {
     let app = audit_entry(&office, 120, 40);
     insta::assert_snapshot!(render(&office, &app).backend());
 }
+
+/// Issue 16: a plan and period that already have a draw are refused at the period step,
+/// before the preview, the witness and the typed confirmation.
+#[test]
+fn the_wizard_refuses_an_existing_draw_at_the_period_step() {
+    let (office, _dir) = demo(Lang::Zh);
+    draw_plan3(&office);
+    let mut app = state(&office, Lang::Zh, 80, 24);
+    super::tests_work::to_period(&office, &mut app);
+    super::tests_work::clear_input(&office, &mut app);
+    super::test_support::typ(&office, &mut app, "2022Q3");
+    let e = press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(e, super::state::Effect::Redraw, "no preview asked");
+    let w = app.wizard.as_ref().expect("wizard");
+    assert_eq!(w.step, super::state::WizardStep::Period);
+    let err = w.error.clone().unwrap_or_default();
+    assert!(
+        err.contains("已有抽取 #1") && err.contains("按 v 作废"),
+        "{err}"
+    );
+    // Another period goes on.
+    super::tests_work::clear_input(&office, &mut app);
+    super::test_support::typ(&office, &mut app, "2022Q4");
+    press(&office, &mut app, special(KeyCode::Enter));
+    assert_eq!(
+        app.wizard.as_ref().map(|w| w.step),
+        Some(super::state::WizardStep::Scope)
+    );
+}

@@ -54,6 +54,23 @@ pub fn draw_plan3_q3(db: &Path, witness: &str) -> String {
     )
 }
 
+/// `export quarterly --period 2022Q3 --today 2022-09-30 -o FILE`.
+pub fn export_quarterly_q3(db: &Path, file: &Path) -> String {
+    ok(
+        db,
+        &[
+            "export",
+            "quarterly",
+            "--period",
+            "2022Q3",
+            "--today",
+            "2022-09-30",
+            "-o",
+            file.to_str().expect("a UTF-8 path"),
+        ],
+    )
+}
+
 /// `draw announce` of the demo's plan 3 for 2022Q3 on `date`, with `extra` arguments
 /// (`--reason`, `--source`, `--json`). Its standard output.
 pub fn announce_plan3_q3(db: &Path, date: &str, extra: &[&str]) -> String {

@@ -535,7 +535,25 @@ impl AppState {
                     WizardStep::Period => match Period::parse(w.period.text()) {
                         Ok(p) => {
                             w.period.set_text(&p.to_string());
-                            w.step = WizardStep::Scope;
+                            // Refused here, not after the preview and the witness.
+                            let period = p.to_string();
+                            match ctx.book.draws.iter().find(|d| {
+                                d.plan == w.plan && d.period == period && d.voided.is_none()
+                            }) {
+                                Some(d) => {
+                                    w.error = Some(match lang {
+                                        Lang::Zh => format!(
+                                            "计划 {} 在 {period} 已有抽取 #{}，不能重抽；如确有错误，请在抽取列表中选中它按 v 作废",
+                                            w.plan, d.id
+                                        ),
+                                        Lang::En => format!(
+                                            "plan {} already has draw #{} for {period}; a draw is never redone (void it with v in the list first)",
+                                            w.plan, d.id
+                                        ),
+                                    })
+                                }
+                                None => w.step = WizardStep::Scope,
+                            }
                         }
                         Err(e) => w.error = Some(e.localize(lang)),
                     },

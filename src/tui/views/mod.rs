@@ -6,6 +6,7 @@
 //! 16-colour ones, and with `NO_COLOR` only bold and reverse are used.
 
 pub mod audit;
+pub mod coverage;
 pub mod dashboard;
 pub mod draws;
 pub mod opened;
