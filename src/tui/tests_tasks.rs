@@ -207,3 +207,46 @@ fn snapshot_task_detail_120x40() {
     let app = open_task_1(&office, 120, 40);
     insta::assert_snapshot!(render(&office, &app).backend());
 }
+
+/// A merged visit (issue 12): the detail names every plan's item and says it is an internal
+/// joint inspection.
+#[test]
+fn a_merged_visit_shows_every_item_and_counts_as_internal_joint() {
+    use crate::office::DrawRequest;
+    let (office, _dir) = super::test_support::demo(Lang::Zh);
+    crate::office::announce::fix_entropy_for_tests(Some(super::tests_work::ENTROPY));
+    let period = crate::domain::period::Period::quarter(2022, 3).expect("2022Q3");
+    let base = DrawRequest {
+        date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5),
+        ..DrawRequest::default()
+    };
+    for (plan, r) in office.draw_period(period, &base) {
+        if let Err(e) = r {
+            let m = e.localize(Lang::En);
+            assert!(m.contains("nothing is due"), "plan {plan}: {m}");
+        }
+    }
+    let task = office
+        .book()
+        .tasks
+        .iter()
+        .find(|t| !t.voided && !t.merged.is_empty())
+        .cloned()
+        .expect("2022Q3 of the demo merges visits");
+    let mut app = state(&office, Lang::Zh, 120, 40);
+    press(&office, &mut app, key('5'));
+    app.tasks.detail = Some(task.id);
+    let text = format!("{}", render(&office, &app).backend());
+    assert!(text.contains("内部联合（合并检查）"), "{text}");
+    assert!(text.contains(&task.rows_text()), "{text}");
+    assert!(text.contains("合并抽取"), "{text}");
+    let book = office.book();
+    for item in task.items() {
+        let draw = book.draws.iter().find(|d| d.id == item.draw).expect("draw");
+        assert!(
+            text.contains(&format!("#{} ", draw.id)),
+            "draw {}:\n{text}",
+            draw.id
+        );
+    }
+}

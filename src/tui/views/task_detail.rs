@@ -44,7 +44,7 @@ pub fn lines(app: &AppState, ctx: &Ctx, t: &Task) -> Vec<(String, String)> {
                 .map(|x| format!("{} {}", x.region, x.address))
                 .unwrap_or_default(),
         ),
-        row(&p("分层", "Row"), t.row.clone()),
+        row(&p("分层", "Row"), t.rows_text()),
         row(
             &p("检查组", "Team"),
             t.team
@@ -56,7 +56,11 @@ pub fn lines(app: &AppState, ctx: &Ctx, t: &Task) -> Vec<(String, String)> {
         ),
         row(
             &p("联合", "Joint"),
-            match (t.internal_joint, t.partners.is_empty()) {
+            // A merged visit (several plans' items in one visit) is an internal joint one.
+            match (t.is_joint(), t.partners.is_empty()) {
+                (true, true) if !t.merged.is_empty() => {
+                    p("内部联合（合并检查）", "internal joint (merged visit)")
+                }
                 (true, true) => p("内部联合", "internal joint"),
                 (false, false) => format!("{}{}", p("部门联合 ", "with "), t.partners.join("、")),
                 (true, false) => format!(
@@ -68,12 +72,29 @@ pub fn lines(app: &AppState, ctx: &Ctx, t: &Task) -> Vec<(String, String)> {
             },
         ),
     ];
-    let draw = ctx.book.draws.iter().find(|x| x.id == t.draw);
-    v.push(row(
-        &p("来自抽取", "Drawn in"),
-        draw.map(|x| format!("#{} {} {} {}", x.id, x.plan_name, x.period, x.date))
-            .unwrap_or_else(|| format!("#{}", t.draw)),
-    ));
+    // Every item of the visit: the draw that made it, then the draws merged into it.
+    for (n, item) in t.items().enumerate() {
+        let draw = ctx.book.draws.iter().find(|x| x.id == item.draw);
+        let label = if n == 0 {
+            p("来自抽取", "Drawn in")
+        } else {
+            p("合并抽取", "Merged from")
+        };
+        v.push(row(
+            &label,
+            draw.map(|x| {
+                if t.merged.is_empty() {
+                    format!("#{} {} {} {}", x.id, x.plan_name, x.period, x.date)
+                } else {
+                    format!(
+                        "#{} {} {} {} {}",
+                        x.id, x.plan_name, item.row, x.period, x.date
+                    )
+                }
+            })
+            .unwrap_or_else(|| format!("#{} {}", item.draw, item.row)),
+        ));
+    }
     v.push(row(
         &p("进度", "Step"),
         format!(
