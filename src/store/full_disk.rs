@@ -88,6 +88,21 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A full disk met by a commit (not at open) says so too, in both languages.
+    #[test]
+    fn enospc_in_a_write_is_the_full_disk_message() {
+        let full = sled::Error::Io(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        let e = super::super::sled_err(full);
+        assert!(matches!(e, super::super::StoreError::DiskFull(_)), "{e:?}");
+        let zh = e.localize(crate::i18n::Lang::Zh);
+        assert!(
+            zh.contains("磁盘已满") && zh.contains("释放磁盘空间"),
+            "{zh}"
+        );
+        let en = e.localize(crate::i18n::Lang::En);
+        assert!(en.starts_with("the disk holding the store is full"), "{en}");
+    }
+
     #[test]
     fn enospc_is_recognised_and_other_errors_are_not() {
         let full = sled::Error::Io(std::io::Error::from_raw_os_error(libc::ENOSPC));

@@ -205,12 +205,20 @@ impl StoreError {
                 "the store's audit log has {have} entries but its anchor file records {anchored} committed: history was lost and the store refuses writes. Run shuangsui verify to see what is missing, then restore a backup (shuangsui backups / restore)"
             ),
             (StoreError::DiskFull(p), Zh) => format!(
-                "数据库 {} 所在的磁盘已满：只能查看，不能修改。请释放磁盘空间后重试（无需其他操作）",
-                p.display()
+                "数据库{}所在的磁盘已满：只能查看，不能修改。请释放磁盘空间后重试（无需其他操作）",
+                if p.as_os_str().is_empty() {
+                    String::new()
+                } else {
+                    format!(" {} ", p.display())
+                }
             ),
             (StoreError::DiskFull(p), En) => format!(
-                "the disk holding the store {} is full: it can be read but not changed. Free some space and try again (nothing else is needed)",
-                p.display()
+                "the disk holding the store{}is full: it can be read but not changed. Free some space and try again (nothing else is needed)",
+                if p.as_os_str().is_empty() {
+                    " ".to_string()
+                } else {
+                    format!(" {} ", p.display())
+                }
             ),
             (StoreError::Stale { tree, key, current, .. }, lang) => {
                 revision::stale_text(&revision::record_label(tree, key, lang), current.as_ref(), lang)
@@ -234,7 +242,12 @@ impl StoreError {
     }
 }
 
+/// A sled error as the store's. "No space left on device" is the full disk however it comes
+/// (a commit, a flush): the user is told to free space, not shown the I/O error.
 fn sled_err(e: sled::Error) -> StoreError {
+    if full_disk::is_no_space(&e) {
+        return StoreError::DiskFull(PathBuf::new());
+    }
     StoreError::Sled(e.to_string())
 }
 
