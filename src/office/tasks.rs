@@ -921,6 +921,45 @@ pub(crate) mod tests {
         );
     }
 
+    /// Issue 12, acceptance 4: a target with complaints (or on the C-3 list) is checked on
+    /// site even where its plan (科技检查, plan 5) allows a remote check.
+    #[test]
+    fn a_remote_check_of_a_target_with_complaints_is_refused() {
+        let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+        crate::office::announce::fix_entropy_for_tests(Some(ENTROPY));
+        o.commit_draw(&DrawRequest {
+            plan: 5,
+            period: "2022Q3".into(),
+            date: Some(d(2022, 7, 5)),
+            ..Default::default()
+        })
+        .unwrap();
+        let t = o
+            .book()
+            .tasks
+            .iter()
+            .find(|t| t.plan == 5 && t.method == InspectionMethod::Remote)
+            .cloned()
+            .expect("plan 5 draws remote tasks");
+        // Before the complaint the target may be checked remotely; then a complaint comes in.
+        let mut target = o.state().target(t.target).unwrap().clone();
+        assert!(target.remote_allowed());
+        target.complaints = 1;
+        o.save_target(target).unwrap();
+        refused(
+            &o,
+            t.id,
+            "check",
+            || o.task_check(t.id, d(2022, 7, 20), Some(InspectionMethod::Remote), ""),
+            "checked on site",
+        );
+        // On site it is recorded.
+        let checked = o
+            .task_check(t.id, d(2022, 7, 20), Some(InspectionMethod::OnSite), "")
+            .unwrap();
+        assert_eq!(checked.check.unwrap().method, InspectionMethod::OnSite);
+    }
+
     #[test]
     fn out_of_order_steps_and_bad_input_are_refused_without_change() {
         let (o, _dir) = drawn("2022Q3", d(2022, 7, 5));
