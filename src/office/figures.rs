@@ -655,6 +655,78 @@ mod tests {
             .all(|e| e.assigned == 0));
     }
 
+    /// Issue 12: a draw that committed no task (an older build could) counts towards no
+    /// requirement: not the year's inter-department draws, departments or targets, not a row.
+    #[test]
+    fn a_zero_task_draw_never_counts_towards_any_requirement() {
+        use crate::store::{key_u64, Change, TreeName, Write};
+        let (o, dir) = crate::office::Office::open_demo(crate::i18n::Lang::En).unwrap();
+        let external = o
+            .state()
+            .departments
+            .iter()
+            .find(|d| d.kind == DepartmentKind::External)
+            .map(|d| d.code.clone())
+            .unwrap();
+        crate::office::announce::fix_entropy_for_tests(Some(ENTROPY));
+        let rec = o
+            .commit_draw(&DrawRequest {
+                plan: 3,
+                period: "2022Q3".into(),
+                date: Some(d(2022, 7, 5)),
+                joint: Some(JointKind::Departments(vec![external])),
+                ..Default::default()
+            })
+            .unwrap();
+        let q3 = Period::Quarter(2022, 3);
+        let today = d(2022, 12, 1);
+        let before = o.status(q3, today).unwrap();
+        assert_eq!(before.inter_department.draws, 1);
+        assert!(before.rows.iter().any(|r| r.drawn > 0));
+
+        // The same record with its tasks gone, as a store written before the refusal holds it.
+        let mut empty = o
+            .book()
+            .draws
+            .iter()
+            .find(|x| x.id == rec.id)
+            .cloned()
+            .unwrap();
+        let tasks = std::mem::take(&mut empty.tasks);
+        assert!(!tasks.is_empty());
+        let mut writes =
+            vec![crate::office::encode_record(TreeName::Draws, key_u64(empty.id), &empty).unwrap()];
+        writes.extend(
+            tasks
+                .iter()
+                .map(|t| Write::remove(TreeName::Tasks, key_u64(*t))),
+        );
+        o.store
+            .commit(Change {
+                user: "test".into(),
+                action: "draw".into(),
+                summary: "a zero-task draw".into(),
+                writes,
+                guards: vec![],
+                stamps: vec![],
+            })
+            .unwrap();
+        drop(o);
+        let o = crate::office::Office::open(&dir.0, crate::i18n::Lang::En).unwrap();
+        assert!(o
+            .book()
+            .draws
+            .iter()
+            .any(|x| x.id == rec.id && x.tasks.is_empty()));
+        let after = o.status(q3, today).unwrap();
+        assert_eq!(after.inter_department.draws, 0);
+        assert_eq!(after.inter_department.departments, 0);
+        assert_eq!(after.inter_department.targets, 0);
+        assert!(!after.inter_department.met);
+        assert!(after.rows.iter().all(|r| r.drawn == 0));
+        assert_eq!(after.internal_joint.total, 0);
+    }
+
     #[test]
     fn inter_department_draws_and_targets() {
         let (o, _dir) = crate::office::Office::open_demo(crate::i18n::Lang::En).unwrap();
