@@ -38,6 +38,7 @@ mod draws;
 mod edit;
 mod error;
 mod figures;
+mod legacy;
 mod merged;
 mod pending;
 pub mod protocol;

@@ -3,13 +3,51 @@
 //! Every value in every tree goes through [`encode`] and [`decode`]; no other module names
 //! bincode. A record written by a newer format is refused with a clear error instead of being
 //! misread.
+//!
+//! Old formats stay readable: a stored type implements [`Stored`], whose `from_v1` reads a
+//! format-1 body (the shapes of the first release). Types whose shape never changed use the
+//! default (the body is read as the current type); a type that changed shape decodes its legacy
+//! struct and converts it (`office::legacy`). A record is rewritten in the current format only
+//! when it is next changed, so the bytes an audit entry hashed stay as they were.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Version of the record layout. Bump it when a stored type changes shape, and teach
-/// [`decode`] to read the old one.
-pub const FORMAT_VERSION: u8 = 1;
+/// [`Stored`] to read the old one.
+///
+/// - 1: the first release.
+/// - 2: one visit per target and period (`Task::merged`, `DrawInput::draw2`,
+///   `DrawOutcome::merges`).
+pub const FORMAT_VERSION: u8 = 2;
+
+/// A type kept in the store, readable in every format this build knows.
+pub trait Stored: DeserializeOwned {
+    /// Read a format-1 body. The default: the shape did not change.
+    fn from_v1(body: &[u8]) -> Result<Self, CodecError> {
+        decode_body(body)
+    }
+}
+
+/// `Stored` for types whose shape is the same in every format.
+#[macro_export]
+macro_rules! stored_unchanged {
+    ($($t:ty),* $(,)?) => { $(impl $crate::store::codec::Stored for $t {})* };
+}
+
+stored_unchanged!(
+    String,
+    u8,
+    u16,
+    u32,
+    u64,
+    i64,
+    bool,
+    [u8; 32],
+    Vec<u8>,
+    Vec<u64>,
+    Vec<String>
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {
@@ -35,11 +73,22 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+pub fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&v, body) = bytes.split_first().ok_or(CodecError::Empty)?;
-    if v != FORMAT_VERSION {
-        return Err(CodecError::Version(v));
+    match v {
+        FORMAT_VERSION => decode_body(body),
+        1 => T::from_v1(body),
+        _ => Err(CodecError::Version(v)),
     }
+}
+
+/// Read a format-1 body as its legacy shape `L` and convert it.
+pub fn decode_v1_as<L: DeserializeOwned + Into<T>, T>(body: &[u8]) -> Result<T, CodecError> {
+    decode_body::<L>(body).map(Into::into)
+}
+
+/// The body after the version byte, in the current shape of `T`.
+pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     let (value, used) = bincode::serde::decode_from_slice(body, config())
         .map_err(|e| CodecError::Decode(e.to_string()))?;
     if used != body.len() {
@@ -55,6 +104,8 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
 mod tests {
     use super::*;
 
+    stored_unchanged!((u64, String, Vec<u8>));
+
     #[test]
     fn round_trip_and_version_byte() {
         let v = (42u64, "宜良".to_string(), vec![1u8, 2, 3]);
@@ -62,6 +113,13 @@ mod tests {
         assert_eq!(b[0], FORMAT_VERSION);
         let back: (u64, String, Vec<u8>) = decode(&b).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn a_format_1_record_of_an_unchanged_type_reads_as_today() {
+        let mut b = encode(&"宜良".to_string()).unwrap();
+        b[0] = 1;
+        assert_eq!(decode::<String>(&b).unwrap(), "宜良");
     }
 
     #[test]

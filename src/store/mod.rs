@@ -83,6 +83,8 @@ impl TreeName {
 
 const AUDIT_TREE: &str = "audit";
 
+crate::stored_unchanged!(AuditEntry, BackupBody, revision::Revision);
+
 /// One value written (or removed, `value: None`) by a commit.
 #[derive(Debug, Clone)]
 pub struct Write {
@@ -555,7 +557,7 @@ impl Store {
     }
 
     /// Decode every value of a tree.
-    pub fn scan<T: serde::de::DeserializeOwned>(&self, t: TreeName) -> Result<Vec<T>, StoreError> {
+    pub fn scan<T: codec::Stored>(&self, t: TreeName) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         for kv in self.tree(t).iter() {
             let (k, v) = kv.map_err(sled_err)?;
@@ -568,7 +570,7 @@ impl Store {
         Ok(out)
     }
 
-    pub fn decode_value<T: serde::de::DeserializeOwned>(
+    pub fn decode_value<T: codec::Stored>(
         t: TreeName,
         key: &[u8],
         v: &[u8],

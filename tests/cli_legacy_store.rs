@@ -1,0 +1,91 @@
+//! A store written by the first release (record format 1) opens, verifies and goes on working
+//! in this build (format 2). The fixture `fixtures/store-format-1.bak` is the backup the
+//! first-release binary (commit 6c3c3fc) wrote of: `init --demo`; plan 3 drawn for 2022Q3 at one
+//! sitting (40 tasks); task 1 checked on 2022-07-20; plan 1 announced for 2022Q3, not committed.
+
+mod common;
+use common::cli::{json, ok};
+use std::path::PathBuf;
+
+fn restored() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/store-format-1.bak");
+    ok(&db, &["--lang", "en", "restore", fixture]);
+    (dir, db)
+}
+
+#[test]
+fn a_format_1_store_restores_verifies_and_reads_as_it_was() {
+    let (_dir, db) = restored();
+    let out = ok(&db, &["--lang", "en", "verify"]);
+    assert!(out.contains("every draw recomputes"), "{out}");
+
+    let tasks = json(&db, &["list", "tasks", "--json"]);
+    let tasks = tasks.as_array().unwrap();
+    assert_eq!(tasks.len(), 40);
+    assert_eq!(tasks[0]["check_date"], "2022-07-20");
+    assert!(tasks[1]["check_date"].is_null());
+    // A first-release task merged nothing: its items are its own plan's.
+    assert!(tasks
+        .iter()
+        .all(|t| t["items"].as_array().is_some_and(|i| i.len() == 1)));
+
+    let record = json(&db, &["draw", "record", "1"]);
+    assert_eq!(record["algorithm"], "shuangsui-sampler-1+shuangsui-draw-1");
+    assert_eq!(record["tasks"].as_array().unwrap().len(), 40);
+    assert!(record["outcome"]["merges"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_format_1_store_goes_on_a_committed_announcement_a_step_and_a_new_draw() {
+    let (_dir, db) = restored();
+    // The first release's announcement commits under the algorithm it was announced with.
+    ok(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "draw",
+            "commit",
+            "2",
+            "--witness",
+            "上证指数 3300.01",
+        ],
+    );
+    let record = json(&db, &["draw", "record", "2"]);
+    assert_eq!(record["algorithm"], "shuangsui-sampler-1+shuangsui-draw-1");
+    // A step on a first-release task is written in today's format and reads back.
+    ok(
+        &db,
+        &["--lang", "en", "task", "2", "check", "--date", "2022-07-21"],
+    );
+    let tasks = json(&db, &["list", "tasks", "--json"]);
+    let t2 = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == 2)
+        .unwrap()
+        .clone();
+    assert_eq!(t2["check_date"], "2022-07-21");
+    // A new draw of this build beside the old ones.
+    ok(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "draw",
+            "--plan",
+            "4",
+            "--period",
+            "2022Q3",
+            "--date",
+            "2022-07-08",
+            "--witness",
+            "上证指数 3301.02",
+        ],
+    );
+    let out = ok(&db, &["--lang", "en", "verify"]);
+    assert!(out.contains("every draw recomputes"), "{out}");
+}
