@@ -1626,7 +1626,8 @@ fn call_calendar(conn: &mut Conn) -> crate::domain::calendar::WorkingCalendar {
 }
 
 fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<(), OfficeError> {
-    let call = |req: Request| match conn.call(req)? {
+    use crate::domain::task::{FollowUpPatch, Step};
+    let call = |step: Step| match conn.call(Request::TaskStep { task: id, step })? {
         Reply::Task(t) => Ok(t),
         _ => Err(unexpected(lang)),
     };
@@ -1660,8 +1661,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                     ))
                 })?),
             };
-            let t = call(Request::TaskCheck {
-                task: id,
+            let t = call(Step::Check {
                 date,
                 method,
                 approval: approval.clone().unwrap_or_default(),
@@ -1680,8 +1680,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             integrity_card,
         } => {
             let determined = date_arg(determined, lang)?;
-            call(Request::TaskResult {
-                task: id,
+            call(Step::Result {
                 phrase: *phrase,
                 determined,
                 findings: findings.clone(),
@@ -1700,8 +1699,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
         }
         TaskStep::Publish { date, url } => {
             let date = date_arg(date, lang)?;
-            call(Request::TaskPublish {
-                task: id,
+            call(Step::Publish {
                 date,
                 url: url.clone(),
             })?;
@@ -1721,10 +1719,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 text.push('；');
                 text.push_str(part);
             }
-            let reply = call(Request::TaskExempt {
-                task: id,
-                reason: text,
-            })?;
+            let reply = call(Step::Exempt { reason: text })?;
             let reason = match reply.publication {
                 Some(crate::domain::task::Publication::Exempt { reason, .. }) => reason,
                 _ => reason.clone(),
@@ -1740,13 +1735,16 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             text,
             reason,
         } => {
-            call(Request::TaskCorrect {
+            match conn.call(Request::TaskCorrect {
                 task: id,
                 step: *step,
                 date: opt_date_arg(date, lang)?,
                 text: text.clone(),
                 reason: reason.clone(),
-            })?;
+            })? {
+                Reply::Task(_) => {}
+                _ => return Err(unexpected(lang)),
+            }
             done(
                 format!("任务 #{id} 已更正（原值保留在审计日志中）"),
                 format!("task #{id} corrected (the old value is kept in the audit log)"),
@@ -1759,14 +1757,13 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             case,
             judiciary,
         } => {
-            call(Request::TaskFollowUp {
-                task: id,
-                handed: opt_date_arg(handed, lang)?,
-                due: opt_date_arg(due, lang)?,
-                rectified: opt_date_arg(rectified, lang)?,
-                case: case.clone(),
-                judiciary: opt_date_arg(judiciary, lang)?,
-            })?;
+            call(Step::FollowUp(FollowUpPatch {
+                handed_to_enforcement: opt_date_arg(handed, lang)?,
+                rectification_due: opt_date_arg(due, lang)?,
+                rectified_on: opt_date_arg(rectified, lang)?,
+                case_number: case.clone(),
+                transferred_to_judiciary: opt_date_arg(judiciary, lang)?,
+            }))?;
             done(
                 format!("任务 #{id} 已登记后续处理"),
                 format!("task #{id} follow-up recorded"),

@@ -14,8 +14,8 @@ use super::protocol::{tempfile_dir, Bytes, Caller, Drawn, ErrorReply, Reply, Res
 use super::roles::Role;
 use super::{DrawRequest, ImportKind, ListKind, Office, OfficeError};
 use crate::domain::inspector::{InspectorId, InspectorStatus};
-use crate::domain::plan::{InspectionMethod, Plan};
-use crate::domain::task::TaskId;
+use crate::domain::plan::Plan;
+use crate::domain::task::{Step, TaskId};
 use crate::domain::{Target, TargetId, TargetStatus};
 use crate::i18n::Lang;
 use chrono::NaiveDate;
@@ -250,52 +250,13 @@ operations! { office, caller, progress;
         label: ("校验", "verifying"),
         run: Reply::DrawVerified(office.verify_draw(draw)?.err()),
     }
-    TaskCheck {
-        task: TaskId,
-        date: NaiveDate,
-        method: Option<InspectionMethod>,
-        approval: String,
-    } => {
+    /// Record one step of a task (check, result, publication, exemption, follow-up).
+    TaskStep { task: TaskId, step: Step } => {
         need: Need::OwnTask(*task),
         write: true,
         reply: Task,
         label: ("登记任务进展", "recording a task step"),
-        run: Reply::Task(Box::new(office.task_check(task, date, method, &approval)?)),
-    }
-    TaskResult {
-        task: TaskId,
-        phrase: u8,
-        determined: NaiveDate,
-        findings: String,
-        unsigned_reason: Option<String>,
-        integrity_card: bool,
-    } => {
-        need: Need::OwnTask(*task),
-        write: true,
-        reply: Task,
-        label: ("登记任务进展", "recording a task step"),
-        run: Reply::Task(Box::new(office.task_result(
-            task,
-            phrase,
-            determined,
-            &findings,
-            unsigned_reason,
-            integrity_card,
-        )?)),
-    }
-    TaskPublish { task: TaskId, date: NaiveDate, url: String } => {
-        need: Need::OwnTask(*task),
-        write: true,
-        reply: Task,
-        label: ("登记任务进展", "recording a task step"),
-        run: Reply::Task(Box::new(office.task_publish(task, date, &url)?)),
-    }
-    TaskExempt { task: TaskId, reason: String } => {
-        need: Need::OwnTask(*task),
-        write: true,
-        reply: Task,
-        label: ("登记任务进展", "recording a task step"),
-        run: Reply::Task(Box::new(office.task_exempt(task, &reason)?)),
+        run: Reply::Task(Box::new(office.record_step(task, step)?)),
     }
     /// Correct a recorded step (office role); audited with the old value.
     TaskCorrect {
@@ -310,22 +271,6 @@ operations! { office, caller, progress;
         reply: Task,
         label: ("更正任务记录", "correcting a task step"),
         run: Reply::Task(Box::new(office.task_correct(task, step, date, text, &reason)?)),
-    }
-    TaskFollowUp {
-        task: TaskId,
-        handed: Option<NaiveDate>,
-        due: Option<NaiveDate>,
-        rectified: Option<NaiveDate>,
-        case: Option<String>,
-        judiciary: Option<NaiveDate>,
-    } => {
-        need: Need::OwnTask(*task),
-        write: true,
-        reply: Task,
-        label: ("登记任务进展", "recording a task step"),
-        run: Reply::Task(Box::new(
-            office.task_follow_up(task, handed, due, rectified, case, judiciary)?,
-        )),
     }
     Status { period: String, today: NaiveDate } => {
         need: Need::Role(Role::Viewer),

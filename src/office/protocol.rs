@@ -27,7 +27,8 @@ use std::path::PathBuf;
 
 /// The protocol version; a client and a server of different versions refuse each other.
 /// 2: edits carry `base_revision` (`SaveTarget`/`SavePlan` became struct variants).
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: the five task-step requests became one `TaskStep { task, step }` (`domain::task::Step`).
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -814,11 +815,13 @@ mod tests {
     }
 
     fn check(task: u64) -> Request {
-        Request::TaskCheck {
+        Request::TaskStep {
             task,
-            date: d(2022, 7, 20),
-            method: None,
-            approval: String::new(),
+            step: crate::domain::task::Step::Check {
+                date: d(2022, 7, 20),
+                method: None,
+                approval: String::new(),
+            },
         }
     }
 
