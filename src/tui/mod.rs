@@ -32,6 +32,8 @@ mod tests_ask;
 #[cfg(test)]
 mod tests_attempts;
 #[cfg(test)]
+mod tests_attrs;
+#[cfg(test)]
 mod tests_backend;
 #[cfg(test)]
 mod tests_coverage;

@@ -92,7 +92,7 @@ pub fn run(start: &Start, open: impl FnOnce() -> Result<Opened, i32>) -> i32 {
         lang,
         keymap,
         symbols,
-        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: super::terminal::use_colour(|k| std::env::var(k).ok()),
         mouse: cli.mouse,
         // The demo data is the 2022 plan year: the demo opens on a day inside it, so the
         // wizard, the dashboard and the deadlines have something to show.

@@ -374,6 +374,18 @@ pub fn choose_symbols(
     }
 }
 
+/// Whether the session draws in colour: not with `NO_COLOR` set (non-empty), nor on a terminal
+/// without colour (`TERM` `dumb` or a `vt…` such as vt100/vt220). The backend writes every
+/// colour as an indexed one (`38;5;N`), which those terminals do not know; bold, reverse and
+/// underline carry the marks there (issue 16).
+pub fn use_colour(env: impl Fn(&str) -> Option<String>) -> bool {
+    if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    let term = env("TERM").unwrap_or_default();
+    !(term == "dumb" || term.starts_with("vt"))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Config file
 // ---------------------------------------------------------------------------------------------
@@ -509,6 +521,31 @@ pub fn parse_config(file: &str, text: &str) -> Result<FileConfig, ConfigError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn colour_is_off_with_no_color_and_on_vt100_and_dumb_terminals() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(super::use_colour(env(&[("TERM", "xterm-256color")])));
+        assert!(super::use_colour(env(&[("TERM", "screen")])));
+        assert!(super::use_colour(env(&[
+            ("TERM", "xterm"),
+            ("NO_COLOR", "")
+        ])));
+        assert!(!super::use_colour(env(&[
+            ("TERM", "xterm"),
+            ("NO_COLOR", "1")
+        ])));
+        assert!(!super::use_colour(env(&[("TERM", "vt100")])));
+        assert!(!super::use_colour(env(&[("TERM", "vt220")])));
+        assert!(!super::use_colour(env(&[("TERM", "dumb")])));
+    }
+
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {

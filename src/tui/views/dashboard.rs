@@ -145,7 +145,7 @@ fn body(
                 if p.overdue > 0 { sym.warning } else { "" }
             ),
             if p.overdue > 0 {
-                theme.error().patch(theme.selected())
+                theme.overdue()
             } else {
                 theme.ok()
             },

@@ -54,6 +54,11 @@ impl Theme {
             self.bold()
         }
     }
+    /// An overdue mark: bold and underlined, never reversed (that is the selection).
+    pub fn overdue(&self) -> Style {
+        self.error()
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
     pub fn ok(&self) -> Style {
         if self.color {
             Style::default().fg(Color::Green)

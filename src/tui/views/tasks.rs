@@ -10,7 +10,7 @@ use super::{column_widths, cut, width, Theme};
 use crate::i18n::Lang;
 use crate::tui::state::{step_label, AppState, Ctx, TASK_COLUMNS};
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -26,10 +26,10 @@ fn title(frame: &mut Frame, area: Rect, app: &AppState, text: String, theme: The
     );
 }
 
+/// An overdue row: bold and underlined (red with colour), never reversed, so it does not look
+/// like the selection, and selected it is reversed as well (issue 16).
 fn overdue_style(theme: Theme) -> Style {
-    theme
-        .error()
-        .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    theme.overdue()
 }
 
 fn message(frame: &mut Frame, area: Rect, app: &AppState, text: &str, theme: Theme) {
