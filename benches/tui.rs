@@ -44,6 +44,7 @@ fn bench(c: &mut Criterion) {
         user: "bench".into(),
         server: false,
         me: None,
+        role: None,
     };
     let mut base = AppState::new(cfg, &ctx);
     base.update(Input::Resize(120, 40), &ctx);

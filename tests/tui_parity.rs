@@ -34,6 +34,7 @@ fn config() -> Config {
         user: "parity".into(),
         server: false,
         me: None,
+        role: None,
     }
 }
 

@@ -29,6 +29,7 @@ fn config() -> Config {
         user: "tester".into(),
         server: false,
         me: None,
+        role: None,
     }
 }
 

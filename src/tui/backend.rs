@@ -192,6 +192,18 @@ impl Backend {
         matches!(self, Backend::Remote(_))
     }
 
+    /// The user's role from the roles file of a local store (director without one); `None`
+    /// through the server, which checks each request itself.
+    pub fn my_role(&self) -> Option<crate::office::Role> {
+        match self {
+            Backend::Local { office, conn } => match &**conn {
+                Conn::Local { caller, .. } => office.role_of(caller),
+                Conn::Remote(_) => None,
+            },
+            Backend::Remote(_) => None,
+        }
+    }
+
     /// The certificate number of the inspector the user is, from the roles file of a local
     /// store (through the server the TUI does not read the roles file).
     pub fn my_certificate(&self) -> Option<String> {

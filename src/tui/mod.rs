@@ -44,6 +44,8 @@ mod tests_opened;
 #[cfg(test)]
 mod tests_revision;
 #[cfg(test)]
+mod tests_role;
+#[cfg(test)]
 mod tests_tasks;
 #[cfg(test)]
 mod tests_terms;

@@ -105,6 +105,7 @@ pub fn run(start: &Start, open: impl FnOnce() -> Result<Opened, i32>) -> i32 {
         user,
         server: backend.is_remote(),
         me: backend.my_certificate(),
+        role: backend.my_role(),
     };
     match app::run(backend, cfg) {
         Ok(()) => 0,

@@ -616,6 +616,11 @@ pub struct Config {
     /// The certificate number of the inspector the user is (the roles file's
     /// `[inspectors]`), for `m` (mine).
     pub me: Option<String>,
+    /// The user's role when the TUI can tell (a local store: the roles file, director without
+    /// one); `None` through the server or for a user the roles file does not list: the office
+    /// still checks every request. The draw wizard refuses at its first step a role that may
+    /// not draw (issue 16).
+    pub role: Option<crate::office::Role>,
 }
 
 /// Everything the screen shows, and nothing else.

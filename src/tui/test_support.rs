@@ -40,6 +40,7 @@ pub fn config(lang: Lang) -> Config {
         user: "tester".into(),
         server: false,
         me: None,
+        role: None,
     }
 }
 

@@ -28,6 +28,7 @@ fn config(lang: Lang) -> Config {
         user: "tester".into(),
         server: false,
         me: None,
+        role: None,
     }
 }
 

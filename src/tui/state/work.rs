@@ -154,6 +154,37 @@ pub struct Wizard {
     pub result: Option<DrawResult>,
 }
 
+/// Why the user may not draw, said at the wizard's first step instead of after the preview
+/// and the witness: the role the office's operation table needs to commit a draw, when the
+/// TUI knows the user's role (`Config::role`).
+pub fn draw_refusal(cfg: &super::Config) -> Option<String> {
+    let have = cfg.role?;
+    let crate::office::ops::Need::Role(need) = crate::office::Request::CommitAnnounced {
+        announcement: 0,
+        witness: String::new(),
+    }
+    .need() else {
+        return None;
+    };
+    if have >= need {
+        return None;
+    }
+    Some(match cfg.lang {
+        Lang::Zh => format!(
+            "无权抽取：需要{}或更高角色；{} 的角色是{}。请联系管理员修改角色文件",
+            need.label(Lang::Zh),
+            cfg.user,
+            have.label(Lang::Zh)
+        ),
+        Lang::En => format!(
+            "not allowed to draw: it needs the {} role or higher; {} has the role {}. Ask the administrator to change the roles file",
+            need.label(Lang::En),
+            cfg.user,
+            have.label(Lang::En)
+        ),
+    })
+}
+
 impl Wizard {
     fn new(plan_sel: usize, period: &str) -> Wizard {
         Wizard {
@@ -317,7 +348,9 @@ impl AppState {
                         0
                     };
                     self.tab = TAB_DRAWS;
-                    self.wizard = Some(Wizard::new(sel, &super::super::views::quarter_label(self)));
+                    let mut w = Wizard::new(sel, &super::super::views::quarter_label(self));
+                    w.error = draw_refusal(&self.cfg);
+                    self.wizard = Some(w);
                 }
             }
             Action::VoidDraw if self.tab == TAB_DRAWS => self.open_void_form(ctx),
@@ -524,6 +557,10 @@ impl AppState {
                 w.error = None;
                 match w.step {
                     WizardStep::Plan => {
+                        if let Some(why) = draw_refusal(&self.cfg) {
+                            w.error = Some(why);
+                            return Effect::Redraw;
+                        }
                         let Some(p) = ctx.book.plans.get(w.plan_sel) else {
                             return Effect::Redraw;
                         };

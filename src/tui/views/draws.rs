@@ -207,55 +207,59 @@ fn draw_wizard(
         ]));
     };
     match w.step {
-        WizardStep::Plan => {
-            lines.push(line(
-                lang.pick(
-                    " 选择抽查计划（上下移动，回车下一步，Esc 退出）",
-                    " Choose a plan (up/down, Enter next, Esc leave)",
-                )
-                .to_string(),
-                theme.dim(),
-                cols,
-                app,
-            ));
-            let plans = &ctx.book.plans;
-            let h = usize::from(area.height.saturating_sub(2))
-                .min(plans.len())
-                .min(10);
-            let off = offset_for(w.plan_sel, h);
-            for (i, p) in plans.iter().enumerate().skip(off).take(h) {
-                let sel = i == w.plan_sel;
-                let text = format!(
-                    "{:>2} {} {} {} {}",
-                    p.seq,
-                    p.name,
-                    sym.separator,
-                    if p.is_directed() {
-                        p.scope.clone()
-                    } else {
-                        lang.pick("不定向", "undirected").to_string()
-                    },
-                    p.joint.label(lang)
-                );
-                let mark = if sel {
-                    sym.highlight.to_string()
-                } else {
-                    " ".repeat(width(sym.highlight))
-                };
-                let text = fit(&text, cols.saturating_sub(width(&mark)), sym.ellipsis);
-                lines.push(Line::from(vec![
-                    Span::styled(mark, theme.accent()),
-                    Span::styled(
-                        text,
-                        if sel {
-                            theme.selected()
+        WizardStep::Plan => match &w.error {
+            // A role that may not draw: said before any plan is chosen.
+            Some(e) => error(&mut lines, e),
+            None => {
+                lines.push(line(
+                    lang.pick(
+                        " 选择抽查计划（上下移动，回车下一步，Esc 退出）",
+                        " Choose a plan (up/down, Enter next, Esc leave)",
+                    )
+                    .to_string(),
+                    theme.dim(),
+                    cols,
+                    app,
+                ));
+                let plans = &ctx.book.plans;
+                let h = usize::from(area.height.saturating_sub(2))
+                    .min(plans.len())
+                    .min(10);
+                let off = offset_for(w.plan_sel, h);
+                for (i, p) in plans.iter().enumerate().skip(off).take(h) {
+                    let sel = i == w.plan_sel;
+                    let text = format!(
+                        "{:>2} {} {} {} {}",
+                        p.seq,
+                        p.name,
+                        sym.separator,
+                        if p.is_directed() {
+                            p.scope.clone()
                         } else {
-                            Style::default()
+                            lang.pick("不定向", "undirected").to_string()
                         },
-                    ),
-                ]));
+                        p.joint.label(lang)
+                    );
+                    let mark = if sel {
+                        sym.highlight.to_string()
+                    } else {
+                        " ".repeat(width(sym.highlight))
+                    };
+                    let text = fit(&text, cols.saturating_sub(width(&mark)), sym.ellipsis);
+                    lines.push(Line::from(vec![
+                        Span::styled(mark, theme.accent()),
+                        Span::styled(
+                            text,
+                            if sel {
+                                theme.selected()
+                            } else {
+                                Style::default()
+                            },
+                        ),
+                    ]));
+                }
             }
-        }
+        },
         WizardStep::Period => {
             input_line(
                 &mut lines,
