@@ -95,6 +95,13 @@ impl Conn {
         }
     }
 
+    /// Put a new connection to the server in place of one that was lost (the TUI reconnects).
+    pub fn replace_client(&self, client: Client) {
+        if let Conn::Remote(c) = self {
+            *c.lock().unwrap_or_else(|p| p.into_inner()) = client;
+        }
+    }
+
     pub fn is_remote(&self) -> bool {
         matches!(self, Conn::Remote(_))
     }

@@ -70,11 +70,17 @@ fn event_loop(
             backend.with_ctx(|ctx| terminal.draw(|f| views::draw(f, &app, ctx)))?;
             dirty = false;
         }
+        // The watcher marks a lost server at once (and sends a refresh): the header says so.
+        let lost = matches!(backend, Backend::Remote(r) if !r.is_connected());
+        if lost != app.disconnected {
+            app.disconnected = lost;
+            dirty = true;
+        }
         while let Ok(r) = rx.try_recv() {
             let refreshed = matches!(r, OpResult::Refreshed);
             backend.with_ctx(|ctx| app.finish(r, ctx));
             // Another user's change: the figures or the audit log on screen follow it too.
-            if refreshed && app.overlay.is_none() {
+            if refreshed && app.overlay.is_none() && !app.disconnected {
                 if let Some(op) = app.reload_op() {
                     perform(backend, &mut app, op, &tx);
                 }

@@ -18,6 +18,7 @@ use crate::office::{Book, Office, OfficeError, State};
 use crate::server::Client;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::time::Duration;
 
 /// How the TUI reaches the office.
 #[derive(Clone)]
@@ -45,6 +46,8 @@ pub struct RemoteOffice {
     socket: PathBuf,
     lang: Lang,
     replica: RwLock<Replica>,
+    /// false from the moment the watcher sees the server go until it is connected again.
+    connected: std::sync::atomic::AtomicBool,
     rules: Rules,
     user: String,
     store: String,
@@ -74,6 +77,7 @@ impl RemoteOffice {
                 audit_len: 0,
                 revisions: Default::default(),
             }),
+            connected: std::sync::atomic::AtomicBool::new(true),
             rules: Rules::default_rules(),
             user,
             store,
@@ -135,19 +139,57 @@ impl RemoteOffice {
         Ok(())
     }
 
+    /// Whether the connection to the server is up (false while the watcher reconnects).
+    pub fn is_connected(&self) -> bool {
+        self.connected.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Set the connection state; whether it changed.
+    fn set_connected(&self, up: bool) -> bool {
+        self.connected.swap(up, std::sync::atomic::Ordering::SeqCst) != up
+    }
+
     /// On a thread, subscribe on a second connection; after each change announced (a write of
-    /// anyone, this client included) refresh the replica and call `changed`. Ends when the
-    /// server goes away or `changed` returns false.
+    /// anyone, this client included) refresh the replica and call `changed`. When the server
+    /// goes away the connection is marked lost at once (`changed` is called, the header says
+    /// so), then made again with a growing pause (0.1 s doubling to 2 s): a new connection
+    /// for the requests, the replica fetched again, and the subscription renewed. Ends when
+    /// `changed` returns false (the TUI has quit).
     pub fn watch(self: &Arc<Self>, mut changed: impl FnMut() -> bool + Send + 'static) {
+        const FIRST: Duration = Duration::from_millis(100);
+        const MOST: Duration = Duration::from_secs(2);
         let me = Arc::clone(self);
         std::thread::spawn(move || {
-            // A subscriber that fell behind is dropped by the server (with a resync event when
-            // it can still be written): reload everything and subscribe again, a bounded number
-            // of times; stop when the server is gone or `changed` says so.
-            for _ in 0..100 {
+            let mut pause = FIRST;
+            let wait = |pause: &mut Duration| {
+                std::thread::sleep(*pause);
+                *pause = (*pause * 2).min(MOST);
+            };
+            loop {
                 let Ok(client) = Client::connect(&me.socket, me.lang) else {
-                    return;
+                    if me.set_connected(false) && !changed() {
+                        return;
+                    }
+                    wait(&mut pause);
+                    continue;
                 };
+                if !me.is_connected() {
+                    // Back: a new connection for the requests, then everything fetched again.
+                    let Ok(calls) = Client::connect(&me.socket, me.lang) else {
+                        wait(&mut pause);
+                        continue;
+                    };
+                    me.conn.replace_client(calls);
+                    if me.refresh().is_err() {
+                        wait(&mut pause);
+                        continue;
+                    }
+                    me.set_connected(true);
+                    pause = FIRST;
+                    if !changed() {
+                        return;
+                    }
+                }
                 let mut resync = false;
                 let mut go_on = true;
                 let _ = client.subscribe(|ev| {
@@ -168,12 +210,18 @@ impl RemoteOffice {
                 if !go_on {
                     return;
                 }
-                if !resync {
-                    std::thread::sleep(std::time::Duration::from_secs(1));
+                if resync {
+                    // Fell behind: reload everything and subscribe again.
+                    if me.refresh().is_ok() && !changed() {
+                        return;
+                    }
+                    continue;
                 }
-                if me.refresh().is_ok() && !changed() {
+                // The subscription ended: the server is gone.
+                if me.set_connected(false) && !changed() {
                     return;
                 }
+                wait(&mut pause);
             }
         });
     }
@@ -275,6 +323,12 @@ impl Via for Backend {
     fn call(&self, req: Request, lang: Lang, progress: &dyn Fn(f64)) -> Result<Reply, String> {
         match self {
             Backend::Local { conn, .. } => conn.call_in(req, lang, progress),
+            Backend::Remote(r) if !r.is_connected() => return Err(lang
+                .pick(
+                    "服务器已断开，正在重连…；未做任何修改，请稍后再试",
+                    "server disconnected, reconnecting…; nothing was changed, try again shortly",
+                )
+                .to_string()),
             Backend::Remote(r) => r.conn.call_in(req, lang, progress),
         }
         .map_err(|e| e.localize(lang))

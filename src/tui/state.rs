@@ -659,6 +659,8 @@ pub struct AppState {
     pub past_draw: Option<PastDraw>,
     /// The audit tab shows the selected entry in full.
     pub audit_open: bool,
+    /// The connection to `shuangsui serve` is lost and being made again (the header says so).
+    pub disconnected: bool,
 }
 
 /// Rows of the screen that are not the list: header, tabs, registry line, column header,
@@ -696,6 +698,7 @@ impl AppState {
             tasks: TasksView::default(),
             past_draw: None,
             audit_open: false,
+            disconnected: false,
         };
         for r in Registry::ALL {
             s.recompute(r, ctx, true);

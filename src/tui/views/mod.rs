@@ -268,16 +268,30 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         ),
         theme.bold(),
     )];
-    let right = vec![Span::raw(format!(
-        "{} {sep} {} {} ",
-        if app.cfg.server {
-            lang.pick("服务器模式", "server")
-        } else {
-            lang.pick("本地库", "local store")
-        },
-        lang.pick("用户", "user"),
-        cut(&app.cfg.user, 16, app.cfg.symbols.ellipsis)
-    ))];
+    let right = if app.disconnected {
+        // Said at once, in place of 服务器模式, until the TUI is connected again.
+        vec![
+            Span::styled(
+                lang.pick(
+                    "服务器已断开，正在重连…",
+                    "server disconnected, reconnecting…",
+                ),
+                theme.error().add_modifier(Modifier::REVERSED),
+            ),
+            Span::raw(" "),
+        ]
+    } else {
+        vec![Span::raw(format!(
+            "{} {sep} {} {} ",
+            if app.cfg.server {
+                lang.pick("服务器模式", "server")
+            } else {
+                lang.pick("本地库", "local store")
+            },
+            lang.pick("用户", "user"),
+            cut(&app.cfg.user, 16, app.cfg.symbols.ellipsis)
+        ))]
+    };
     frame.render_widget(
         Paragraph::new(two_sided(left, right, usize::from(area.width))),
         area,
