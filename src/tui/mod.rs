@@ -42,6 +42,8 @@ mod tests_export;
 #[cfg(test)]
 mod tests_opened;
 #[cfg(test)]
+mod tests_presentation;
+#[cfg(test)]
 mod tests_revision;
 #[cfg(test)]
 mod tests_role;

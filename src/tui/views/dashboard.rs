@@ -18,6 +18,17 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
+/// The dashboard's body lines, for presentation mode below its big figures.
+pub fn body_lines(
+    app: &AppState,
+    d: &FiguresData,
+    theme: Theme,
+    cols: usize,
+    big: bool,
+) -> Vec<Line<'static>> {
+    body(app, d, theme, cols, big)
+}
+
 /// The body lines of the dashboard (without the title line).
 fn body(
     app: &AppState,
@@ -35,10 +46,13 @@ fn body(
             lines.push(Line::from(""));
         }
     };
-    let name_w = if big { 22 } else { 16 };
-    let bar_w = cols
-        .saturating_sub(name_w + 3 * 6 + 8)
-        .clamp(5, if big { 30 } else { 20 });
+    // Presentation: a short bar and the stratum names whole, as far as the width allows.
+    let (name_w, bar_w) = if big {
+        (cols.saturating_sub(3 * 6 + 8 + 12).max(16), 12)
+    } else {
+        let bar_w = cols.saturating_sub(16 + 3 * 6 + 8).clamp(5, 20);
+        (16, bar_w)
+    };
     lines.push(Line::from(Span::styled(
         format!(
             " {} {:>5} {:>5} {:>5}  {}",
@@ -214,8 +228,15 @@ fn body(
                 p.assigned
             );
             if used + width(&item) > cols {
-                spans.push(Span::raw(sym.ellipsis));
-                break;
+                if !big {
+                    spans.push(Span::raw(sym.ellipsis));
+                    break;
+                }
+                // Presentation: every inspector, on as many lines as it takes.
+                let indent = width(lang.pick("检查人员进度", "Inspectors")) + 2;
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                spans.push(Span::raw(" ".repeat(indent)));
+                used = indent;
             }
             used += width(&item);
             spans.push(Span::raw(item));

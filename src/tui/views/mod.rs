@@ -12,6 +12,7 @@ pub mod draws;
 pub mod opened;
 pub mod overlay;
 pub mod plans;
+pub mod presentation;
 pub mod registries;
 pub mod task_detail;
 pub mod tasks;
@@ -210,14 +211,14 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
         color: app.cfg.color,
     };
     if app.presentation && app.tab == super::state::TAB_DASHBOARD {
-        // Full screen, a margin all round, nothing but the figures.
+        // The whole screen, one column of margin each side, nothing but the figures.
         let inner = Rect::new(
-            area.x + 2,
-            area.y + 1,
-            area.width.saturating_sub(4),
-            area.height.saturating_sub(2),
+            area.x + 1,
+            area.y,
+            area.width.saturating_sub(2),
+            area.height,
         );
-        dashboard::draw(frame, inner, app, theme);
+        presentation::draw(frame, inner, app, theme);
         overlay::draw(frame, area, app, ctx, theme);
         return;
     }
