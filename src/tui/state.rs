@@ -199,23 +199,7 @@ pub enum OpResult {
     Refreshed,
 }
 
-/// The seven tabs.
-pub const TABS: [(&str, &str); 7] = [
-    ("总览", "Dashboard"),
-    ("名录库", "Registries"),
-    ("抽查计划", "Plans"),
-    ("抽取", "Draws"),
-    ("任务进度", "Tasks"),
-    ("结果公示", "Publication"),
-    ("审计", "Audit"),
-];
-pub const TAB_DASHBOARD: usize = 0;
-pub const TAB_REGISTRIES: usize = 1;
-pub const TAB_PLANS: usize = 2;
-pub const TAB_DRAWS: usize = 3;
-pub const TAB_TASKS: usize = 4;
-pub const TAB_PUBLICATION: usize = 5;
-pub const TAB_AUDIT: usize = 6;
+pub use super::screens::Tab;
 
 /// The four registries of the registries tab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -622,7 +606,7 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub cfg: Config,
-    pub tab: usize,
+    pub tab: Tab,
     pub registry: Registry,
     pub lists: [ListView; 4],
     /// The `/` filter line has the focus.
@@ -665,7 +649,7 @@ impl AppState {
         let cfg_today = cfg.today;
         let mut s = AppState {
             cfg,
-            tab: TAB_REGISTRIES,
+            tab: Tab::Registries,
             registry: Registry::Targets,
             lists: Default::default(),
             filtering: false,
@@ -712,7 +696,7 @@ impl AppState {
 
     /// Height of the detail pane (0 when closed), rule line included.
     pub fn detail_height(&self) -> u16 {
-        if !self.detail || self.tab != TAB_REGISTRIES {
+        if !self.detail || self.tab != Tab::Registries {
             return 0;
         }
         let body = self.size.1.saturating_sub(CHROME_ROWS);
@@ -740,8 +724,8 @@ impl AppState {
             Some(Overlay::Form(_)) => Mode::Form,
             Some(Overlay::Busy { .. }) | Some(Overlay::Ask { .. }) => Mode::Confirm,
             None if self.filtering => Mode::Filter,
-            None if self.wizard.is_some() && self.tab == TAB_DRAWS => Mode::Wizard,
-            None if self.detail && self.tab == TAB_REGISTRIES => Mode::Detail,
+            None if self.wizard.is_some() && self.tab == Tab::Draws => Mode::Wizard,
+            None if self.detail && self.tab == Tab::Registries => Mode::Detail,
             None => Mode::List,
         }
     }
@@ -790,7 +774,7 @@ impl AppState {
                 None => return Effect::Ignored,
             },
             Some(_) => return Effect::Ignored,
-            None if self.filtering && self.tab == TAB_TASKS => {
+            None if self.filtering && self.tab == Tab::Tasks => {
                 self.tasks.filter.insert_str(text);
                 self.tasks.selected = 0;
             }
@@ -852,13 +836,13 @@ impl AppState {
                 None => false,
             },
             Some(_) => false,
-            None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
+            None if self.wizard.is_some() && self.tab == Tab::Draws => {
                 match self.wizard.as_mut().and_then(Wizard::input_mut) {
                     Some(input) => input.input_key(key),
                     None => false,
                 }
             }
-            None if self.filtering && self.tab == TAB_TASKS => {
+            None if self.filtering && self.tab == Tab::Tasks => {
                 let typed = self.tasks.filter.input_key(key);
                 if typed {
                     self.tasks.selected = 0;
@@ -950,7 +934,7 @@ impl AppState {
                 Effect::Ignored
             }
             None if self.filtering => self.apply_filter_mode(action, ctx),
-            None if self.wizard.is_some() && self.tab == TAB_DRAWS => {
+            None if self.wizard.is_some() && self.tab == Tab::Draws => {
                 self.apply_wizard(action, ctx)
             }
             None => self.apply_main(action, ctx),
@@ -972,8 +956,8 @@ impl AppState {
             a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
                 return self.apply_work(a, ctx)
             }
-            Action::NextTab => return self.go_tab((self.tab + 1) % TABS.len()),
-            Action::PrevTab => return self.go_tab((self.tab + TABS.len() - 1) % TABS.len()),
+            Action::NextTab => return self.go_tab(self.tab.next()),
+            Action::PrevTab => return self.go_tab(self.tab.prev()),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                 let page = self.list_height() as isize;
                 let delta = match action {
@@ -987,7 +971,7 @@ impl AppState {
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::Refresh => {
-                if self.tab == TAB_AUDIT {
+                if self.tab == Tab::Audit {
                     return Effect::Op(Op::OpenAudit);
                 }
                 for r in Registry::ALL {
@@ -995,10 +979,14 @@ impl AppState {
                 }
             }
             a if a.tab_index().is_some() => {
-                return self.go_tab(a.tab_index().unwrap_or(TAB_REGISTRIES));
+                return self.go_tab(
+                    a.tab_index()
+                        .and_then(Tab::from_index)
+                        .unwrap_or(Tab::Registries),
+                );
             }
             a if self.apply_audit_entry(a).is_some() => {}
-            _ if self.tab != TAB_REGISTRIES => {
+            _ if self.tab != Tab::Registries => {
                 self.message = Some(not_here(lang, action));
             }
             Action::Filter => self.filtering = true,
@@ -1069,9 +1057,9 @@ impl AppState {
     /// dashboard, tasks and publication tabs, or the audit log. The lists are recomputed from
     /// the refreshed replica by [`AppState::data_changed`].
     pub fn reload_op(&self) -> Option<Op> {
-        if self.tab == TAB_AUDIT {
+        if self.tab == Tab::Audit {
             Some(Op::OpenAudit)
-        } else if matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
+        } else if matches!(self.tab, Tab::Dashboard | Tab::Tasks | Tab::Publication) {
             match self.load_figures() {
                 Effect::Op(op) => Some(op),
                 _ => None,
@@ -1081,12 +1069,12 @@ impl AppState {
         }
     }
 
-    fn go_tab(&mut self, tab: usize) -> Effect {
-        self.tab = tab.min(TABS.len() - 1);
+    fn go_tab(&mut self, tab: Tab) -> Effect {
+        self.tab = tab;
         self.filtering = false;
-        if self.tab == TAB_AUDIT {
+        if self.tab == Tab::Audit {
             Effect::Op(Op::OpenAudit)
-        } else if matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
+        } else if matches!(self.tab, Tab::Dashboard | Tab::Tasks | Tab::Publication) {
             self.load_figures()
         } else {
             Effect::Redraw
@@ -1097,7 +1085,7 @@ impl AppState {
         if action == Action::Quit {
             return Effect::Quit;
         }
-        if self.tab == TAB_TASKS {
+        if self.tab == Tab::Tasks {
             return self.apply_task_filter(action, ctx);
         }
         match action {
@@ -1210,7 +1198,7 @@ impl AppState {
 
     fn move_by(&mut self, delta: isize) {
         let page = self.list_height();
-        let (len, selected) = if self.tab == TAB_AUDIT {
+        let (len, selected) = if self.tab == Tab::Audit {
             (self.audit.entries.len(), &mut self.audit.selected)
         } else {
             let i = self.registry.index();
@@ -1254,7 +1242,7 @@ impl AppState {
     }
 
     fn click(&mut self, row: u16) -> Effect {
-        if self.overlay.is_some() || !matches!(self.tab, TAB_REGISTRIES | TAB_AUDIT) {
+        if self.overlay.is_some() || !matches!(self.tab, Tab::Registries | Tab::Audit) {
             return Effect::Ignored;
         }
         // The list starts below header, tabs, registry/verify line and column header.
@@ -1265,7 +1253,7 @@ impl AppState {
         if usize::from(rel) >= self.list_height() {
             return Effect::Ignored;
         }
-        let (len, selected, offset) = if self.tab == TAB_AUDIT {
+        let (len, selected, offset) = if self.tab == Tab::Audit {
             (
                 self.audit.entries.len(),
                 &mut self.audit.selected,
@@ -1533,7 +1521,7 @@ impl AppState {
     fn open_import_form(&mut self) {
         let lang = self.lang();
         let kind = match self.registry {
-            _ if self.tab == TAB_PLANS => ImportKind::Plans,
+            _ if self.tab == Tab::Plans => ImportKind::Plans,
             Registry::Targets => ImportKind::Targets,
             Registry::Inspectors => ImportKind::Inspectors,
             Registry::Departments => ImportKind::Departments,

@@ -4,7 +4,7 @@
 //! user) and the detail of one task (Enter), which shows every step and the audit entries that
 //! wrote the task.
 
-use super::{AppState, Ctx, Effect, Op, TAB_TASKS};
+use super::{AppState, Ctx, Effect, Op, Tab};
 use crate::domain::task::Task;
 use crate::i18n::Lang;
 use crate::office::belongs_to;
@@ -159,7 +159,7 @@ impl AppState {
 
     /// Actions of the task list (not the per-inspector progress); `None`: not handled here.
     pub(super) fn apply_tasks(&mut self, action: Action, ctx: &Ctx) -> Option<Effect> {
-        if self.tab != TAB_TASKS || self.tasks.progress {
+        if self.tab != Tab::Tasks || self.tasks.progress {
             return None;
         }
         let lang = self.lang();
