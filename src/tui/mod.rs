@@ -38,6 +38,8 @@ mod tests_coverage;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]
+mod tests_keys;
+#[cfg(test)]
 mod tests_opened;
 #[cfg(test)]
 mod tests_revision;

@@ -726,7 +726,8 @@ impl AppState {
             None if self.filtering => Mode::Filter,
             None if self.wizard.is_some() && self.tab == Tab::Draws => Mode::Wizard,
             None if self.detail && self.tab == Tab::Registries => Mode::Detail,
-            None => Mode::List,
+            None if self.presentation && self.tab == Tab::Dashboard => Mode::Presentation,
+            None => Mode::Screen(self.tab),
         }
     }
 
@@ -953,11 +954,11 @@ impl AppState {
             }
             Action::Export => return self.open_export_form(ctx),
             Action::Coverage => return self.load_coverage(),
+            Action::NextTab => return self.go_tab(self.tab.next()),
+            Action::PrevTab => return self.go_tab(self.tab.prev()),
             a if self.on_work_tab() && a.tab_index().is_none() && a != Action::Refresh => {
                 return self.apply_work(a, ctx)
             }
-            Action::NextTab => return self.go_tab(self.tab.next()),
-            Action::PrevTab => return self.go_tab(self.tab.prev()),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                 let page = self.list_height() as isize;
                 let delta = match action {
@@ -1171,15 +1172,23 @@ impl AppState {
     fn open_palette(&mut self) {
         let lang = self.lang();
         let under = self.mode();
-        let entries = Action::ALL
-            .iter()
-            .map(|&a| PickEntry {
-                action: a,
-                keys: self.cfg.keymap.key_for(under, a).unwrap_or_default(),
-                desc: a.describe(lang).to_string(),
-                search: format!("{} {}", a.describe(Lang::Zh), a.describe(Lang::En)),
-            })
-            .collect();
+        // The current screen's actions (its table and the inherited ones), each once.
+        let mut entries: Vec<PickEntry> = Vec::new();
+        for b in self.cfg.keymap.bindings(under) {
+            if entries.iter().any(|e| e.action == b.action) {
+                continue;
+            }
+            entries.push(PickEntry {
+                action: b.action,
+                keys: b.chord_text(),
+                desc: b.action.describe(lang).to_string(),
+                search: format!(
+                    "{} {}",
+                    b.action.describe(Lang::Zh),
+                    b.action.describe(Lang::En)
+                ),
+            });
+        }
         let mut p = Picker {
             title: lang.pick("命令", "Commands").to_string(),
             input: TextInput::new(),
@@ -2101,6 +2110,8 @@ pub fn mode_label(mode: Mode, lang: Lang) -> &'static str {
     match mode {
         Mode::Global => lang.pick("全局", "global"),
         Mode::List => lang.pick("列表", "list"),
+        Mode::Screen(tab) => tab.label(lang),
+        Mode::Presentation => lang.pick("演示模式", "presentation"),
         Mode::Detail => lang.pick("详情", "details"),
         Mode::Form => lang.pick("表单", "form"),
         Mode::Filter => lang.pick("筛选", "filter"),

@@ -853,7 +853,7 @@ fn f_is_the_follow_up_in_the_default_and_vim_keymaps() {
         Keymap::load(&[KeymapSource::Preset("vim".into())]).expect("vim"),
     ] {
         assert_eq!(
-            km.lookup(Mode::List, &f),
+            km.lookup(Mode::Screen(super::screens::Tab::Tasks), &f),
             Lookup::Action(Action::TaskFollowUp)
         );
         // In a form, up and down choose in a list field (and move between fields elsewhere).

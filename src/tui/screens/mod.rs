@@ -77,6 +77,11 @@ impl Tab {
         }
     }
 
+    /// Whether the screen shows a list moved through with the `[list]` keys (↑ ↓ PgUp …).
+    pub fn has_list(self) -> bool {
+        self != Tab::Dashboard
+    }
+
     /// Whether the screen shows the figures of a period (reloaded on entering it).
     pub fn shows_figures(self) -> bool {
         matches!(self, Tab::Dashboard | Tab::Tasks | Tab::Publication)

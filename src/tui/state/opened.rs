@@ -82,6 +82,8 @@ impl AppState {
                 self.audit_open = false
             }
             Action::Detail => self.audit_open = !self.audit.entries.is_empty(),
+            // No entry is open: nothing to close.
+            Action::Cancel => {}
             _ => return None,
         }
         Some(Effect::Redraw)

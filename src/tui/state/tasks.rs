@@ -167,9 +167,15 @@ impl AppState {
             let page = usize::from(self.size.1.saturating_sub(6).max(1));
             let s = &mut self.tasks.detail_scroll;
             match action {
-                Action::Cancel | Action::ClearFilter | Action::Detail => {
+                Action::Cancel | Action::ClearFilter | Action::Detail | Action::Select => {
                     self.tasks.detail = None;
                     self.tasks.detail_scroll = 0;
+                }
+                // The list's own keys close the task and act on the list.
+                Action::Filter | Action::SortNextColumn | Action::SortReverse | Action::Mine => {
+                    self.tasks.detail = None;
+                    self.tasks.detail_scroll = 0;
+                    return self.apply_tasks(action, ctx);
                 }
                 Action::Up => *s = s.saturating_sub(1),
                 Action::Down => *s = (*s + 1).min(500),

@@ -319,6 +319,8 @@ impl AppState {
                 }
             }
             Action::VoidDraw if self.tab == Tab::Draws => self.open_void_form(ctx),
+            // No draw is open (`apply_past_draw` closes one): nothing to close.
+            Action::Cancel if self.tab == Tab::Draws && !self.presentation => {}
             Action::ClearFilter | Action::Cancel if self.presentation => {
                 self.presentation = false;
             }

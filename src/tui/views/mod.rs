@@ -16,8 +16,6 @@ pub mod registries;
 pub mod task_detail;
 pub mod tasks;
 
-use super::action::Action;
-use super::keymap::Mode;
 use super::state::{AppState, Ctx, Tab};
 use crate::domain::{Cycle, Period};
 use ratatui::layout::Rect;
@@ -294,56 +292,6 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The actions whose keys the status bar shows on a tab in a mode, in order.
-pub fn hint_actions_on(tab: Tab, mode: Mode) -> &'static [Action] {
-    use Action::*;
-    match (tab, mode) {
-        (Tab::Plans, Mode::List) => &[Help, Select, NewDraw, Add, Edit, Import, Palette, Quit],
-        (Tab::Draws, Mode::List) => &[Help, NewDraw, VoidDraw, Palette, Quit],
-        (_, Mode::Wizard) => &[Confirm, Cancel, Up, Down],
-        (Tab::Dashboard, Mode::List) => &[Help, Left, Right, TogglePresentation, Palette, Quit],
-        (Tab::Tasks, Mode::List) => &[
-            Help,
-            TaskCheck,
-            TaskResult,
-            TaskPublish,
-            TaskExempt,
-            Detail,
-            TaskFollowUp,
-            Left,
-            Right,
-            Quit,
-        ],
-        (Tab::Publication, Mode::List) => &[Help, TaskPublish, TaskExempt, Quit],
-        _ => hint_actions(mode),
-    }
-}
-
-/// The actions whose keys the status bar shows in each mode, in order.
-pub fn hint_actions(mode: Mode) -> &'static [Action] {
-    use Action::*;
-    match mode {
-        Mode::List => &[
-            Help,
-            Filter,
-            Palette,
-            Add,
-            Edit,
-            ChangeStatus,
-            Import,
-            Quit,
-            NextRegistry,
-            Detail,
-            SortNextColumn,
-        ],
-        Mode::Detail => &[Help, Cancel, Edit, ChangeStatus, Palette, Quit],
-        Mode::Filter => &[Confirm, Cancel, ClearFilter],
-        Mode::Form => &[Save, Cancel, NextField, PrevField],
-        Mode::Help | Mode::Palette => &[Confirm, Cancel, Up, Down],
-        _ => &[],
-    }
-}
-
 fn draw_status(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     let lang = app.lang();
     let cols = usize::from(area.width);
@@ -362,10 +310,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     } else {
         let mode = app.mode();
         let room = cols.saturating_sub(width(&store) + 1);
-        for &a in hint_actions_on(app.tab, mode) {
-            let Some((key, desc)) = app.cfg.keymap.hint(mode, a, lang) else {
-                continue;
-            };
+        for (a, key, desc) in app.cfg.keymap.status_hints(mode, lang) {
             // A long description from the keymap file is for the help screen.
             let desc = if width(&desc) > 12 {
                 a.describe(lang).to_string()
