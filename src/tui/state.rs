@@ -972,11 +972,12 @@ impl AppState {
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::Refresh => {
-                if self.tab == Tab::Audit {
-                    return Effect::Op(Op::OpenAudit);
-                }
                 for r in Registry::ALL {
                     self.recompute(r, ctx, true);
+                }
+                // The figures of the dashboard, tasks and publication, or the audit log.
+                if let Some(op) = self.reload_op() {
+                    return Effect::Op(op);
                 }
             }
             a if a.tab_index().is_some() => {

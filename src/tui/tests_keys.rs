@@ -136,3 +136,29 @@ fn the_audit_tab_no_longer_offers_keys_it_does_not_handle() {
     update(&office, &mut a, Input::Action(super::action::Action::Add));
     assert!(not_here(a.message.as_deref().unwrap_or("")));
 }
+
+#[test]
+fn ctrl_r_on_the_dashboard_reloads_its_figures() {
+    let (office, _dir) = progressed();
+    let mut app = on(&office, Lang::Zh, Tab::Dashboard);
+    let before = format!("{:?}", app.figures.data);
+    assert!(
+        app.figures.data.is_some(),
+        "the dashboard loaded its figures"
+    );
+    // Another hand records task 3's result; the screen does not know yet.
+    office
+        .task_result(3, 1, super::test_support::date(2022, 8, 12), "", None, true)
+        .expect("result 3");
+    assert_eq!(format!("{:?}", app.figures.data), before);
+    let effect = press(&office, &mut app, super::test_support::ctrl('r'));
+    assert!(
+        matches!(&effect, Effect::Op(super::state::Op::LoadFigures { period, .. }) if period == "2022Q3"),
+        "{effect:?}"
+    );
+    let after = format!("{:?}", app.figures.data);
+    assert_ne!(after, before, "ctrl-r read the figures again");
+    // f5 is the same action; nothing changed since, so the figures stay.
+    press(&office, &mut app, special(KeyCode::F(5)));
+    assert_eq!(format!("{:?}", app.figures.data), after);
+}
