@@ -2,7 +2,7 @@
 
 use crate::i18n::Lang;
 use crate::office::protocol::{Bytes, ExportSpec};
-use crate::office::{Caller, ImportKind, ListKind, Office, OfficeError, Reply, Request, Response};
+use crate::office::{Caller, ImportKind, ListKind, Office, OfficeError, Reply, Request};
 use crate::server::{Client, ConnectError};
 use crate::store::VerifyReport;
 use clap::{Parser, Subcommand};
@@ -510,35 +510,7 @@ pub fn default_db() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("shuangsui-store"))
 }
 
-/// How this process reaches the office: in-process, or through `shuangsui serve`.
-pub enum Conn {
-    Local { office: Box<Office>, caller: Caller },
-    Remote(Box<Client>),
-}
-
-impl Conn {
-    /// Do a request; a refusal or failure (from the office, the role check or the server) is
-    /// an [`OfficeError::Remote`] carrying its message and exit status.
-    pub fn call(&mut self, req: Request) -> Result<Reply, OfficeError> {
-        let resp = match self {
-            Conn::Local { office, caller } => crate::server::dispatch(office, req, caller),
-            Conn::Remote(c) => c
-                .call(&req)
-                .map_err(|e| OfficeError::Remote(crate::server::lost_server(&e)))?,
-        };
-        match resp {
-            Response::Ok(r) => Ok(r),
-            Response::Error(e) => Err(OfficeError::Remote(e)),
-        }
-    }
-
-    fn store_label(&self) -> String {
-        match self {
-            Conn::Local { office, .. } => office.store_path().display().to_string(),
-            Conn::Remote(c) => c.hello.store.clone(),
-        }
-    }
-}
+pub use crate::conn::Conn;
 
 pub(crate) fn unexpected(lang: Lang) -> OfficeError {
     OfficeError::Refused(
@@ -752,7 +724,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
                 );
                 return 2;
             }
-            let mut conn = Conn::Remote(Box::new(client));
+            let mut conn = Conn::remote(client);
             return match execute(&mut conn, command, lang) {
                 Ok(code) => code,
                 Err(e) => fail(&e, lang),
@@ -864,10 +836,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             return fail(&e, lang);
         }
     }
-    let mut conn = Conn::Local {
-        office: Box::new(office),
-        caller,
-    };
+    let mut conn = Conn::with_caller(std::sync::Arc::new(office), caller);
     let code = match execute(&mut conn, command, lang) {
         Ok(code) => code,
         Err(e) => fail(&e, lang),
@@ -1248,7 +1217,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Export { what } => {
             let (spec, path) = what.spec_and_path(lang)?;
             let path = absolute(path);
-            let Reply::Exported { text, bytes } = conn.call(Request::Export {
+            let Reply::Exported { text, bytes, .. } = conn.call(Request::Export {
                 what: spec,
                 to: Some(path.clone()),
             })?
@@ -1657,7 +1626,7 @@ fn call_calendar(conn: &mut Conn) -> crate::domain::calendar::WorkingCalendar {
 }
 
 fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<(), OfficeError> {
-    let mut call = |req: Request| match conn.call(req)? {
+    let call = |req: Request| match conn.call(req)? {
         Reply::Task(t) => Ok(t),
         _ => Err(unexpected(lang)),
     };
