@@ -29,6 +29,7 @@ use std::path::PathBuf;
 
 mod ask;
 mod coverage;
+mod coverage_text;
 mod export;
 mod opened;
 mod progress;
@@ -36,6 +37,7 @@ mod tasks;
 mod terms;
 mod work;
 use crate::office::DrawPreview;
+pub use coverage_text::lines as coverage_lines;
 pub use export::{check_path as export_check_path, default_file_name, exported_lines};
 pub use opened::PastDraw;
 pub use progress::{
@@ -2024,6 +2026,11 @@ fn plain_words(r: OpResult) -> OpResult {
 fn is_ctrl_c(key: &KeyEvent) -> bool {
     use crossterm::event::{KeyCode, KeyModifiers};
     key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// Today's quarter as in the header: `2022Q3`.
+pub fn quarter_label(app: &AppState) -> String {
+    crate::domain::Period::containing(app.cfg.today, crate::domain::Cycle::Quarter).to_string()
 }
 
 /// Break lines longer than `cols` display columns (never inside a character).

@@ -19,7 +19,7 @@ fn coverage_key_opens_the_three_years_from_the_office() {
         Some(Overlay::Report { title, lines, .. }) => {
             assert_eq!(title, "抽查覆盖 2020–2022");
             assert_eq!(lines[0], expected.fairness.text);
-            assert_eq!(lines, &super::views::coverage::lines(&expected, Lang::Zh));
+            assert_eq!(lines, &super::state::coverage_lines(&expected, Lang::Zh));
             assert!(lines.iter().any(|l| l == "按乡镇"));
         }
         other => panic!("{other:?}"),

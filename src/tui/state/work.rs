@@ -315,7 +315,7 @@ impl AppState {
                         0
                     };
                     self.tab = Tab::Draws;
-                    self.wizard = Some(Wizard::new(sel, &super::super::views::quarter_label(self)));
+                    self.wizard = Some(Wizard::new(sel, &super::quarter_label(self)));
                 }
             }
             Action::VoidDraw if self.tab == Tab::Draws => self.open_void_form(ctx),

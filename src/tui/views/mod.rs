@@ -6,7 +6,6 @@
 //! 16-colour ones, and with `NO_COLOR` only bold and reverse are used.
 
 pub mod audit;
-pub mod coverage;
 pub mod dashboard;
 pub mod draws;
 pub mod opened;
@@ -14,10 +13,10 @@ pub mod overlay;
 pub mod plans;
 pub mod registries;
 pub mod task_detail;
+mod task_table;
 pub mod tasks;
 
 use super::state::{AppState, Ctx, Tab};
-use crate::domain::{Cycle, Period};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -186,10 +185,7 @@ pub fn row_text(cells: &[String], widths: &[usize], ellipsis: &str) -> String {
     out
 }
 
-/// Today's quarter as in the header: `2022Q3`.
-pub fn quarter_label(app: &AppState) -> String {
-    Period::containing(app.cfg.today, Cycle::Quarter).to_string()
-}
+pub use super::state::quarter_label;
 
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
