@@ -20,6 +20,7 @@ pub mod symbols;
 pub mod terminal;
 pub mod text_input;
 pub mod views;
+pub mod widgets;
 pub mod words;
 pub mod work;
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::tui::screens::Tab;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 fn ev(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)

@@ -14,6 +14,7 @@ use crate::domain::{Cycle, Period};
 use crate::i18n::Lang;
 use crate::office::{DueItem, InspectorProgress, StatusFigures};
 use crate::tui::action::Action;
+use crate::tui::widgets::cursor;
 use chrono::NaiveDate;
 
 /// What the three figure tabs show for one period.
@@ -338,7 +339,7 @@ impl AppState {
         if let Some(e) = self.apply_tasks(action, ctx) {
             return Some(e);
         }
-        let page = usize::from(self.size.1.saturating_sub(8).max(1)) as isize;
+        let page = usize::from(self.size.1.saturating_sub(8).max(1));
         match action {
             Action::Left | Action::Right | Action::PrevRegistry | Action::NextRegistry => {
                 let forward = matches!(action, Action::Right | Action::NextRegistry);
@@ -353,14 +354,6 @@ impl AppState {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => {
-                let delta = match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::PageUp => -page,
-                    Action::PageDown => page,
-                    Action::Top => isize::MIN / 2,
-                    _ => isize::MAX / 2,
-                };
                 let data = self.figures.data.as_ref();
                 let (len, sel) = match self.tab {
                     Tab::Tasks if self.tasks.progress => (
@@ -377,8 +370,7 @@ impl AppState {
                     ),
                     _ => return Some(Effect::Ignored),
                 };
-                let next = (*sel as isize).saturating_add(delta);
-                *sel = next.clamp(0, len.saturating_sub(1) as isize) as usize;
+                *sel = cursor::moved(*sel, len, action, page).unwrap_or(*sel);
             }
             Action::Detail if self.tab == Tab::Tasks => {
                 self.tasks.progress = !self.tasks.progress;

@@ -16,6 +16,7 @@ use crate::office::{DrawPreview, DrawRequest};
 use crate::store::TreeName;
 use crate::tui::action::Action;
 use crate::tui::text_input::TextInput;
+use crate::tui::widgets::cursor;
 use chrono::NaiveDate;
 
 /// What the user asked to draw (a `DrawRequest` that can be compared in tests).
@@ -247,7 +248,7 @@ impl AppState {
         }
         let lang = self.lang();
         let len = self.work_len(ctx);
-        let page = self.work_page() as isize;
+        let page = self.work_page();
         match action {
             Action::Quit => return Effect::Quit,
             Action::Help => self.open_help(),
@@ -266,17 +267,8 @@ impl AppState {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => {
-                let delta = match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::PageUp => -page,
-                    Action::PageDown => page,
-                    Action::Top => isize::MIN / 2,
-                    _ => isize::MAX / 2,
-                };
                 if let Some(l) = self.work_list() {
-                    let next = (l.selected as isize).saturating_add(delta);
-                    l.selected = next.clamp(0, len.saturating_sub(1) as isize) as usize;
+                    l.selected = cursor::moved(l.selected, len, action, page).unwrap_or(l.selected);
                 }
             }
             Action::Select | Action::Detail if self.tab == Tab::Plans => {
