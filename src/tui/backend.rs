@@ -11,6 +11,7 @@
 use super::state::{Ctx, DrawResult, FiguresData, Op, OpResult, StepOp};
 use crate::conn::Conn;
 use crate::domain::rules::Rules;
+use crate::domain::task::{FollowUpPatch, Step};
 use crate::i18n::Lang;
 use crate::office::protocol::{Bytes, Caller, Reply, Request, Snapshot};
 use crate::office::{Book, Office, OfficeError, State};
@@ -385,7 +386,10 @@ pub fn request_of(op: &Op, read_files: bool, lang: Lang) -> Result<Request, Stri
             from: *from,
             to: *to,
         },
-        Op::TaskStep { id, step, .. } => step_request(*id, step.clone()),
+        Op::TaskStep { id, step, .. } => Request::TaskStep {
+            task: *id,
+            step: step_of(step.clone()),
+        },
         Op::Export { kind, path } => Request::Export {
             what: kind.spec(),
             to: Some(path.clone()),
@@ -393,14 +397,14 @@ pub fn request_of(op: &Op, read_files: bool, lang: Lang) -> Result<Request, Stri
     })
 }
 
-fn step_request(task: u64, step: StepOp) -> Request {
+/// The domain's step of the task form's operation.
+fn step_of(step: StepOp) -> Step {
     match step {
         StepOp::Check {
             date,
             method,
             approval,
-        } => Request::TaskCheck {
-            task,
+        } => Step::Check {
             date,
             method: Some(method),
             approval,
@@ -411,30 +415,28 @@ fn step_request(task: u64, step: StepOp) -> Request {
             findings,
             unsigned_reason,
             integrity_card,
-        } => Request::TaskResult {
-            task,
+        } => Step::Result {
             phrase,
             determined,
             findings,
             unsigned_reason,
             integrity_card,
         },
-        StepOp::Publish { date, url } => Request::TaskPublish { task, date, url },
-        StepOp::Exempt { reason } => Request::TaskExempt { task, reason },
+        StepOp::Publish { date, url } => Step::Publish { date, url },
+        StepOp::Exempt { reason } => Step::Exempt { reason },
         StepOp::FollowUp {
             handed,
             rectification_due,
             rectified_on,
             case_number,
             judiciary,
-        } => Request::TaskFollowUp {
-            task,
-            handed,
-            due: rectification_due,
-            rectified: rectified_on,
-            case: case_number,
-            judiciary,
-        },
+        } => Step::FollowUp(FollowUpPatch {
+            handed_to_enforcement: handed,
+            rectification_due,
+            rectified_on,
+            case_number,
+            transferred_to_judiciary: judiciary,
+        }),
     }
 }
 
@@ -712,12 +714,10 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
     }
 }
 
+/// What a task step's request recorded, for its message.
 fn step_done(req: &Request, lang: Lang) -> &'static str {
     match req {
-        Request::TaskCheck { .. } => lang.pick("已登记检查", "check recorded"),
-        Request::TaskResult { .. } => lang.pick("已录入结果", "result entered"),
-        Request::TaskPublish { .. } => lang.pick("已登记公示", "publication recorded"),
-        Request::TaskExempt { .. } => lang.pick("已登记不予公示", "exemption recorded"),
-        _ => lang.pick("已登记后续处理", "follow-up recorded"),
+        Request::TaskStep { step, .. } => step.done_label(lang),
+        _ => "",
     }
 }
