@@ -118,6 +118,7 @@ pub enum Reply {
     Snapshot(Box<Snapshot>),
     Rules(Box<super::rules::RulesReply>),
     Coverage(Box<super::coverage::Coverage>),
+    Listing(Box<super::listing::Listing>),
 }
 
 /// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB

@@ -41,6 +41,7 @@ mod error;
 pub mod export;
 mod figures;
 mod legacy;
+pub mod listing;
 mod merged;
 pub mod messages;
 pub mod ops;
