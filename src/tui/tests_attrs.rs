@@ -2,7 +2,7 @@
 //! drawn without a colour, and the selected row, an overdue row and a plain row differ in
 //! their modifiers (bold, reverse, underline), so none of them looks like another.
 
-use super::state::{AppState, TABS, TAB_PUBLICATION, TAB_TASKS};
+use super::state::{AppState, Tab};
 use super::test_support::{render, special};
 use super::tests_work::{press, progressed, state};
 use crate::i18n::Lang;
@@ -66,8 +66,8 @@ fn no_colour(buf: &Buffer, what: &str) {
     }
 }
 
-fn go(office: &Office, app: &mut AppState, tab: usize) {
-    let digit = char::from_digit(tab as u32 + 1, 10).expect("a tab digit");
+fn go(office: &Office, app: &mut AppState, tab: Tab) {
+    let digit = char::from_digit(tab.index() as u32 + 1, 10).expect("a tab digit");
     press(office, app, super::test_support::key(digit));
     assert_eq!(app.tab, tab);
 }
@@ -81,13 +81,13 @@ fn with_no_colour_selection_overdue_and_plain_rows_differ_in_modifiers() {
         let marker = app.cfg.symbols.highlight;
         let warning = app.cfg.symbols.warning;
         let mut compared = Vec::new();
-        for tab in 0..TABS.len() {
+        for tab in Tab::ALL {
             go(&office, &mut app, tab);
             // Second row selected: a plain or overdue row above it, a plain row below.
             press(&office, &mut app, special(KeyCode::Down));
             let t = render(&office, &app);
             let buf = t.backend().buffer();
-            let what = format!("tab {} at {w}x{h}", TABS[tab].0);
+            let what = format!("tab {} at {w}x{h}", tab.label(Lang::Zh));
             no_colour(buf, &what);
             let Some((above, sel, below)) = around_selection(buf, marker) else {
                 continue;
@@ -105,7 +105,7 @@ fn with_no_colour_selection_overdue_and_plain_rows_differ_in_modifiers() {
                 );
                 compared.push(tab);
             }
-            if tab == TAB_TASKS || tab == TAB_PUBLICATION {
+            if tab == Tab::Tasks || tab == Tab::Publication {
                 let late = above
                     .clone()
                     .filter(|r| r.text.contains(warning))
@@ -137,11 +137,11 @@ fn with_no_colour_selection_overdue_and_plain_rows_differ_in_modifiers() {
                 }
             }
         }
-        for tab in [1, TAB_TASKS, TAB_PUBLICATION, 6] {
+        for tab in [Tab::Registries, Tab::Tasks, Tab::Publication, Tab::Audit] {
             assert!(
                 compared.contains(&tab),
                 "{} compared at {w}x{h}",
-                TABS[tab].0
+                tab.label(Lang::Zh)
             );
         }
     }

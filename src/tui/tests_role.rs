@@ -3,7 +3,7 @@
 //! go on, and nothing is asked of the office; an office user goes on to the period.
 
 use super::backend::Backend;
-use super::state::{AppState, Effect, Input, WizardStep, TAB_DRAWS};
+use super::state::{AppState, Effect, Input, Tab, WizardStep};
 use super::test_support::config;
 use super::views;
 use crate::i18n::Lang;
@@ -52,7 +52,7 @@ fn wizard_as(role: &str, lang: Lang) -> (tempfile::TempDir, Arc<Office>, Backend
     let mut app = b.with_ctx(|ctx| AppState::new(cfg, ctx));
     b.with_ctx(|ctx| app.update(Input::Resize(80, 24), ctx));
     press(&b, &mut app, KeyCode::Char('4'));
-    assert_eq!(app.tab, TAB_DRAWS);
+    assert_eq!(app.tab, Tab::Draws);
     press(&b, &mut app, KeyCode::Char('n'));
     (dir, office, b, app)
 }
