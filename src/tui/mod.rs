@@ -38,6 +38,8 @@ mod tests_attrs;
 #[cfg(test)]
 mod tests_backend;
 #[cfg(test)]
+mod tests_banner;
+#[cfg(test)]
 mod tests_coverage;
 #[cfg(test)]
 mod tests_export;
