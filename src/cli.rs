@@ -863,6 +863,10 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         if let Err(e) = office.ensure_rules_stored() {
             return fail(&e, lang);
         }
+        // Issue 19: a new store starts with the ten items of section 二(一).
+        if let Err(e) = office.seed_items() {
+            return fail(&e, lang);
+        }
     }
     let mut conn = Conn::Local {
         office: Box::new(office),

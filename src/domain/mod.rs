@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod credit_code;
 pub mod inspector;
+pub mod item;
 pub mod period;
 pub mod plan;
 pub mod rules;
@@ -17,6 +18,7 @@ pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
 pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
 };
+pub use item::{InspectionItem, ItemId};
 pub use period::{Cycle, Period, PeriodError};
 pub use plan::{InspectionMethod, ItemClass, JointKind, Plan, PlanError, PlanId, PLAN_HEADERS};
 pub use rules::{

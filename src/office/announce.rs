@@ -875,6 +875,10 @@ pub struct RecordJson {
     pub kind: String,
     pub plan: u64,
     pub plan_name: String,
+    /// The items of the list the plan names (issue 19): code, name, legal basis. Read from the
+    /// plan and the list when the record is shown; not part of the draw's input.
+    #[serde(default)]
+    pub items: Vec<super::items::ItemRef>,
     pub period: String,
     pub date: chrono::NaiveDate,
     pub time: String,
@@ -931,6 +935,12 @@ impl Office {
             kind: if a.is_some() { "announced" } else { "legacy" }.into(),
             plan: d.plan,
             plan_name: d.plan_name.clone(),
+            items: book
+                .plans
+                .iter()
+                .find(|p| p.id == d.plan)
+                .map(|p| self.state().item_refs(&super::plan_item_codes(p)))
+                .unwrap_or_default(),
             period: d.period.clone(),
             date: d.date,
             time: d.time.clone(),

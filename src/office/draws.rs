@@ -158,6 +158,9 @@ pub struct ItemJson {
     pub row: String,
     pub draw: DrawId,
     pub added: Option<u64>,
+    /// The codes of the list's items the plan names (issue 19).
+    #[serde(default)]
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -242,6 +245,10 @@ impl Office {
             audit_seq: None,
             preview: Default::default(),
         };
+        let unknown = self.unknown_plan_items(&r.file, &r.records);
+        if !unknown.is_empty() {
+            return Err(OfficeError::Invalid(unknown));
+        }
         let mut book = self.book_mut();
         let staged = super::stage_by_key(
             &book.plans,
@@ -1197,6 +1204,7 @@ pub fn task_json_of(
                     row: i.row.to_string(),
                     draw: i.draw,
                     added: added.flatten(),
+                    codes: plan.map(super::plan_item_codes).unwrap_or_default(),
                 }
             })
             .collect(),

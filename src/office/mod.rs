@@ -38,6 +38,7 @@ mod draws;
 mod edit;
 mod error;
 mod figures;
+mod items;
 mod legacy;
 mod merged;
 mod pending;
@@ -61,6 +62,7 @@ pub use figures::{
     PublicationFigures, PublicationState, RatioFigures, RowFigures, StatusFigures,
     ViolationFigures,
 };
+pub use items::plan_item_codes;
 pub use protocol::{Caller, Reply, Request, Response};
 pub use registry::{
     field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,
@@ -144,6 +146,8 @@ pub struct State {
     /// Index `i` holds the department with id `i + 1`.
     pub departments: Vec<Department>,
     pub conflicts: Vec<RecusalPair>,
+    /// The inspection item list (抽查事项清单); index `i` holds the item with id `i + 1`.
+    pub items: Vec<InspectionItem>,
     /// The targets' searchable text (rebuilt whenever targets change).
     pub target_search: search::TargetSearch,
 }
@@ -554,12 +558,14 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
     for p in &mut inspectors {
         p.status = registry::status_on(p.status, &p.status_history, today);
     }
-    State::from_parts(
+    let mut st = State::from_parts(
         targets,
         inspectors,
         store.scan(TreeName::Departments)?,
         store.scan(TreeName::Conflicts)?,
-    )
+    )?;
+    st.items = store.scan(TreeName::Items)?;
+    Ok(st)
 }
 
 impl State {

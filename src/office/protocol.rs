@@ -1253,6 +1253,7 @@ impl Office {
                     );
                 }
             }
+            ListKind::Items => return self.render_items(json, lang),
             ListKind::Plans => {
                 let book = self.book();
                 if json {

@@ -30,6 +30,7 @@ pub mod sheet;
 pub mod stream;
 mod template;
 
+mod items;
 pub use registry::{write_targets, RegistryKind};
 pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};
 

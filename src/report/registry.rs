@@ -18,6 +18,8 @@ pub enum RegistryKind {
     Inspectors,
     Departments,
     Conflicts,
+    /// The inspection item list (抽查事项清单).
+    Items,
 }
 
 impl RegistryKind {
@@ -27,6 +29,7 @@ impl RegistryKind {
             RegistryKind::Inspectors => lang.pick("检查人员名录库", "inspectors"),
             RegistryKind::Departments => lang.pick("部门", "departments"),
             RegistryKind::Conflicts => lang.pick("回避关系", "conflicts"),
+            RegistryKind::Items => lang.pick("抽查事项清单", "inspection items"),
         }
     }
 }
@@ -119,6 +122,7 @@ pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: 
             }
             t.finish()?
         }
+        RegistryKind::Items => super::items::item_list(ws, &fmt, &title, st, lang)?,
     };
     Ok(vec![meta])
 }

@@ -46,10 +46,12 @@ pub enum TreeName {
     /// Table 1 and the working calendar: every version ever used, the current one, and which
     /// version each announcement and draw was made under (office::rules).
     Rules,
+    /// The inspection item list (抽查事项清单), one key per item id (issue 19).
+    Items,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 9] = [
+    pub const ALL: [TreeName; 10] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -59,6 +61,7 @@ impl TreeName {
         TreeName::Draws,
         TreeName::Tasks,
         TreeName::Rules,
+        TreeName::Items,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,6 +74,7 @@ impl TreeName {
             TreeName::Draws => "draws",
             TreeName::Tasks => "tasks",
             TreeName::Rules => "rules",
+            TreeName::Items => "items",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {

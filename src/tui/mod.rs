@@ -37,6 +37,8 @@ mod tests_coverage;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]
+mod tests_items;
+#[cfg(test)]
 mod tests_opened;
 #[cfg(test)]
 mod tests_revision;

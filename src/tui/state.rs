@@ -224,6 +224,8 @@ pub enum Registry {
     Inspectors,
     Departments,
     Conflicts,
+    /// The inspection item list (抽查事项清单, issue 19).
+    Items,
 }
 
 impl Registry {
@@ -234,14 +236,16 @@ impl Registry {
             Registry::Inspectors => TreeName::Inspectors,
             Registry::Departments => TreeName::Departments,
             Registry::Conflicts => TreeName::Conflicts,
+            Registry::Items => TreeName::Items,
         }
     }
 
-    pub const ALL: [Registry; 4] = [
+    pub const ALL: [Registry; 5] = [
         Registry::Targets,
         Registry::Inspectors,
         Registry::Departments,
         Registry::Conflicts,
+        Registry::Items,
     ];
 
     pub fn index(self) -> usize {
@@ -254,6 +258,7 @@ impl Registry {
             Registry::Inspectors => lang.pick("检查人员", "Inspectors"),
             Registry::Departments => lang.pick("部门", "Departments"),
             Registry::Conflicts => lang.pick("回避", "Recusals"),
+            Registry::Items => lang.pick("事项", "Items"),
         }
     }
 
@@ -264,6 +269,7 @@ impl Registry {
             Registry::Inspectors => data.inspectors.len(),
             Registry::Departments => data.departments.len(),
             Registry::Conflicts => data.conflicts.len(),
+            Registry::Items => data.items.len(),
         }
     }
 
@@ -292,6 +298,12 @@ impl Registry {
                 ("检查人员", "Inspector"),
                 ("检查对象", "Target"),
                 ("事由", "Reason"),
+            ],
+            Registry::Items => &[
+                ("编码", "Code"),
+                ("抽查事项", "Item"),
+                ("事项类别", "Class"),
+                ("检查依据", "Basis"),
             ],
         }
     }
@@ -624,7 +636,7 @@ pub struct AppState {
     pub cfg: Config,
     pub tab: usize,
     pub registry: Registry,
-    pub lists: [ListView; 4],
+    pub lists: [ListView; 5],
     /// The `/` filter line has the focus.
     pub filtering: bool,
     pub detail: bool,
@@ -1538,6 +1550,7 @@ impl AppState {
             Registry::Inspectors => ImportKind::Inspectors,
             Registry::Departments => ImportKind::Departments,
             Registry::Conflicts => ImportKind::Conflicts,
+            Registry::Items => ImportKind::Items,
         };
         let kinds = [
             ImportKind::Targets,
@@ -1545,6 +1558,7 @@ impl AppState {
             ImportKind::Departments,
             ImportKind::Conflicts,
             ImportKind::Plans,
+            ImportKind::Items,
         ]
         .map(|k| k.label(lang))
         .join(" / ");
@@ -2204,6 +2218,10 @@ impl Query {
                         .is_some_and(|p| self.hit(&p.name))
                     || data.target(c.target).is_some_and(|t| self.hit(&t.name))
             }),
+            Registry::Items => data
+                .items
+                .get(i)
+                .is_some_and(|x| self.hit(&x.code) || self.hit(&x.name) || self.hit(&x.basis)),
         }
     }
 }
@@ -2270,6 +2288,15 @@ fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: Lang) -> Ve
                     .map(|t| t.name.clone())
                     .unwrap_or_default(),
                 _ => c.reason.clone(),
+            }
+        }),
+        Registry::Items => idx.sort_by_cached_key(|&i| {
+            let x = &d.items[i as usize];
+            match col {
+                0 => x.code.clone(),
+                1 => x.name.clone(),
+                2 => x.class.label(lang).to_string(),
+                _ => x.basis.clone(),
             }
         }),
     }
