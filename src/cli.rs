@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 mod coverage;
 mod draw_steps;
 mod edit;
+mod oversight;
 mod rules;
 
 #[derive(Debug, Parser)]
@@ -190,6 +191,16 @@ pub enum Command {
     Serve(ServeArgs),
     /// The automatic backups beside the store, newest first.
     Backups,
+    /// Inspections outside the draw (issue 19): `inspection record`.
+    Inspection {
+        #[command(subcommand)]
+        action: oversight::InspectionAction,
+    },
+    /// A plan's settings (issue 19): `plan window --plan N --days D`.
+    Plan {
+        #[command(subcommand)]
+        action: oversight::PlanAction,
+    },
     /// Table 1 and the settings in the store: show, export to edit, import (audited).
     Rules {
         #[command(subcommand)]
@@ -1101,6 +1112,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 return Ok(0);
             }
             if *dry_run {
+                let (plan, date) = (req.plan, req.date);
                 let Reply::Preview(p) = conn.call(Request::PrepareDraw(req))? else {
                     return Err(unexpected(lang));
                 };
@@ -1108,6 +1120,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                     print_json(&p)?;
                 } else {
                     print_preview(&p, lang);
+                    let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+                    oversight::print_exclusion(conn, plan, date, lang)?;
                 }
                 return Ok(0);
             }
@@ -1305,6 +1319,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
         // Handled in `run`: it reads only the backups directory.
         Command::Backups => Ok(0),
+        Command::Inspection { action } => oversight::inspection(conn, action, lang),
+        Command::Plan { action } => oversight::plan(conn, action, lang),
         Command::Rules { action } => {
             rules::run(conn, crate::office::rules::RulesKind::Rules, action, lang)
         }

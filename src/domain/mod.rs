@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod credit_code;
+pub mod inspection;
 pub mod inspector;
 pub mod item;
 pub mod period;

@@ -602,6 +602,16 @@ impl Office {
         // The rules the input was built under, recorded with it (office::rules).
         let (rule_writes, rule_versions) = self.rules_used_by_announcement(a.id)?;
         writes.extend(rule_writes);
+        // The targets the plan's window left out (issue 19), kept beside the announcement.
+        let date = a
+            .request
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let exclusion = self.recent_exclusion(a.plan, date);
+        writes.extend(self.exclusion_write(a.id, exclusion.as_ref())?);
+        if let Some(e) = &exclusion {
+            summary.push_str(&format!("；{}", e.summary(Lang::Zh)));
+        }
         self.commit("draw announce", summary, writes)?;
         self.note_announcement_rules(a.id, rule_versions);
         if let Some(p) = abandoned {
@@ -879,6 +889,10 @@ pub struct RecordJson {
     /// plan and the list when the record is shown; not part of the draw's input.
     #[serde(default)]
     pub items: Vec<super::items::ItemRef>,
+    /// The targets left out of the pools by the plan's exclusion window, and why (issue 19);
+    /// none when the plan had no window.
+    #[serde(default)]
+    pub exclusion: Option<crate::domain::inspection::Exclusion>,
     pub period: String,
     pub date: chrono::NaiveDate,
     pub time: String,
@@ -941,6 +955,7 @@ impl Office {
                 .find(|p| p.id == d.plan)
                 .map(|p| self.state().item_refs(&super::plan_item_codes(p)))
                 .unwrap_or_default(),
+            exclusion: a.and_then(|a| self.exclusion_of_announcement(a.id)),
             period: d.period.clone(),
             date: d.date,
             time: d.time.clone(),

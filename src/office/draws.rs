@@ -458,6 +458,8 @@ impl Office {
                 }
             }
         }
+        // Issue 19: the plan's window leaves out targets inspected outside the draw lately.
+        let recent = self.recent_exclusion(plan.id, date);
         let mut merge_into: BTreeMap<TargetId, &Task> = BTreeMap::new();
         let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
@@ -507,7 +509,9 @@ impl Office {
                 eligible += 1;
                 if drawn_in_cycle.contains(&t.id) {
                     already += 1;
-                } else if placed.contains(&t.id) {
+                } else if placed.contains(&t.id)
+                    || recent.as_ref().is_some_and(|e| e.contains(t.id))
+                {
                     visited_here += 1;
                 } else if let Some((cats, task)) = visited.get(&t.id) {
                     // A routine visit covers a category once; anything else joins the visit.

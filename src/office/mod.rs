@@ -38,9 +38,11 @@ mod draws;
 mod edit;
 mod error;
 mod figures;
+mod inspections;
 mod items;
 mod legacy;
 mod merged;
+pub mod oversight;
 mod pending;
 pub mod protocol;
 mod registry;
@@ -148,6 +150,10 @@ pub struct State {
     pub conflicts: Vec<RecusalPair>,
     /// The inspection item list (抽查事项清单); index `i` holds the item with id `i + 1`.
     pub items: Vec<InspectionItem>,
+    /// Inspections outside the draw (issue 19); index `i` holds id `i + 1`.
+    pub inspections: Vec<crate::domain::inspection::Inspection>,
+    /// Plans' exclusion windows in days (a plan not here: off).
+    pub plan_windows: std::collections::BTreeMap<PlanId, u32>,
     /// The targets' searchable text (rebuilt whenever targets change).
     pub target_search: search::TargetSearch,
 }
@@ -565,6 +571,7 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
         store.scan(TreeName::Conflicts)?,
     )?;
     st.items = store.scan(TreeName::Items)?;
+    inspections::load(store, &mut st)?;
     Ok(st)
 }
 

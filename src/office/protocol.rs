@@ -295,6 +295,8 @@ pub enum Request {
     Snapshot,
     /// Table 1 or the working calendar: show, export, import (office::rules).
     Rules(super::rules::RulesRequest),
+    /// Issue 19: inspections outside the draw, exclusion windows (office::oversight).
+    Oversight(super::oversight::OversightRequest),
     /// Fairness over the years `from..=to` (issue 18, `office::coverage`).
     Coverage {
         from: i32,
@@ -316,6 +318,7 @@ impl Request {
         match self {
             Request::Import { dry_run, .. } => !dry_run,
             Request::Rules(r) => r.is_write(),
+            Request::Oversight(r) => r.is_write(),
             Request::InitDemo
             | Request::CommitDraw(_)
             | Request::AnnounceDraw(_)
@@ -358,6 +361,7 @@ impl Request {
             // Reading Table 1 is as open as `explain`; changing it is the office's.
             Request::Rules(super::rules::RulesRequest::Import { .. }) => Need::Role(Role::Office),
             Request::Rules(_) => Need::Role(Role::Viewer),
+            Request::Oversight(r) => Need::Role(r.role()),
             Request::TaskCheck { task, .. }
             | Request::TaskResult { task, .. }
             | Request::TaskPublish { task, .. }
@@ -424,6 +428,7 @@ impl Request {
                 lang.pick("导入规则或日历", "importing rules or the calendar")
             }
             Request::Rules(_) => lang.pick("查看规则或日历", "reading rules or the calendar"),
+            Request::Oversight(r) => r.label(lang),
             Request::Coverage { .. } => lang.pick("查看抽查覆盖情况", "viewing the coverage"),
         }
     }
@@ -491,6 +496,7 @@ pub enum Reply {
     },
     Snapshot(Box<Snapshot>),
     Rules(Box<super::rules::RulesReply>),
+    Oversight(Box<super::oversight::OversightReply>),
     Coverage(Box<super::coverage::Coverage>),
 }
 
@@ -1052,6 +1058,7 @@ impl Office {
             },
             Request::Snapshot => Reply::Snapshot(Box::new(self.snapshot())),
             Request::Rules(r) => Reply::Rules(Box::new(self.rules_request(r)?)),
+            Request::Oversight(r) => Reply::Oversight(Box::new(self.oversight_request(r)?)),
         })
     }
 
@@ -1254,6 +1261,7 @@ impl Office {
                 }
             }
             ListKind::Items => return self.render_items(json, lang),
+            ListKind::Inspections => return self.render_inspections(json, lang),
             ListKind::Plans => {
                 let book = self.book();
                 if json {

@@ -52,6 +52,8 @@ pub enum ListKind {
     Plans,
     /// The inspection item list (抽查事项清单).
     Items,
+    /// Inspections outside the draw (issue 19).
+    Inspections,
 }
 
 /// What an import did (or, for a dry run, would do).

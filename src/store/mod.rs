@@ -48,10 +48,17 @@ pub enum TreeName {
     Rules,
     /// The inspection item list (抽查事项清单), one key per item id (issue 19).
     Items,
+    /// Inspections outside the draw, one key per id (issue 19).
+    Inspections,
+    /// Plans' exclusion windows (`PlanWindow`), one key per plan id (issue 19).
+    PlanWindows,
+    /// The exclusion each announcement's input was built with, one key per announcement id
+    /// (issue 19).
+    Exclusions,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 10] = [
+    pub const ALL: [TreeName; 13] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -62,6 +69,9 @@ impl TreeName {
         TreeName::Tasks,
         TreeName::Rules,
         TreeName::Items,
+        TreeName::Inspections,
+        TreeName::PlanWindows,
+        TreeName::Exclusions,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,6 +85,9 @@ impl TreeName {
             TreeName::Tasks => "tasks",
             TreeName::Rules => "rules",
             TreeName::Items => "items",
+            TreeName::Inspections => "inspections",
+            TreeName::PlanWindows => "plan_windows",
+            TreeName::Exclusions => "exclusions",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {

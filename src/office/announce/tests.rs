@@ -283,6 +283,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         plan: 1,
         plan_name: "example".into(),
         items: Vec::new(),
+        exclusion: None,
         period: "2022Q3".into(),
         date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap(),
         time: String::new(),

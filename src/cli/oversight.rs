@@ -1,0 +1,154 @@
+//! `shuangsui inspection record …` and `shuangsui plan window …` (issue 19): inspections
+//! outside the draw and the plans' exclusion windows (`office::oversight`).
+
+use super::{date_arg, print_json, unexpected, Conn};
+use crate::domain::inspection::{Exclusion, InspectionKind};
+use crate::domain::plan::split_list;
+use crate::i18n::Lang;
+use crate::office::oversight::{OversightReply, OversightRequest};
+use crate::office::{OfficeError, Reply, Request};
+use clap::Subcommand;
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum InspectionAction {
+    /// Record an inspection made outside the draw (a complaint, a referral, the city bureau's
+    /// draw, a special campaign): kept in the target's history and the audit log, never
+    /// counted as a random draw.
+    Record {
+        /// Target id, credit code or name.
+        #[arg(long)]
+        target: String,
+        /// The day of the inspection, YYYY-MM-DD (not after today).
+        #[arg(long)]
+        date: String,
+        #[arg(long, value_enum)]
+        kind: InspectionKind,
+        /// Item codes of the list, e.g. SX-02,SX-06.
+        #[arg(long, default_value = "")]
+        items: String,
+        /// Who inspected.
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum PlanAction {
+    /// Leave out of this plan's draws the targets inspected outside the draw within the last
+    /// DAYS days up to the draw date (0: off, the default).
+    Window {
+        #[arg(long)]
+        plan: u64,
+        #[arg(long)]
+        days: u32,
+    },
+}
+
+fn call(conn: &mut Conn, req: OversightRequest, lang: Lang) -> Result<OversightReply, OfficeError> {
+    match conn.call(Request::Oversight(req))? {
+        Reply::Oversight(r) => Ok(*r),
+        _ => Err(unexpected(lang)),
+    }
+}
+
+pub fn inspection(
+    conn: &mut Conn,
+    action: &InspectionAction,
+    lang: Lang,
+) -> Result<i32, OfficeError> {
+    let InspectionAction::Record {
+        target,
+        date,
+        kind,
+        items,
+        by,
+        json,
+    } = action;
+    let req = OversightRequest::RecordInspection {
+        target: target.clone(),
+        date: date_arg(date, lang)?,
+        kind: *kind,
+        items: split_list(items),
+        by: by.clone(),
+    };
+    let OversightReply::Inspection(i) = call(conn, req, lang)? else {
+        return Err(unexpected(lang));
+    };
+    if *json {
+        print_json(&i)?;
+    } else {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "已登记抽取之外的检查 #{}：检查对象 {}，{}，{}（不计入随机抽查）",
+                    i.id,
+                    i.target,
+                    i.date,
+                    i.kind.label(lang)
+                ),
+                Lang::En => format!(
+                    "inspection #{} outside the draw recorded: target {}, {}, {} (not a random draw)",
+                    i.id,
+                    i.target,
+                    i.date,
+                    i.kind.label(lang)
+                ),
+            }
+        );
+    }
+    Ok(0)
+}
+
+pub fn plan(conn: &mut Conn, action: &PlanAction, lang: Lang) -> Result<i32, OfficeError> {
+    let PlanAction::Window { plan, days } = action;
+    call(
+        conn,
+        OversightRequest::PlanWindow {
+            plan: *plan,
+            days: *days,
+        },
+        lang,
+    )?;
+    println!(
+        "{}",
+        match (lang, days) {
+            (Lang::Zh, 0) => format!("计划 {plan}：不排除近期已检查的对象"),
+            (Lang::Zh, d) => format!("计划 {plan}：抽取时排除 {d} 天内已在抽取之外检查过的对象"),
+            (Lang::En, 0) => format!("plan {plan}: no exclusion window"),
+            (Lang::En, d) => format!(
+                "plan {plan}: draws leave out targets inspected outside the draw within {d} days"
+            ),
+        }
+    );
+    Ok(0)
+}
+
+/// The dry-run preview's line on the plan's exclusion window: how many and why.
+pub fn print_exclusion(
+    conn: &mut Conn,
+    plan: u64,
+    date: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<Option<Exclusion>, OfficeError> {
+    let OversightReply::Exclusion(e) =
+        call(conn, OversightRequest::Exclusion { plan, date }, lang)?
+    else {
+        return Err(unexpected(lang));
+    };
+    if let Some(e) = &e {
+        println!("{}", e.summary(lang));
+        for x in &e.excluded {
+            println!(
+                "  {} {}\t{}\t#{}",
+                x.target,
+                x.date,
+                x.kind.label(lang),
+                x.inspection
+            );
+        }
+    }
+    Ok(e)
+}

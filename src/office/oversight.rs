@@ -1,0 +1,84 @@
+//! The requests of issue 19 (the item list's neighbours): inspections outside the draw, plans'
+//! exclusion windows, the exclusion a draw would make. One `Request::Oversight` variant carries
+//! them, as `Request::Rules` carries the rules' requests; their roles and audit labels are here.
+
+use super::roles::Role;
+use super::{Office, OfficeError};
+use crate::domain::inspection::{Exclusion, Inspection, InspectionKind};
+use crate::domain::PlanId;
+use crate::i18n::Lang;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OversightRequest {
+    /// `inspection record`: an inspection outside the draw.
+    RecordInspection {
+        target: String,
+        date: NaiveDate,
+        kind: InspectionKind,
+        items: Vec<String>,
+        by: String,
+    },
+    /// `plan window`: leave out targets inspected within the last `days` days (0: off).
+    PlanWindow { plan: PlanId, days: u32 },
+    /// The exclusion a draw of `plan` on `date` would make (the dry-run preview).
+    Exclusion { plan: PlanId, date: NaiveDate },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OversightReply {
+    Inspection(Box<Inspection>),
+    PlanWindow { plan: PlanId, days: u32 },
+    Exclusion(Option<Exclusion>),
+}
+
+impl OversightRequest {
+    pub fn is_write(&self) -> bool {
+        !matches!(self, OversightRequest::Exclusion { .. })
+    }
+
+    /// Recording an inspection and setting a plan's window are the office's; reading is open.
+    pub fn role(&self) -> Role {
+        match self {
+            OversightRequest::Exclusion { .. } => Role::Viewer,
+            _ => Role::Office,
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            OversightRequest::RecordInspection { .. } => lang.pick(
+                "登记抽取之外的检查",
+                "recording an inspection outside the draw",
+            ),
+            OversightRequest::PlanWindow { .. } => {
+                lang.pick("设置计划的排除期", "setting a plan's exclusion window")
+            }
+            OversightRequest::Exclusion { .. } => lang.pick("预览抽取", "previewing a draw"),
+        }
+    }
+}
+
+impl Office {
+    pub fn oversight_request(&self, req: OversightRequest) -> Result<OversightReply, OfficeError> {
+        Ok(match req {
+            OversightRequest::RecordInspection {
+                target,
+                date,
+                kind,
+                items,
+                by,
+            } => OversightReply::Inspection(Box::new(
+                self.record_inspection(&target, date, kind, &items, &by)?,
+            )),
+            OversightRequest::PlanWindow { plan, days } => {
+                self.set_plan_window(plan, days)?;
+                OversightReply::PlanWindow { plan, days }
+            }
+            OversightRequest::Exclusion { plan, date } => {
+                OversightReply::Exclusion(self.recent_exclusion(plan, date))
+            }
+        })
+    }
+}
