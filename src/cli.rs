@@ -173,10 +173,13 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
-    /// Results awaiting publication, overdue first.
+    /// Results awaiting publication, overdue first; `--rectifications`: rectifications past
+    /// their due date.
     Due {
         #[arg(long)]
         json: bool,
+        #[arg(long)]
+        rectifications: bool,
         #[arg(long)]
         today: Option<String>,
     },
@@ -196,6 +199,8 @@ pub enum Command {
         #[command(subcommand)]
         action: oversight::InspectionAction,
     },
+    /// A violation's progress (issue 19): state, rectification due date, hand-over.
+    Violation(oversight::ViolationArgs),
     /// A plan's settings (issue 19): `plan window --plan N --days D`.
     Plan {
         #[command(subcommand)]
@@ -1249,7 +1254,12 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             Ok(0)
         }
         Command::Coverage(args) => coverage::execute(conn, args, lang),
-        Command::Due { json, today } => {
+        Command::Due {
+            json,
+            today,
+            rectifications: true,
+        } => oversight::rectifications(conn, today_arg(today, lang)?, *json, lang),
+        Command::Due { json, today, .. } => {
             let Reply::Due(v) = conn.call(Request::Due {
                 today: today_arg(today, lang)?,
             })?
@@ -1321,6 +1331,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Backups => Ok(0),
         Command::Inspection { action } => oversight::inspection(conn, action, lang),
         Command::Plan { action } => oversight::plan(conn, action, lang),
+        Command::Violation(a) => oversight::violation(conn, a, lang),
         Command::Rules { action } => {
             rules::run(conn, crate::office::rules::RulesKind::Rules, action, lang)
         }

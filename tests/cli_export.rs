@@ -479,7 +479,9 @@ fn quarterly_workbook_equals_status_and_progress_json() {
             "人员进度图",
             "作废记录",
             "未成抽取",
-            "抽查覆盖"
+            "抽查覆盖",
+            // Issue 19: rectifications past their due date.
+            "整改逾期"
         ]
     );
     let cov = b.cells("分层覆盖");

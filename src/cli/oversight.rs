@@ -152,3 +152,145 @@ pub fn print_exclusion(
     }
     Ok(e)
 }
+
+/// `violation TASK …`: the progress of the problem a task found.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ViolationArgs {
+    /// Task id (see `list tasks`).
+    pub task: u64,
+    /// The day of the change, YYYY-MM-DD (not after today).
+    #[arg(long)]
+    pub date: String,
+    /// 待整改, 整改中, 已整改, 已立案, 已移交, 已移送司法 (or pending, rectifying, rectified,
+    /// filed, handed_over, judiciary). 已整改 makes the re-inspection visit.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// The rectification due date, YYYY-MM-DD.
+    #[arg(long)]
+    pub due: Option<String>,
+    /// The department it is handed to (a department code or a name); needed for 已移交.
+    #[arg(long)]
+    pub department: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn violation(conn: &mut Conn, a: &ViolationArgs, lang: Lang) -> Result<i32, OfficeError> {
+    use crate::domain::violation::ViolationState;
+    let state = match &a.state {
+        None => None,
+        Some(s) => Some(ViolationState::parse(s).ok_or_else(|| {
+            OfficeError::Refused(match lang {
+                Lang::Zh => format!(
+                    "--state：无法识别 {s:?}，应为 待整改、整改中、已整改、已立案、已移交 或 已移送司法"
+                ),
+                Lang::En => format!(
+                    "--state: {s:?} is not one of pending, rectifying, rectified, filed, handed_over, judiciary"
+                ),
+            })
+        })?),
+    };
+    let update = crate::office::ViolationUpdate {
+        state,
+        due: a.due.as_deref().map(|d| date_arg(d, lang)).transpose()?,
+        department: a.department.clone(),
+        note: a.note.clone(),
+    };
+    let req = OversightRequest::UpdateViolation {
+        task: a.task,
+        date: date_arg(&a.date, lang)?,
+        update,
+    };
+    let OversightReply::Violation(r) = call(conn, req, lang)? else {
+        return Err(unexpected(lang));
+    };
+    let (v, re) = *r;
+    if a.json {
+        print_json(&serde_json::json!({ "violation": v, "reinspection": re }))?;
+        return Ok(0);
+    }
+    let due = v
+        .rectification_due
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "-".into());
+    match lang {
+        Lang::Zh => println!(
+            "任务 #{} 违法问题：{}，整改期限 {due}{}",
+            v.task,
+            v.state.label(lang),
+            if v.handed_to.is_empty() {
+                String::new()
+            } else {
+                format!("，移交 {}", v.handed_to)
+            }
+        ),
+        Lang::En => println!(
+            "task #{} violation: {}, rectification due {due}{}",
+            v.task,
+            v.state.label(lang),
+            if v.handed_to.is_empty() {
+                String::new()
+            } else {
+                format!(", handed to {}", v.handed_to)
+            }
+        ),
+    }
+    if let Some(r) = re {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "已生成复查任务 R{}：检查对象 {}，原检查组 {:?}（复查，不计入随机抽查）",
+                    r.id, r.target, r.team
+                ),
+                Lang::En => format!(
+                    "re-inspection visit R{} made: target {}, the team {:?} (a follow-up, not a random draw)",
+                    r.id, r.target, r.team
+                ),
+            }
+        );
+    }
+    Ok(0)
+}
+
+/// `due --rectifications`: rectifications past their due date, most overdue first.
+pub fn rectifications(
+    conn: &mut Conn,
+    today: chrono::NaiveDate,
+    json: bool,
+    lang: Lang,
+) -> Result<i32, OfficeError> {
+    let OversightReply::Rectifications(v) =
+        call(conn, OversightRequest::Rectifications { today }, lang)?
+    else {
+        return Err(unexpected(lang));
+    };
+    if json {
+        print_json(&v)?;
+        return Ok(0);
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("整改逾期 {} 项（{today}）", v.len()),
+            Lang::En => format!("{} rectification(s) overdue on {today}", v.len()),
+        }
+    );
+    for o in &v {
+        println!(
+            "#{}\t{}\t{}\t{}\t{}\t{}",
+            o.task,
+            o.name,
+            o.state.label(lang),
+            o.due,
+            match lang {
+                Lang::Zh => format!("逾期 {} 天", o.days_overdue),
+                Lang::En => format!("{} days overdue", o.days_overdue),
+            },
+            o.phrase
+        );
+    }
+    Ok(0)
+}

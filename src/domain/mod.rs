@@ -11,6 +11,7 @@ pub mod rules;
 pub mod scope;
 pub mod target;
 pub mod task;
+pub mod violation;
 
 pub use calendar::{
     CalendarError, CalendarErrorKind, CalendarYear, WorkingCalendar, PUBLICATION_WORKING_DAYS,

@@ -43,6 +43,8 @@ mod items;
 mod legacy;
 mod merged;
 pub mod oversight;
+mod violations;
+pub use violations::{OverdueRectification, ViolationUpdate};
 mod pending;
 pub mod protocol;
 mod registry;
@@ -154,6 +156,13 @@ pub struct State {
     pub inspections: Vec<crate::domain::inspection::Inspection>,
     /// Plans' exclusion windows in days (a plan not here: off).
     pub plan_windows: std::collections::BTreeMap<PlanId, u32>,
+    /// Violations whose state was recorded, by task (issue 19; others read their task).
+    pub violations: std::collections::BTreeMap<
+        crate::domain::task::TaskId,
+        crate::domain::violation::Violation,
+    >,
+    /// Re-inspection visits; index `i` holds id `i + 1`.
+    pub reinspections: Vec<crate::domain::violation::Reinspection>,
     /// The targets' searchable text (rebuilt whenever targets change).
     pub target_search: search::TargetSearch,
 }
@@ -572,6 +581,7 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
     )?;
     st.items = store.scan(TreeName::Items)?;
     inspections::load(store, &mut st)?;
+    violations::load(store, &mut st)?;
     Ok(st)
 }
 

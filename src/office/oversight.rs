@@ -3,8 +3,9 @@
 //! them, as `Request::Rules` carries the rules' requests; their roles and audit labels are here.
 
 use super::roles::Role;
-use super::{Office, OfficeError};
+use super::{Office, OfficeError, OverdueRectification, ViolationUpdate};
 use crate::domain::inspection::{Exclusion, Inspection, InspectionKind};
+use crate::domain::violation::{Reinspection, Violation};
 use crate::domain::PlanId;
 use crate::i18n::Lang;
 use chrono::NaiveDate;
@@ -24,6 +25,14 @@ pub enum OversightRequest {
     PlanWindow { plan: PlanId, days: u32 },
     /// The exclusion a draw of `plan` on `date` would make (the dry-run preview).
     Exclusion { plan: PlanId, date: NaiveDate },
+    /// `violation TASK …`: the state, due date, department of a problem found.
+    UpdateViolation {
+        task: u64,
+        date: NaiveDate,
+        update: ViolationUpdate,
+    },
+    /// `due --rectifications`: rectifications past their due date on `today`.
+    Rectifications { today: NaiveDate },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,17 +40,24 @@ pub enum OversightReply {
     Inspection(Box<Inspection>),
     PlanWindow { plan: PlanId, days: u32 },
     Exclusion(Option<Exclusion>),
+    Violation(Box<(Violation, Option<Reinspection>)>),
+    Rectifications(Vec<OverdueRectification>),
 }
 
 impl OversightRequest {
     pub fn is_write(&self) -> bool {
-        !matches!(self, OversightRequest::Exclusion { .. })
+        !matches!(
+            self,
+            OversightRequest::Exclusion { .. } | OversightRequest::Rectifications { .. }
+        )
     }
 
     /// Recording an inspection and setting a plan's window are the office's; reading is open.
     pub fn role(&self) -> Role {
         match self {
-            OversightRequest::Exclusion { .. } => Role::Viewer,
+            OversightRequest::Exclusion { .. } | OversightRequest::Rectifications { .. } => {
+                Role::Viewer
+            }
             _ => Role::Office,
         }
     }
@@ -56,6 +72,10 @@ impl OversightRequest {
                 lang.pick("设置计划的排除期", "setting a plan's exclusion window")
             }
             OversightRequest::Exclusion { .. } => lang.pick("预览抽取", "previewing a draw"),
+            OversightRequest::UpdateViolation { .. } => {
+                lang.pick("登记违法问题处理", "recording a violation's progress")
+            }
+            OversightRequest::Rectifications { .. } => lang.pick("查看统计", "viewing figures"),
         }
     }
 }
@@ -78,6 +98,12 @@ impl Office {
             }
             OversightRequest::Exclusion { plan, date } => {
                 OversightReply::Exclusion(self.recent_exclusion(plan, date))
+            }
+            OversightRequest::UpdateViolation { task, date, update } => {
+                OversightReply::Violation(Box::new(self.update_violation(task, date, update)?))
+            }
+            OversightRequest::Rectifications { today } => {
+                OversightReply::Rectifications(self.overdue_rectifications(today))
             }
         })
     }

@@ -1262,6 +1262,7 @@ impl Office {
             }
             ListKind::Items => return self.render_items(json, lang),
             ListKind::Inspections => return self.render_inspections(json, lang),
+            ListKind::Violations => return self.render_violations(json, lang),
             ListKind::Plans => {
                 let book = self.book();
                 if json {

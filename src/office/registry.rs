@@ -54,6 +54,8 @@ pub enum ListKind {
     Items,
     /// Inspections outside the draw (issue 19).
     Inspections,
+    /// Violations with their state, and re-inspection visits (issue 19).
+    Violations,
 }
 
 /// What an import did (or, for a dry run, would do).

@@ -31,6 +31,7 @@ pub mod stream;
 mod template;
 
 mod items;
+mod oversight;
 pub use registry::{write_targets, RegistryKind};
 pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};
 

@@ -479,6 +479,8 @@ pub(super) fn quarterly(
     sheets.push(unused_announcements(wb, office, p.year(), lang)?);
     // ---- fairness over the three years up to this one (issue 18)
     sheets.push(super::coverage::sheet(wb, office, p.year(), lang)?);
+    // ---- issue 19: overdue rectifications
+    sheets.push(super::oversight::rectifications(wb, office, today, lang)?);
     Ok(sheets)
 }
 

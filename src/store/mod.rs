@@ -55,10 +55,14 @@ pub enum TreeName {
     /// The exclusion each announcement's input was built with, one key per announcement id
     /// (issue 19).
     Exclusions,
+    /// Violations followed to the end, one key per task id (issue 19).
+    Violations,
+    /// Re-inspection visits after a rectification, one key per id (issue 19).
+    Reinspections,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 13] = [
+    pub const ALL: [TreeName; 15] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -72,6 +76,8 @@ impl TreeName {
         TreeName::Inspections,
         TreeName::PlanWindows,
         TreeName::Exclusions,
+        TreeName::Violations,
+        TreeName::Reinspections,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,6 +94,8 @@ impl TreeName {
             TreeName::Inspections => "inspections",
             TreeName::PlanWindows => "plan_windows",
             TreeName::Exclusions => "exclusions",
+            TreeName::Violations => "violations",
+            TreeName::Reinspections => "reinspections",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {

@@ -561,10 +561,19 @@ fn figures_remote(
         Reply::Due(d) => d,
         _ => return Err(unexpected(lang)),
     };
+    let today_req = crate::office::oversight::OversightRequest::Rectifications { today };
+    let rectifications = match r.call(&Request::Oversight(today_req)).map_err(msg)? {
+        Reply::Oversight(o) => match *o {
+            crate::office::oversight::OversightReply::Rectifications(v) => v,
+            _ => return Err(unexpected(lang)),
+        },
+        _ => return Err(unexpected(lang)),
+    };
     Ok(super::state::FiguresData {
         status,
         progress,
         due,
+        rectifications,
     })
 }
 

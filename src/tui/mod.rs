@@ -47,4 +47,6 @@ mod tests_tasks;
 #[cfg(test)]
 mod tests_terms;
 #[cfg(test)]
+mod tests_violations;
+#[cfg(test)]
 mod tests_work;

@@ -85,6 +85,7 @@ pub fn figures(
         status: office.status(p, today).map_err(|e| e.localize(lang))?,
         progress: office.progress(p, today).map_err(|e| e.localize(lang))?,
         due: office.due(today).map_err(|e| e.localize(lang))?,
+        rectifications: office.overdue_rectifications(today),
     })
 }
 
