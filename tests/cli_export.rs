@@ -481,7 +481,8 @@ fn quarterly_workbook_equals_status_and_progress_json() {
             "未成抽取",
             "抽查覆盖",
             // Issue 19: rectifications past their due date.
-            "整改逾期"
+            "整改逾期",
+            "廉政与签字"
         ]
     );
     let cov = b.cells("分层覆盖");

@@ -198,6 +198,14 @@ pub struct TaskJson {
     /// partner departments).
     #[serde(default)]
     pub internal_joint: bool,
+    /// With a result: the record signed by the legal representative, else the reason, and
+    /// whether the 廉政监督卡 came back (issue 19).
+    #[serde(default)]
+    pub signed: Option<bool>,
+    #[serde(default)]
+    pub unsigned_reason: Option<String>,
+    #[serde(default)]
+    pub integrity_card: Option<bool>,
 }
 
 fn period_key(plan: PlanId, period: &str) -> Vec<u8> {
@@ -1243,6 +1251,13 @@ pub fn task_json_of(
         exempt: exempt_reason.is_some(),
         exempt_reason,
         internal_joint: t.is_joint(),
+        signed: t.result.as_ref().map(|r| r.signed),
+        unsigned_reason: t
+            .result
+            .as_ref()
+            .filter(|r| !r.signed)
+            .map(|r| r.unsigned_reason.clone()),
+        integrity_card: t.result.as_ref().map(|r| r.integrity_card),
     }
 }
 

@@ -39,6 +39,8 @@ mod edit;
 mod error;
 mod figures;
 mod inspections;
+mod integrity;
+pub use integrity::IntegrityRow;
 mod items;
 mod legacy;
 mod merged;

@@ -49,3 +49,50 @@ pub(super) fn rectifications(
     }
     Ok(t.finish()?)
 }
+
+/// 廉政监督卡 and signatures per quarter and inspector (`Office::integrity_figures`).
+pub(super) fn integrity(
+    wb: &mut Workbook,
+    office: &Office,
+    period: crate::domain::Period,
+    lang: Lang,
+) -> Result<super::SheetMeta, super::Fail> {
+    let fmt = Formats::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("廉政与签字", "integrity and signatures"))?;
+    let title = Title::new(
+        &match lang {
+            Lang::Zh => format!("{period} 廉政监督卡与检查记录签字（按季度、检查人员）"),
+            Lang::En => {
+                format!("{period} integrity cards and signed records, per quarter and inspector")
+            }
+        },
+        lang,
+    );
+    let mut t = Table::titled(
+        ws,
+        &fmt,
+        &title,
+        &[
+            lang.pick("季度", "quarter"),
+            lang.pick("检查人员", "inspector"),
+            lang.pick("姓名", "name"),
+            lang.pick("检查结果", "results"),
+            lang.pick("廉政监督卡交回", "integrity cards"),
+            lang.pick("已签字", "signed"),
+            lang.pick("未签字（已说明原因）", "unsigned (reason given)"),
+        ],
+        lang,
+    )?;
+    for r in office.integrity_figures(period) {
+        t.next_row();
+        t.text(0, &r.quarter)?;
+        t.num(1, r.inspector as f64)?;
+        t.text(2, &r.name)?;
+        t.num(3, r.results as f64)?;
+        t.num(4, r.cards as f64)?;
+        t.num(5, r.signed as f64)?;
+        t.num(6, r.unsigned as f64)?;
+    }
+    Ok(t.finish()?)
+}

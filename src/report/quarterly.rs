@@ -481,6 +481,7 @@ pub(super) fn quarterly(
     sheets.push(super::coverage::sheet(wb, office, p.year(), lang)?);
     // ---- issue 19: overdue rectifications
     sheets.push(super::oversight::rectifications(wb, office, today, lang)?);
+    sheets.push(super::oversight::integrity(wb, office, p, lang)?);
     Ok(sheets)
 }
 
