@@ -2,7 +2,7 @@
 
 use crate::i18n::Lang;
 use crate::office::protocol::{Bytes, ExportSpec};
-use crate::office::{Caller, ImportKind, ListKind, Office, OfficeError, Reply, Request, Response};
+use crate::office::{Caller, ImportKind, ListKind, Office, OfficeError, Reply, Request};
 use crate::server::{Client, ConnectError};
 use crate::store::VerifyReport;
 use clap::{Parser, Subcommand};
@@ -526,35 +526,7 @@ pub fn default_db() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("shuangsui-store"))
 }
 
-/// How this process reaches the office: in-process, or through `shuangsui serve`.
-pub enum Conn {
-    Local { office: Box<Office>, caller: Caller },
-    Remote(Box<Client>),
-}
-
-impl Conn {
-    /// Do a request; a refusal or failure (from the office, the role check or the server) is
-    /// an [`OfficeError::Remote`] carrying its message and exit status.
-    pub fn call(&mut self, req: Request) -> Result<Reply, OfficeError> {
-        let resp = match self {
-            Conn::Local { office, caller } => crate::server::dispatch(office, req, caller),
-            Conn::Remote(c) => c
-                .call(&req)
-                .map_err(|e| OfficeError::Remote(crate::server::lost_server(&e)))?,
-        };
-        match resp {
-            Response::Ok(r) => Ok(r),
-            Response::Error(e) => Err(OfficeError::Remote(e)),
-        }
-    }
-
-    fn store_label(&self) -> String {
-        match self {
-            Conn::Local { office, .. } => office.store_path().display().to_string(),
-            Conn::Remote(c) => c.hello.store.clone(),
-        }
-    }
-}
+pub use crate::conn::Conn;
 
 pub(crate) fn unexpected(lang: Lang) -> OfficeError {
     OfficeError::Refused(
@@ -768,7 +740,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
                 );
                 return 2;
             }
-            let mut conn = Conn::Remote(Box::new(client));
+            let mut conn = Conn::remote(client);
             return match execute(&mut conn, command, lang) {
                 Ok(code) => code,
                 Err(e) => fail(&e, lang),
@@ -884,10 +856,7 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
             return fail(&e, lang);
         }
     }
-    let mut conn = Conn::Local {
-        office: Box::new(office),
-        caller,
-    };
+    let mut conn = Conn::with_caller(std::sync::Arc::new(office), caller);
     let code = match execute(&mut conn, command, lang) {
         Ok(code) => code,
         Err(e) => fail(&e, lang),
@@ -1276,7 +1245,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Export { what } => {
             let (spec, path) = what.spec_and_path(lang)?;
             let path = absolute(path);
-            let Reply::Exported { text, bytes } = conn.call(Request::Export {
+            let Reply::Exported { text, bytes, .. } = conn.call(Request::Export {
                 what: spec,
                 to: Some(path.clone()),
             })?
@@ -1688,7 +1657,8 @@ fn call_calendar(conn: &mut Conn) -> crate::domain::calendar::WorkingCalendar {
 }
 
 fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<(), OfficeError> {
-    let mut call = |req: Request| match conn.call(req)? {
+    use crate::domain::task::{FollowUpPatch, Step};
+    let call = |step: Step| match conn.call(Request::TaskStep { task: id, step })? {
         Reply::Task(t) => Ok(t),
         _ => Err(unexpected(lang)),
     };
@@ -1722,8 +1692,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                     ))
                 })?),
             };
-            let t = call(Request::TaskCheck {
-                task: id,
+            let t = call(Step::Check {
                 date,
                 method,
                 approval: approval.clone().unwrap_or_default(),
@@ -1742,8 +1711,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             integrity_card,
         } => {
             let determined = date_arg(determined, lang)?;
-            call(Request::TaskResult {
-                task: id,
+            call(Step::Result {
                 phrase: *phrase,
                 determined,
                 findings: findings.clone(),
@@ -1762,8 +1730,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
         }
         TaskStep::Publish { date, url } => {
             let date = date_arg(date, lang)?;
-            call(Request::TaskPublish {
-                task: id,
+            call(Step::Publish {
                 date,
                 url: url.clone(),
             })?;
@@ -1783,10 +1750,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 text.push('；');
                 text.push_str(part);
             }
-            let reply = call(Request::TaskExempt {
-                task: id,
-                reason: text,
-            })?;
+            let reply = call(Step::Exempt { reason: text })?;
             let reason = match reply.publication {
                 Some(crate::domain::task::Publication::Exempt { reason, .. }) => reason,
                 _ => reason.clone(),
@@ -1802,13 +1766,16 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             text,
             reason,
         } => {
-            call(Request::TaskCorrect {
+            match conn.call(Request::TaskCorrect {
                 task: id,
                 step: *step,
                 date: opt_date_arg(date, lang)?,
                 text: text.clone(),
                 reason: reason.clone(),
-            })?;
+            })? {
+                Reply::Task(_) => {}
+                _ => return Err(unexpected(lang)),
+            }
             done(
                 format!("任务 #{id} 已更正（原值保留在审计日志中）"),
                 format!("task #{id} corrected (the old value is kept in the audit log)"),
@@ -1821,14 +1788,13 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
             case,
             judiciary,
         } => {
-            call(Request::TaskFollowUp {
-                task: id,
-                handed: opt_date_arg(handed, lang)?,
-                due: opt_date_arg(due, lang)?,
-                rectified: opt_date_arg(rectified, lang)?,
-                case: case.clone(),
-                judiciary: opt_date_arg(judiciary, lang)?,
-            })?;
+            call(Step::FollowUp(FollowUpPatch {
+                handed_to_enforcement: opt_date_arg(handed, lang)?,
+                rectification_due: opt_date_arg(due, lang)?,
+                rectified_on: opt_date_arg(rectified, lang)?,
+                case_number: case.clone(),
+                transferred_to_judiciary: opt_date_arg(judiciary, lang)?,
+            }))?;
             done(
                 format!("任务 #{id} 已登记后续处理"),
                 format!("task #{id} follow-up recorded"),

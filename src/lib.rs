@@ -5,6 +5,7 @@
 //! every front end calls), then the front ends `cli`, `tui` and `report`.
 
 pub mod cli;
+pub mod conn;
 pub mod domain;
 pub mod draw;
 pub mod i18n;

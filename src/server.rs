@@ -9,9 +9,9 @@
 
 use crate::i18n::Lang;
 use crate::office::protocol::{
-    decode_frame, read_frame, read_frame_bytes, version_mismatch, write_frame, Bytes, Caller,
-    ClientHello, ErrorReply, Event, ExportSpec, FrameError, Reply, Request, Response, ServerHello,
-    DEFAULT_MAX_REQUEST, MAX_HELLO, PROTOCOL_VERSION,
+    decode_frame, read_frame, read_frame_bytes, version_mismatch, write_frame, Caller, ClientHello,
+    ErrorReply, Event, FrameError, Request, Response, ServerHello, DEFAULT_MAX_REQUEST, MAX_HELLO,
+    PROTOCOL_VERSION,
 };
 use crate::office::{Office, OfficeError};
 use std::collections::HashMap;
@@ -64,97 +64,6 @@ impl Default for Limits {
 /// directory.
 pub fn default_socket(db: &Path) -> PathBuf {
     db.join("shuangsui.sock")
-}
-
-/// Do a request in-process or on the server: exports are written here (the office does not
-/// write workbooks), everything else goes to [`Office::handle`].
-pub fn dispatch(office: &Office, req: Request, caller: &Caller) -> Response {
-    if let Err(e) = office.authorize(&req, caller) {
-        return Response::Error(e);
-    }
-    match req {
-        Request::Export { what, to } => {
-            let lang = caller.lang;
-            let _acting = office.acting(&caller.user, lang);
-            match export(office, &what, to, caller.remote, lang) {
-                Ok(r) => Response::Ok(r),
-                Err(e) => Response::Error(ErrorReply::from_office(&e, lang)),
-            }
-        }
-        other => office.handle_authorized(other, caller),
-    }
-}
-
-fn export(
-    office: &Office,
-    what: &ExportSpec,
-    to: Option<PathBuf>,
-    remote: bool,
-    lang: Lang,
-) -> Result<Reply, OfficeError> {
-    use crate::report::ExportKind as K;
-    use clap::ValueEnum;
-    let kind = match what {
-        ExportSpec::Draw(id) => K::Draw(*id),
-        ExportSpec::Announcement(id) => K::Announcement(*id),
-        ExportSpec::Quarterly { period, today } => K::Quarterly {
-            period: period.clone(),
-            today: *today,
-        },
-        ExportSpec::Publication(p) => K::Publication(p.clone()),
-        ExportSpec::Plan(y) => K::Plan(*y),
-        ExportSpec::Registry(r) => K::Registry(
-            crate::report::RegistryKind::from_str(r, true)
-                .map_err(|_| OfficeError::NotFound(r.clone()))?,
-        ),
-        ExportSpec::Notice {
-            from,
-            to,
-            own_copy,
-            today,
-            html,
-        } => K::Notice {
-            spec: crate::report::notice::NoticeSpec {
-                from: *from,
-                to: *to,
-                own_copy: *own_copy,
-                today: *today,
-            },
-            html: *html,
-        },
-        ExportSpec::Tasks {
-            template_name,
-            template,
-            period,
-        } => K::Tasks {
-            template_name: template_name.clone(),
-            template: template.0.clone(),
-            period: period.clone(),
-        },
-    };
-    match to.as_ref().filter(|_| !remote) {
-        Some(path) => {
-            let s = crate::report::export(office, &kind, path, lang, &|_| {})?;
-            Ok(Reply::Exported {
-                text: s.localize(lang),
-                bytes: None,
-            })
-        }
-        None => {
-            let dir = crate::office::protocol::tempfile_dir()?;
-            let file = dir.0.join("export.xlsx");
-            let mut s = crate::report::export(office, &kind, &file, lang, &|_| {})?;
-            // The client writes the bytes where it was asked to; the message names that place.
-            if let Some(p) = to {
-                s.path = p;
-            }
-            let bytes = std::fs::read(&file).map_err(|e| OfficeError::Refused(e.to_string()))?;
-            Ok(Reply::Exported {
-                text: s.localize(lang),
-                bytes: Some(Bytes(bytes)),
-            })
-        }
-    }
 }
 
 /// The uid and gid of the process at the other end of a Unix socket.
@@ -544,6 +453,7 @@ impl Server {
         let roles =
             crate::office::Roles::load(roles_file, roles_explicit).map_err(ServeError::Roles)?;
         let office = Office::open(db, lang).map_err(ServeError::Office)?;
+        crate::report::register(&office);
         if let Some(r) = &roles {
             r.check_inspectors(&office.state().inspectors, roles_file)
                 .map_err(ServeError::Roles)?;
@@ -786,7 +696,7 @@ impl Conn<'_> {
             // Status changes dated ahead take effect on their day, without a restart.
             office.apply_due_status_changes(chrono::Local::now().date_naive());
             let audit_before = write.then(|| office.audit_len());
-            let resp = dispatch(office, req, &caller);
+            let resp = crate::office::ops::execute(office, req, &caller);
             // A refused write may still be on record (an infeasible draw attempt is an
             // audited commit): the subscribers hear of every change of the audit log.
             let ok = matches!(resp, Response::Ok(_));

@@ -399,9 +399,16 @@ fn a_client_of_another_version_is_told_both_versions() {
     let _server = Server::start(&db, &sock);
     match Client::connect_as(&sock, Lang::En, 99) {
         Err(ConnectError::Refused(e)) => {
-            assert!(e.message_en.contains("version 2"), "{}", e.message_en);
+            let v = shuangsui::office::protocol::PROTOCOL_VERSION;
+            assert!(
+                e.message_en.contains(&format!("version {v}")),
+                "{}",
+                e.message_en
+            );
             assert!(e.message_en.contains("version 99"), "{}", e.message_en);
-            assert!(e.message_zh.contains("第 2 版") && e.message_zh.contains("第 99 版"));
+            assert!(
+                e.message_zh.contains(&format!("第 {v} 版")) && e.message_zh.contains("第 99 版")
+            );
         }
         Err(e) => panic!("expected a refusal, got {e:?}"),
         Ok(_) => panic!("a client of version 99 was accepted"),

@@ -420,11 +420,13 @@ fn soak(secs: u64) {
                     .map(|d| d.date + chrono::Duration::days(10))
                     .unwrap();
                 let r = c
-                    .call(&Request::TaskCheck {
+                    .call(&Request::TaskStep {
                         task: t.id,
-                        date,
-                        method: None,
-                        approval: String::new(),
+                        step: shuangsui::domain::task::Step::Check {
+                            date,
+                            method: None,
+                            approval: String::new(),
+                        },
                     })
                     .unwrap();
                 if matches!(r, Response::Ok(_)) {

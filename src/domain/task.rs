@@ -85,6 +85,60 @@ pub struct FollowUp {
     pub transferred_to_judiciary: Option<NaiveDate>,
 }
 
+/// The fields of a follow-up to record: given ones replace the stored value, `None` keeps it
+/// (the same names as [`FollowUp`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpPatch {
+    pub handed_to_enforcement: Option<NaiveDate>,
+    pub rectification_due: Option<NaiveDate>,
+    pub rectified_on: Option<NaiveDate>,
+    pub case_number: Option<String>,
+    pub transferred_to_judiciary: Option<NaiveDate>,
+}
+
+/// One step of a task's progress, as every front end records it (`Request::TaskStep`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// The inspection was carried out (`method`: the planned one when `None`).
+    Check {
+        date: NaiveDate,
+        method: Option<InspectionMethod>,
+        /// The bureau's approval of an "other" inspection.
+        approval: String,
+    },
+    /// The result was determined: a standard phrase 1-8.
+    Result {
+        phrase: u8,
+        determined: NaiveDate,
+        findings: String,
+        unsigned_reason: Option<String>,
+        integrity_card: bool,
+    },
+    Publish {
+        date: NaiveDate,
+        url: String,
+    },
+    /// Not published: secrecy, national or public security.
+    Exempt {
+        reason: String,
+    },
+    FollowUp(FollowUpPatch),
+}
+
+impl Step {
+    /// What the step records, for the message after it.
+    pub fn done_label(&self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Step::Check { .. } => lang.pick("已登记检查", "check recorded"),
+            Step::Result { .. } => lang.pick("已录入结果", "result entered"),
+            Step::Publish { .. } => lang.pick("已登记公示", "publication recorded"),
+            Step::Exempt { .. } => lang.pick("已登记不予公示", "exemption recorded"),
+            Step::FollowUp(_) => lang.pick("已登记后续处理", "follow-up recorded"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     pub id: TaskId,

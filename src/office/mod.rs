@@ -37,6 +37,7 @@ mod demo;
 mod draws;
 mod edit;
 mod error;
+pub mod export;
 mod figures;
 mod inspections;
 mod integrity;
@@ -44,6 +45,7 @@ pub use integrity::IntegrityRow;
 mod items;
 mod legacy;
 mod merged;
+pub mod ops;
 pub mod oversight;
 mod violations;
 pub use violations::{OverdueRectification, ViolationUpdate};
@@ -219,6 +221,8 @@ pub struct Office {
     /// The day the registries' statuses were last brought up to (status changes dated ahead
     /// take effect on their day: `office::pending`).
     status_day: Mutex<chrono::NaiveDate>,
+    /// The report layer's writer of exports (office::export).
+    export_writer: std::sync::OnceLock<export::ExportWriter>,
 }
 
 impl Office {
@@ -243,6 +247,7 @@ impl Office {
             signer: std::sync::OnceLock::new(),
             trusted_key: std::sync::OnceLock::new(),
             status_day: Mutex::new(chrono::Local::now().date_naive()),
+            export_writer: std::sync::OnceLock::new(),
         };
         // A store made before the rules were stored gets them now (audited); a new one at
         // `init` (or with its first draw). A store that refuses writes keeps working on the

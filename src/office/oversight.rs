@@ -7,7 +7,6 @@ use super::{Office, OfficeError, OverdueRectification, ViolationUpdate};
 use crate::domain::inspection::{Exclusion, Inspection, InspectionKind};
 use crate::domain::violation::{Reinspection, Violation};
 use crate::domain::PlanId;
-use crate::i18n::Lang;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -62,20 +61,21 @@ impl OversightRequest {
         }
     }
 
-    pub fn label(&self, lang: Lang) -> &'static str {
+    /// The action (zh, en), for a refusal.
+    pub fn labels(&self) -> (&'static str, &'static str) {
         match self {
-            OversightRequest::RecordInspection { .. } => lang.pick(
+            OversightRequest::RecordInspection { .. } => (
                 "登记抽取之外的检查",
                 "recording an inspection outside the draw",
             ),
             OversightRequest::PlanWindow { .. } => {
-                lang.pick("设置计划的排除期", "setting a plan's exclusion window")
+                ("设置计划的排除期", "setting a plan's exclusion window")
             }
-            OversightRequest::Exclusion { .. } => lang.pick("预览抽取", "previewing a draw"),
+            OversightRequest::Exclusion { .. } => ("预览抽取", "previewing a draw"),
             OversightRequest::UpdateViolation { .. } => {
-                lang.pick("登记违法问题处理", "recording a violation's progress")
+                ("登记违法问题处理", "recording a violation's progress")
             }
-            OversightRequest::Rectifications { .. } => lang.pick("查看统计", "viewing figures"),
+            OversightRequest::Rectifications { .. } => ("查看统计", "viewing figures"),
         }
     }
 }

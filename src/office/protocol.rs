@@ -11,25 +11,24 @@
 use super::edit::list_json;
 use super::roles::Role;
 use super::{
-    DrawJson, DrawPreview, DrawRequest, DueItem, ImportKind, ImportOutcome, InspectorProgress,
-    ListKind, Office, OfficeError, StatusFigures,
+    DrawJson, DrawPreview, DueItem, ImportOutcome, InspectorProgress, ListKind, Office,
+    OfficeError, StatusFigures,
 };
-use crate::domain::inspector::{Department, Inspector, InspectorId, InspectorStatus, RecusalPair};
-use crate::domain::plan::InspectionMethod;
+use crate::domain::inspector::{Department, Inspector, RecusalPair};
 use crate::domain::plan::Plan;
 use crate::domain::task::{Task, TaskId};
-use crate::domain::{Target, TargetId, TargetStatus};
+use crate::domain::Target;
 use crate::i18n::Lang;
 use crate::store::audit::AuditEntry;
 use crate::store::{TreeName, VerifyReport};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
 use std::path::PathBuf;
 
 /// The protocol version; a client and a server of different versions refuse each other.
 /// 2: edits carry `base_revision` (`SaveTarget`/`SavePlan` became struct variants).
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: the five task-step requests became one `TaskStep { task, step }` (`domain::task::Step`).
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -97,342 +96,8 @@ impl<'de> Deserialize<'de> for Bytes {
     }
 }
 
-/// What to export (mirrors `report::ExportKind`; the registry by its CLI name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportSpec {
-    Draw(u64),
-    Announcement(u64),
-    Quarterly {
-        period: String,
-        today: NaiveDate,
-    },
-    Publication(String),
-    Plan(i32),
-    Registry(String),
-    /// The publication notice (一公开) of results determined `from`..=`to`.
-    Notice {
-        from: NaiveDate,
-        to: NaiveDate,
-        own_copy: bool,
-        today: NaiveDate,
-        html: bool,
-    },
-    /// The tasks written into a provincial template (its bytes, read by the client).
-    Tasks {
-        template_name: String,
-        template: Bytes,
-        period: Option<String>,
-    },
-}
-
-/// One office operation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Request {
-    /// Load the demo registries.
-    InitDemo,
-    Import {
-        kind: ImportKind,
-        /// The file's name, for messages.
-        name: String,
-        bytes: Bytes,
-        dry_run: bool,
-        /// Empty cells clear stored values (otherwise they keep them).
-        #[serde(default)]
-        clear_empty: bool,
-    },
-    /// The listing as the CLI prints it (text, or JSON with `json`).
-    List {
-        kind: ListKind,
-        json: bool,
-    },
-    Explain {
-        target: String,
-    },
-    PrepareDraw(DrawRequest),
-    /// One sitting: announce and commit at once (a request with a seed is refused).
-    CommitDraw(DrawRequest),
-    /// Replay a chosen seed on the current input; writes nothing.
-    ReplayDraw(DrawRequest),
-    /// Freeze the input, seal the entropy, record the commitment.
-    AnnounceDraw(super::announce::AnnounceRequest),
-    /// Commit an announcement with its witness.
-    CommitAnnounced {
-        announcement: u64,
-        witness: String,
-    },
-    /// One announcement (the entropy only once revealed).
-    Announcement {
-        announcement: u64,
-    },
-    /// The complete record of a committed draw (docs/draw-record.md).
-    DrawRecord {
-        draw: u64,
-    },
-    VoidDraw {
-        draw: u64,
-        reason: String,
-    },
-    /// The chain, every record, every draw.
-    Verify,
-    VerifyDraw {
-        draw: u64,
-    },
-    TaskCheck {
-        task: TaskId,
-        date: NaiveDate,
-        method: Option<InspectionMethod>,
-        approval: String,
-    },
-    TaskResult {
-        task: TaskId,
-        phrase: u8,
-        determined: NaiveDate,
-        findings: String,
-        unsigned_reason: Option<String>,
-        integrity_card: bool,
-    },
-    TaskPublish {
-        task: TaskId,
-        date: NaiveDate,
-        url: String,
-    },
-    TaskExempt {
-        task: TaskId,
-        reason: String,
-    },
-    /// Correct a recorded step (office role); audited with the old value.
-    TaskCorrect {
-        task: TaskId,
-        step: super::tasks::CorrectStep,
-        date: Option<NaiveDate>,
-        text: Option<String>,
-        reason: String,
-    },
-    TaskFollowUp {
-        task: TaskId,
-        handed: Option<NaiveDate>,
-        due: Option<NaiveDate>,
-        rectified: Option<NaiveDate>,
-        case: Option<String>,
-        judiciary: Option<NaiveDate>,
-    },
-    Status {
-        period: String,
-        today: NaiveDate,
-    },
-    Progress {
-        period: String,
-        today: NaiveDate,
-    },
-    Due {
-        today: NaiveDate,
-    },
-    SetTargetStatus {
-        target: TargetId,
-        status: TargetStatus,
-        effective: NaiveDate,
-        reason: String,
-        /// The target's revision the change is based on (`None`: no check).
-        #[serde(default)]
-        base_revision: Option<u64>,
-    },
-    /// Add (`id == 0`) or replace a target; refused when the stored target is no longer at
-    /// `base_revision` (the TUI sends the revision its form opened with).
-    SaveTarget {
-        target: Box<Target>,
-        #[serde(default)]
-        base_revision: Option<u64>,
-    },
-    /// Change some fields of a stored target (by id, credit code or name), read, changed and
-    /// written in this one request: fields by import header (English or Chinese), values as
-    /// an import cell reads them (an empty value clears the field).
-    EditTarget {
-        target: String,
-        set: Vec<(String, String)>,
-        #[serde(default)]
-        base_revision: Option<u64>,
-    },
-    /// One record with its revision, as `shuangsui show` prints it.
-    Show {
-        kind: ListKind,
-        id: String,
-        json: bool,
-    },
-    /// Write a workbook: to `to` in-process, else returned as bytes.
-    Export {
-        what: ExportSpec,
-        to: Option<PathBuf>,
-    },
-    /// A backup: to `to` in-process, else returned as bytes.
-    Backup {
-        to: Option<PathBuf>,
-    },
-    /// The audit log's length and head hash.
-    AuditHead,
-    /// Turn this connection into a stream of [`Event`]s.
-    Subscribe,
-    SetInspectorStatus {
-        inspector: InspectorId,
-        status: InspectorStatus,
-        effective: NaiveDate,
-        reason: String,
-        #[serde(default)]
-        base_revision: Option<u64>,
-    },
-    /// Add (`id == 0`) or replace a plan (refused when no longer at `base_revision`).
-    SavePlan {
-        plan: Box<Plan>,
-        #[serde(default)]
-        base_revision: Option<u64>,
-    },
-    /// The newest `n` audit entries (newest first) and the log's length.
-    AuditTail {
-        n: usize,
-    },
-    /// The registries and the book, for a client's replica (the remote TUI).
-    Snapshot,
-    /// Table 1 or the working calendar: show, export, import (office::rules).
-    Rules(super::rules::RulesRequest),
-    /// Issue 19: inspections outside the draw, exclusion windows (office::oversight).
-    Oversight(super::oversight::OversightRequest),
-    /// Fairness over the years `from..=to` (issue 18, `office::coverage`).
-    Coverage {
-        from: i32,
-        to: i32,
-    },
-}
-
-/// The role a request needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    Role(Role),
-    /// Office or above, or an inspector in the team of this task.
-    OwnTask(TaskId),
-}
-
-impl Request {
-    /// Whether the request may change the store (such requests are serialised).
-    pub fn is_write(&self) -> bool {
-        match self {
-            Request::Import { dry_run, .. } => !dry_run,
-            Request::Rules(r) => r.is_write(),
-            Request::Oversight(r) => r.is_write(),
-            Request::InitDemo
-            | Request::CommitDraw(_)
-            | Request::AnnounceDraw(_)
-            | Request::CommitAnnounced { .. }
-            | Request::VoidDraw { .. }
-            | Request::TaskCheck { .. }
-            | Request::TaskResult { .. }
-            | Request::TaskPublish { .. }
-            | Request::TaskExempt { .. }
-            | Request::TaskFollowUp { .. }
-            | Request::TaskCorrect { .. }
-            | Request::SetTargetStatus { .. }
-            | Request::SetInspectorStatus { .. }
-            | Request::SavePlan { .. }
-            | Request::EditTarget { .. }
-            | Request::SaveTarget { .. } => true,
-            _ => false,
-        }
-    }
-
-    pub fn need(&self) -> Need {
-        match self {
-            Request::List { .. }
-            | Request::Explain { .. }
-            | Request::PrepareDraw(_)
-            | Request::ReplayDraw(_)
-            | Request::Announcement { .. }
-            | Request::DrawRecord { .. }
-            | Request::Verify
-            | Request::VerifyDraw { .. }
-            | Request::Status { .. }
-            | Request::Progress { .. }
-            | Request::Due { .. }
-            | Request::AuditHead
-            | Request::AuditTail { .. }
-            | Request::Snapshot
-            | Request::Show { .. }
-            | Request::Coverage { .. }
-            | Request::Subscribe => Need::Role(Role::Viewer),
-            // Reading Table 1 is as open as `explain`; changing it is the office's.
-            Request::Rules(super::rules::RulesRequest::Import { .. }) => Need::Role(Role::Office),
-            Request::Rules(_) => Need::Role(Role::Viewer),
-            Request::Oversight(r) => Need::Role(r.role()),
-            Request::TaskCheck { task, .. }
-            | Request::TaskResult { task, .. }
-            | Request::TaskPublish { task, .. }
-            | Request::TaskExempt { task, .. }
-            | Request::TaskFollowUp { task, .. } => Need::OwnTask(*task),
-            Request::InitDemo
-            | Request::Import { .. }
-            | Request::TaskCorrect { .. }
-            | Request::CommitDraw(_)
-            | Request::AnnounceDraw(_)
-            | Request::CommitAnnounced { .. }
-            | Request::SetTargetStatus { .. }
-            | Request::SetInspectorStatus { .. }
-            | Request::SavePlan { .. }
-            | Request::SaveTarget { .. }
-            | Request::EditTarget { .. }
-            | Request::Export { .. }
-            | Request::Backup { .. } => Need::Role(Role::Office),
-            Request::VoidDraw { .. } => Need::Role(Role::Director),
-        }
-    }
-
-    /// The action, for a refusal.
-    pub fn label(&self, lang: Lang) -> &'static str {
-        match self {
-            Request::InitDemo => lang.pick("载入演示数据", "loading the demo data"),
-            Request::Import { .. } => lang.pick("导入", "importing"),
-            Request::List { .. } => lang.pick("查看列表", "listing"),
-            Request::Explain { .. } => lang.pick("查看适用规则", "explaining"),
-            Request::PrepareDraw(_) => lang.pick("预览抽取", "previewing a draw"),
-            Request::CommitDraw(_) | Request::CommitAnnounced { .. } => {
-                lang.pick("抽取", "drawing")
-            }
-            Request::ReplayDraw(_) => lang.pick("重放抽取", "replaying a draw"),
-            Request::AnnounceDraw(_) => lang.pick("公告抽取", "announcing a draw"),
-            Request::Announcement { .. } => lang.pick("查看抽取公告", "reading an announcement"),
-            Request::DrawRecord { .. } => lang.pick("查看抽取记录", "reading a draw record"),
-            Request::VoidDraw { .. } => lang.pick("作废抽取", "voiding a draw"),
-            Request::Verify | Request::VerifyDraw { .. } => lang.pick("校验", "verifying"),
-            Request::TaskCheck { .. }
-            | Request::TaskResult { .. }
-            | Request::TaskPublish { .. }
-            | Request::TaskExempt { .. }
-            | Request::TaskFollowUp { .. } => lang.pick("登记任务进展", "recording a task step"),
-            Request::TaskCorrect { .. } => lang.pick("更正任务记录", "correcting a task step"),
-            Request::Status { .. } | Request::Progress { .. } | Request::Due { .. } => {
-                lang.pick("查看统计", "viewing figures")
-            }
-            Request::SetTargetStatus { .. }
-            | Request::SaveTarget { .. }
-            | Request::EditTarget { .. } => lang.pick("修改检查对象", "changing a target"),
-            Request::Export { .. } => lang.pick("导出", "exporting"),
-            Request::Backup { .. } => lang.pick("备份", "backing up"),
-            Request::SetInspectorStatus { .. } => {
-                lang.pick("修改检查人员", "changing an inspector")
-            }
-            Request::SavePlan { .. } => lang.pick("修改抽查计划", "changing a plan"),
-            Request::Show { .. } => lang.pick("查看记录", "reading a record"),
-            Request::AuditHead | Request::AuditTail { .. } | Request::Subscribe => {
-                lang.pick("查看审计日志", "reading the log")
-            }
-            Request::Snapshot => lang.pick("查看名录库", "reading the registries"),
-            Request::Rules(super::rules::RulesRequest::Import { .. }) => {
-                lang.pick("导入规则或日历", "importing rules or the calendar")
-            }
-            Request::Rules(_) => lang.pick("查看规则或日历", "reading rules or the calendar"),
-            Request::Oversight(r) => r.label(lang),
-            Request::Coverage { .. } => lang.pick("查看抽查覆盖情况", "viewing the coverage"),
-        }
-    }
-}
+pub use super::export::ExportSpec;
+pub use super::ops::{Need, Request};
 
 /// A committed draw as the CLI prints it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -475,6 +140,9 @@ pub enum Reply {
     Exported {
         text: String,
         bytes: Option<Bytes>,
+        /// What was written (`None`: an older server).
+        #[serde(default)]
+        summary: Option<super::export::ExportSummary>,
     },
     BackedUp {
         keys: u64,
@@ -809,257 +477,10 @@ impl Office {
         })
     }
 
-    /// Check the caller's role, then do the request as that caller (the audit log records
-    /// `caller.user`; messages use `caller.lang`). Writes are serialised. Exports are
-    /// refused here (the office does not write workbooks): front ends use
-    /// `crate::server::dispatch`, which handles them after the same check.
+    /// [`super::ops::execute`] as a method: check the caller's role, then do the request as
+    /// that caller.
     pub fn handle(&self, req: Request, caller: &Caller) -> Response {
-        if let Err(e) = self.authorize(&req, caller) {
-            return Response::Error(e);
-        }
-        self.handle_authorized(req, caller)
-    }
-
-    /// [`Office::handle`] without the role check (the caller did it).
-    pub fn handle_authorized(&self, req: Request, caller: &Caller) -> Response {
-        let lang = caller.lang;
-        let _acting = self.acting(&caller.user, lang);
-        let write = req.is_write();
-        let _gate = write.then(|| self.write_gate());
-        match self.dispatch(req, caller) {
-            Ok(r) => {
-                if write {
-                    // Still under the write gate: heads are signed in commit order.
-                    self.sign_head();
-                }
-                Response::Ok(r)
-            }
-            Err(e) => Response::Error(ErrorReply::from_office(&e, lang)),
-        }
-    }
-
-    /// The reply to a committed draw: its JSON and the teams' names.
-    fn drawn_reply(&self, d: &super::DrawRecord) -> Reply {
-        let json = self.draw_json(d);
-        let st = self.state();
-        let team_names = json
-            .tasks
-            .iter()
-            .map(|t| {
-                t.team
-                    .iter()
-                    .map(|i| {
-                        st.inspector(*i)
-                            .map(|p| p.name.clone())
-                            .unwrap_or_else(|| i.to_string())
-                    })
-                    .collect()
-            })
-            .collect();
-        Reply::Drawn(Box::new(Drawn {
-            json,
-            plan_name: d.plan_name.clone(),
-            team_names,
-        }))
-    }
-
-    fn dispatch(&self, req: Request, caller: &Caller) -> Result<Reply, OfficeError> {
-        let lang = caller.lang;
-        let period = |p: &str| {
-            crate::domain::Period::parse(p).map_err(|e| OfficeError::Refused(e.localize(lang)))
-        };
-        Ok(match req {
-            Request::InitDemo => Reply::Imported(self.load_demo()?),
-            Request::Import {
-                kind,
-                name,
-                bytes,
-                dry_run,
-                clear_empty,
-            } => {
-                let opts = super::ImportOptions {
-                    dry_run,
-                    clear_empty,
-                };
-                Reply::Imported(vec![self.import_bytes_with(kind, &name, &bytes.0, opts)?])
-            }
-            Request::List { kind, json } => Reply::Text(self.render_list(kind, json, lang)?),
-            Request::Explain { target } => {
-                let st = self.state();
-                let t = st
-                    .find_target(&target)
-                    .ok_or_else(|| OfficeError::NotFound(target.clone()))?;
-                Reply::Text(format!(
-                    "{} {} {}\n{}\n",
-                    t.id,
-                    t.name,
-                    t.credit_code,
-                    self.rules().explain(t, lang)
-                ))
-            }
-            Request::PrepareDraw(r) => Reply::Preview(Box::new(self.prepare_draw(&r)?.0)),
-            Request::CommitDraw(r) => self.drawn_reply(&self.commit_draw(&r)?),
-            Request::CommitAnnounced {
-                announcement,
-                witness,
-            } => self.drawn_reply(&self.commit_announced(announcement, &witness)?),
-            Request::ReplayDraw(r) => Reply::Replayed(Box::new(self.replay_draw(&r)?)),
-            Request::AnnounceDraw(r) => Reply::Announced(Box::new(
-                super::announce::announcement_json(&self.announce_draw(&r)?),
-            )),
-            Request::DrawRecord { draw } => Reply::Record(Box::new(self.draw_record(draw)?)),
-            Request::Announcement { announcement } => Reply::Announced(Box::new(
-                super::announce::announcement_json(&self.announcement(announcement)?),
-            )),
-            Request::VoidDraw { draw, reason } => Reply::Voided {
-                draw: self.void_draw(draw, &reason)?.id,
-            },
-            Request::Verify => Reply::Verified {
-                report: self.verify()?,
-                draw_problem: self.verify_all_draws(),
-                signature: Some(self.head_check()),
-            },
-            Request::VerifyDraw { draw } => Reply::DrawVerified(self.verify_draw(draw)?.err()),
-            Request::TaskCheck {
-                task,
-                date,
-                method,
-                approval,
-            } => Reply::Task(Box::new(self.task_check(task, date, method, &approval)?)),
-            Request::TaskResult {
-                task,
-                phrase,
-                determined,
-                findings,
-                unsigned_reason,
-                integrity_card,
-            } => Reply::Task(Box::new(self.task_result(
-                task,
-                phrase,
-                determined,
-                &findings,
-                unsigned_reason,
-                integrity_card,
-            )?)),
-            Request::TaskPublish { task, date, url } => {
-                Reply::Task(Box::new(self.task_publish(task, date, &url)?))
-            }
-            Request::TaskExempt { task, reason } => {
-                Reply::Task(Box::new(self.task_exempt(task, &reason)?))
-            }
-            Request::TaskCorrect {
-                task,
-                step,
-                date,
-                text,
-                reason,
-            } => Reply::Task(Box::new(
-                self.task_correct(task, step, date, text, &reason)?,
-            )),
-            Request::TaskFollowUp {
-                task,
-                handed,
-                due,
-                rectified,
-                case,
-                judiciary,
-            } => Reply::Task(Box::new(
-                self.task_follow_up(task, handed, due, rectified, case, judiciary)?,
-            )),
-            Request::Status { period: p, today } => {
-                Reply::Status(Box::new(self.status(period(&p)?, today)?))
-            }
-            Request::Progress { period: p, today } => {
-                Reply::Progress(self.progress(period(&p)?, today)?)
-            }
-            Request::Due { today } => Reply::Due(self.due(today)?),
-            Request::Coverage { from, to } => Reply::Coverage(Box::new(self.coverage(from, to)?)),
-            Request::SetTargetStatus {
-                target,
-                status,
-                effective,
-                reason,
-                base_revision,
-            } => Reply::Target(Box::new(self.set_target_status_at(
-                target,
-                status,
-                effective,
-                &reason,
-                base_revision,
-            )?)),
-            Request::SaveTarget {
-                target,
-                base_revision,
-            } => Reply::Target(Box::new(self.save_target_at(*target, base_revision)?)),
-            Request::EditTarget {
-                target,
-                set,
-                base_revision,
-            } => Reply::Target(Box::new(self.edit_target(&target, &set, base_revision)?)),
-            Request::Show { kind, id, json } => Reply::Text(self.show(kind, &id, json)?),
-            Request::Export { .. } => {
-                return Err(OfficeError::Refused(
-                    lang.pick(
-                        "导出由前端处理（crate::server::dispatch）",
-                        "exports are handled by the front end (crate::server::dispatch)",
-                    )
-                    .into(),
-                ))
-            }
-            Request::Backup { to } => match to {
-                Some(path) if !caller.remote => Reply::BackedUp {
-                    keys: self.backup(&path)?,
-                    bytes: None,
-                    signature: None,
-                },
-                _ => {
-                    let dir = tempfile_dir()?;
-                    let file = dir.0.join("backup.bin");
-                    let keys = self.backup(&file)?;
-                    let bytes =
-                        std::fs::read(&file).map_err(|e| OfficeError::Refused(e.to_string()))?;
-                    let signature =
-                        std::fs::read_to_string(crate::store::sign::sig_path(&file)).ok();
-                    Reply::BackedUp {
-                        keys,
-                        bytes: Some(Bytes(bytes)),
-                        signature,
-                    }
-                }
-            },
-            Request::AuditHead => {
-                let tail = self.audit_tail(1)?;
-                Reply::AuditHead {
-                    len: self.audit_len() as u64,
-                    head: tail.last().map(|e| e.hash_hex()).unwrap_or_default(),
-                }
-            }
-            Request::Subscribe => Reply::Subscribed,
-            Request::SetInspectorStatus {
-                inspector,
-                status,
-                effective,
-                reason,
-                base_revision,
-            } => Reply::Inspector(Box::new(self.set_inspector_status_at(
-                inspector,
-                status,
-                effective,
-                &reason,
-                base_revision,
-            )?)),
-            Request::SavePlan {
-                plan,
-                base_revision,
-            } => Reply::Plan(Box::new(self.save_plan_at(*plan, base_revision)?)),
-            Request::AuditTail { n } => Reply::AuditTail {
-                entries: self.audit_tail(n)?,
-                len: self.audit_len() as u64,
-            },
-            Request::Snapshot => Reply::Snapshot(Box::new(self.snapshot())),
-            Request::Rules(r) => Reply::Rules(Box::new(self.rules_request(r)?)),
-            Request::Oversight(r) => Reply::Oversight(Box::new(self.oversight_request(r)?)),
-        })
+        super::ops::execute(self, req, caller)
     }
 
     /// The registries and the book, as [`Request::Snapshot`] returns them.
@@ -1329,7 +750,7 @@ pub(crate) fn tempfile_dir() -> Result<TempDir, OfficeError> {
 mod tests {
     use super::*;
     use crate::office::tasks::tests::{d, drawn};
-    use crate::office::Roles;
+    use crate::office::{ImportKind, Roles};
 
     fn caller(user: &str, groups: &[&str]) -> Caller {
         Caller {
@@ -1398,11 +819,13 @@ mod tests {
     }
 
     fn check(task: u64) -> Request {
-        Request::TaskCheck {
+        Request::TaskStep {
             task,
-            date: d(2022, 7, 20),
-            method: None,
-            approval: String::new(),
+            step: crate::domain::task::Step::Check {
+                date: d(2022, 7, 20),
+                method: None,
+                approval: String::new(),
+            },
         }
     }
 

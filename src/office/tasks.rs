@@ -13,7 +13,7 @@
 use super::{encode_record, Office, OfficeError};
 use crate::domain::plan::InspectionMethod;
 use crate::domain::task::{
-    phrase_is_problem, phrase_text, CheckStep, Publication, ResultStep, Task, TaskId,
+    phrase_is_problem, phrase_text, CheckStep, Publication, ResultStep, Step, Task, TaskId,
     PROBLEM_PHRASES, RESULT_PHRASES,
 };
 use crate::i18n::Lang;
@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 
 /// The steps, for messages and audit actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
+enum StepKind {
     Check,
     Result,
     Publish,
@@ -31,26 +31,26 @@ enum Step {
     Correct,
 }
 
-impl Step {
+impl StepKind {
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            Step::Check => lang.pick("登记检查", "check"),
-            Step::Result => lang.pick("登记检查结果", "result"),
-            Step::Publish => lang.pick("登记公示", "publication"),
-            Step::Exempt => lang.pick("不予公开", "exemption"),
-            Step::FollowUp => lang.pick("违法线索后续处理", "follow-up"),
-            Step::Correct => lang.pick("更正", "correction"),
+            StepKind::Check => lang.pick("登记检查", "check"),
+            StepKind::Result => lang.pick("登记检查结果", "result"),
+            StepKind::Publish => lang.pick("登记公示", "publication"),
+            StepKind::Exempt => lang.pick("不予公开", "exemption"),
+            StepKind::FollowUp => lang.pick("违法线索后续处理", "follow-up"),
+            StepKind::Correct => lang.pick("更正", "correction"),
         }
     }
 
     fn action(self) -> &'static str {
         match self {
-            Step::Check => "task check",
-            Step::Result => "task result",
-            Step::Publish => "task publish",
-            Step::Exempt => "task exempt",
-            Step::FollowUp => "task follow-up",
-            Step::Correct => "task correct",
+            StepKind::Check => "task check",
+            StepKind::Result => "task result",
+            StepKind::Publish => "task publish",
+            StepKind::Exempt => "task exempt",
+            StepKind::FollowUp => "task follow-up",
+            StepKind::Correct => "task correct",
         }
     }
 }
@@ -63,11 +63,46 @@ fn zh_en(lang: Lang, zh: String, en: String) -> String {
 }
 
 impl Office {
+    /// Record one step of task `id` (`Request::TaskStep`).
+    pub fn record_step(&self, id: TaskId, step: Step) -> Result<Task, OfficeError> {
+        match step {
+            Step::Check {
+                date,
+                method,
+                approval,
+            } => self.task_check(id, date, method, &approval),
+            Step::Result {
+                phrase,
+                determined,
+                findings,
+                unsigned_reason,
+                integrity_card,
+            } => self.task_result(
+                id,
+                phrase,
+                determined,
+                &findings,
+                unsigned_reason,
+                integrity_card,
+            ),
+            Step::Publish { date, url } => self.task_publish(id, date, &url),
+            Step::Exempt { reason } => self.task_exempt(id, &reason),
+            Step::FollowUp(p) => self.task_follow_up(
+                id,
+                p.handed_to_enforcement,
+                p.rectification_due,
+                p.rectified_on,
+                p.case_number,
+                p.transferred_to_judiciary,
+            ),
+        }
+    }
+
     /// Validate `apply` on a copy of the task, commit it, then update memory.
     fn task_step(
         &self,
         id: TaskId,
-        step: Step,
+        step: StepKind,
         apply: impl FnOnce(&Task, Lang) -> Result<(Task, String), String>,
     ) -> Result<Task, OfficeError> {
         let lang = self.lang();
@@ -136,7 +171,7 @@ impl Office {
             (drawn_on, refused)
         };
         let user = self.user().to_string();
-        self.task_step(id, Step::Check, |t, lang| {
+        self.task_step(id, StepKind::Check, |t, lang| {
             if let Some(c) = &t.check {
                 return Err(zh_en(
                     lang,
@@ -192,7 +227,7 @@ impl Office {
     ) -> Result<Task, OfficeError> {
         let user = self.user().to_string();
         let cal = &*self.calendar();
-        self.task_step(id, Step::Result, |t, lang| {
+        self.task_step(id, StepKind::Result, |t, lang| {
             let Some(check) = &t.check else {
                 return Err(lang
                     .pick(
@@ -274,7 +309,7 @@ impl Office {
         url: &str,
     ) -> Result<Task, OfficeError> {
         let user = self.user().to_string();
-        self.task_step(id, Step::Publish, |t, lang| {
+        self.task_step(id, StepKind::Publish, |t, lang| {
             let r = needs_result(t, lang)?;
             not_yet_published(t, lang)?;
             not_after_today(date, lang)?;
@@ -303,7 +338,7 @@ impl Office {
     /// ([`crate::domain::task::Exemption`]), recorded in its canonical form.
     pub fn task_exempt(&self, id: TaskId, reason: &str) -> Result<Task, OfficeError> {
         let user = self.user().to_string();
-        self.task_step(id, Step::Exempt, |t, lang| {
+        self.task_step(id, StepKind::Exempt, |t, lang| {
             needs_result(t, lang)?;
             not_yet_published(t, lang)?;
             if reason.trim().is_empty() {
@@ -352,7 +387,7 @@ impl Office {
         case_number: Option<String>,
         judiciary: Option<NaiveDate>,
     ) -> Result<Task, OfficeError> {
-        self.task_step(id, Step::FollowUp, |t, lang| {
+        self.task_step(id, StepKind::FollowUp, |t, lang| {
             let r = needs_result(t, lang)?;
             if !phrase_is_problem(r.phrase) {
                 let problems: Vec<String> = PROBLEM_PHRASES.iter().map(u8::to_string).collect();
@@ -530,7 +565,7 @@ impl Office {
         };
         let cal = &*self.calendar();
         let reason = reason.trim().to_string();
-        self.task_step(id, Step::Correct, |t, lang| {
+        self.task_step(id, StepKind::Correct, |t, lang| {
             if reason.is_empty() {
                 return Err(lang
                     .pick(

@@ -40,7 +40,7 @@ use crate::i18n::Lang;
 use crate::office::{Office, OfficeError};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The bureau: company of every workbook, inspecting authority of the publication list.
 pub const BUREAU: &str = "昆明市生态环境局宜良分局";
@@ -111,13 +111,110 @@ impl ExportKind {
     }
 }
 
-/// What an export wrote.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ExportSummary {
-    pub path: PathBuf,
-    pub sheets: Vec<SheetMeta>,
-    /// Template columns nobody knows, left empty (`export tasks --template`).
-    pub unknown_columns: Vec<String>,
+pub use crate::office::export::ExportSummary;
+
+/// The report layer's export writer ([`crate::office::export::ExportWriter`]): the export a
+/// request names, written to `path`. Front ends register it on their office
+/// ([`register`]), so exports run through `office::ops::execute` like every request.
+pub fn write_spec(
+    office: &Office,
+    spec: &crate::office::export::ExportSpec,
+    path: &Path,
+    lang: Lang,
+    progress: &dyn Fn(f64),
+) -> Result<ExportSummary, OfficeError> {
+    export(office, &ExportKind::from_spec(spec)?, path, lang, progress)
+}
+
+/// Register [`write_spec`] as `office`'s export writer.
+pub fn register(office: &Office) {
+    office.set_export_writer(write_spec);
+}
+
+impl ExportKind {
+    /// The kind a request's [`crate::office::export::ExportSpec`] names.
+    pub fn from_spec(what: &crate::office::export::ExportSpec) -> Result<ExportKind, OfficeError> {
+        use crate::office::export::ExportSpec;
+        use clap::ValueEnum;
+        use ExportKind as K;
+        Ok(match what {
+            ExportSpec::Draw(id) => K::Draw(*id),
+            ExportSpec::Announcement(id) => K::Announcement(*id),
+            ExportSpec::Quarterly { period, today } => K::Quarterly {
+                period: period.clone(),
+                today: *today,
+            },
+            ExportSpec::Publication(p) => K::Publication(p.clone()),
+            ExportSpec::Plan(y) => K::Plan(*y),
+            ExportSpec::Registry(r) => K::Registry(
+                RegistryKind::from_str(r, true).map_err(|_| OfficeError::NotFound(r.clone()))?,
+            ),
+            ExportSpec::Notice {
+                from,
+                to,
+                own_copy,
+                today,
+                html,
+            } => K::Notice {
+                spec: notice::NoticeSpec {
+                    from: *from,
+                    to: *to,
+                    own_copy: *own_copy,
+                    today: *today,
+                },
+                html: *html,
+            },
+            ExportSpec::Tasks {
+                template_name,
+                template,
+                period,
+            } => K::Tasks {
+                template_name: template_name.clone(),
+                template: template.0.clone(),
+                period: period.clone(),
+            },
+        })
+    }
+
+    /// The request's spelling of this kind (the registry by its CLI name).
+    pub fn spec(&self) -> crate::office::export::ExportSpec {
+        use crate::office::export::ExportSpec;
+        use ExportKind as K;
+        match self {
+            K::Draw(id) => ExportSpec::Draw(*id),
+            K::Announcement(id) => ExportSpec::Announcement(*id),
+            K::Quarterly { period, today } => ExportSpec::Quarterly {
+                period: period.clone(),
+                today: *today,
+            },
+            K::Publication(p) => ExportSpec::Publication(p.clone()),
+            K::Plan(y) => ExportSpec::Plan(*y),
+            K::Notice { spec, html } => ExportSpec::Notice {
+                from: spec.from,
+                to: spec.to,
+                own_copy: spec.own_copy,
+                today: spec.today,
+                html: *html,
+            },
+            K::Tasks {
+                template_name,
+                template,
+                period,
+            } => ExportSpec::Tasks {
+                template_name: template_name.clone(),
+                template: crate::office::protocol::Bytes(template.clone()),
+                period: period.clone(),
+            },
+            K::Registry(r) => {
+                use clap::ValueEnum;
+                ExportSpec::Registry(
+                    r.to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default(),
+                )
+            }
+        }
+    }
 }
 
 impl ExportSummary {

@@ -266,20 +266,7 @@ impl Default for Formats {
     }
 }
 
-/// What was written on one sheet (for the caller and the tests).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct SheetMeta {
-    pub name: String,
-    /// Zero-based row of the table's header.
-    pub header_row: u32,
-    /// Data rows under the header.
-    pub rows: u32,
-    pub headers: Vec<String>,
-    /// Widest cell written per column, in digit widths of the font ([`text_width`]).
-    pub max_display: Vec<f64>,
-    /// The widths set, per column.
-    pub widths: Vec<f64>,
-}
+pub use crate::office::export::SheetMeta;
 
 /// An Excel date for a calendar date (Excel's range is 1900..=9999).
 pub fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {

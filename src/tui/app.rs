@@ -6,10 +6,9 @@
 //! after something changed. Imports and the audit verification run on background threads and
 //! report through a channel, so the screen never waits on the store.
 
-use super::backend::{import_lines, import_result, status_changed_label, Backend};
-use super::state::{AppState, Config, Ctx, Effect, Input, Op, OpResult};
+use super::backend::{office_ctx, run_op, verify_via, Backend, Direct};
+use super::state::{AppState, Config, Effect, Input, Op, OpResult};
 use super::views;
-use crate::i18n::Lang;
 use crate::office::Office;
 use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 use std::io;
@@ -38,44 +37,17 @@ pub fn run(backend: Backend, cfg: Config) -> io::Result<()> {
 
 /// Build the state over the office's current registries.
 pub fn new_state(office: &Office, cfg: Config) -> AppState {
-    let st = office.state();
-    let book = office.book();
-    let revisions = office.revisions();
-    let ctx = Ctx {
-        data: &st,
-        rules: &office.rules(),
-        book: &book,
-        revisions: &revisions,
-    };
-    AppState::new(cfg, &ctx)
+    office_ctx(office, |ctx| AppState::new(cfg, ctx))
 }
 
 /// Feed one input to the state (holding the registries' read lock only while it runs).
 pub fn update(office: &Office, app: &mut AppState, input: Input) -> Effect {
-    let st = office.state();
-    let book = office.book();
-    let revisions = office.revisions();
-    let ctx = Ctx {
-        data: &st,
-        rules: &office.rules(),
-        book: &book,
-        revisions: &revisions,
-    };
-    app.update(input, &ctx)
+    office_ctx(office, |ctx| app.update(input, ctx))
 }
 
 /// Give the outcome of an operation to the state.
 pub fn finish(office: &Office, app: &mut AppState, result: OpResult) {
-    let st = office.state();
-    let book = office.book();
-    let revisions = office.revisions();
-    let ctx = Ctx {
-        data: &st,
-        rules: &office.rules(),
-        book: &book,
-        revisions: &revisions,
-    };
-    app.finish(result, &ctx);
+    office_ctx(office, |ctx| app.finish(result, ctx));
 }
 
 fn event_loop(
@@ -253,204 +225,16 @@ pub fn perform_blocking_on(backend: &Backend, app: &mut AppState, op: Op) {
     }
 }
 
-/// Perform an operation on this thread and give every result to the state (tests, scripts).
+/// Perform an operation on this thread and give every result to the state (tests, scripts):
+/// the same requests and the same path ([`super::backend::run_op`]) as [`Backend::run`].
 pub fn perform_blocking(office: &Office, app: &mut AppState, op: Op) {
     let lang = app.lang();
-    if op == Op::OpenAudit {
-        let r = load_audit(office);
-        finish(office, app, r);
-        finish(office, app, verify(office, lang));
-        return;
-    }
-    let r = run_now(office, op, lang);
+    let via = Direct(office);
+    let audit = op == Op::OpenAudit;
+    let r = run_op(&via, op, lang, &|_| {});
+    let ok = matches!(r, OpResult::Audit(Ok(_)));
     finish(office, app, r);
-}
-
-/// Write a workbook; the result panel's lines or the error.
-pub(crate) fn export(
-    office: &Office,
-    kind: &crate::report::ExportKind,
-    path: &std::path::Path,
-    lang: Lang,
-    progress: &dyn Fn(f64),
-) -> OpResult {
-    OpResult::Exported(
-        crate::report::export(office, kind, path, lang, progress)
-            .map(|s| super::state::exported_lines(&s, lang))
-            .map_err(|e| e.localize(lang)),
-    )
-}
-
-/// The line of a chain that verifies.
-pub(crate) fn verified_text(entries: u64, records: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("校验通过：审计日志 {entries} 条，记录 {records} 个"),
-        Lang::En => format!("verified: {entries} audit entries, {records} records"),
-    }
-}
-
-pub(crate) fn load_audit(office: &Office) -> OpResult {
-    let lang = office.lang();
-    OpResult::Audit(
-        office
-            .audit_tail(1000)
-            .map(|e| (e, office.audit_len()))
-            .map_err(|e| e.localize(lang)),
-    )
-}
-
-pub(crate) fn verify(office: &Office, lang: Lang) -> OpResult {
-    match office.verify() {
-        Ok(r) => match r.problem {
-            None => OpResult::Verify {
-                ok: true,
-                text: verified_text(r.entries, r.records, lang),
-            },
-            Some(p) => OpResult::Verify {
-                ok: false,
-                text: p.localize(lang),
-            },
-        },
-        Err(e) => OpResult::Verify {
-            ok: false,
-            text: e.localize(lang),
-        },
-    }
-}
-
-pub(crate) fn run_now(office: &Office, op: Op, lang: Lang) -> OpResult {
-    match op {
-        Op::OpenAudit => load_audit(office),
-        Op::SetTargetStatus {
-            id,
-            status,
-            date,
-            reason,
-            base,
-        } => OpResult::Saved(
-            office
-                .set_target_status_at(id, status, date, &reason, base)
-                .map(|t| {
-                    format!(
-                        "{}{} {} {}",
-                        status_changed_label(&date, lang),
-                        t.name,
-                        status.label(lang),
-                        date
-                    )
-                })
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::SetInspectorStatus {
-            id,
-            status,
-            date,
-            reason,
-            base,
-        } => OpResult::Saved(
-            office
-                .set_inspector_status_at(id, status, date, &reason, base)
-                .map(|p| {
-                    format!(
-                        "{}{} {} {}",
-                        status_changed_label(&date, lang),
-                        p.name,
-                        status.label(lang),
-                        date
-                    )
-                })
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::SaveTarget(t, base) => OpResult::Saved(
-            office
-                .save_target_at(*t, base)
-                .map(|t| format!("{}{} {}", lang.pick("已保存：", "saved: "), t.id, t.name))
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::SavePlan(p, base) => OpResult::Saved(
-            office
-                .save_plan_at(*p, base)
-                .map(|p| {
-                    format!(
-                        "{}{} {}",
-                        lang.pick("已保存抽查计划：", "plan saved: "),
-                        p.seq,
-                        p.name
-                    )
-                })
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::PreviewDraw(ask) => OpResult::Preview(
-            office
-                .prepare_draw(&ask.request())
-                .map(|(p, _)| p)
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::AnnounceDraw { ask, source } => OpResult::Announced(
-            office
-                .announce_draw(&crate::office::announce::AnnounceRequest {
-                    draw: ask.request(),
-                    source,
-                    reason: None,
-                })
-                .map(|a| Box::new(crate::office::announce::announcement_json(&a)))
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::CommitAnnounced { id, witness } => OpResult::Drawn(
-            office
-                .commit_announced(id, &witness)
-                .map(|d| super::work::draw_result(office, &d, lang))
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::CommitDraw(ask) => OpResult::Drawn(
-            office
-                .commit_draw(&ask.request())
-                .map(|d| super::work::draw_result(office, &d, lang))
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::VoidDraw { id, reason } => OpResult::Saved(
-            office
-                .void_draw(id, &reason)
-                .map(|d| {
-                    format!(
-                        "{}#{} {}",
-                        lang.pick("已作废抽取 ", "voided draw "),
-                        d.id,
-                        d.plan_name
-                    )
-                })
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::LoadFigures { period, today } => {
-            OpResult::Figures(super::work::figures(office, &period, today, lang))
-        }
-        Op::LoadCoverage { from, to } => OpResult::Coverage(
-            office
-                .coverage(from, to)
-                .map(Box::new)
-                .map_err(|e| e.localize(lang)),
-        ),
-        Op::TaskStep {
-            id,
-            step,
-            period,
-            today,
-        } => {
-            let result = super::work::task_step(office, id, step, lang);
-            let figures = Some(super::work::figures(office, &period, today, lang));
-            OpResult::Stepped { result, figures }
-        }
-        Op::Export { kind, path } => export(office, &kind, &path, lang, &|_| {}),
-        Op::Import {
-            kind,
-            path,
-            dry_run,
-        } => {
-            let result = office
-                .import(kind, &path, dry_run)
-                .map(|o| import_lines(&o, lang))
-                .map_err(|e| e.localize(lang).lines().map(str::to_string).collect());
-            import_result(kind, path, dry_run, result)
-        }
+    if audit && ok {
+        finish(office, app, verify_via(&via, lang));
     }
 }

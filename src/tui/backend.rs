@@ -1,29 +1,32 @@
 //! Where the TUI's data lives and where its operations go: the store opened in this process
 //! ([`Backend::Local`]) or `shuangsui serve` ([`Backend::Remote`]).
 //!
-//! Either way each operation passes the role check of [`Office::authorize`] first, so a viewer
-//! is refused in the TUI exactly as on the command line, with the role the action needs.
-//! Remotely the TUI renders from a replica of the registries and the book ([`Request::Snapshot`]),
-//! refetched after each of its own writes and whenever the server announces someone else's.
+//! Either way every operation is a [`Request`] sent through a [`Conn`], so it passes
+//! `office::ops::execute` (the role check, the write gate, the audit user) exactly as a
+//! command line does, and its [`Reply`] becomes the screens' [`OpResult`] in one place
+//! ([`run_op`]). Remotely the TUI renders from a replica of the registries and the book
+//! ([`Request::Snapshot`]), refetched after each of its own writes and whenever the server
+//! announces someone else's; locally it reads the office's snapshots.
 
-use super::state::{Ctx, Op, OpResult, StepOp};
+use super::state::{Ctx, DrawResult, FiguresData, Op, OpResult, StepOp};
+use crate::conn::Conn;
 use crate::domain::rules::Rules;
+use crate::domain::task::{FollowUpPatch, Step};
 use crate::i18n::Lang;
-use crate::office::protocol::{
-    Bytes, Caller, ErrorReply, ExportSpec, Reply, Request, Response, Snapshot,
-};
-use crate::office::{Book, Office, State};
+use crate::office::protocol::{Bytes, Caller, Reply, Request, Snapshot};
+use crate::office::{Book, Office, OfficeError, State};
 use crate::server::Client;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// How the TUI reaches the office.
 #[derive(Clone)]
 pub enum Backend {
-    /// The store opened by this process; `caller` is the OS user, judged by the roles file.
+    /// The store opened by this process, reached through `conn` (a [`Conn::Local`] of the OS
+    /// user, judged by the roles file); `office` is read for the screens.
     Local {
         office: Arc<Office>,
-        caller: Caller,
+        conn: Arc<Conn>,
     },
     Remote(Arc<RemoteOffice>),
 }
@@ -38,7 +41,7 @@ pub struct Replica {
 
 /// A connection to `shuangsui serve` with a local replica of what the screens show.
 pub struct RemoteOffice {
-    client: Mutex<Client>,
+    conn: Conn,
     socket: PathBuf,
     lang: Lang,
     replica: RwLock<Replica>,
@@ -62,7 +65,7 @@ impl RemoteOffice {
         let user = client.hello.user.clone();
         let store = client.hello.store.clone();
         let mut remote = RemoteOffice {
-            client: Mutex::new(client),
+            conn: Conn::remote(client),
             socket: socket.to_path_buf(),
             lang,
             replica: RwLock::new(Replica {
@@ -81,7 +84,7 @@ impl RemoteOffice {
             kind: crate::office::rules::RulesKind::Rules,
             version: None,
         };
-        if let Ok(Reply::Rules(r)) = remote.call(&Request::Rules(export)) {
+        if let Ok(Reply::Rules(r)) = remote.conn.call(Request::Rules(export)) {
             match Rules::from_toml_str(r.text.as_deref().unwrap_or_default(), "rules.toml") {
                 Ok(rules) => remote.rules = rules,
                 Err(e) => tracing::warn!("the server's rules do not read: {e}"),
@@ -108,23 +111,18 @@ impl RemoteOffice {
         self.replica.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Send a request; a refusal, a failure or a lost connection is an [`ErrorReply`].
-    pub fn call(&self, req: &Request) -> Result<Reply, ErrorReply> {
-        let mut client = self.client.lock().unwrap_or_else(|p| p.into_inner());
-        match client.call(req) {
-            Ok(Response::Ok(r)) => Ok(r),
-            Ok(Response::Error(e)) => Err(e),
-            Err(e) => Err(crate::server::lost_server(&e)),
-        }
+    /// Send a request through the connection.
+    pub fn call(&self, req: &Request) -> Result<Reply, OfficeError> {
+        self.conn.call(req.clone())
     }
 
     /// Fetch a fresh snapshot and swap it in.
     pub fn refresh(&self) -> Result<(), String> {
         let lang = self.lang;
-        let mut snap: Snapshot = match self.call(&Request::Snapshot) {
+        let mut snap: Snapshot = match self.conn.call(Request::Snapshot) {
             Ok(Reply::Snapshot(s)) => *s,
             Ok(_) => return Err(unexpected(lang)),
-            Err(e) => return Err(e.message(lang).to_string()),
+            Err(e) => return Err(e.localize(lang)),
         };
         let revisions = std::mem::take(&mut snap.revisions);
         let (state, book, audit_len) = snap.into_parts().map_err(|e| e.localize(lang))?;
@@ -185,8 +183,8 @@ impl Backend {
     /// The store of this process, used by the OS user.
     pub fn local(office: Arc<Office>, lang: Lang) -> Backend {
         Backend::Local {
+            conn: Arc::new(Conn::local(Arc::clone(&office), lang)),
             office,
-            caller: Caller::local(lang),
         }
     }
 
@@ -198,9 +196,12 @@ impl Backend {
     /// store (through the server the TUI does not read the roles file).
     pub fn my_certificate(&self) -> Option<String> {
         match self {
-            Backend::Local { office, caller } => office
-                .roles()
-                .and_then(|r| r.inspectors.get(&caller.user).cloned()),
+            Backend::Local { office, conn } => match &**conn {
+                Conn::Local { caller, .. } => office
+                    .roles()
+                    .and_then(|r| r.inspectors.get(&caller.user).cloned()),
+                Conn::Remote(_) => None,
+            },
             Backend::Remote(_) => None,
         }
     }
@@ -208,17 +209,7 @@ impl Backend {
     /// Run `f` over the registries, the rules and the book.
     pub fn with_ctx<R>(&self, f: impl FnOnce(&Ctx) -> R) -> R {
         match self {
-            Backend::Local { office, .. } => {
-                let st = office.state();
-                let book = office.book();
-                let revisions = office.revisions();
-                f(&Ctx {
-                    data: &st,
-                    rules: &office.rules(),
-                    book: &book,
-                    revisions: &revisions,
-                })
-            }
+            Backend::Local { office, .. } => office_ctx(office, f),
             Backend::Remote(r) => {
                 let rep = r.replica();
                 f(&Ctx {
@@ -234,71 +225,85 @@ impl Backend {
     /// Perform an operation on this thread (the audit log's verification aside: see
     /// [`Backend::verify`]).
     pub fn run(&self, op: Op, lang: Lang, progress: &dyn Fn(f64)) -> OpResult {
+        run_op(self, op, lang, progress)
+    }
+
+    /// Verify the audit chain, every record and every draw.
+    pub fn verify(&self, lang: Lang) -> OpResult {
+        verify_via(self, lang)
+    }
+}
+
+/// Run `f` over an office's registries, rules and book.
+pub(crate) fn office_ctx<R>(office: &Office, f: impl FnOnce(&Ctx) -> R) -> R {
+    let st = office.state();
+    let book = office.book();
+    let revisions = office.revisions();
+    f(&Ctx {
+        data: &st,
+        rules: &office.rules(),
+        book: &book,
+        revisions: &revisions,
+    })
+}
+
+/// Where [`run_op`] sends its requests and reads the data its messages name.
+pub(crate) trait Via {
+    /// Send a request; a refusal or failure comes back as its message in `lang`.
+    fn call(&self, req: Request, lang: Lang, progress: &dyn Fn(f64)) -> Result<Reply, String>;
+    /// Bring the data read for the screens up to date after a write (a local store is).
+    fn refresh(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// The registries and the book.
+    fn data<R>(&self, f: impl FnOnce(&State, &Book) -> R) -> R;
+}
+
+impl Via for Backend {
+    fn call(&self, req: Request, lang: Lang, progress: &dyn Fn(f64)) -> Result<Reply, String> {
         match self {
-            Backend::Local { office, caller } => {
-                let req = match request_of(&op, false) {
-                    Ok(r) => r,
-                    Err(e) => return failed(&op, e),
-                };
-                if let Err(e) = office.authorize(
-                    &req,
-                    &Caller {
-                        lang,
-                        ..caller.clone()
-                    },
-                ) {
-                    return failed(&op, e.message(lang).to_string());
-                }
-                match op {
-                    Op::OpenAudit => super::app::load_audit(office),
-                    Op::Export { kind, path } => {
-                        super::app::export(office, &kind, &path, lang, progress)
-                    }
-                    other => super::app::run_now(office, other, lang),
-                }
-            }
-            Backend::Remote(r) => run_remote(r, op, lang),
+            Backend::Local { conn, .. } => conn.call_in(req, lang, progress),
+            Backend::Remote(r) => r.conn.call_in(req, lang, progress),
+        }
+        .map_err(|e| e.localize(lang))
+    }
+
+    fn refresh(&self) -> Result<(), String> {
+        match self {
+            Backend::Local { .. } => Ok(()),
+            Backend::Remote(r) => r.refresh(),
         }
     }
 
-    /// Verify the audit chain.
-    pub fn verify(&self, lang: Lang) -> OpResult {
-        match self {
-            Backend::Local { office, .. } => super::app::verify(office, lang),
-            Backend::Remote(r) => match r.call(&Request::Verify) {
-                Ok(Reply::Verified {
-                    report,
-                    draw_problem,
-                    ..
-                }) => match (report.problem, draw_problem) {
-                    (Some(p), _) => OpResult::Verify {
-                        ok: false,
-                        text: p.localize(lang),
-                    },
-                    (None, Some((id, msg))) => OpResult::Verify {
-                        ok: false,
-                        text: format!("#{id} {msg}"),
-                    },
-                    (None, None) => OpResult::Verify {
-                        ok: true,
-                        text: super::app::verified_text(report.entries, report.records, lang),
-                    },
-                },
-                Ok(_) => OpResult::Verify {
-                    ok: false,
-                    text: unexpected(lang),
-                },
-                Err(e) => OpResult::Verify {
-                    ok: false,
-                    text: e.message(lang).to_string(),
-                },
-            },
+    fn data<R>(&self, f: impl FnOnce(&State, &Book) -> R) -> R {
+        self.with_ctx(|ctx| f(ctx.data, ctx.book))
+    }
+}
+
+/// An office of this process reached by reference (the TUI's tests and scripts): the same
+/// [`crate::office::ops::execute`] as a [`Conn::Local`], as the office's own user.
+pub(crate) struct Direct<'a>(pub &'a Office);
+
+impl Via for Direct<'_> {
+    fn call(&self, req: Request, lang: Lang, progress: &dyn Fn(f64)) -> Result<Reply, String> {
+        crate::report::register(self.0);
+        let caller = Caller {
+            lang,
+            ..Caller::new(self.0.user(), Vec::new())
+        };
+        match crate::office::ops::execute_with(self.0, req, &caller, progress) {
+            crate::office::Response::Ok(r) => Ok(r),
+            crate::office::Response::Error(e) => Err(e.message(lang).to_string()),
         }
+    }
+
+    fn data<R>(&self, f: impl FnOnce(&State, &Book) -> R) -> R {
+        f(&self.0.state(), &self.0.book())
     }
 }
 
 /// The request an operation makes (imports carry the file's bytes only with `read_files`).
-pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
+pub fn request_of(op: &Op, read_files: bool, lang: Lang) -> Result<Request, String> {
     Ok(match op {
         Op::OpenAudit => Request::AuditTail { n: 1000 },
         Op::SetTargetStatus {
@@ -341,12 +346,15 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
             dry_run,
         } => Request::Import {
             kind: *kind,
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            name: path.display().to_string(),
             bytes: if read_files {
-                Bytes(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?)
+                Bytes(std::fs::read(path).map_err(|e| {
+                    format!(
+                        "{}: {}{e}",
+                        path.display(),
+                        lang.pick("无法读取文件：", "cannot read the file: ")
+                    )
+                })?)
             } else {
                 Bytes::default()
             },
@@ -378,22 +386,25 @@ pub fn request_of(op: &Op, read_files: bool) -> Result<Request, String> {
             from: *from,
             to: *to,
         },
-        Op::TaskStep { id, step, .. } => step_request(*id, step.clone()),
+        Op::TaskStep { id, step, .. } => Request::TaskStep {
+            task: *id,
+            step: step_of(step.clone()),
+        },
         Op::Export { kind, path } => Request::Export {
-            what: export_spec(kind),
+            what: kind.spec(),
             to: Some(path.clone()),
         },
     })
 }
 
-fn step_request(task: u64, step: StepOp) -> Request {
+/// The domain's step of the task form's operation.
+fn step_of(step: StepOp) -> Step {
     match step {
         StepOp::Check {
             date,
             method,
             approval,
-        } => Request::TaskCheck {
-            task,
+        } => Step::Check {
             date,
             method: Some(method),
             approval,
@@ -404,68 +415,28 @@ fn step_request(task: u64, step: StepOp) -> Request {
             findings,
             unsigned_reason,
             integrity_card,
-        } => Request::TaskResult {
-            task,
+        } => Step::Result {
             phrase,
             determined,
             findings,
             unsigned_reason,
             integrity_card,
         },
-        StepOp::Publish { date, url } => Request::TaskPublish { task, date, url },
-        StepOp::Exempt { reason } => Request::TaskExempt { task, reason },
+        StepOp::Publish { date, url } => Step::Publish { date, url },
+        StepOp::Exempt { reason } => Step::Exempt { reason },
         StepOp::FollowUp {
             handed,
             rectification_due,
             rectified_on,
             case_number,
             judiciary,
-        } => Request::TaskFollowUp {
-            task,
-            handed,
-            due: rectification_due,
-            rectified: rectified_on,
-            case: case_number,
-            judiciary,
-        },
-    }
-}
-
-fn export_spec(kind: &crate::report::ExportKind) -> ExportSpec {
-    use crate::report::ExportKind as K;
-    match kind {
-        K::Draw(id) => ExportSpec::Draw(*id),
-        K::Announcement(id) => ExportSpec::Announcement(*id),
-        K::Quarterly { period, today } => ExportSpec::Quarterly {
-            period: period.clone(),
-            today: *today,
-        },
-        K::Publication(p) => ExportSpec::Publication(p.clone()),
-        K::Plan(y) => ExportSpec::Plan(*y),
-        K::Notice { spec, html } => ExportSpec::Notice {
-            from: spec.from,
-            to: spec.to,
-            own_copy: spec.own_copy,
-            today: spec.today,
-            html: *html,
-        },
-        K::Tasks {
-            template_name,
-            template,
-            period,
-        } => ExportSpec::Tasks {
-            template_name: template_name.clone(),
-            template: crate::office::protocol::Bytes(template.clone()),
-            period: period.clone(),
-        },
-        K::Registry(r) => {
-            use clap::ValueEnum;
-            ExportSpec::Registry(
-                r.to_possible_value()
-                    .map(|v| v.get_name().to_string())
-                    .unwrap_or_default(),
-            )
-        }
+        } => Step::FollowUp(FollowUpPatch {
+            handed_to_enforcement: handed,
+            rectification_due,
+            rectified_on,
+            case_number,
+            transferred_to_judiciary: judiciary,
+        }),
     }
 }
 
@@ -530,46 +501,41 @@ pub fn failed(op: &Op, msg: String) -> OpResult {
     }
 }
 
-fn figures_remote(
-    r: &RemoteOffice,
+/// The figures of `period` on `today`: status, per-inspector progress and the results due.
+fn figures_via(
+    via: &impl Via,
     period: &str,
     today: chrono::NaiveDate,
     lang: Lang,
-) -> Result<super::state::FiguresData, String> {
-    let msg = |e: ErrorReply| e.message(lang).to_string();
-    let status = match r
-        .call(&Request::Status {
-            period: period.to_string(),
-            today,
-        })
-        .map_err(msg)?
-    {
+) -> Result<FiguresData, String> {
+    let call = |req| via.call(req, lang, &|_| {});
+    let status = match call(Request::Status {
+        period: period.to_string(),
+        today,
+    })? {
         Reply::Status(s) => *s,
         _ => return Err(unexpected(lang)),
     };
-    let progress = match r
-        .call(&Request::Progress {
-            period: period.to_string(),
-            today,
-        })
-        .map_err(msg)?
-    {
+    let progress = match call(Request::Progress {
+        period: period.to_string(),
+        today,
+    })? {
         Reply::Progress(p) => p,
         _ => return Err(unexpected(lang)),
     };
-    let due = match r.call(&Request::Due { today }).map_err(msg)? {
+    let due = match call(Request::Due { today })? {
         Reply::Due(d) => d,
         _ => return Err(unexpected(lang)),
     };
     let today_req = crate::office::oversight::OversightRequest::Rectifications { today };
-    let rectifications = match r.call(&Request::Oversight(today_req)).map_err(msg)? {
+    let rectifications = match call(Request::Oversight(today_req))? {
         Reply::Oversight(o) => match *o {
             crate::office::oversight::OversightReply::Rectifications(v) => v,
             _ => return Err(unexpected(lang)),
         },
         _ => return Err(unexpected(lang)),
     };
-    Ok(super::state::FiguresData {
+    Ok(FiguresData {
         status,
         progress,
         due,
@@ -577,35 +543,73 @@ fn figures_remote(
     })
 }
 
-fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
-    let req = match request_of(&op, true) {
+/// The line of a chain that verifies.
+pub(crate) fn verified_text(entries: u64, records: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("校验通过：审计日志 {entries} 条，记录 {records} 个"),
+        Lang::En => format!("verified: {entries} audit entries, {records} records"),
+    }
+}
+
+/// [`Request::Verify`]: the chain, every record and every draw, as the audit tab shows it.
+pub(crate) fn verify_via(via: &impl Via, lang: Lang) -> OpResult {
+    match via.call(Request::Verify, lang, &|_| {}) {
+        Ok(Reply::Verified {
+            report,
+            draw_problem,
+            ..
+        }) => match (report.problem, draw_problem) {
+            (Some(p), _) => OpResult::Verify {
+                ok: false,
+                text: p.localize(lang),
+            },
+            (None, Some((id, msg))) => OpResult::Verify {
+                ok: false,
+                text: format!("#{id} {msg}"),
+            },
+            (None, None) => OpResult::Verify {
+                ok: true,
+                text: verified_text(report.entries, report.records, lang),
+            },
+        },
+        Ok(_) => OpResult::Verify {
+            ok: false,
+            text: unexpected(lang),
+        },
+        Err(text) => OpResult::Verify { ok: false, text },
+    }
+}
+
+/// Do `op` as its request through `via` and turn the reply into what the screens show: the
+/// one execution path of the TUI, on a local store and through the server alike.
+pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64)) -> OpResult {
+    if let Op::LoadFigures { period, today } = &op {
+        return OpResult::Figures(figures_via(via, period, *today, lang));
+    }
+    let req = match request_of(&op, true, lang) {
         Ok(req) => req,
         Err(e) => return failed(&op, e),
     };
-    if let Op::LoadFigures { period, today } = &op {
-        return OpResult::Figures(figures_remote(r, period, *today, lang));
-    }
     let write = req.is_write();
-    let reply = match r.call(&req) {
+    let reply = match via.call(req.clone(), lang, progress) {
         Ok(reply) => reply,
-        Err(e) => {
-            let msg = e.message(lang).to_string();
+        Err(msg) => {
             if write {
                 // A save refused because another user changed the record: the replica takes
                 // that change, so a reload (ctrl-r in the form) shows it.
-                let _ = r.refresh();
+                let _ = via.refresh();
             }
             return match op {
                 Op::TaskStep { period, today, .. } => OpResult::Stepped {
                     result: Err(msg),
-                    figures: Some(figures_remote(r, &period, today, lang)),
+                    figures: Some(figures_via(via, &period, today, lang)),
                 },
                 other => failed(&other, msg),
             };
         }
     };
     if write {
-        if let Err(e) = r.refresh() {
+        if let Err(e) = via.refresh() {
             return failed(&op, e);
         }
     }
@@ -646,14 +650,13 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
             p.name
         ))),
         (Op::VoidDraw { .. }, Reply::Voided { draw }) => {
-            let name = r
-                .replica()
-                .book
-                .draws
-                .iter()
-                .find(|d| d.id == draw)
-                .map(|d| d.plan_name.clone())
-                .unwrap_or_default();
+            let name = via.data(|_, book| {
+                book.draws
+                    .iter()
+                    .find(|d| d.id == draw)
+                    .map(|d| d.plan_name.clone())
+                    .unwrap_or_default()
+            });
             OpResult::Saved(Ok(format!(
                 "{}#{} {}",
                 lang.pick("已作废抽取 ", "voided draw "),
@@ -678,11 +681,14 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
         (Op::PreviewDraw(_), Reply::Preview(p)) => OpResult::Preview(Ok(*p)),
         (Op::AnnounceDraw { .. }, Reply::Announced(a)) => OpResult::Announced(Ok(a)),
         (op @ (Op::CommitDraw(_) | Op::CommitAnnounced { .. }), Reply::Drawn(d)) => {
-            let rep = r.replica();
-            match rep.book.draws.iter().find(|x| x.id == d.json.id) {
-                Some(rec) => OpResult::Drawn(Ok(super::work::draw_result_in(
-                    &rep.state, &rep.book, rec, lang,
-                ))),
+            let drawn: Option<DrawResult> = via.data(|st, book| {
+                book.draws
+                    .iter()
+                    .find(|x| x.id == d.json.id)
+                    .map(|rec| super::work::draw_result_in(st, book, rec, lang))
+            });
+            match drawn {
+                Some(r) => OpResult::Drawn(Ok(r)),
                 None => bad(&op),
             }
         }
@@ -693,26 +699,34 @@ fn run_remote(r: &RemoteOffice, op: Op, lang: Lang) -> OpResult {
             Reply::Task(_),
         ) => OpResult::Stepped {
             result: Ok(format!("#{id} {}", step_done(&req, lang))),
-            figures: Some(figures_remote(r, &period, today, lang)),
+            figures: Some(figures_via(via, &period, today, lang)),
         },
-        (Op::Export { path, .. }, Reply::Exported { text, bytes }) => {
+        (
+            Op::Export { path, .. },
+            Reply::Exported {
+                text,
+                bytes,
+                summary,
+            },
+        ) => {
             if let Some(b) = bytes {
                 if let Err(e) = crate::store::write_atomic(&path, &b.0) {
                     return OpResult::Exported(Err(format!("{}: {e}", path.display())));
                 }
             }
-            OpResult::Exported(Ok(text.lines().map(str::to_string).collect()))
+            OpResult::Exported(Ok(match summary {
+                Some(s) => super::state::exported_lines(&s, lang),
+                None => text.lines().map(str::to_string).collect(),
+            }))
         }
         (op, _) => bad(&op),
     }
 }
 
+/// What a task step's request recorded, for its message.
 fn step_done(req: &Request, lang: Lang) -> &'static str {
     match req {
-        Request::TaskCheck { .. } => lang.pick("已登记检查", "check recorded"),
-        Request::TaskResult { .. } => lang.pick("已录入结果", "result entered"),
-        Request::TaskPublish { .. } => lang.pick("已登记公示", "publication recorded"),
-        Request::TaskExempt { .. } => lang.pick("已登记不予公示", "exemption recorded"),
-        _ => lang.pick("已登记后续处理", "follow-up recorded"),
+        Request::TaskStep { step, .. } => step.done_label(lang),
+        _ => "",
     }
 }
