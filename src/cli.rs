@@ -199,6 +199,8 @@ pub enum Command {
         #[command(subcommand)]
         action: oversight::InspectionAction,
     },
+    /// A target's status change (动态调整), as a result's registry prompt prints it.
+    Adjust(oversight::AdjustArgs),
     /// A violation's progress (issue 19): state, rectification due date, hand-over.
     Violation(oversight::ViolationArgs),
     /// A plan's settings (issue 19): `plan window --plan N --days D`.
@@ -1301,6 +1303,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Inspection { action } => oversight::inspection(conn, action, lang),
         Command::Plan { action } => oversight::plan(conn, action, lang),
         Command::Violation(a) => oversight::violation(conn, a, lang),
+        Command::Adjust(a) => oversight::adjust(conn, a, lang),
         Command::Rules { action } => {
             rules::run(conn, crate::office::rules::RulesKind::Rules, action, lang)
         }
@@ -1727,6 +1730,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("任务 #{id} 已登记结果：{text}（认定 {determined}），应于 {due} 前公示"),
                 format!("task #{id} result: {text} (determined {determined}); publish by {due}"),
             );
+            oversight::print_status_prompt(conn, id, lang)?;
         }
         TaskStep::Publish { date, url } => {
             let date = date_arg(date, lang)?;

@@ -294,3 +294,78 @@ pub fn rectifications(
     }
     Ok(0)
 }
+
+/// `adjust`: a target's status change (动态调整), as a registry prompt prints it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AdjustArgs {
+    /// Target id.
+    #[arg(long)]
+    pub target: u64,
+    /// 在产, 停产 or 关闭 (operating, suspended, closed).
+    #[arg(long)]
+    pub status: String,
+    /// The day it takes effect, YYYY-MM-DD.
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub reason: String,
+}
+
+pub fn adjust(conn: &mut Conn, a: &AdjustArgs, lang: Lang) -> Result<i32, OfficeError> {
+    use crate::domain::TargetStatus;
+    let status = TargetStatus::parse(&a.status)
+        .filter(|_| !a.status.trim().is_empty())
+        .ok_or_else(|| {
+            OfficeError::Refused(match lang {
+                Lang::Zh => format!("--status：无法识别 {:?}，应为 在产、停产 或 关闭", a.status),
+                Lang::En => format!(
+                    "--status: {:?} is not operating, suspended or closed",
+                    a.status
+                ),
+            })
+        })?;
+    let Reply::Target(t) = conn.call(Request::SetTargetStatus {
+        target: a.target,
+        status,
+        effective: date_arg(&a.date, lang)?,
+        reason: a.reason.clone(),
+        base_revision: None,
+    })?
+    else {
+        return Err(unexpected(lang));
+    };
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "检查对象 {} {}：经营状态 {}（自 {} 起）",
+                t.id,
+                t.name,
+                status.label(lang),
+                a.date
+            ),
+            Lang::En => format!(
+                "target {} {}: status {} (from {})",
+                t.id,
+                t.name,
+                status.label(lang),
+                a.date
+            ),
+        }
+    );
+    Ok(0)
+}
+
+/// After a result: the registry change it suggests, prefilled, to confirm (issue 19).
+pub fn print_status_prompt(conn: &mut Conn, task: u64, lang: Lang) -> Result<(), OfficeError> {
+    let OversightReply::StatusPrompt(p) =
+        call(conn, OversightRequest::StatusPrompt { task }, lang)?
+    else {
+        return Err(unexpected(lang));
+    };
+    if let Some(p) = p {
+        println!("{}", p.text(lang));
+        println!("  {}", p.command());
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@ pub mod inspector;
 pub mod item;
 pub mod period;
 pub mod plan;
+pub mod prompt;
 pub mod rules;
 pub mod scope;
 pub mod target;

@@ -32,6 +32,8 @@ pub enum OversightRequest {
     },
     /// `due --rectifications`: rectifications past their due date on `today`.
     Rectifications { today: NaiveDate },
+    /// The registry change task `task`'s result suggests (4 无法联系, 7 未发现经营活动).
+    StatusPrompt { task: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,22 +43,25 @@ pub enum OversightReply {
     Exclusion(Option<Exclusion>),
     Violation(Box<(Violation, Option<Reinspection>)>),
     Rectifications(Vec<OverdueRectification>),
+    StatusPrompt(Option<crate::domain::prompt::StatusPrompt>),
 }
 
 impl OversightRequest {
     pub fn is_write(&self) -> bool {
         !matches!(
             self,
-            OversightRequest::Exclusion { .. } | OversightRequest::Rectifications { .. }
+            OversightRequest::Exclusion { .. }
+                | OversightRequest::Rectifications { .. }
+                | OversightRequest::StatusPrompt { .. }
         )
     }
 
     /// Recording an inspection and setting a plan's window are the office's; reading is open.
     pub fn role(&self) -> Role {
         match self {
-            OversightRequest::Exclusion { .. } | OversightRequest::Rectifications { .. } => {
-                Role::Viewer
-            }
+            OversightRequest::Exclusion { .. }
+            | OversightRequest::Rectifications { .. }
+            | OversightRequest::StatusPrompt { .. } => Role::Viewer,
             _ => Role::Office,
         }
     }
@@ -76,11 +81,20 @@ impl OversightRequest {
                 ("登记违法问题处理", "recording a violation's progress")
             }
             OversightRequest::Rectifications { .. } => ("查看统计", "viewing figures"),
+            OversightRequest::StatusPrompt { .. } => ("查看任务", "reading a task"),
         }
     }
 }
 
 impl Office {
+    /// The registry change task `task`'s result suggests, if any (`domain::prompt`).
+    pub fn status_prompt(&self, task: u64) -> Option<crate::domain::prompt::StatusPrompt> {
+        let book = self.book();
+        let t = book.tasks.iter().find(|t| t.id == task && !t.voided)?;
+        let st = self.state();
+        crate::domain::prompt::status_prompt(t, st.target(t.target)?)
+    }
+
     pub fn oversight_request(&self, req: OversightRequest) -> Result<OversightReply, OfficeError> {
         Ok(match req {
             OversightRequest::RecordInspection {
@@ -104,6 +118,9 @@ impl Office {
             }
             OversightRequest::Rectifications { today } => {
                 OversightReply::Rectifications(self.overdue_rectifications(today))
+            }
+            OversightRequest::StatusPrompt { task } => {
+                OversightReply::StatusPrompt(self.status_prompt(task))
             }
         })
     }
