@@ -8,6 +8,11 @@ use crate::domain::CreditCodeError;
 use crate::i18n::Lang;
 use std::fmt;
 
+/// Columns a worksheet may use; a used range wider than this is refused before reading.
+pub const MAX_SHEET_COLS: u64 = 1024;
+/// Cells (rows × columns of the used range) a worksheet may span.
+pub const MAX_SHEET_CELLS: u64 = 64_000_000;
+
 /// Why a file, a row or a cell was rejected, or why it earned a warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
@@ -140,13 +145,13 @@ impl Reason {
             }
             (Reason::SheetTooLarge { sheet, dimension }, Zh) => format!(
                 "工作表「{sheet}」的使用范围 {dimension} 过大（超过 {} 列或 {} 个单元格），未读取；请删除远处的单元格后另存",
-                super::table::MAX_SHEET_COLS,
-                super::table::MAX_SHEET_CELLS
+                MAX_SHEET_COLS,
+                MAX_SHEET_CELLS
             ),
             (Reason::SheetTooLarge { sheet, dimension }, En) => format!(
                 "worksheet \"{sheet}\" uses the range {dimension}, more than {} columns or {} cells; not read (delete the far-away cells and save again)",
-                super::table::MAX_SHEET_COLS,
-                super::table::MAX_SHEET_CELLS
+                MAX_SHEET_COLS,
+                MAX_SHEET_CELLS
             ),
             (Reason::NoSheet, Zh) => "Excel 文件中没有工作表".into(),
             (Reason::NoSheet, En) => "the Excel file has no worksheet".into(),

@@ -117,10 +117,7 @@ enum Source<'a> {
     },
 }
 
-/// Columns a worksheet may use; a used range wider than this is refused before reading.
-pub const MAX_SHEET_COLS: u64 = 1024;
-/// Cells (rows × columns of the used range) a worksheet may span.
-pub const MAX_SHEET_CELLS: u64 = 64_000_000;
+pub use super::issue::{MAX_SHEET_CELLS, MAX_SHEET_COLS};
 
 /// Decides whether a header row (its row number and cells) belongs to the file being read.
 pub type AcceptHeader<'h> = &'h dyn Fn(usize, &[String]) -> bool;

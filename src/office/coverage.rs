@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::draws::DrawRecord;
+use super::book::DrawRecord;
 use crate::domain::period::Period;
 use crate::draw::stats;
 use crate::i18n::Lang;

@@ -17,7 +17,7 @@ pub enum OfficeError {
     Corrupt(String),
     /// A refusal or failure reported by `shuangsui serve` (or by the role check).
     #[error("{}", .0.message_en)]
-    Remote(super::protocol::ErrorReply),
+    Remote(super::messages::ErrorReply),
 }
 
 impl OfficeError {

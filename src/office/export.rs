@@ -4,12 +4,28 @@
 //! office: it registers its writer ([`ExportWriter`]) on the office it serves
 //! ([`super::Office::set_export_writer`]; `conn::Conn::local` and `server::serve` do it).
 
-use super::protocol::Bytes;
 use super::{Office, OfficeError};
 use crate::i18n::Lang;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// Bytes carried as a hex string (JSON has no bytes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        let s = String::deserialize(d)?;
+        hex::decode(s).map(Bytes).map_err(serde::de::Error::custom)
+    }
+}
 
 /// What to export (mirrors `report::ExportKind`; the registry by its CLI name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 //! record gets them empty, which is what it meant: a `shuangsui-draw-1` draw merged nothing.
 
 use super::announce::{Announcement, AttemptState};
-use super::draws::{DrawRecord, Voided};
+use super::book::{DrawRecord, Voided};
 use super::{DrawPreview, DrawRequest};
 use crate::domain::inspector::{Department, Inspector, RecusalPair};
 use crate::domain::plan::{InspectionMethod, JointKind, Plan};

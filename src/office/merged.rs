@@ -4,7 +4,7 @@
 //! A merged visit is an internal joint inspection. The draw's input lists the visits it may
 //! merge into (`Draw2::visits`), so the draw is reproducible and re-checkable.
 
-use super::draws::{Book, DrawRecord};
+use super::book::{Book, DrawRecord};
 use super::{OfficeError, State};
 use crate::domain::plan::Plan;
 use crate::domain::plan::{planned_method, InspectionMethod};

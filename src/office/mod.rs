@@ -32,6 +32,7 @@
 
 pub mod announce;
 pub mod attempts;
+mod book;
 pub mod coverage;
 mod demo;
 mod draws;
@@ -45,6 +46,7 @@ pub use integrity::IntegrityRow;
 mod items;
 mod legacy;
 mod merged;
+pub mod messages;
 pub mod ops;
 pub mod oversight;
 mod violations;
@@ -59,11 +61,11 @@ pub mod search;
 mod tasks;
 pub use tasks::CorrectStep;
 
-pub(crate) use draws::check_draw;
-pub use draws::{
+pub use book::{
     task_json_of, Book, DrawJson, DrawPreview, DrawRecord, DrawRequest, StratumPreview, TaskJson,
     Voided,
 };
+pub(crate) use draws::check_draw;
 pub use error::OfficeError;
 pub use figures::{
     belongs_to, publication_state, DueItem, InspectorProgress, InterDeptFigures,
@@ -200,7 +202,7 @@ impl State {
 pub struct Office {
     store: Store,
     state: Shared<State>,
-    book: Shared<draws::Book>,
+    book: Shared<book::Book>,
     /// The records' revisions (lock order 5: taken alone, after a commit).
     revisions: Shared<Revisions>,
     user: String,
@@ -750,21 +752,7 @@ fn record_restore(
     Ok(())
 }
 
-/// Read a text file of at most `limit` bytes (roles, config, keymap): `/dev/zero` or a huge
-/// file is refused instead of read forever. An over-long file is `InvalidData`.
-pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    f.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("超过 {limit} 字节 / larger than {limit} bytes"),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-}
+pub use crate::store::anchor::read_limited;
 
 /// Whether `path` holds a store (a sled directory), as opposed to nothing or an empty directory.
 pub fn store_exists(path: &Path) -> bool {

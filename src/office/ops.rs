@@ -9,8 +9,9 @@
 //! takes the write gate for a write, does the request as the caller (the audit log records
 //! `caller.user`, messages use `caller.lang`) and signs the audit head after a write.
 
+use super::export::Bytes;
 use super::export::{ExportSpec, ExportSummary};
-use super::protocol::{tempfile_dir, Bytes, Caller, Drawn, ErrorReply, Reply, Response};
+use super::messages::{tempfile_dir, Caller, Drawn, ErrorReply, Reply, Response};
 use super::roles::Role;
 use super::{DrawRequest, ImportKind, ListKind, Office, OfficeError};
 use crate::domain::inspector::{InspectorId, InspectorStatus};
@@ -607,5 +608,101 @@ impl Office {
             plan_name: d.plan_name.clone(),
             team_names,
         }
+    }
+}
+
+fn zh_en(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl Office {
+    /// The caller's role: from the roles file, or director when there is none.
+    pub fn role_of(&self, caller: &Caller) -> Option<Role> {
+        match self.roles() {
+            None => Some(Role::Director),
+            Some(r) => r.role_of(&caller.user, &caller.groups),
+        }
+    }
+
+    /// Whether `caller` may make `req`; the refusal names the role it needs.
+    pub fn authorize(&self, req: &Request, caller: &Caller) -> Result<(), ErrorReply> {
+        let role = self.role_of(caller);
+        let (ok, needed) = match req.need() {
+            Need::Role(r) => (role.is_some_and(|have| have >= r), r),
+            Need::OwnTask(task) => match role {
+                Some(r) if r >= Role::Office => (true, Role::Office),
+                Some(Role::Inspector) => (self.is_own_task(task, &caller.user), Role::Office),
+                _ => (false, Role::Office),
+            },
+        };
+        if ok {
+            return Ok(());
+        }
+        let own = matches!(req.need(), Need::OwnTask(_)) && role == Some(Role::Inspector);
+        let have = |lang| match role {
+            Some(r) => r.label(lang).to_string(),
+            None => lang
+                .pick("无（未列入角色文件）", "none (not in the roles file)")
+                .into(),
+        };
+        let msg = |lang: Lang| {
+            let mut s = zh_en(
+                lang,
+                format!(
+                    "无权{}：需要{}或更高角色；{} 的角色是{}。未做任何修改。",
+                    req.label(lang),
+                    needed.label(lang),
+                    caller.user,
+                    have(lang)
+                ),
+                format!(
+                    "not allowed: {} needs the {} role or higher; {} has the role {}. Nothing was changed.",
+                    req.label(lang),
+                    needed.label(lang),
+                    caller.user,
+                    have(lang)
+                ),
+            );
+            if own {
+                s.push_str(lang.pick(
+                    "检查人员只能登记本人所在检查组的任务。",
+                    " An inspector records only the tasks of their own team.",
+                ));
+            }
+            s
+        };
+        Err(ErrorReply {
+            message_zh: msg(Lang::Zh),
+            message_en: msg(Lang::En),
+            exit_code: 3,
+            needs_role: Some(needed),
+        })
+    }
+
+    /// Whether the task's team holds the inspector the roles file maps `user` to.
+    fn is_own_task(&self, task: TaskId, user: &str) -> bool {
+        let Some(roles) = self.roles() else {
+            return false;
+        };
+        let Some(me) = roles.inspectors.get(user) else {
+            return false;
+        };
+        let st = self.state();
+        let book = self.book();
+        book.tasks.iter().find(|t| t.id == task).is_some_and(|t| {
+            t.team.iter().any(|i| {
+                // By certificate number only: names are ambiguous (roles::check_inspectors).
+                st.inspector(*i).is_some_and(|p| p.certificate_no == *me)
+            })
+        })
+    }
+
+    /// [`super::ops::execute`] as a method: check the caller's role, then do the request as
+    /// that caller.
+    pub fn handle(&self, req: Request, caller: &Caller) -> Response {
+        super::ops::execute(self, req, caller)
     }
 }

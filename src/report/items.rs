@@ -1,7 +1,7 @@
 //! The inspection item list (抽查事项清单) with the importer's headers, so importing an export
 //! finds every row unchanged (issue 19).
 
-use super::registry::headers;
+use super::columns::headers;
 use super::sheet::{Formats, Table, Title};
 use crate::i18n::Lang;
 use crate::import::ITEM_FIELDS;

@@ -20,6 +20,7 @@
 //! thread).
 
 mod announce;
+mod columns;
 pub mod coverage;
 mod draw;
 pub mod notice;
@@ -32,7 +33,8 @@ mod template;
 
 mod items;
 mod oversight;
-pub use registry::{write_targets, RegistryKind};
+pub use columns::RegistryKind;
+pub use registry::write_targets;
 pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};
 
 use crate::domain::task::DrawId;

@@ -4,60 +4,17 @@
 use super::sheet::{Formats, Table, Title};
 use super::Written;
 use crate::domain::plan::{JointKind, Plan};
-use crate::domain::{DepartmentKind, MonthSet, Target, PLAN_HEADERS};
+use crate::domain::{DepartmentKind, Target, PLAN_HEADERS};
 use crate::i18n::Lang;
-use crate::import::schema::{Field, CONFLICT_FIELDS, DEPARTMENT_FIELDS, INSPECTOR_FIELDS};
+use crate::import::schema::{CONFLICT_FIELDS, DEPARTMENT_FIELDS, INSPECTOR_FIELDS};
 use crate::office::State;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-/// The registries `export registry` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum RegistryKind {
-    Targets,
-    Inspectors,
-    Departments,
-    Conflicts,
-    /// The inspection item list (抽查事项清单).
-    Items,
-}
-
-impl RegistryKind {
-    pub fn sheet_name(self, lang: Lang) -> &'static str {
-        match self {
-            RegistryKind::Targets => lang.pick("检查对象名录库", "targets"),
-            RegistryKind::Inspectors => lang.pick("检查人员名录库", "inspectors"),
-            RegistryKind::Departments => lang.pick("部门", "departments"),
-            RegistryKind::Conflicts => lang.pick("回避关系", "conflicts"),
-            RegistryKind::Items => lang.pick("抽查事项清单", "inspection items"),
-        }
-    }
-}
-
-pub(super) fn headers(fields: &[Field], lang: Lang) -> Vec<&'static str> {
-    fields.iter().map(|f| lang.pick(f.zh, f.en)).collect()
-}
-
-pub(super) fn yes_no(v: bool, lang: Lang) -> &'static str {
-    match (v, lang) {
-        (true, Lang::Zh) => "是",
-        (false, Lang::Zh) => "否",
-        (true, Lang::En) => "yes",
-        (false, Lang::En) => "no",
-    }
-}
+use super::columns::{headers, RegistryKind};
 
 /// A list cell: the importer splits on `、` and `;`.
 fn list(items: &[String], lang: Lang) -> String {
     items.join(lang.pick("、", "; "))
-}
-
-pub(super) fn months(m: MonthSet, lang: Lang) -> String {
-    if m.is_seasonal() {
-        m.to_text()
-    } else {
-        lang.pick("全年", "all").to_string()
-    }
 }
 
 fn department_kind(k: DepartmentKind, lang: Lang) -> &'static str {
@@ -269,7 +226,9 @@ pub(super) fn plans(wb: &mut Workbook, all: &[Plan], year: i32, lang: Lang) -> W
 
 #[cfg(test)]
 mod tests {
+    use super::super::columns::{months, yes_no};
     use super::*;
+    use crate::domain::MonthSet;
     use crate::import::values::{parse_bool, parse_list};
 
     #[test]

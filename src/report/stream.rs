@@ -13,7 +13,7 @@
 //! Column widths must precede the rows in the sheet XML, so a first pass over the targets
 //! measures the widest cell of each column.
 
-use super::registry::{headers, months, yes_no, RegistryKind};
+use super::columns::{headers, months, yes_no, RegistryKind};
 use super::sheet::{text_width, Formats, SheetMeta, Table, Title, HEADER_ROW};
 use crate::domain::Target;
 use crate::i18n::Lang;

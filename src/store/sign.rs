@@ -91,7 +91,7 @@ impl Signer {
                 path.display()
             ));
         }
-        let text = crate::office::read_limited(path, 1024)
+        let text = super::anchor::read_limited(path, 1024)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let seed: [u8; 32] = hex::decode(text.trim())
             .ok()
@@ -183,7 +183,7 @@ fn valid(public: &str, msg: &[u8], signature: &str) -> bool {
 
 /// The public key trusted on this machine: `KEY.pub` beside the key file, if readable.
 pub fn trusted_public(key: &Path) -> Option<String> {
-    crate::office::read_limited(&public_path(key), 1024)
+    super::anchor::read_limited(&public_path(key), 1024)
         .ok()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -249,7 +249,7 @@ pub fn check_head(
     hash_at: impl Fn(u64) -> Option<String>,
     trusted: Option<&str>,
 ) -> HeadCheck {
-    let Ok(text) = crate::office::read_limited(&dir.join(HEAD_FILE), 64 * 1024) else {
+    let Ok(text) = super::anchor::read_limited(&dir.join(HEAD_FILE), 64 * 1024) else {
         return HeadCheck::Unsigned;
     };
     let Ok(sig) = serde_json::from_str::<HeadSignature>(&text) else {
@@ -293,7 +293,7 @@ pub fn check_backup(
     trusted: Option<&str>,
 ) -> Result<Option<String>, String> {
     let path = sig_path(file);
-    let text = match crate::office::read_limited(&path, 64 * 1024) {
+    let text = match super::anchor::read_limited(&path, 64 * 1024) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("{}: {e}", path.display())),

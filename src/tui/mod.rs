@@ -14,6 +14,7 @@ pub mod app;
 pub mod backend;
 pub mod doctor;
 pub mod keymap;
+pub mod run;
 pub mod state;
 pub mod symbols;
 pub mod terminal;

@@ -1,0 +1,102 @@
+use super::*;
+
+fn reopen(dir: &Path, office: Office) -> Office {
+    drop(office);
+    Office::open(dir, Lang::Zh).unwrap()
+}
+
+#[test]
+fn reimport_with_changes_updates_store_and_memory_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = Office::open(dir.path(), Lang::Zh)
+        .unwrap()
+        .with_user("tester");
+    office.load_demo().unwrap();
+    let text = String::from_utf8(super::super::demo::TARGETS_CSV.to_vec()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Row 2 (target 1): a new address; row 3 (target 2): closed.
+    lines[1] = lines[1].replacen("宜良县", "云南省宜良县", 1);
+    lines[2] = lines[2].replace(",在产,", ",关闭,");
+    assert!(
+        lines[2].contains(",关闭,"),
+        "fixture row 3 has a status column"
+    );
+    let changed = lines.join("\n");
+    let out = office
+        .import_bytes(ImportKind::Targets, "t.csv", changed.as_bytes(), false)
+        .unwrap();
+    assert_eq!((out.added, out.updated), (0, 2), "{out:?}");
+    let in_memory = office.state().targets.clone();
+    assert_eq!(in_memory[1].status, TargetStatus::Closed);
+    assert_eq!(
+        in_memory[1].status_history.len(),
+        1,
+        "the change is in the history"
+    );
+    assert!(in_memory[0].address.starts_with("云南省"));
+    let office = reopen(dir.path(), office);
+    assert_eq!(
+        office.state().targets,
+        in_memory,
+        "the store holds what memory holds"
+    );
+    assert_eq!(office.verify().unwrap().problem, None);
+}
+
+#[test]
+fn a_status_change_dated_ahead_stays_pending_until_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = Office::open(dir.path(), Lang::Zh)
+        .unwrap()
+        .with_user("tester");
+    office.load_demo().unwrap();
+    let ahead = NaiveDate::from_ymd_opt(2099, 1, 1).unwrap();
+    let before = office.state().targets[2].status;
+    assert_ne!(before, TargetStatus::Closed);
+    let t = office
+        .set_target_status(3, TargetStatus::Closed, ahead, "计划关闭")
+        .unwrap();
+    assert_eq!(t.status, before, "not applied before its date");
+    let last = t.status_history.last().unwrap();
+    assert_eq!((last.status, last.effective), (TargetStatus::Closed, ahead));
+    let office = reopen(dir.path(), office);
+    assert_eq!(office.state().targets[2].status, before, "still pending");
+    let h = &office.state().targets[2].status_history;
+    assert_eq!(
+        status_on(before, h, ahead),
+        TargetStatus::Closed,
+        "on its day"
+    );
+    let p = office
+        .set_inspector_status(1, InspectorStatus::Left, ahead, "退休")
+        .unwrap();
+    assert_ne!(p.status, InspectorStatus::Left);
+    assert_eq!(office.verify().unwrap().problem, None);
+}
+
+#[test]
+fn status_change_and_new_target_land_in_their_chunk() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = Office::open(dir.path(), Lang::Zh)
+        .unwrap()
+        .with_user("tester");
+    office.load_demo().unwrap();
+    let date = NaiveDate::from_ymd_opt(2022, 5, 1).unwrap();
+    assert!(office
+        .set_target_status(3, TargetStatus::Suspended, date, " ")
+        .is_err());
+    office
+        .set_target_status(3, TargetStatus::Suspended, date, "停产整治")
+        .unwrap();
+    let mut t = office.state().targets[0].clone();
+    t.id = 0;
+    t.credit_code = CreditCode::complete("91530125MA6K1234X").unwrap();
+    t.name = "宜良新增测试有限公司".into();
+    let saved = office.save_target(t).unwrap();
+    assert_eq!(saved.id, office.state().targets.len() as u64);
+    let before = office.state().targets.clone();
+    let office = reopen(dir.path(), office);
+    assert_eq!(office.state().targets, before);
+    assert_eq!(office.state().targets[2].status, TargetStatus::Suspended);
+    assert_eq!(office.verify().unwrap().problem, None);
+}
