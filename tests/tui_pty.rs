@@ -99,11 +99,11 @@ fn demo_in_a_pty_filters_and_restores_the_terminal() {
 
     t.send("?");
     t.wait_until("the help popup", |s| {
-        s.iter().any(|r| r.contains("帮助 · 列表"))
+        s.iter().any(|r| r.contains("帮助 · 名录库"))
     });
     t.send("\x1b");
     t.wait_until("help closed", |s| {
-        !s.iter().any(|r| r.contains("帮助 · 列表"))
+        !s.iter().any(|r| r.contains("帮助 · 名录库"))
     });
     t.send("2");
     t.send("/");

@@ -35,13 +35,18 @@
 //!
 //! # Which bindings apply
 //!
-//! [`Mode::List`] and [`Mode::Detail`] also use the `[global]` bindings (a mode's own binding of
-//! the same chord wins). The text-entry modes (form, filter, palette, wizard) and the popups
-//! (help, confirm) use only their own table, so typing `q` into a form never quits.
+//! Each screen has its own table (`[dashboard]`, `[registries]` …: [`Mode::Screen`]) holding only
+//! the keys that screen handles; it also uses `[list]` (moving in a list) when it shows one, and
+//! `[global]` (a nearer table's binding of the same chord wins). [`Mode::Detail`] and
+//! [`Mode::Presentation`] use `[global]` too. The text-entry modes (form, filter, palette,
+//! wizard) and the popups (help, confirm) use only their own table, so typing `q` into a form
+//! never quits. A table's `hints = [...]` names, in order, the actions whose keys its status bar
+//! shows; help and the palette list the mode's bindings. So every key shown works there.
 
 use super::action::Action;
+use super::screens::Tab;
 use crate::i18n::Lang;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use crossterm::event::KeyEvent;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -68,12 +73,17 @@ pub const UNBIND: &str = "unbind";
 /// Where the keyboard focus is; each mode has its own table in a keymap file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
-    /// Bindings that apply in [`Mode::List`] and [`Mode::Detail`] too.
+    /// Bindings of every screen (quit, help, the tabs …).
     Global,
-    /// A table of records (registries, plans, draws, tasks …).
+    /// The movement of a list, shared by the screens that show one ([`Tab::has_list`]).
     List,
+    /// One screen with no popup open: its own table (`[registries]`, `[audit]` …, named by
+    /// [`Tab::name`]), then `[list]` if it shows a list, then `[global]`.
+    Screen(Tab),
     /// The detail pane of one record has the focus.
     Detail,
+    /// The dashboard in large type for a projector.
+    Presentation,
     /// A form with text fields (add / edit).
     Form,
     /// The `/` filter line of a list.
@@ -89,10 +99,18 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 17] = [
         Mode::Global,
         Mode::List,
+        Mode::Screen(Tab::Dashboard),
+        Mode::Screen(Tab::Registries),
+        Mode::Screen(Tab::Plans),
+        Mode::Screen(Tab::Draws),
+        Mode::Screen(Tab::Tasks),
+        Mode::Screen(Tab::Publication),
+        Mode::Screen(Tab::Audit),
         Mode::Detail,
+        Mode::Presentation,
         Mode::Form,
         Mode::Filter,
         Mode::Help,
@@ -106,7 +124,9 @@ impl Mode {
         match self {
             Mode::Global => "global",
             Mode::List => "list",
+            Mode::Screen(tab) => tab.name(),
             Mode::Detail => "detail",
+            Mode::Presentation => "presentation",
             Mode::Form => "form",
             Mode::Filter => "filter",
             Mode::Help => "help",
@@ -120,9 +140,19 @@ impl Mode {
         Mode::ALL.into_iter().find(|m| m.name() == name)
     }
 
+    /// The tables whose bindings also apply in this mode, nearest first (a mode's own binding
+    /// of a chord wins over an inherited one).
+    pub fn inherits(self) -> &'static [Mode] {
+        match self {
+            Mode::Screen(tab) if tab.has_list() => &[Mode::List, Mode::Global],
+            Mode::Screen(_) | Mode::List | Mode::Detail | Mode::Presentation => &[Mode::Global],
+            _ => &[],
+        }
+    }
+
     /// Whether the `[global]` bindings also apply in this mode.
     pub fn inherits_global(self) -> bool {
-        matches!(self, Mode::List | Mode::Detail)
+        self.inherits().contains(&Mode::Global)
     }
 
     /// Whether unbound printable keys are text typed into an input in this mode.
@@ -137,267 +167,6 @@ impl Mode {
 impl fmt::Display for Mode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keys
-// ---------------------------------------------------------------------------------------------
-
-/// Make one physical key press look the same whichever terminal sent it.
-///
-/// * A character keeps its case and loses `SHIFT` (crossterm reports `G` as `Char('G')` with
-///   `SHIFT`; the keymap writes `"G"`). With `CONTROL`, ASCII letters are lower-cased: legacy
-///   terminals cannot tell ctrl-shift-s from ctrl-s.
-/// * `ctrl-h` becomes `Backspace`: many terminals send ^H (0x08) for the backspace key, and
-///   crossterm's Unix parser maps bytes 0x01..=0x1A to ctrl-letter, so 0x08 arrives as ctrl-h
-///   (`crossterm-0.29 src/event/sys/unix/parse.rs`, `parse_event`). 0x7F arrives as
-///   `Backspace` already.
-/// * `shift-tab` becomes `BackTab`, and `BackTab` loses its `SHIFT`.
-/// * Home and End need nothing here: crossterm's parser already maps all their escape variants
-///   to `KeyCode::Home` / `KeyCode::End`: `ESC [ H` / `ESC [ F` and `ESC O H` / `ESC O F`
-///   (`parse_csi`, `parse_event`), and `ESC [ 1 ~` / `ESC [ 7 ~` (Home) and `ESC [ 4 ~` /
-///   `ESC [ 8 ~` (End) in `parse_csi_special_key_code` (checked in the crossterm 0.29.0
-///   source; the parser is crate-private, so no test here can feed it bytes).
-///
-/// The event kind and state are reset to a plain press, so that the keymap compares keys only.
-/// (The app drops `Release` events before calling this.)
-pub fn normalize(event: KeyEvent) -> KeyEvent {
-    let mut code = event.code;
-    let mut mods = event.modifiers;
-    match code {
-        KeyCode::Char(c) => {
-            mods.remove(KeyModifiers::SHIFT);
-            if mods.contains(KeyModifiers::CONTROL) {
-                let lower = c.to_ascii_lowercase();
-                if lower == 'h' && mods == KeyModifiers::CONTROL {
-                    code = KeyCode::Backspace;
-                    mods = KeyModifiers::NONE;
-                } else {
-                    code = KeyCode::Char(lower);
-                }
-            }
-        }
-        KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
-            code = KeyCode::BackTab;
-            mods.remove(KeyModifiers::SHIFT);
-        }
-        KeyCode::BackTab => mods.remove(KeyModifiers::SHIFT),
-        _ => {}
-    }
-    KeyEvent::new_with_kind_and_state(code, mods, KeyEventKind::Press, KeyEventState::NONE)
-}
-
-/// One normalised key press: a key code and its modifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-/// Why a key name in a keymap file is not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyNameError {
-    Empty,
-    UnknownName(String),
-    /// `shift-` with a character: write the character itself (`"G"`, `"?"`).
-    ShiftWithChar,
-    /// `ctrl-` with an upper-case letter: terminals cannot tell it from the lower-case one.
-    CtrlUpper,
-    /// A ctrl chord that terminals send as another key (`ctrl-h` is backspace, `ctrl-i` tab,
-    /// `ctrl-m` enter, `ctrl-[` esc).
-    Indistinguishable {
-        same_as: &'static str,
-    },
-}
-
-impl KeyNameError {
-    pub fn localize(&self, lang: Lang) -> String {
-        use KeyNameError::*;
-        match (self, lang) {
-            (Empty, Lang::Zh) => "按键名为空".into(),
-            (Empty, Lang::En) => "empty key name".into(),
-            (UnknownName(n), Lang::Zh) => format!(
-                "未知按键名 {n:?}（可用：单个字符，或 esc enter tab backtab backspace delete \
-                 insert space up down left right home end pgup pgdn f1-f12，可加 ctrl- alt- \
-                 shift- 前缀）"
-            ),
-            (UnknownName(n), Lang::En) => format!(
-                "unknown key name {n:?} (use a single character, or esc enter tab backtab \
-                 backspace delete insert space up down left right home end pgup pgdn f1-f12, \
-                 optionally prefixed by ctrl- alt- shift-)"
-            ),
-            (ShiftWithChar, Lang::Zh) => {
-                "字符键不加 shift-，直接写大写字母或符号（如 \"G\"、\"?\"）".into()
-            }
-            (ShiftWithChar, Lang::En) => {
-                "no shift- with a character: write the character itself (\"G\", \"?\")".into()
-            }
-            (CtrlUpper, Lang::Zh) => {
-                "终端无法区分 ctrl 加大写字母与小写字母，请写小写（如 ctrl-s）".into()
-            }
-            (CtrlUpper, Lang::En) => {
-                "terminals cannot tell ctrl with an upper-case letter from lower-case: write ctrl-s"
-                    .into()
-            }
-            (Indistinguishable { same_as }, Lang::Zh) => {
-                format!("终端把这个组合键当作 {same_as} 发送，请改写为 {same_as}")
-            }
-            (Indistinguishable { same_as }, Lang::En) => {
-                format!("terminals send this chord as {same_as}: write {same_as} instead")
-            }
-        }
-    }
-}
-
-const NAMED_KEYS: &[(&str, KeyCode)] = &[
-    ("esc", KeyCode::Esc),
-    ("enter", KeyCode::Enter),
-    ("tab", KeyCode::Tab),
-    ("backtab", KeyCode::BackTab),
-    ("backspace", KeyCode::Backspace),
-    ("delete", KeyCode::Delete),
-    ("insert", KeyCode::Insert),
-    ("space", KeyCode::Char(' ')),
-    ("up", KeyCode::Up),
-    ("down", KeyCode::Down),
-    ("left", KeyCode::Left),
-    ("right", KeyCode::Right),
-    ("home", KeyCode::Home),
-    ("end", KeyCode::End),
-    ("pgup", KeyCode::PageUp),
-    ("pgdn", KeyCode::PageDown),
-];
-
-impl Key {
-    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Key {
-        Key::from_event(KeyEvent::new(code, modifiers))
-    }
-
-    /// The key of an event, normalised with [`normalize`].
-    pub fn from_event(event: KeyEvent) -> Key {
-        let e = normalize(event);
-        Key {
-            code: e.code,
-            modifiers: e.modifiers,
-        }
-    }
-
-    /// Parse a key name as written in a keymap file (`"ctrl-s"`, `"G"`, `"pgdn"`, `"f11"`).
-    pub fn parse(text: &str) -> Result<Key, KeyNameError> {
-        if text.is_empty() {
-            return Err(KeyNameError::Empty);
-        }
-        let mut rest = text;
-        let mut mods = KeyModifiers::NONE;
-        // A lone character is always the character itself: "-" is the minus key.
-        while rest.chars().count() > 1 {
-            if let Some(r) = rest.strip_prefix("ctrl-") {
-                mods |= KeyModifiers::CONTROL;
-                rest = r;
-            } else if let Some(r) = rest.strip_prefix("alt-") {
-                mods |= KeyModifiers::ALT;
-                rest = r;
-            } else if let Some(r) = rest.strip_prefix("shift-") {
-                mods |= KeyModifiers::SHIFT;
-                rest = r;
-            } else {
-                break;
-            }
-        }
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (None, _) => return Err(KeyNameError::UnknownName(text.to_string())),
-            (Some(c), None) => {
-                if c.is_control() {
-                    return Err(KeyNameError::UnknownName(text.to_string()));
-                }
-                if mods.contains(KeyModifiers::SHIFT) {
-                    return Err(KeyNameError::ShiftWithChar);
-                }
-                if mods.contains(KeyModifiers::CONTROL) {
-                    if c.is_ascii_uppercase() {
-                        return Err(KeyNameError::CtrlUpper);
-                    }
-                    let same_as = match c {
-                        'h' => Some("backspace"),
-                        'i' => Some("tab"),
-                        'm' => Some("enter"),
-                        '[' => Some("esc"),
-                        _ => None,
-                    };
-                    if let Some(same_as) = same_as {
-                        return Err(KeyNameError::Indistinguishable { same_as });
-                    }
-                }
-                KeyCode::Char(c)
-            }
-            _ => {
-                if let Some((_, code)) = NAMED_KEYS.iter().find(|(n, _)| *n == rest) {
-                    *code
-                } else if let Some(n) = rest
-                    .strip_prefix('f')
-                    .and_then(|n| n.parse::<u8>().ok())
-                    .filter(|n| (1..=12).contains(n) && !rest.starts_with("f0"))
-                {
-                    KeyCode::F(n)
-                } else {
-                    return Err(KeyNameError::UnknownName(text.to_string()));
-                }
-            }
-        };
-        if code == KeyCode::Char(' ') && mods.contains(KeyModifiers::SHIFT) {
-            return Err(KeyNameError::ShiftWithChar);
-        }
-        Ok(Key::new(code, mods))
-    }
-
-    /// A function key or an alt chord: allowed in the default keymap only as an alias of a plain
-    /// or ctrl binding (some terminals and remote sessions swallow them).
-    pub fn is_fn_or_alt(&self) -> bool {
-        matches!(self.code, KeyCode::F(_)) || self.modifiers.contains(KeyModifiers::ALT)
-    }
-
-    fn is_plain_char(&self) -> bool {
-        matches!(self.code, KeyCode::Char(c) if c != ' ') && self.modifiers.is_empty()
-    }
-}
-
-impl fmt::Display for Key {
-    /// The canonical key name, the same syntax [`Key::parse`] reads.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
-            f.write_str("ctrl-")?;
-        }
-        if self.modifiers.contains(KeyModifiers::ALT) {
-            f.write_str("alt-")?;
-        }
-        if self.modifiers.contains(KeyModifiers::SHIFT) {
-            f.write_str("shift-")?;
-        }
-        match self.code {
-            KeyCode::Char(' ') => f.write_str("space"),
-            KeyCode::Char(c) => write!(f, "{c}"),
-            KeyCode::F(n) => write!(f, "f{n}"),
-            code => match NAMED_KEYS.iter().find(|(_, k)| *k == code) {
-                Some((name, _)) => f.write_str(name),
-                None => write!(f, "{code:?}"),
-            },
-        }
-    }
-}
-
-/// Show a chord: `gg` for a sequence of plain characters, else names joined by spaces
-/// (`ctrl-x ctrl-s`, `ctrl-s`, `enter`).
-pub fn chord_text(chord: &[Key]) -> String {
-    if chord.len() > 1 && chord.iter().all(Key::is_plain_char) {
-        chord.iter().map(|k| k.to_string()).collect()
-    } else {
-        chord
-            .iter()
-            .map(|k| k.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
     }
 }
 
@@ -459,6 +228,8 @@ pub struct Keymap {
     own: BTreeMap<Mode, Vec<Binding>>,
     /// What applies in each mode: its own bindings, then the global ones not overridden.
     effective: BTreeMap<Mode, Vec<Binding>>,
+    /// The actions whose keys each mode's status bar shows, in order (a table's `hints`).
+    hints: BTreeMap<Mode, Vec<Action>>,
 }
 
 /// Where an overlay keymap comes from.
@@ -544,8 +315,12 @@ impl Keymap {
     /// Build a keymap from layers alone, the first being the base (no built-in default).
     pub fn from_layers(layers: &[(&str, &str)]) -> Result<Keymap, KeymapError> {
         let mut own: BTreeMap<Mode, Vec<Binding>> = BTreeMap::new();
+        let mut hints: BTreeMap<Mode, Vec<Action>> = BTreeMap::new();
         for (index, (file, text)) in layers.iter().enumerate() {
-            for (mode, entry) in parse_layer(file, text, index)? {
+            let parsed = parse_layer(file, text, index)?;
+            // A later file's `hints` replace the earlier ones of that table.
+            hints.extend(parsed.hints);
+            for (mode, entry) in parsed.entries {
                 let table = own.entry(mode).or_default();
                 let existing = table.iter().position(|b| b.chord == entry.chord);
                 match (entry.action, existing) {
@@ -575,8 +350,8 @@ impl Keymap {
         let mut effective = BTreeMap::new();
         for mode in Mode::ALL {
             let mut list = own.get(&mode).cloned().unwrap_or_default();
-            if mode.inherits_global() {
-                for g in own.get(&Mode::Global).into_iter().flatten() {
+            for parent in mode.inherits() {
+                for g in own.get(parent).into_iter().flatten() {
                     if !list.iter().any(|b| b.chord == g.chord) {
                         list.push(g.clone());
                     }
@@ -585,19 +360,25 @@ impl Keymap {
             check_prefixes(mode, &list)?;
             effective.insert(mode, list);
         }
-        // A way out must stay bound in the lists: quit, or the palette (which lists quit).
-        let way_out = effective.get(&Mode::List).is_some_and(|l| {
-            l.iter()
-                .any(|b| matches!(b.action, Action::Quit | Action::Palette))
+        // A way out must stay bound on every screen: quit, or the palette (which lists quit).
+        let no_way_out = Tab::ALL.into_iter().any(|tab| {
+            !effective.get(&Mode::Screen(tab)).is_some_and(|l| {
+                l.iter()
+                    .any(|b| matches!(b.action, Action::Quit | Action::Palette))
+            })
         });
-        if !way_out {
+        if no_way_out {
             let file = layers
                 .last()
                 .map(|(f, _)| f.to_string())
                 .unwrap_or_default();
             return Err(KeymapError::new(file, None, KeymapErrorKind::NoWayOut));
         }
-        Ok(Keymap { own, effective })
+        Ok(Keymap {
+            own,
+            effective,
+            hints,
+        })
     }
 
     /// What `keys` (the keys typed so far in this chord) mean in `mode`.
@@ -646,6 +427,18 @@ impl Keymap {
             out.push((b.chord_text(), b.description(lang).to_string()));
         }
         out
+    }
+
+    /// The `(chord, description)` hints of `mode`'s status bar: the actions of its table's
+    /// `hints`, in order, each with its first chord; an action not bound there is left out, so
+    /// a hint shown is a key that works.
+    pub fn status_hints(&self, mode: Mode, lang: Lang) -> Vec<(Action, String, String)> {
+        self.hints
+            .get(&mode)
+            .into_iter()
+            .flatten()
+            .filter_map(|&a| self.hint(mode, a, lang).map(|(k, d)| (a, k, d)))
+            .collect()
     }
 
     /// The hint for one action, if it is bound in `mode`.
@@ -757,7 +550,13 @@ fn sorted_entries<'a, 'i>(
     v
 }
 
-fn parse_layer(file: &str, text: &str, layer: usize) -> Result<Vec<(Mode, Entry)>, KeymapError> {
+/// What one file says: its bindings, and the `hints` of the tables that have them.
+struct Layer {
+    entries: Vec<(Mode, Entry)>,
+    hints: Vec<(Mode, Vec<Action>)>,
+}
+
+fn parse_layer(file: &str, text: &str, layer: usize) -> Result<Layer, KeymapError> {
     let err = |offset: usize, kind: KeymapErrorKind| {
         KeymapError::new(file.to_string(), Some(line_of(text, offset)), kind)
     };
@@ -770,6 +569,7 @@ fn parse_layer(file: &str, text: &str, layer: usize) -> Result<Vec<(Mode, Entry)
         )
     })?;
     let mut out: Vec<(Mode, Entry)> = Vec::new();
+    let mut hints: Vec<(Mode, Vec<Action>)> = Vec::new();
     for (mode_key, mode_value) in sorted_entries(doc.get_ref()) {
         let mode_name = mode_key.get_ref().as_ref();
         let Some(mode) = Mode::from_name(mode_name) else {
@@ -786,6 +586,10 @@ fn parse_layer(file: &str, text: &str, layer: usize) -> Result<Vec<(Mode, Entry)
         };
         let mut seen: Vec<(Vec<Key>, usize)> = Vec::new();
         for (field, value) in sorted_entries(mode_table) {
+            if field.get_ref().as_ref() == "hints" {
+                hints.push((mode, parse_hints(file, text, mode, field, value)?));
+                continue;
+            }
             if field.get_ref().as_ref() != "keys" {
                 return Err(err(
                     field.span().start,
@@ -813,6 +617,47 @@ fn parse_layer(file: &str, text: &str, layer: usize) -> Result<Vec<(Mode, Entry)
                 }
                 seen.push((entry.chord.clone(), entry.origin.line));
                 out.push((mode, entry));
+            }
+        }
+    }
+    Ok(Layer {
+        entries: out,
+        hints,
+    })
+}
+
+/// A table's `hints = ["help", "filter", …]`: action names, each known.
+fn parse_hints(
+    file: &str,
+    text: &str,
+    mode: Mode,
+    field: &Spanned<toml::de::DeString<'_>>,
+    value: &Spanned<DeValue<'_>>,
+) -> Result<Vec<Action>, KeymapError> {
+    let err = |offset: usize, kind: KeymapErrorKind| {
+        KeymapError::new(file.to_string(), Some(line_of(text, offset)), kind)
+    };
+    let DeValue::Array(items) = value.get_ref() else {
+        return Err(err(
+            field.span().start,
+            KeymapErrorKind::HintsNotAList(mode),
+        ));
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        let DeValue::String(name) = item.get_ref() else {
+            return Err(err(item.span().start, KeymapErrorKind::HintsNotAList(mode)));
+        };
+        match Action::from_name(name) {
+            Some(a) => out.push(a),
+            None => {
+                return Err(err(
+                    item.span().start,
+                    KeymapErrorKind::UnknownHint {
+                        mode,
+                        action: name.to_string(),
+                    },
+                ))
             }
         }
     }
@@ -957,291 +802,10 @@ fn parse_entry(
     })
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-/// A keymap that cannot be used, with the file and line (when there is one).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeymapError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub kind: Box<KeymapErrorKind>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeymapErrorKind {
-    Io(String),
-    NotUtf8,
-    /// Larger than this many bytes.
-    TooLarge(u64),
-    /// Nothing in the lists quits or opens the palette: the TUI could not be left.
-    NoWayOut,
-    UnknownPreset(String),
-    Syntax(String),
-    UnknownMode(String),
-    NotATable(String),
-    KeysNotAList(Mode),
-    BindingNotATable,
-    UnknownField {
-        field: String,
-        chord: Option<String>,
-    },
-    MissingField {
-        field: &'static str,
-        chord: Option<String>,
-    },
-    NotAString {
-        field: &'static str,
-        chord: String,
-    },
-    BadOn,
-    BadKey {
-        chord: String,
-        reason: KeyNameError,
-    },
-    UnknownAction {
-        chord: String,
-        action: String,
-    },
-    Duplicate {
-        mode: Mode,
-        chord: String,
-        first_line: usize,
-    },
-    Shadowing {
-        mode: Mode,
-        /// The chord on the blamed line.
-        chord: String,
-        short: String,
-        long: String,
-        other_file: String,
-        other_line: usize,
-    },
-}
-
-impl KeymapError {
-    fn new(file: String, line: Option<usize>, kind: KeymapErrorKind) -> KeymapError {
-        KeymapError {
-            file,
-            line,
-            kind: Box::new(kind),
-        }
-    }
-
-    pub fn localize(&self, lang: Lang) -> String {
-        let place = match (self.line, lang) {
-            (Some(l), Lang::Zh) => format!("键位文件 {} 第 {l} 行", self.file),
-            (Some(l), Lang::En) => format!("keymap {}, line {l}", self.file),
-            (None, Lang::Zh) => format!("键位文件 {}", self.file),
-            (None, Lang::En) => format!("keymap {}", self.file),
-        };
-        let sep = lang.pick("：", ": ");
-        format!("{place}{sep}{}", self.kind.localize(lang))
-    }
-}
-
-impl fmt::Display for KeymapError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.localize(Lang::Zh))
-    }
-}
-
-impl std::error::Error for KeymapError {}
-
-impl KeymapErrorKind {
-    pub fn localize(&self, lang: Lang) -> String {
-        use KeymapErrorKind::*;
-        let modes = Mode::ALL.map(Mode::name).join(" ");
-        let zh = lang == Lang::Zh;
-        match self {
-            Io(e) => {
-                if zh {
-                    format!("无法读取：{e}")
-                } else {
-                    format!("cannot read it: {e}")
-                }
-            }
-            NotUtf8 => lang
-                .pick("不是 UTF-8 文本，请用 UTF-8 保存", "is not UTF-8 text: save it as UTF-8")
-                .into(),
-            TooLarge(n) => {
-                if zh {
-                    format!("文件超过 {n} 字节，不是键位文件")
-                } else {
-                    format!("is larger than {n} bytes: not a keymap")
-                }
-            }
-            NoWayOut => lang
-                .pick(
-                    "列表中没有任何键绑定“退出”（quit）或“命令”（palette）：这样将无法离开界面，请至少保留一个",
-                    "nothing in the lists is bound to quit or palette: the TUI could not be left; keep at least one",
-                )
-                .into(),
-            UnknownPreset(p) => {
-                let names = PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" ");
-                if zh {
-                    format!("没有名为 {p:?} 的预置键位（可用：{names}）")
-                } else {
-                    format!("no preset keymap {p:?} (available: {names})")
-                }
-            }
-            Syntax(m) => {
-                if zh {
-                    format!("TOML 语法错误：{m}")
-                } else {
-                    format!("TOML syntax error: {m}")
-                }
-            }
-            UnknownMode(m) => {
-                if zh {
-                    format!("未知模式 [{m}]（可用：{modes}）")
-                } else {
-                    format!("unknown mode [{m}] (known: {modes})")
-                }
-            }
-            NotATable(m) => {
-                if zh {
-                    format!("{m} 应为表 [{m}]")
-                } else {
-                    format!("{m} must be a table [{m}]")
-                }
-            }
-            KeysNotAList(m) => {
-                if zh {
-                    format!("[{m}] 的 keys 应为列表 keys = [ {{ on = ..., action = ... }} ]")
-                } else {
-                    format!("keys of [{m}] must be a list: keys = [ {{ on = ..., action = ... }} ]")
-                }
-            }
-            BindingNotATable => lang
-                .pick(
-                    "keys 的每一项应为 { on = ..., action = ... }",
-                    "each item of keys must be { on = ..., action = ... }",
-                )
-                .into(),
-            UnknownField { field, chord } => {
-                let allowed = BINDING_FIELDS.join(" ");
-                match (chord, zh) {
-                    (Some(c), true) => format!(
-                        "按键 {c:?} 的绑定中有未知字段 {field:?}（可用：{allowed}）"
-                    ),
-                    (Some(c), false) => format!(
-                        "binding of {c:?} has an unknown field {field:?} (known: {allowed})"
-                    ),
-                    (None, true) => format!("未知字段 {field:?}（模式表中只能有 keys）"),
-                    (None, false) => {
-                        format!("unknown field {field:?} (a mode table holds only keys)")
-                    }
-                }
-            }
-            MissingField { field, chord } => match (chord, zh) {
-                (Some(c), true) => format!("按键 {c:?} 的绑定缺少 {field}"),
-                (Some(c), false) => format!("binding of {c:?} lacks {field}"),
-                (None, true) => format!("绑定缺少 {field}"),
-                (None, false) => format!("binding lacks {field}"),
-            },
-            NotAString { field, chord } => {
-                if zh {
-                    format!("按键 {chord:?} 的 {field} 应为字符串")
-                } else {
-                    format!("{field} of {chord:?} must be a string")
-                }
-            }
-            BadOn => lang
-                .pick(
-                    "on 应为按键名或按键名列表，如 on = \"q\" 或 on = [\"g\", \"g\"]",
-                    "on must be a key name or a list of key names: on = \"q\" or on = [\"g\", \"g\"]",
-                )
-                .into(),
-            BadKey { chord, reason } => {
-                if zh {
-                    format!("按键 {chord:?}：{}", reason.localize(lang))
-                } else {
-                    format!("key {chord:?}: {}", reason.localize(lang))
-                }
-            }
-            UnknownAction { chord, action } => {
-                let hint = suggest_action(action);
-                match (hint, zh) {
-                    (Some(h), true) => format!(
-                        "按键 {chord:?} 绑定了未知动作 {action:?}（是否想写 {h:?}？）"
-                    ),
-                    (Some(h), false) => format!(
-                        "key {chord:?} is bound to an unknown action {action:?} (did you mean {h:?}?)"
-                    ),
-                    (None, true) => format!(
-                        "按键 {chord:?} 绑定了未知动作 {action:?}（动作列表见命令面板或 keymaps/default.toml）"
-                    ),
-                    (None, false) => format!(
-                        "key {chord:?} is bound to an unknown action {action:?} (see the command palette or keymaps/default.toml)"
-                    ),
-                }
-            }
-            Duplicate {
-                mode,
-                chord,
-                first_line,
-            } => {
-                if zh {
-                    format!("[{mode}] 中按键 {chord:?} 重复绑定（第 {first_line} 行已绑定），请删去其一")
-                } else {
-                    format!(
-                        "key {chord:?} is bound twice in [{mode}] (already on line {first_line}): remove one"
-                    )
-                }
-            }
-            Shadowing {
-                mode,
-                chord,
-                short,
-                long,
-                other_file,
-                other_line,
-            } => {
-                let other = if chord == short { long } else { short };
-                if zh {
-                    format!(
-                        "[{mode}] 中按键 {chord:?} 与 {other:?}（{other_file} 第 {other_line} 行）冲突：\
-                         按下 {short:?} 即执行，{long:?} 永远无法输入；请改用别的键，\
-                         或用 action = \"unbind\" 解除其一"
-                    )
-                } else {
-                    format!(
-                        "in [{mode}] key {chord:?} conflicts with {other:?} ({other_file}, line {other_line}): \
-                         {short:?} acts at once, so {long:?} can never be typed; use another key, \
-                         or remove one with action = \"unbind\""
-                    )
-                }
-            }
-        }
-    }
-}
-
-/// The known action name closest to a misspelt one, if any is close.
-fn suggest_action(name: &str) -> Option<&'static str> {
-    Action::ALL
-        .iter()
-        .map(|a| (edit_distance(name, a.name()), a.name()))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+mod error;
+mod key;
+pub use error::{KeymapError, KeymapErrorKind};
+pub use key::{chord_text, normalize, Key, KeyNameError};
 
 #[cfg(test)]
 mod tests;

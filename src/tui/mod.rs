@@ -15,11 +15,13 @@ pub mod backend;
 pub mod doctor;
 pub mod keymap;
 pub mod run;
+pub mod screens;
 pub mod state;
 pub mod symbols;
 pub mod terminal;
 pub mod text_input;
 pub mod views;
+pub mod widgets;
 pub mod words;
 pub mod work;
 
@@ -39,6 +41,8 @@ mod tests_coverage;
 mod tests_export;
 #[cfg(test)]
 mod tests_items;
+#[cfg(test)]
+mod tests_keys;
 #[cfg(test)]
 mod tests_opened;
 #[cfg(test)]

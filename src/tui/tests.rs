@@ -3,7 +3,7 @@
 use super::action::Action;
 use super::app::{new_state, perform_blocking, update};
 use super::keymap::Keymap;
-use super::state::{AppState, Config, Effect, Input, Op, Overlay, Registry, TAB_AUDIT};
+use super::state::{AppState, Config, Effect, Input, Op, Overlay, Registry, Tab};
 use super::symbols::Symbols;
 use super::test_support::{config, ctrl, demo, key, render, special, state_with, typ};
 use super::views;
@@ -320,7 +320,7 @@ fn palette_fuzzy_filter_and_run() {
         update(&office, &mut app, special(KeyCode::Enter)),
         Effect::Op(Op::OpenAudit)
     );
-    assert_eq!(app.tab, TAB_AUDIT);
+    assert_eq!(app.tab, Tab::Audit);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The dashboard lists the period's attempts that did not stand (issue 13): a voided draw and
 //! an abandoned announcement, by number; a period without any shows no such line.
 
-use super::state::TAB_DASHBOARD;
+use super::state::Tab;
 use super::test_support::{date, demo, key, render};
 use super::tests_work::{draw_plan3, press, state};
 use crate::i18n::Lang;
@@ -33,7 +33,7 @@ fn with_attempts() -> (Office, tempfile::TempDir) {
 fn dashboard(office: &Office, w: u16, h: u16) -> String {
     let mut app = state(office, Lang::Zh, w, h);
     press(office, &mut app, key('1'));
-    assert_eq!(app.tab, TAB_DASHBOARD);
+    assert_eq!(app.tab, Tab::Dashboard);
     format!("{}", render(office, &app).backend())
 }
 

@@ -1,7 +1,7 @@
 //! The coverage screen (issue 18): `C` from the dashboard opens the three years' fairness
 //! over it, the same as `office.coverage`; snapshots at 80x24 and 120x40 in Chinese.
 
-use super::state::{Overlay, TAB_DASHBOARD};
+use super::state::{Overlay, Tab};
 use super::test_support::{key, render};
 use super::tests_work::{press, progressed, state};
 use crate::i18n::Lang;
@@ -11,7 +11,7 @@ fn coverage_key_opens_the_three_years_from_the_office() {
     let (office, _dir) = progressed();
     let mut app = state(&office, Lang::Zh, 120, 40);
     press(&office, &mut app, key('1'));
-    assert_eq!(app.tab, TAB_DASHBOARD);
+    assert_eq!(app.tab, Tab::Dashboard);
     assert!(app.overlay.is_none());
     press(&office, &mut app, key('C'));
     let expected = office.coverage(2020, 2022).unwrap();
@@ -19,7 +19,7 @@ fn coverage_key_opens_the_three_years_from_the_office() {
         Some(Overlay::Report { title, lines, .. }) => {
             assert_eq!(title, "抽查覆盖 2020–2022");
             assert_eq!(lines[0], expected.fairness.text);
-            assert_eq!(lines, &super::views::coverage::lines(&expected, Lang::Zh));
+            assert_eq!(lines, &super::state::coverage_lines(&expected, Lang::Zh));
             assert!(lines.iter().any(|l| l == "按乡镇"));
         }
         other => panic!("{other:?}"),

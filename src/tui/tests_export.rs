@@ -2,10 +2,7 @@
 //! export through the app's blocking path, and snapshots of the gauge and the result at 80x24.
 
 use super::app::{finish, perform_blocking, update};
-use super::state::{
-    exported_lines, AppState, Effect, FormKind, Input, Op, OpResult, Overlay, TAB_DASHBOARD,
-    TAB_DRAWS, TAB_PLANS, TAB_PUBLICATION, TAB_REGISTRIES,
-};
+use super::state::{exported_lines, AppState, Effect, FormKind, Input, Op, OpResult, Overlay, Tab};
 use super::test_support::{config, demo, render, state_with};
 use crate::i18n::Lang;
 use crate::office::Office;
@@ -51,8 +48,12 @@ fn set_path(app: &mut AppState, text: &str) {
     }
 }
 
-fn go(office: &Office, app: &mut AppState, tab: usize) {
-    let effect = press(office, app, KeyCode::Char(char::from(b'1' + tab as u8)));
+fn go(office: &Office, app: &mut AppState, tab: Tab) {
+    let effect = press(
+        office,
+        app,
+        KeyCode::Char(char::from(b'1' + tab.index() as u8)),
+    );
     if let Effect::Op(op) = effect {
         perform_blocking(office, app, op);
     }
@@ -63,7 +64,7 @@ fn go(office: &Office, app: &mut AppState, tab: usize) {
 fn each_tab_offers_its_workbook_under_a_dated_name() {
     let (office, _dir) = demo(Lang::Zh);
     let mut app = state(&office, Lang::Zh);
-    assert_eq!(app.tab, TAB_REGISTRIES);
+    assert_eq!(app.tab, Tab::Registries);
     press(&office, &mut app, KeyCode::Char('x'));
     let (kind, text, err) = form(&app);
     assert_eq!(kind, ExportKind::Registry(RegistryKind::Targets));
@@ -76,7 +77,7 @@ fn each_tab_offers_its_workbook_under_a_dated_name() {
     press(&office, &mut app, KeyCode::Esc);
 
     let period = app.figures.period.to_string();
-    go(&office, &mut app, TAB_DASHBOARD);
+    go(&office, &mut app, Tab::Dashboard);
     press(&office, &mut app, KeyCode::Char('x'));
     assert_eq!(
         form(&app).0,
@@ -86,12 +87,12 @@ fn each_tab_offers_its_workbook_under_a_dated_name() {
         }
     );
     press(&office, &mut app, KeyCode::Esc);
-    go(&office, &mut app, TAB_PUBLICATION);
+    go(&office, &mut app, Tab::Publication);
     press(&office, &mut app, KeyCode::Char('x'));
     assert_eq!(form(&app).0, ExportKind::Publication(period.clone()));
     assert_eq!(form(&app).1, format!("结果公示-{period}-2022-08-15.xlsx"));
     press(&office, &mut app, KeyCode::Esc);
-    go(&office, &mut app, TAB_PLANS);
+    go(&office, &mut app, Tab::Plans);
     press(&office, &mut app, KeyCode::Char('x'));
     let year = office
         .book()
@@ -101,7 +102,7 @@ fn each_tab_offers_its_workbook_under_a_dated_name() {
         .expect("demo plans");
     assert_eq!(form(&app).0, ExportKind::Plan(year));
     press(&office, &mut app, KeyCode::Esc);
-    go(&office, &mut app, TAB_DRAWS);
+    go(&office, &mut app, Tab::Draws);
     press(&office, &mut app, KeyCode::Char('x'));
     let last = office.book().draws.last().map(|d| d.id);
     match last {

@@ -1,7 +1,7 @@
 //! Tests of records opened in full: a past draw (Enter on the draws tab; `n` starts a new
 //! draw) and an audit entry (Enter on the audit tab).
 
-use super::state::{AppState, TAB_AUDIT, TAB_DRAWS};
+use super::state::{AppState, Tab};
 use super::test_support::{demo, key, render, special};
 use super::tests_work::{draw_plan3, press, state};
 use crate::i18n::Lang;
@@ -12,7 +12,7 @@ fn past_draw(office: &Office, w: u16, h: u16) -> AppState {
     draw_plan3(office);
     let mut app = state(office, Lang::Zh, w, h);
     press(office, &mut app, key('4'));
-    assert_eq!(app.tab, TAB_DRAWS);
+    assert_eq!(app.tab, Tab::Draws);
     press(office, &mut app, special(KeyCode::Enter));
     assert!(app.wizard.is_none(), "Enter opens the draw, not the wizard");
     app
@@ -89,7 +89,7 @@ fn snapshot_past_draw_120x40() {
 fn audit_entry(office: &Office, w: u16, h: u16) -> AppState {
     let mut app = state(office, Lang::Zh, w, h);
     press(office, &mut app, key('7'));
-    assert_eq!(app.tab, TAB_AUDIT);
+    assert_eq!(app.tab, Tab::Audit);
     // Times are the wall clock, and the hashes cover them: fix both for the snapshot.
     for e in &mut app.audit.entries {
         e.time = "2022-08-15T09:30:00+08:00".into();

@@ -1,7 +1,7 @@
 //! Tests of the tasks tab's list: the `/` filter (an AND of terms), the sort, "mine" and the
 //! detail of a task with the audit entries that wrote it.
 
-use super::state::{AppState, TAB_TASKS};
+use super::state::{AppState, Tab};
 use super::test_support::{key, render, special, typ, with_ctx};
 use super::tests_work::{press, progressed, state};
 use crate::i18n::Lang;
@@ -18,7 +18,7 @@ fn ids(office: &Office, app: &AppState) -> Vec<u64> {
 fn tasks_tab(office: &Office, w: u16, h: u16) -> AppState {
     let mut app = state(office, Lang::Zh, w, h);
     press(office, &mut app, key('5'));
-    assert_eq!(app.tab, TAB_TASKS);
+    assert_eq!(app.tab, Tab::Tasks);
     assert_eq!(ids(office, &app).len(), 40);
     app
 }

@@ -4,10 +4,7 @@
 
 use super::app::{perform_blocking, update};
 use super::keymap::Keymap;
-use super::state::{
-    AppState, Ctx, Effect, Input, Op, Overlay, StepOp, WizardStep, TAB_DASHBOARD, TAB_DRAWS,
-    TAB_PUBLICATION, TAB_TASKS,
-};
+use super::state::{AppState, Ctx, Effect, Input, Op, Overlay, StepOp, Tab, WizardStep};
 use super::test_support::{config, date, demo, key, render, special, state_with, typ};
 use crate::i18n::Lang;
 use crate::office::{DrawRequest, Office};
@@ -262,7 +259,7 @@ fn a_result_before_the_check_is_refused_in_the_form_and_nothing_is_written() {
     draw_plan3(&office);
     let mut app = state(&office, Lang::Zh, 80, 24);
     press(&office, &mut app, key('5'));
-    assert_eq!(app.tab, TAB_TASKS);
+    assert_eq!(app.tab, Tab::Tasks);
     assert!(app.figures.data.is_some());
     let before = office.book().tasks[0].clone();
     let audit = office.audit_len();
@@ -492,7 +489,7 @@ fn snapshot_publication_with_an_overdue_row_80x24() {
     let (office, _dir) = progressed();
     let mut app = state(&office, Lang::Zh, 80, 24);
     press(&office, &mut app, key('6'));
-    assert_eq!(app.tab, TAB_PUBLICATION);
+    assert_eq!(app.tab, Tab::Publication);
     let due = app
         .figures
         .data
@@ -518,7 +515,7 @@ fn snapshot_dashboard_80x24() {
     let (office, _dir) = progressed();
     let mut app = state(&office, Lang::Zh, 80, 24);
     press(&office, &mut app, key('1'));
-    assert_eq!(app.tab, TAB_DASHBOARD);
+    assert_eq!(app.tab, Tab::Dashboard);
     assert_eq!(app.figures.period.to_string(), "2022Q3");
     insta::assert_snapshot!(render(&office, &app).backend());
 }
@@ -596,7 +593,7 @@ fn snapshot_plans_120x40() {
     let mut app = state(&office, Lang::Zh, 120, 40);
     press(&office, &mut app, key('3'));
     insta::assert_snapshot!(render(&office, &app).backend());
-    let _ = TAB_DRAWS;
+    let _ = Tab::Draws;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -856,7 +853,7 @@ fn f_is_the_follow_up_in_the_default_and_vim_keymaps() {
         Keymap::load(&[KeymapSource::Preset("vim".into())]).expect("vim"),
     ] {
         assert_eq!(
-            km.lookup(Mode::List, &f),
+            km.lookup(Mode::Screen(super::screens::Tab::Tasks), &f),
             Lookup::Action(Action::TaskFollowUp)
         );
         // In a form, up and down choose in a list field (and move between fields elsewhere).

@@ -1,4 +1,6 @@
 use super::*;
+use crate::tui::screens::Tab;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 fn ev(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -193,7 +195,11 @@ fn default_binds_every_mode_and_the_essentials() {
         None,
         "q types text in forms"
     );
-    assert_eq!(km.key_for(Mode::List, Action::Filter).as_deref(), Some("/"));
+    assert_eq!(
+        km.key_for(Mode::Screen(Tab::Registries), Action::Filter)
+            .as_deref(),
+        Some("/")
+    );
     // Every action reachable in at least one mode, so the palette is not the only way.
     for &a in Action::ALL {
         let bound = Mode::ALL
@@ -297,7 +303,7 @@ fn lookup_inherits_global_only_where_no_text_is_typed() {
     );
     // The mode's own binding of a chord wins over the global one.
     assert_eq!(
-        km.lookup(Mode::List, &[ev(KeyCode::Esc)]),
+        km.lookup(Mode::Screen(Tab::Registries), &[ev(KeyCode::Esc)]),
         Lookup::Action(Action::ClearFilter)
     );
 }
@@ -309,11 +315,11 @@ fn hints_follow_the_keymap_and_language() {
         "[list]\nkeys = [ { on = \"F\", action = \"filter\", desc = \"查找\" } ]\n",
     )])
     .expect("loads");
-    let zh = km.hints(Mode::List, Lang::Zh);
+    let zh = km.hints(Mode::Screen(Tab::Registries), Lang::Zh);
     assert!(zh.contains(&("/".to_string(), "筛选".to_string())));
     assert!(
         zh.contains(&("q".to_string(), "退出".to_string())),
-        "global in list"
+        "global on a screen"
     );
     // One hint per action: filter's first chord is "/".
     assert_eq!(
@@ -322,10 +328,14 @@ fn hints_follow_the_keymap_and_language() {
             .count(),
         1
     );
-    let en = km.hints(Mode::List, Lang::En);
+    let en = km.hints(Mode::Screen(Tab::Registries), Lang::En);
     assert!(en.contains(&("q".to_string(), "Quit".to_string())));
     assert_eq!(
-        km.hint(Mode::List, Action::NextRegistry, Lang::En),
+        km.hint(
+            Mode::Screen(Tab::Registries),
+            Action::NextRegistry,
+            Lang::En
+        ),
         Some((
             "]".to_string(),
             "Next registry (targets/inspectors/departments/conflicts)".to_string()
@@ -333,7 +343,7 @@ fn hints_follow_the_keymap_and_language() {
     );
     // The user's desc is shown for the user's chord.
     let b = km
-        .bindings(Mode::List)
+        .bindings(Mode::Screen(Tab::Registries))
         .iter()
         .find(|b| b.chord_text() == "F")
         .expect("user binding");
@@ -622,4 +632,105 @@ fn a_keymap_that_unbinds_every_way_out_is_refused() {
 fn an_endless_keymap_file_is_refused_not_read_forever() {
     let e = Keymap::load(&[KeymapSource::File("/dev/zero".into())]).unwrap_err();
     assert_eq!(*e.kind, KeymapErrorKind::TooLarge(MAX_KEYMAP_FILE));
+}
+
+// --- screens and hints ------------------------------------------------------------------------
+
+#[test]
+fn every_status_hint_of_the_shipped_keymaps_is_a_bound_key() {
+    // (vim's [detail] takes q for closing: its bar leaves quit out, as any unbound hint.)
+    for km in [Keymap::builtin().expect("default")] {
+        for mode in Mode::ALL {
+            for &a in km.hints.get(&mode).into_iter().flatten() {
+                assert!(
+                    km.key_for(mode, a).is_some(),
+                    "[{mode}] hints {a} but binds no key to it"
+                );
+            }
+        }
+        for tab in Tab::ALL {
+            assert!(
+                !km.status_hints(Mode::Screen(tab), Lang::Zh).is_empty(),
+                "[{}] has no status-bar hints",
+                tab.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn each_screen_has_its_own_keys_and_inherits_list_and_global() {
+    let km = Keymap::builtin().expect("default");
+    let audit = Mode::Screen(Tab::Audit);
+    // The audit tab handles no filter, add, edit, status, import or registry switch.
+    for c in ['/', 'a', 'e', 's', 'i', ']'] {
+        assert_eq!(
+            km.lookup(audit, &[ch(c)]),
+            Lookup::None,
+            "{c} on the audit tab"
+        );
+    }
+    assert_eq!(km.lookup(audit, &[ch('q')]), Lookup::Action(Action::Quit));
+    assert_eq!(km.lookup(audit, &[ch('j')]), Lookup::Action(Action::Down));
+    // The dashboard shows no list: no [list] movement there.
+    let dash = Mode::Screen(Tab::Dashboard);
+    assert_eq!(km.lookup(dash, &[ch('j')]), Lookup::None);
+    assert_eq!(
+        km.lookup(dash, &[ev(KeyCode::Right)]),
+        Lookup::Action(Action::Right)
+    );
+    assert_eq!(
+        km.lookup(Mode::Screen(Tab::Tasks), &[ch('c')]),
+        Lookup::Action(Action::TaskCheck)
+    );
+    assert_eq!(
+        km.lookup(Mode::Screen(Tab::Registries), &[ch('c')]),
+        Lookup::None
+    );
+}
+
+#[test]
+fn a_list_entry_of_a_user_file_applies_to_the_screens_with_a_list() {
+    let km = Keymap::from_texts(&[(
+        "user.toml",
+        "[list]\nkeys = [ { on = \"ctrl-n\", action = \"down\" } ]\n",
+    )])
+    .expect("loads");
+    let down = [ctrl('n')];
+    for tab in Tab::ALL {
+        let want = if tab.has_list() {
+            Lookup::Action(Action::Down)
+        } else {
+            Lookup::None
+        };
+        assert_eq!(km.lookup(Mode::Screen(tab), &down), want, "{}", tab.name());
+    }
+}
+
+#[test]
+fn unknown_hint_names_file_line_and_action() {
+    let text = "[audit]\nhints = [\n  \"help\",\n  \"filtre\",\n]\n";
+    let (err, zh, en) = overlay_error("user.toml", text);
+    assert_eq!(err.line, Some(4));
+    assert!(
+        zh.contains("user.toml") && zh.contains("第 4 行") && zh.contains("filtre"),
+        "{zh}"
+    );
+    assert!(en.contains("did you mean \"filter\""), "{en}");
+    let (err, _, en) = overlay_error("user.toml", "[audit]\nhints = \"help\"\n");
+    assert_eq!(err.line, Some(2));
+    assert!(en.contains("hints of [audit] must be a list"), "{en}");
+}
+
+#[test]
+fn a_later_file_replaces_a_tables_hints() {
+    let km = Keymap::from_texts(&[("user.toml", "[audit]\nhints = [\"quit\", \"filter\"]\n")])
+        .expect("loads");
+    // filter is not bound on the audit tab: it is left out of the bar.
+    let shown: Vec<Action> = km
+        .status_hints(Mode::Screen(Tab::Audit), Lang::Zh)
+        .into_iter()
+        .map(|(a, _, _)| a)
+        .collect();
+    assert_eq!(shown, vec![Action::Quit]);
 }

@@ -1,6 +1,6 @@
 //! The coverage screen (issue 18): `coverage` (key `C`) reads the fairness of the three years
 //! up to the dashboard's period from the office ([`Op::LoadCoverage`]) and shows it as a
-//! scrollable panel over the dashboard (drawn by `views::coverage`).
+//! scrollable panel over the dashboard (its lines: `coverage_text`).
 
 use super::{AppState, Effect, Op, Overlay};
 use crate::office::coverage::{years_text, Coverage};
@@ -27,7 +27,7 @@ impl AppState {
                         lang.pick("抽查覆盖", "Coverage"),
                         years_text(c.from, c.to)
                     ),
-                    lines: crate::tui::views::coverage::lines(&c, lang),
+                    lines: super::coverage_text::lines(&c, lang),
                     scroll: 0,
                 });
             }

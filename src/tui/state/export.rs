@@ -3,10 +3,7 @@
 //! then `report::export` on a background thread with a progress gauge (`super::super::app`),
 //! then where the file went.
 
-use super::{
-    AppState, Ctx, Effect, Field, Form, FormKind, Overlay, Registry, TAB_DASHBOARD, TAB_DRAWS,
-    TAB_PLANS, TAB_PUBLICATION, TAB_REGISTRIES,
-};
+use super::{AppState, Ctx, Effect, Field, Form, FormKind, Overlay, Registry, Tab};
 use crate::i18n::Lang;
 use crate::report::{ExportKind, ExportSummary, RegistryKind};
 use chrono::{Datelike, NaiveDate};
@@ -91,21 +88,21 @@ impl AppState {
         let lang = self.lang();
         let period = self.figures.period.to_string();
         match self.tab {
-            TAB_REGISTRIES => Ok(ExportKind::Registry(match self.registry {
+            Tab::Registries => Ok(ExportKind::Registry(match self.registry {
                 Registry::Targets => RegistryKind::Targets,
                 Registry::Inspectors => RegistryKind::Inspectors,
                 Registry::Departments => RegistryKind::Departments,
                 Registry::Conflicts => RegistryKind::Conflicts,
                 Registry::Items => RegistryKind::Items,
             })),
-            TAB_PLANS => Ok(ExportKind::Plan(
+            Tab::Plans => Ok(ExportKind::Plan(
                 ctx.book
                     .plans
                     .get(self.plans.selected)
                     .map(|p| p.year)
                     .unwrap_or_else(|| self.cfg.today.year()),
             )),
-            TAB_DRAWS => {
+            Tab::Draws => {
                 // The list shows the newest draw first.
                 let n = ctx.book.draws.len();
                 n.checked_sub(1 + self.draws.selected)
@@ -113,11 +110,11 @@ impl AppState {
                     .map(|d| ExportKind::Draw(d.id))
                     .ok_or_else(|| lang.pick("还没有抽取记录", "no draws yet").to_string())
             }
-            TAB_DASHBOARD => Ok(ExportKind::Quarterly {
+            Tab::Dashboard => Ok(ExportKind::Quarterly {
                 period,
                 today: self.cfg.today,
             }),
-            TAB_PUBLICATION => Ok(ExportKind::Publication(period)),
+            Tab::Publication => Ok(ExportKind::Publication(period)),
             _ => Err(super::not_here(lang, super::Action::Export)),
         }
     }

@@ -2,7 +2,7 @@
 //! audit entry on the audit tab (Enter). ↑/↓ scroll a draw and move between audit entries; Esc
 //! returns to the list.
 
-use super::{AppState, Ctx, Effect, TAB_AUDIT, TAB_DRAWS};
+use super::{AppState, Ctx, Effect, Tab};
 use crate::tui::action::Action;
 
 /// A past draw opened on the draws tab.
@@ -24,7 +24,7 @@ impl AppState {
 
     /// Open, scroll and close a past draw; `None`: not handled here.
     pub(super) fn apply_past_draw(&mut self, action: Action, ctx: &Ctx) -> Option<Effect> {
-        if self.tab != TAB_DRAWS || self.wizard.is_some() {
+        if self.tab != Tab::Draws || self.wizard.is_some() {
             return None;
         }
         let page = usize::from(self.size.1.saturating_sub(6).max(1));
@@ -73,7 +73,7 @@ impl AppState {
 
     /// Open or close the selected audit entry; `None`: not handled here.
     pub(super) fn apply_audit_entry(&mut self, action: Action) -> Option<Effect> {
-        if self.tab != TAB_AUDIT {
+        if self.tab != Tab::Audit {
             return None;
         }
         match action {
@@ -82,6 +82,8 @@ impl AppState {
                 self.audit_open = false
             }
             Action::Detail => self.audit_open = !self.audit.entries.is_empty(),
+            // No entry is open: nothing to close.
+            Action::Cancel => {}
             _ => return None,
         }
         Some(Effect::Redraw)

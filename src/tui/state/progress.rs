@@ -6,14 +6,15 @@
 //! number) and then sent to the office, which refuses a step out of order; the refusal is shown
 //! in the form and nothing is written.
 
+use super::Tab;
 use super::{not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay};
-use super::{TAB_DASHBOARD, TAB_PUBLICATION, TAB_TASKS};
 use crate::domain::plan::InspectionMethod;
 use crate::domain::task::{phrase_is_problem, phrase_text, Publication, Task, RESULT_PHRASES};
 use crate::domain::{Cycle, Period};
 use crate::i18n::Lang;
 use crate::office::{DueItem, InspectorProgress, StatusFigures};
 use crate::tui::action::Action;
+use crate::tui::widgets::cursor;
 use chrono::NaiveDate;
 
 /// What the three figure tabs show for one period.
@@ -317,11 +318,11 @@ impl AppState {
     /// The task a step action applies to, on the tasks or publication tab.
     fn step_target(&self, ctx: &Ctx) -> Option<u64> {
         match self.tab {
-            TAB_TASKS if !self.tasks.progress => self
+            Tab::Tasks if !self.tasks.progress => self
                 .visible_tasks(ctx)
                 .get(self.tasks.selected)
                 .map(|t| t.id),
-            TAB_PUBLICATION => self
+            Tab::Publication => self
                 .figures
                 .data
                 .as_ref()
@@ -334,13 +335,13 @@ impl AppState {
     /// Actions of the dashboard, tasks and publication tabs; `None` when not theirs.
     pub(super) fn apply_progress(&mut self, action: Action, ctx: &Ctx) -> Option<Effect> {
         let lang = self.lang();
-        if !matches!(self.tab, TAB_DASHBOARD | TAB_TASKS | TAB_PUBLICATION) {
+        if !matches!(self.tab, Tab::Dashboard | Tab::Tasks | Tab::Publication) {
             return None;
         }
         if let Some(e) = self.apply_tasks(action, ctx) {
             return Some(e);
         }
-        let page = usize::from(self.size.1.saturating_sub(8).max(1)) as isize;
+        let page = usize::from(self.size.1.saturating_sub(8).max(1));
         match action {
             Action::Left | Action::Right | Action::PrevRegistry | Action::NextRegistry => {
                 let forward = matches!(action, Action::Right | Action::NextRegistry);
@@ -355,40 +356,31 @@ impl AppState {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => {
-                let delta = match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::PageUp => -page,
-                    Action::PageDown => page,
-                    Action::Top => isize::MIN / 2,
-                    _ => isize::MAX / 2,
-                };
                 let data = self.figures.data.as_ref();
                 let (len, sel) = match self.tab {
-                    TAB_TASKS if self.tasks.progress => (
+                    Tab::Tasks if self.tasks.progress => (
                         data.map(|d| d.progress.len()).unwrap_or(0),
                         &mut self.tasks.progress_selected,
                     ),
-                    TAB_TASKS => {
+                    Tab::Tasks => {
                         let n = self.visible_tasks(ctx).len();
                         (n, &mut self.tasks.selected)
                     }
-                    TAB_PUBLICATION => (
+                    Tab::Publication => (
                         data.map(|d| d.due.len()).unwrap_or(0),
                         &mut self.tasks.due_selected,
                     ),
                     _ => return Some(Effect::Ignored),
                 };
-                let next = (*sel as isize).saturating_add(delta);
-                *sel = next.clamp(0, len.saturating_sub(1) as isize) as usize;
+                *sel = cursor::moved(*sel, len, action, page).unwrap_or(*sel);
             }
-            Action::Detail if self.tab == TAB_TASKS => {
+            Action::Detail if self.tab == Tab::Tasks => {
                 self.tasks.progress = !self.tasks.progress;
                 if self.tasks.progress {
                     self.tasks.inspector = None;
                 }
             }
-            Action::Select if self.tab == TAB_TASKS && self.tasks.progress => {
+            Action::Select if self.tab == Tab::Tasks && self.tasks.progress => {
                 let who = self
                     .figures
                     .data
@@ -401,7 +393,7 @@ impl AppState {
                     self.tasks.selected = 0;
                 }
             }
-            Action::ClearFilter | Action::Cancel if self.tab == TAB_TASKS => {
+            Action::ClearFilter | Action::Cancel if self.tab == Tab::Tasks => {
                 self.tasks.inspector = None;
                 self.tasks.mine = false;
                 self.tasks.selected = 0;

@@ -4,7 +4,7 @@
 //! user) and the detail of one task (Enter), which shows every step and the audit entries that
 //! wrote the task.
 
-use super::{AppState, Ctx, Effect, Op, TAB_TASKS};
+use super::{AppState, Ctx, Effect, Op, Tab};
 use crate::domain::task::Task;
 use crate::i18n::Lang;
 use crate::office::belongs_to;
@@ -159,7 +159,7 @@ impl AppState {
 
     /// Actions of the task list (not the per-inspector progress); `None`: not handled here.
     pub(super) fn apply_tasks(&mut self, action: Action, ctx: &Ctx) -> Option<Effect> {
-        if self.tab != TAB_TASKS || self.tasks.progress {
+        if self.tab != Tab::Tasks || self.tasks.progress {
             return None;
         }
         let lang = self.lang();
@@ -167,9 +167,15 @@ impl AppState {
             let page = usize::from(self.size.1.saturating_sub(6).max(1));
             let s = &mut self.tasks.detail_scroll;
             match action {
-                Action::Cancel | Action::ClearFilter | Action::Detail => {
+                Action::Cancel | Action::ClearFilter | Action::Detail | Action::Select => {
                     self.tasks.detail = None;
                     self.tasks.detail_scroll = 0;
+                }
+                // The list's own keys close the task and act on the list.
+                Action::Filter | Action::SortNextColumn | Action::SortReverse | Action::Mine => {
+                    self.tasks.detail = None;
+                    self.tasks.detail_scroll = 0;
+                    return self.apply_tasks(action, ctx);
                 }
                 Action::Up => *s = s.saturating_sub(1),
                 Action::Down => *s = (*s + 1).min(500),

@@ -3,7 +3,8 @@
 //! town, industry, permit class, tags), in the address and in the 规则 column (the Table 1
 //! rows that govern it), so a town written only in the address is found too.
 
-use super::{Ctx, Query, Registry};
+use super::registries::Query;
+use super::{Ctx, Registry};
 
 /// Per target, lower-cased: the address and the 规则 column, which the office's search text
 /// does not hold. Built once per change of the registries.

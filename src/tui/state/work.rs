@@ -7,10 +7,7 @@
 //! `prepare_draw` and never contains the picks; only the exact confirmation text (确认抽取 or
 //! CONFIRM) followed by Enter returns the [`Op::CommitDraw`] that draws.
 
-use super::{
-    not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay, TAB_DASHBOARD, TAB_DRAWS,
-    TAB_PLANS, TAB_PUBLICATION, TAB_TASKS,
-};
+use super::{not_here, AppState, Ctx, Effect, Field, Form, FormKind, Op, Overlay, Tab};
 use crate::domain::plan::{InspectionMethod, ItemClass, JointKind, Plan, PLAN_HEADERS};
 use crate::domain::scope::Scope;
 use crate::domain::Period;
@@ -19,6 +16,7 @@ use crate::office::{DrawPreview, DrawRequest};
 use crate::store::TreeName;
 use crate::tui::action::Action;
 use crate::tui::text_input::TextInput;
+use crate::tui::widgets::cursor;
 use chrono::NaiveDate;
 
 /// What the user asked to draw (a `DrawRequest` that can be compared in tests).
@@ -203,14 +201,14 @@ impl AppState {
     pub(super) fn on_work_tab(&self) -> bool {
         matches!(
             self.tab,
-            TAB_DASHBOARD | TAB_PLANS | TAB_DRAWS | TAB_TASKS | TAB_PUBLICATION
+            Tab::Dashboard | Tab::Plans | Tab::Draws | Tab::Tasks | Tab::Publication
         )
     }
 
     pub(super) fn toggle_presentation(&mut self) -> Effect {
         self.presentation = !self.presentation;
         if self.presentation {
-            self.tab = TAB_DASHBOARD;
+            self.tab = Tab::Dashboard;
         }
         Effect::Redraw
     }
@@ -218,16 +216,16 @@ impl AppState {
     /// The length of the current work tab's list.
     fn work_len(&self, ctx: &Ctx) -> usize {
         match self.tab {
-            TAB_PLANS => ctx.book.plans.len(),
-            TAB_DRAWS => ctx.book.draws.len(),
+            Tab::Plans => ctx.book.plans.len(),
+            Tab::Draws => ctx.book.draws.len(),
             _ => 0,
         }
     }
 
     fn work_list(&mut self) -> Option<&mut SimpleList> {
         match self.tab {
-            TAB_PLANS => Some(&mut self.plans),
-            TAB_DRAWS => Some(&mut self.draws),
+            Tab::Plans => Some(&mut self.plans),
+            Tab::Draws => Some(&mut self.draws),
             _ => None,
         }
     }
@@ -250,17 +248,16 @@ impl AppState {
         }
         let lang = self.lang();
         let len = self.work_len(ctx);
-        let page = self.work_page() as isize;
+        let page = self.work_page();
         match action {
             Action::Quit => return Effect::Quit,
             Action::Help => self.open_help(),
             Action::Palette => self.open_palette(),
             Action::NextTab | Action::PrevTab => {
-                let n = super::TABS.len();
                 let t = if action == Action::NextTab {
-                    (self.tab + 1) % n
+                    self.tab.next()
                 } else {
-                    (self.tab + n - 1) % n
+                    self.tab.prev()
                 };
                 return self.go_tab(t);
             }
@@ -270,28 +267,19 @@ impl AppState {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => {
-                let delta = match action {
-                    Action::Up => -1,
-                    Action::Down => 1,
-                    Action::PageUp => -page,
-                    Action::PageDown => page,
-                    Action::Top => isize::MIN / 2,
-                    _ => isize::MAX / 2,
-                };
                 if let Some(l) = self.work_list() {
-                    let next = (l.selected as isize).saturating_add(delta);
-                    l.selected = next.clamp(0, len.saturating_sub(1) as isize) as usize;
+                    l.selected = cursor::moved(l.selected, len, action, page).unwrap_or(l.selected);
                 }
             }
-            Action::Select | Action::Detail if self.tab == TAB_PLANS => {
+            Action::Select | Action::Detail if self.tab == Tab::Plans => {
                 self.plans.detail = action == Action::Select || !self.plans.detail;
             }
-            Action::ClearFilter | Action::Cancel if self.tab == TAB_PLANS => {
+            Action::ClearFilter | Action::Cancel if self.tab == Tab::Plans => {
                 self.plans.detail = false;
             }
-            Action::Import if self.tab == TAB_PLANS => self.open_import_form(),
-            Action::Add if self.tab == TAB_PLANS => self.open_plan_form(None, ctx),
-            Action::Edit if self.tab == TAB_PLANS => {
+            Action::Import if self.tab == Tab::Plans => self.open_import_form(),
+            Action::Add if self.tab == Tab::Plans => self.open_plan_form(None, ctx),
+            Action::Edit if self.tab == Tab::Plans => {
                 let sel = self.plans.selected.min(len.saturating_sub(1));
                 match ctx.book.plans.get(sel) {
                     Some(p) => self.open_plan_form(Some(p), ctx),
@@ -301,7 +289,9 @@ impl AppState {
                     }
                 }
             }
-            Action::NewDraw | Action::Select if self.tab == TAB_DRAWS || self.tab == TAB_PLANS => {
+            Action::NewDraw | Action::Select
+                if self.tab == Tab::Draws || self.tab == Tab::Plans =>
+            {
                 if ctx.book.plans.is_empty() {
                     self.message = Some(
                         lang.pick(
@@ -311,16 +301,18 @@ impl AppState {
                         .into(),
                     );
                 } else {
-                    let sel = if self.tab == TAB_PLANS {
+                    let sel = if self.tab == Tab::Plans {
                         self.plans.selected
                     } else {
                         0
                     };
-                    self.tab = TAB_DRAWS;
-                    self.wizard = Some(Wizard::new(sel, &super::super::views::quarter_label(self)));
+                    self.tab = Tab::Draws;
+                    self.wizard = Some(Wizard::new(sel, &super::quarter_label(self)));
                 }
             }
-            Action::VoidDraw if self.tab == TAB_DRAWS => self.open_void_form(ctx),
+            Action::VoidDraw if self.tab == Tab::Draws => self.open_void_form(ctx),
+            // No draw is open (`apply_past_draw` closes one): nothing to close.
+            Action::Cancel if self.tab == Tab::Draws && !self.presentation => {}
             Action::ClearFilter | Action::Cancel if self.presentation => {
                 self.presentation = false;
             }

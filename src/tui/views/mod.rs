@@ -6,7 +6,6 @@
 //! 16-colour ones, and with `NO_COLOR` only bold and reverse are used.
 
 pub mod audit;
-pub mod coverage;
 pub mod dashboard;
 pub mod draws;
 pub mod opened;
@@ -14,16 +13,14 @@ pub mod overlay;
 pub mod plans;
 pub mod registries;
 pub mod task_detail;
+mod task_table;
 pub mod tasks;
 
-use super::action::Action;
-use super::keymap::Mode;
-use super::state::{AppState, Ctx, TABS, TAB_AUDIT, TAB_DRAWS, TAB_PLANS, TAB_REGISTRIES};
-use crate::domain::{Cycle, Period};
+use super::state::{AppState, Ctx, Tab};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -188,10 +185,7 @@ pub fn row_text(cells: &[String], widths: &[usize], ellipsis: &str) -> String {
     out
 }
 
-/// Today's quarter as in the header: `2022Q3`.
-pub fn quarter_label(app: &AppState) -> String {
-    Period::containing(app.cfg.today, Cycle::Quarter).to_string()
-}
+pub use super::state::quarter_label;
 
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
@@ -204,7 +198,7 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
     let theme = Theme {
         color: app.cfg.color,
     };
-    if app.presentation && app.tab == super::state::TAB_DASHBOARD {
+    if app.presentation && app.tab == Tab::Dashboard {
         // Full screen, a margin all round, nothing but the figures.
         let inner = Rect::new(
             area.x + 2,
@@ -228,14 +222,13 @@ pub fn draw(frame: &mut Frame, app: &AppState, ctx: &Ctx) {
     draw_header(frame, header, app, theme);
     draw_tabs(frame, tabs, app, theme);
     match app.tab {
-        TAB_REGISTRIES => registries::draw(frame, body, app, ctx, theme),
-        TAB_AUDIT => audit::draw(frame, body, app, theme),
-        TAB_PLANS => plans::draw(frame, body, app, ctx, theme),
-        TAB_DRAWS => draws::draw(frame, body, app, ctx, theme),
-        super::state::TAB_DASHBOARD => dashboard::draw(frame, body, app, theme),
-        super::state::TAB_TASKS => tasks::draw_tasks(frame, body, app, ctx, theme),
-        super::state::TAB_PUBLICATION => tasks::draw_publication(frame, body, app, theme),
-        _ => draw_placeholder(frame, body, app, theme),
+        Tab::Registries => registries::draw(frame, body, app, ctx, theme),
+        Tab::Audit => audit::draw(frame, body, app, theme),
+        Tab::Plans => plans::draw(frame, body, app, ctx, theme),
+        Tab::Draws => draws::draw(frame, body, app, ctx, theme),
+        Tab::Dashboard => dashboard::draw(frame, body, app, theme),
+        Tab::Tasks => tasks::draw_tasks(frame, body, app, ctx, theme),
+        Tab::Publication => tasks::draw_publication(frame, body, app, theme),
     }
     draw_status(frame, status, app, theme);
     overlay::draw(frame, area, app, ctx, theme);
@@ -282,12 +275,9 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     let lang = app.lang();
     let mut spans = vec![Span::raw(" ")];
-    for (i, (zh, en)) in TABS.iter().enumerate() {
-        let label = match lang {
-            crate::i18n::Lang::Zh => format!("{}{}", i + 1, zh),
-            crate::i18n::Lang::En => format!("{}{}", i + 1, en),
-        };
-        let style = if i == app.tab {
+    for tab in Tab::ALL {
+        let label = format!("{}{}", tab.index() + 1, tab.label(lang));
+        let style = if tab == app.tab {
             theme.selected().add_modifier(Modifier::BOLD)
         } else {
             Style::default()
@@ -296,95 +286,6 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn draw_placeholder(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
-    let lang = app.lang();
-    let (zh, en) = TABS[app.tab.min(TABS.len() - 1)];
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(app.cfg.symbols.border)
-        .title(Span::styled(
-            format!(" {} ", lang.pick(zh, en)),
-            theme.bold(),
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let text = vec![
-        Line::from(""),
-        Line::from(Span::styled(
-            lang.pick("尚未开放", "not yet available").to_string(),
-            theme.bold(),
-        )),
-        Line::from(""),
-        Line::from(
-            lang.pick(
-                "此页将在后续版本中提供；名录库（2）与审计（7）已可使用。",
-                "This tab comes in a later version; Registries (2) and Audit (7) work now.",
-            )
-            .to_string(),
-        ),
-    ];
-    frame.render_widget(
-        Paragraph::new(text)
-            .alignment(ratatui::layout::Alignment::Center)
-            .wrap(ratatui::widgets::Wrap { trim: true }),
-        inner,
-    );
-}
-
-/// The actions whose keys the status bar shows on a tab in a mode, in order.
-pub fn hint_actions_on(tab: usize, mode: Mode) -> &'static [Action] {
-    use Action::*;
-    match (tab, mode) {
-        (super::state::TAB_PLANS, Mode::List) => {
-            &[Help, Select, NewDraw, Add, Edit, Import, Palette, Quit]
-        }
-        (TAB_DRAWS, Mode::List) => &[Help, NewDraw, VoidDraw, Palette, Quit],
-        (_, Mode::Wizard) => &[Confirm, Cancel, Up, Down],
-        (super::state::TAB_DASHBOARD, Mode::List) => {
-            &[Help, Left, Right, TogglePresentation, Palette, Quit]
-        }
-        (super::state::TAB_TASKS, Mode::List) => &[
-            Help,
-            TaskCheck,
-            TaskResult,
-            TaskPublish,
-            TaskExempt,
-            Detail,
-            TaskFollowUp,
-            Left,
-            Right,
-            Quit,
-        ],
-        (super::state::TAB_PUBLICATION, Mode::List) => &[Help, TaskPublish, TaskExempt, Quit],
-        _ => hint_actions(mode),
-    }
-}
-
-/// The actions whose keys the status bar shows in each mode, in order.
-pub fn hint_actions(mode: Mode) -> &'static [Action] {
-    use Action::*;
-    match mode {
-        Mode::List => &[
-            Help,
-            Filter,
-            Palette,
-            Add,
-            Edit,
-            ChangeStatus,
-            Import,
-            Quit,
-            NextRegistry,
-            Detail,
-            SortNextColumn,
-        ],
-        Mode::Detail => &[Help, Cancel, Edit, ChangeStatus, Palette, Quit],
-        Mode::Filter => &[Confirm, Cancel, ClearFilter],
-        Mode::Form => &[Save, Cancel, NextField, PrevField],
-        Mode::Help | Mode::Palette => &[Confirm, Cancel, Up, Down],
-        _ => &[],
-    }
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
@@ -405,10 +306,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     } else {
         let mode = app.mode();
         let room = cols.saturating_sub(width(&store) + 1);
-        for &a in hint_actions_on(app.tab, mode) {
-            let Some((key, desc)) = app.cfg.keymap.hint(mode, a, lang) else {
-                continue;
-            };
+        for (a, key, desc) in app.cfg.keymap.status_hints(mode, lang) {
             // A long description from the keymap file is for the help screen.
             let desc = if width(&desc) > 12 {
                 a.describe(lang).to_string()

@@ -280,7 +280,7 @@ pub fn draw_past_draw(
     ));
     b.push(heading(pk("检查组", "Teams"), cols, app, theme));
     let r = crate::tui::work::draw_result_in(ctx.data, ctx.book, d, lang);
-    super::draws::task_table(&mut b, app, &r.tasks, theme, cols, usize::MAX / 2);
+    super::task_table::task_table(&mut b, app, &r.tasks, theme, cols, usize::MAX / 2);
     page(frame, area, title, b, p.scroll);
 }
 

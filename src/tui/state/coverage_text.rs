@@ -1,4 +1,4 @@
-//! The coverage screen's lines (issue 18): the verdict first, then rows, towns, the targets
+//! The coverage panel's lines (issue 18): the verdict first, then rows, towns, the targets
 //! never drawn or most visited, the inspectors and repeated pairs, from `office::coverage`.
 //! Shown in the report panel (scrollable), so every line fits any width by scrolling.
 
