@@ -46,6 +46,8 @@ mod tests_keys;
 #[cfg(test)]
 mod tests_opened;
 #[cfg(test)]
+mod tests_prompt;
+#[cfg(test)]
 mod tests_revision;
 #[cfg(test)]
 mod tests_tasks;
