@@ -492,3 +492,36 @@ fn the_modules_are_all_mapped() {
         );
     }
 }
+
+/// Issue 11, acceptance 6: no non-test source file of src/ over 1,000 lines. src/tui is the
+/// TUI side of the issue ("screens"): its files over the limit are listed, not failed, here.
+#[test]
+fn no_source_file_over_a_thousand_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = Vec::new();
+    files(&root.join("src"), &mut all);
+    let mut over = Vec::new();
+    for p in all {
+        let rel = p
+            .strip_prefix(root)
+            .expect("under the crate")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if is_test_file(&rel) {
+            continue;
+        }
+        let lines = std::fs::read_to_string(&p).expect("read").lines().count();
+        if lines > 1000 {
+            if rel.starts_with("src/tui/") {
+                eprintln!("TOLERATED (src/tui, left to the TUI side of issue 11): {rel} has {lines} lines");
+            } else {
+                over.push(format!("{rel}: {lines} lines"));
+            }
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "files over 1,000 lines:\n{}",
+        over.join("\n")
+    );
+}

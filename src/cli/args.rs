@@ -498,14 +498,7 @@ impl ExportWhat {
                     output,
                 )
             }
-            ExportWhat::Registry { kind, output } => {
-                use clap::ValueEnum;
-                let name = kind
-                    .to_possible_value()
-                    .map(|v| v.get_name().to_string())
-                    .unwrap_or_default();
-                (ExportSpec::Registry(name), output)
-            }
+            ExportWhat::Registry { kind, output } => (ExportSpec::Registry(*kind), output),
         })
     }
 }

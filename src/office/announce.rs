@@ -602,16 +602,7 @@ impl Office {
         // The rules the input was built under, recorded with it (office::rules).
         let (rule_writes, rule_versions) = self.rules_used_by_announcement(a.id)?;
         writes.extend(rule_writes);
-        // The targets the plan's window left out (issue 19), kept beside the announcement.
-        let date = a
-            .request
-            .date
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let exclusion = self.recent_exclusion(a.plan, date);
-        writes.extend(self.exclusion_write(a.id, exclusion.as_ref())?);
-        if let Some(e) = &exclusion {
-            summary.push_str(&format!("；{}", e.summary(Lang::Zh)));
-        }
+        writes.extend(self.exclusion_write(&a, &mut summary)?); // issue 19: the window
         self.commit("draw announce", summary, writes)?;
         self.note_announcement_rules(a.id, rule_versions);
         if let Some(p) = abandoned {
@@ -885,14 +876,8 @@ pub struct RecordJson {
     pub kind: String,
     pub plan: u64,
     pub plan_name: String,
-    /// The items of the list the plan names (issue 19): code, name, legal basis. Read from the
-    /// plan and the list when the record is shown; not part of the draw's input.
-    #[serde(default)]
-    pub items: Vec<super::items::ItemRef>,
-    /// The targets left out of the pools by the plan's exclusion window, and why (issue 19);
-    /// none when the plan had no window.
-    #[serde(default)]
-    pub exclusion: Option<crate::domain::inspection::Exclusion>,
+    #[serde(flatten)]
+    pub issue19: super::items::RecordItems,
     pub period: String,
     pub date: chrono::NaiveDate,
     pub time: String,
@@ -949,13 +934,7 @@ impl Office {
             kind: if a.is_some() { "announced" } else { "legacy" }.into(),
             plan: d.plan,
             plan_name: d.plan_name.clone(),
-            items: book
-                .plans
-                .iter()
-                .find(|p| p.id == d.plan)
-                .map(|p| self.state().item_refs(&super::plan_item_codes(p)))
-                .unwrap_or_default(),
-            exclusion: a.and_then(|a| self.exclusion_of_announcement(a.id)),
+            issue19: self.record_items(d.plan, a.map(|a| a.id)),
             period: d.period.clone(),
             date: d.date,
             time: d.time.clone(),

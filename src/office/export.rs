@@ -27,7 +27,31 @@ impl<'de> Deserialize<'de> for Bytes {
     }
 }
 
-/// What to export (mirrors `report::ExportKind`; the registry by its CLI name).
+/// The registries `export registry` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryKind {
+    Targets,
+    Inspectors,
+    Departments,
+    Conflicts,
+    /// The inspection item list (抽查事项清单, issue 19).
+    Items,
+}
+
+impl RegistryKind {
+    pub fn sheet_name(self, lang: Lang) -> &'static str {
+        match self {
+            RegistryKind::Targets => lang.pick("检查对象名录库", "targets"),
+            RegistryKind::Inspectors => lang.pick("检查人员名录库", "inspectors"),
+            RegistryKind::Departments => lang.pick("部门", "departments"),
+            RegistryKind::Conflicts => lang.pick("回避关系", "conflicts"),
+            RegistryKind::Items => lang.pick("抽查事项清单", "inspection items"),
+        }
+    }
+}
+
+/// What to export: the request's spelling of `report::ExportKind` (`ExportKind::spec`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportSpec {
@@ -39,7 +63,7 @@ pub enum ExportSpec {
     },
     Publication(String),
     Plan(i32),
-    Registry(String),
+    Registry(RegistryKind),
     /// The publication notice (一公开) of results determined `from`..=`to`.
     Notice {
         from: NaiveDate,

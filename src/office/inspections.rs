@@ -126,15 +126,22 @@ impl Office {
         Exclusion::over(st.plan_window(plan), date, &st.inspections)
     }
 
-    /// The write that keeps announcement `id`'s exclusion beside it.
+    /// The write that keeps announcement `a`'s exclusion beside it (none without a window);
+    /// the audit summary says how many were left out.
     pub(super) fn exclusion_write(
         &self,
-        id: u64,
-        exclusion: Option<&Exclusion>,
+        a: &super::announce::Announcement,
+        summary: &mut String,
     ) -> Result<Option<Write>, OfficeError> {
-        exclusion
-            .map(|e| encode_record(TreeName::Exclusions, key_u64(id), e))
-            .transpose()
+        let date = a
+            .request
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let Some(e) = self.recent_exclusion(a.plan, date) else {
+            return Ok(None);
+        };
+        summary.push_str(&format!("；{}", e.summary(Lang::Zh)));
+        encode_record(TreeName::Exclusions, key_u64(a.id), &e).map(Some)
     }
 
     /// The exclusion announcement `id`'s input was built with, if any.

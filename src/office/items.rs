@@ -22,6 +22,18 @@ pub fn plan_item_codes(plan: &Plan) -> Vec<String> {
     item_codes_in(&plan.item)
 }
 
+/// What the draw record shows of issue 19 (flattened into it): the items of the list the plan
+/// names (code, name, legal basis; read from the plan and the list when the record is shown,
+/// not part of the input) and the targets the plan's exclusion window left out, and why (none
+/// when the plan had no window).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RecordItems {
+    #[serde(default)]
+    pub items: Vec<ItemRef>,
+    #[serde(default)]
+    pub exclusion: Option<crate::domain::inspection::Exclusion>,
+}
+
 /// An item as a record names it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemRef {
@@ -150,6 +162,20 @@ impl Office {
         )?;
         st.items = items;
         Ok(Some(entry.seq))
+    }
+
+    /// What a draw record of plan `plan` (announced as `announcement`) adds for issue 19.
+    pub(super) fn record_items(&self, plan: u64, announcement: Option<u64>) -> RecordItems {
+        let book = self.book();
+        RecordItems {
+            items: book
+                .plans
+                .iter()
+                .find(|p| p.id == plan)
+                .map(|p| self.state().item_refs(&plan_item_codes(p)))
+                .unwrap_or_default(),
+            exclusion: announcement.and_then(|a| self.exclusion_of_announcement(a)),
+        }
     }
 
     /// `list items`: code, name, class, method, basis; `--json` with revisions.

@@ -72,7 +72,7 @@ pub use figures::{
     PublicationFigures, PublicationState, RatioFigures, RowFigures, StatusFigures,
     ViolationFigures,
 };
-pub use items::plan_item_codes;
+pub use items::{plan_item_codes, RecordItems};
 pub use protocol::{Caller, Reply, Request, Response};
 pub use registry::{
     field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,

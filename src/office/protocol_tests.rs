@@ -323,3 +323,44 @@ fn frames_round_trip_and_refuse_oversized_lengths() {
     // Truncated body.
     assert!(read_frame::<Request>(&mut &buf[..buf.len() - 1]).is_err());
 }
+
+/// The table's `reply` column is what `execute` answers with (issue 11, the operation table).
+#[test]
+fn each_request_answers_with_the_reply_its_table_entry_names() {
+    let (o, _dir, _) = office();
+    let zhang = caller("zhang", &[]);
+    for r in [
+        Request::List {
+            kind: ListKind::Tasks,
+            json: true,
+        },
+        Request::Verify,
+        Request::AuditHead,
+        Request::AuditTail { n: 3 },
+        Request::Snapshot,
+        Request::Due {
+            today: d(2022, 8, 1),
+        },
+        Request::Status {
+            period: "2022Q3".into(),
+            today: d(2022, 8, 1),
+        },
+        check(1),
+    ] {
+        let probe = r.clone();
+        match o.handle(r, &zhang) {
+            Response::Ok(reply) => assert!(probe.fits(&reply), "{} → {reply:?}", probe.name()),
+            Response::Error(e) => panic!("{}: {}", probe.name(), e.message_en),
+        }
+    }
+    // And a refusal names the operation's label in the caller's language.
+    let zhao = caller("zhao", &[]);
+    let Response::Error(e) = o.handle(check(1), &zhao) else {
+        panic!("a viewer records no step")
+    };
+    assert!(
+        e.message_en.contains("recording a task step"),
+        "{}",
+        e.message_en
+    );
+}

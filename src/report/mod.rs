@@ -137,7 +137,6 @@ impl ExportKind {
     /// The kind a request's [`crate::office::export::ExportSpec`] names.
     pub fn from_spec(what: &crate::office::export::ExportSpec) -> Result<ExportKind, OfficeError> {
         use crate::office::export::ExportSpec;
-        use clap::ValueEnum;
         use ExportKind as K;
         Ok(match what {
             ExportSpec::Draw(id) => K::Draw(*id),
@@ -148,9 +147,7 @@ impl ExportKind {
             },
             ExportSpec::Publication(p) => K::Publication(p.clone()),
             ExportSpec::Plan(y) => K::Plan(*y),
-            ExportSpec::Registry(r) => K::Registry(
-                RegistryKind::from_str(r, true).map_err(|_| OfficeError::NotFound(r.clone()))?,
-            ),
+            ExportSpec::Registry(r) => K::Registry(*r),
             ExportSpec::Notice {
                 from,
                 to,
@@ -207,14 +204,7 @@ impl ExportKind {
                 template: crate::office::protocol::Bytes(template.clone()),
                 period: period.clone(),
             },
-            K::Registry(r) => {
-                use clap::ValueEnum;
-                ExportSpec::Registry(
-                    r.to_possible_value()
-                        .map(|v| v.get_name().to_string())
-                        .unwrap_or_default(),
-                )
-            }
+            K::Registry(r) => ExportSpec::Registry(*r),
         }
     }
 }

@@ -103,6 +103,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Read a text file of at most `limit` bytes (roles, config, keymap): `/dev/zero` or a huge
+/// file is refused instead of read forever. An over-long file is `InvalidData`.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("超过 {limit} 字节 / larger than {limit} bytes"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,20 +150,4 @@ mod tests {
             .collect();
         assert!(leftovers.is_empty());
     }
-}
-
-/// Read a text file of at most `limit` bytes (roles, config, keymap): `/dev/zero` or a huge
-/// file is refused instead of read forever. An over-long file is `InvalidData`.
-pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    f.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("超过 {limit} 字节 / larger than {limit} bytes"),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }

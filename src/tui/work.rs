@@ -1,11 +1,10 @@
-//! Office calls of the work tabs, run by the app loop (`super::app`): turning a committed
-//! draw into what the wizard's result step shows.
+//! The work tabs' view of a committed draw: what the wizard's result step shows.
 
-use super::state::{DrawResult, DrawnTask, FiguresData, StepOp};
+use super::state::{DrawResult, DrawnTask};
 use crate::domain::plan::JointKind;
 use crate::draw::sampler;
 use crate::i18n::Lang;
-use crate::office::{DrawRecord, Office};
+use crate::office::DrawRecord;
 
 /// The label of a joint kind.
 pub fn joint_label(j: &JointKind, lang: Lang) -> String {
@@ -20,12 +19,8 @@ pub fn joint_label(j: &JointKind, lang: Lang) -> String {
     }
 }
 
-/// What the result step shows of a committed draw: targets and teams by name.
-pub fn draw_result(office: &Office, d: &DrawRecord, lang: Lang) -> DrawResult {
-    draw_result_in(&office.state(), &office.book(), d, lang)
-}
-
-/// [`draw_result`] over given registries and book (a remote replica).
+/// What the result step shows of a committed draw: targets and teams by name, from the
+/// registries and the book the screens read (the office's snapshots or the remote replica).
 pub fn draw_result_in(
     st: &crate::office::State,
     book: &crate::office::Book,
@@ -71,73 +66,4 @@ pub fn draw_result_in(
         year_after: crate::draw::engine::ratio_text(d.year_after.0, d.year_after.1),
         tasks,
     }
-}
-
-/// The figures of `period` on `today`: status, per-inspector progress and the results due.
-pub fn figures(
-    office: &Office,
-    period: &str,
-    today: chrono::NaiveDate,
-    lang: Lang,
-) -> Result<FiguresData, String> {
-    let p = crate::domain::Period::parse(period).map_err(|e| e.localize(lang))?;
-    Ok(FiguresData {
-        status: office.status(p, today).map_err(|e| e.localize(lang))?,
-        progress: office.progress(p, today).map_err(|e| e.localize(lang))?,
-        due: office.due(today).map_err(|e| e.localize(lang))?,
-        rectifications: office.overdue_rectifications(today),
-    })
-}
-
-/// Record one task step; the message, or the office's refusal.
-pub fn task_step(office: &Office, id: u64, step: StepOp, lang: Lang) -> Result<String, String> {
-    let done = |what: &str| format!("#{id} {what}");
-    match step {
-        StepOp::Check {
-            date,
-            method,
-            approval,
-        } => office
-            .task_check(id, date, Some(method), &approval)
-            .map(|_| done(lang.pick("已登记检查", "check recorded"))),
-        StepOp::Result {
-            phrase,
-            determined,
-            findings,
-            unsigned_reason,
-            integrity_card,
-        } => office
-            .task_result(
-                id,
-                phrase,
-                determined,
-                &findings,
-                unsigned_reason,
-                integrity_card,
-            )
-            .map(|_| done(lang.pick("已录入结果", "result entered"))),
-        StepOp::Publish { date, url } => office
-            .task_publish(id, date, &url)
-            .map(|_| done(lang.pick("已登记公示", "publication recorded"))),
-        StepOp::Exempt { reason } => office
-            .task_exempt(id, &reason)
-            .map(|_| done(lang.pick("已登记不予公示", "exemption recorded"))),
-        StepOp::FollowUp {
-            handed,
-            rectification_due,
-            rectified_on,
-            case_number,
-            judiciary,
-        } => office
-            .task_follow_up(
-                id,
-                handed,
-                rectification_due,
-                rectified_on,
-                case_number,
-                judiciary,
-            )
-            .map(|_| done(lang.pick("已登记后续处理", "follow-up recorded"))),
-    }
-    .map_err(|e| e.localize(lang))
 }
