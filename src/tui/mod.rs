@@ -40,6 +40,8 @@ mod tests_coverage;
 #[cfg(test)]
 mod tests_export;
 #[cfg(test)]
+mod tests_forms;
+#[cfg(test)]
 mod tests_items;
 #[cfg(test)]
 mod tests_keys;

@@ -74,11 +74,23 @@ pub struct Form {
 }
 
 impl Form {
-    pub(super) fn value(&self, i: usize) -> &str {
-        self.fields
-            .get(i)
-            .map(|f| f.input.text().trim())
-            .unwrap_or("")
+    /// The position of the field `key` (see [`Field::key`]).
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key)
+    }
+
+    /// The trimmed text of the field `key` ("" if the form has no such field).
+    pub fn get(&self, key: &str) -> &str {
+        self.index_of(key)
+            .and_then(|i| self.fields.get(i))
+            .map_or("", |f| f.input.text().trim())
+    }
+
+    /// The hint of the field `key`.
+    pub fn hint(&self, key: &str) -> &str {
+        self.index_of(key)
+            .and_then(|i| self.fields.get(i))
+            .map_or("", |f| f.hint.as_str())
     }
 }
 

@@ -1,8 +1,13 @@
-//! Checking a form before its operation is sent: the field errors, or the [`Op`].
+//! Checking a form before its operation is sent: the [`Op`], or each field's error under it.
+//!
+//! A form's check reads its fields by key ([`Form::get`]) and runs one rule per field
+//! ([`Check::field`]): `required`, `date`, `listed` (one of the hint's choices), or a rule of
+//! its own. The plan and task-step forms have their checks beside their forms
+//! (`work::validate_plan`, `progress::validate_step`).
 
 use super::registries::parse_import_kind;
 use super::*;
-use crate::domain::{CreditCode, CreditCodeCheck, InspectorStatus, PermitClass, TargetStatus};
+use crate::domain::{CreditCode, InspectorStatus, PermitClass, TargetStatus};
 
 /// Check a form. On success returns the operation; otherwise sets the field errors.
 pub(super) fn check(
@@ -16,133 +21,18 @@ pub(super) fn check(
         field.error = None;
     }
     f.error = None;
-    let required = lang.pick("必填", "required");
-    let mut errors: Vec<(usize, String)> = Vec::new();
+    let mut c = Check {
+        form: f,
+        lang,
+        errors: Vec::new(),
+    };
     let op = match f.kind.clone() {
         FormKind::Status {
             registry,
             id,
             revision: base,
-        } => {
-            let date = NaiveDate::parse_from_str(f.value(1), "%Y-%m-%d").ok();
-            if date.is_none() {
-                errors.push((
-                    1,
-                    lang.pick(
-                        "日期应写成 YYYY-MM-DD，例如 2022-08-15",
-                        "write the date as YYYY-MM-DD, e.g. 2022-08-15",
-                    )
-                    .into(),
-                ));
-            }
-            if f.value(2).is_empty() {
-                errors.push((
-                    2,
-                    lang.pick("必须填写变更原因", "a status change needs a reason")
-                        .into(),
-                ));
-            }
-            let reason = f.value(2).to_string();
-            let status_text = f.value(0);
-            match registry {
-                Registry::Inspectors => {
-                    let s = InspectorStatus::parse(status_text).filter(|_| !status_text.is_empty());
-                    if s.is_none() {
-                        errors.push((0, format!("{}：{}", unknown(lang), f.fields[0].hint)));
-                    }
-                    match (s, date) {
-                        (Some(status), Some(date)) if errors.is_empty() => {
-                            Some(Op::SetInspectorStatus {
-                                id,
-                                status,
-                                date,
-                                reason,
-                                base,
-                            })
-                        }
-                        _ => None,
-                    }
-                }
-                _ => {
-                    let s = TargetStatus::parse(status_text).filter(|_| !status_text.is_empty());
-                    if s.is_none() {
-                        errors.push((0, format!("{}：{}", unknown(lang), f.fields[0].hint)));
-                    }
-                    match (s, date) {
-                        (Some(status), Some(date)) if errors.is_empty() => {
-                            Some(Op::SetTargetStatus {
-                                id,
-                                status,
-                                date,
-                                reason,
-                                base,
-                            })
-                        }
-                        _ => None,
-                    }
-                }
-            }
-        }
-        FormKind::Target { id, revision } => {
-            let name = f.value(0).to_string();
-            if name.is_empty() {
-                errors.push((0, required.into()));
-            }
-            let code = match CreditCode::parse(f.value(1)) {
-                Ok((c, check)) => {
-                    if check == CreditCodeCheck::PilotWarning {
-                        // Accepted, as the importer does, for the known pilot codes.
-                    }
-                    if let Some(&other) = ctx.data.target_by_code.get(c.as_str()) {
-                        if other != id {
-                            errors.push((
-                                1,
-                                format!(
-                                    "{} {other}",
-                                    lang.pick("已被另一检查对象使用：", "already used by target")
-                                ),
-                            ));
-                        }
-                    }
-                    Some(c)
-                }
-                Err(e) => {
-                    errors.push((1, e.localize(lang)));
-                    None
-                }
-            };
-            let region = f.value(2).to_string();
-            if region.is_empty() {
-                errors.push((2, required.into()));
-            }
-            let permit = PermitClass::parse(f.value(5));
-            if permit.is_none() {
-                errors.push((5, format!("{}：{}", unknown(lang), f.fields[5].hint)));
-            }
-            let status_text = f.value(6);
-            let status = TargetStatus::parse(status_text).filter(|_| !status_text.is_empty());
-            if status.is_none() {
-                errors.push((6, format!("{}：{}", unknown(lang), f.fields[6].hint)));
-            }
-            match (code, permit, status) {
-                (Some(code), Some(permit_class), Some(status)) if errors.is_empty() => {
-                    let mut t = ctx
-                        .data
-                        .target(id)
-                        .cloned()
-                        .unwrap_or_else(|| blank_target(code.clone()));
-                    t.name = name;
-                    t.credit_code = code;
-                    t.region = region;
-                    t.industry = f.value(3).to_string();
-                    t.address = f.value(4).to_string();
-                    t.permit_class = permit_class;
-                    t.status = status;
-                    Some(Op::SaveTarget(Box::new(t), revision))
-                }
-                _ => None,
-            }
-        }
+        } => status(&mut c, registry, id, base),
+        FormKind::Target { id, revision } => target(&mut c, ctx, id, revision),
         FormKind::TaskCheck { .. }
         | FormKind::TaskResult { .. }
         | FormKind::TaskPublish { .. }
@@ -162,7 +52,7 @@ pub(super) fn check(
                     today,
                 }),
                 Err(e) => {
-                    errors.extend(e);
+                    c.errors.extend(e);
                     None
                 }
             }
@@ -170,54 +60,39 @@ pub(super) fn check(
         FormKind::Plan { id, revision } => match work::validate_plan(f, id, ctx, lang, today) {
             Ok(p) => Some(Op::SavePlan(Box::new(p), revision)),
             Err(e) => {
-                errors.extend(e);
+                c.errors.extend(e);
                 None
             }
         },
         FormKind::VoidDraw { id } => {
-            let reason = f.value(0).to_string();
-            if reason.is_empty() {
-                errors.push((
-                    0,
-                    lang.pick("作废必须说明原因", "voiding needs a reason")
-                        .into(),
-                ));
-                None
-            } else {
-                Some(Op::VoidDraw { id, reason })
-            }
+            let need = lang.pick("作废必须说明原因", "voiding needs a reason");
+            c.field("Reason", required(need))
+                .map(|reason| Op::VoidDraw { id, reason })
         }
-        FormKind::Export { kind } => match export::check_path(f.value(0), lang) {
-            Ok(path) => Some(Op::Export {
-                kind: kind.clone(),
-                path,
-            }),
-            Err(e) => {
-                errors.push((0, e));
-                None
-            }
-        },
+        FormKind::Export { kind } => c
+            .field("Save to", |t| export::check_path(t, lang))
+            .map(|path| Op::Export { kind, path }),
         FormKind::Import => {
-            let kind = parse_import_kind(f.value(0));
-            if kind.is_none() {
-                errors.push((0, format!("{}：{}", unknown(lang), f.fields[0].hint)));
-            }
-            let path = f.value(1).to_string();
-            if path.is_empty() {
-                errors.push((1, required.into()));
-            } else if !std::path::Path::new(&path).is_file() {
-                errors.push((1, lang.pick("找不到这个文件", "no such file").to_string()));
-            }
-            match kind {
-                Some(kind) if errors.is_empty() => Some(Op::Import {
+            let kind = c.listed("Registry", parse_import_kind);
+            let path = c.field("File", |t| {
+                let t = required(lang.pick("必填", "required"))(t)?;
+                if std::path::Path::new(&t).is_file() {
+                    Ok(PathBuf::from(t))
+                } else {
+                    Err(lang.pick("找不到这个文件", "no such file").to_string())
+                }
+            });
+            match (kind, path) {
+                (Some(kind), Some(path)) if c.errors.is_empty() => Some(Op::Import {
                     kind,
-                    path: PathBuf::from(path),
+                    path,
                     dry_run: true,
                 }),
                 _ => None,
             }
         }
     };
+    let errors = std::mem::take(&mut c.errors);
     for (i, e) in errors {
         if let Some(field) = f.fields.get_mut(i) {
             if field.error.is_none() {
@@ -225,7 +100,127 @@ pub(super) fn check(
             }
         }
     }
-    op
+    op.filter(|_| f.fields.iter().all(|x| x.error.is_none()))
+}
+
+/// A status change of a target or an inspector.
+fn status(c: &mut Check, registry: Registry, id: u64, base: Option<u64>) -> Option<Op> {
+    let lang = c.lang;
+    let date = c.field("Effective", |t| date(t, lang));
+    let need = lang.pick("必须填写变更原因", "a status change needs a reason");
+    let reason = c.field("Reason", required(need));
+    match registry {
+        Registry::Inspectors => {
+            let status = c.listed("New status", InspectorStatus::parse);
+            Some(Op::SetInspectorStatus {
+                id,
+                status: status?,
+                date: date?,
+                reason: reason?,
+                base,
+            })
+        }
+        _ => {
+            let status = c.listed("New status", TargetStatus::parse);
+            Some(Op::SetTargetStatus {
+                id,
+                status: status?,
+                date: date?,
+                reason: reason?,
+                base,
+            })
+        }
+    }
+}
+
+/// A target added (`id == 0`) or edited.
+fn target(c: &mut Check, ctx: &Ctx, id: u64, revision: Option<u64>) -> Option<Op> {
+    let lang = c.lang;
+    let need = lang.pick("必填", "required");
+    let name = c.field("Name", required(need));
+    // A pilot code (CreditCodeCheck::PilotWarning) is accepted, as the importer does.
+    let code = c.field("Credit code", |t| {
+        let (code, _) = CreditCode::parse(t).map_err(|e| e.localize(lang))?;
+        match ctx.data.target_by_code.get(code.as_str()) {
+            Some(&other) if other != id => Err(format!(
+                "{} {other}",
+                lang.pick("已被另一检查对象使用：", "already used by target")
+            )),
+            _ => Ok(code),
+        }
+    });
+    let region = c.field("Town", required(need));
+    let permit = c.listed("Permit class", PermitClass::parse);
+    let status = c.listed("Status", TargetStatus::parse);
+    let (name, code, region, permit_class, status) = (name?, code?, region?, permit?, status?);
+    let mut t = ctx
+        .data
+        .target(id)
+        .cloned()
+        .unwrap_or_else(|| blank_target(code.clone()));
+    t.name = name;
+    t.credit_code = code;
+    t.region = region;
+    t.industry = c.form.get("Industry").to_string();
+    t.address = c.form.get("Address").to_string();
+    t.permit_class = permit_class;
+    t.status = status;
+    Some(Op::SaveTarget(Box::new(t), revision))
+}
+
+/// One form being checked: the errors found so far, by field position.
+struct Check<'f> {
+    form: &'f Form,
+    lang: Lang,
+    errors: Vec<(usize, String)>,
+}
+
+impl Check<'_> {
+    /// Run `rule` on the field `key`'s text; its message goes under that field.
+    fn field<T>(&mut self, key: &str, rule: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        match rule(self.form.get(key)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let i = self.form.index_of(key).unwrap_or(usize::MAX);
+                self.errors.push((i, e));
+                None
+            }
+        }
+    }
+
+    /// The field `key` holds one of the choices its hint lists.
+    fn listed<T>(&mut self, key: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let lang = self.lang;
+        let hint = self.form.hint(key).to_string();
+        self.field(key, |t| {
+            Some(t)
+                .filter(|t| !t.is_empty())
+                .and_then(parse)
+                .ok_or_else(|| format!("{}：{hint}", unknown(lang)))
+        })
+    }
+}
+
+/// The rule of a field that must not be empty, with its message.
+fn required(message: &str) -> impl FnOnce(&str) -> Result<String, String> + '_ {
+    move |t| {
+        if t.is_empty() {
+            Err(message.to_string())
+        } else {
+            Ok(t.to_string())
+        }
+    }
+}
+
+/// The rule of a date field: `YYYY-MM-DD`.
+fn date(t: &str, lang: Lang) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        lang.pick(
+            "日期应写成 YYYY-MM-DD，例如 2022-08-15",
+            "write the date as YYYY-MM-DD, e.g. 2022-08-15",
+        )
+        .into()
+    })
 }
 
 pub(super) fn unknown(lang: Lang) -> &'static str {

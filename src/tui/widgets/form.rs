@@ -6,6 +6,8 @@ use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// How the form's check addresses the field: its English label (`"Credit code"`).
+    pub key: &'static str,
     pub label: &'static str,
     pub label_en: &'static str,
     pub input: TextInput,
@@ -20,6 +22,7 @@ pub struct Field {
 impl Field {
     pub fn new(label: &'static str, label_en: &'static str, text: &str, hint: String) -> Field {
         Field {
+            key: label_en,
             label,
             label_en,
             input: TextInput::with_text(text),
