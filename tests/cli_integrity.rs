@@ -68,7 +68,7 @@ fn integrity_cards_and_signatures_match_an_independent_count() {
     let mut header_seen = false;
     for r in range.rows() {
         if !header_seen {
-            header_seen = r.first().is_some_and(|c| c.to_string() == "季度");
+            header_seen = r.first().is_some_and(|c| *c == "季度");
             continue;
         }
         if r.iter().all(|c| c.to_string().is_empty()) {
