@@ -427,14 +427,14 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             Ok(0)
         }
         Command::List { kind, json } => {
-            let Reply::Text(t) = conn.call(Request::List {
+            match conn.call(Request::List {
                 kind: *kind,
                 json: *json,
-            })?
-            else {
-                return Err(unexpected(lang));
-            };
-            print_text(&t);
+            })? {
+                Reply::Text(t) => print_text(&t),
+                Reply::Listing(l) => print_text(&listing_text(&l, lang)),
+                _ => return Err(unexpected(lang)),
+            }
             Ok(0)
         }
         Command::Show { kind, id, json } => edit::show(conn, *kind, id, *json, lang),

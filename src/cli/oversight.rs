@@ -369,3 +369,70 @@ pub fn print_status_prompt(conn: &mut Conn, task: u64, lang: Lang) -> Result<(),
     }
     Ok(())
 }
+
+/// `list items|inspections|violations` (issue 19): one tab-separated line per record.
+pub(crate) fn listing_text(l: &crate::office::listing::Listing, lang: Lang) -> String {
+    use crate::office::listing::Listing;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    match l {
+        Listing::Items(items) => {
+            for i in items {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    i.code,
+                    i.name,
+                    i.class.label(lang),
+                    i.method.label(lang),
+                    i.authority,
+                    i.basis
+                );
+            }
+        }
+        Listing::Inspections(all) => {
+            for (i, name) in all {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{name}\t{}\t{}\t{}",
+                    i.id,
+                    i.date,
+                    i.target,
+                    i.kind.label(lang),
+                    i.items.join("、"),
+                    i.by
+                );
+            }
+        }
+        Listing::Violations {
+            violations,
+            reinspections,
+        } => {
+            for v in violations {
+                let due = v.rectification_due.map(|d| d.to_string());
+                let _ = writeln!(
+                    out,
+                    "#{}\t{}\t{}\t{}\t{}",
+                    v.task,
+                    v.target,
+                    v.state.label(lang),
+                    due.unwrap_or_else(|| "-".into()),
+                    v.handed_to
+                );
+            }
+            for r in reinspections {
+                let _ = writeln!(
+                    out,
+                    "R{}\t{}\t{}\t{}#{}",
+                    r.id,
+                    r.target,
+                    r.reported,
+                    lang.pick("复查 任务", "re-inspection of task "),
+                    r.task
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}

@@ -289,3 +289,135 @@ pub(crate) fn print_due(v: &[crate::office::DueItem], lang: Lang) {
         );
     }
 }
+
+/// A listing as `shuangsui list` prints it: one tab-separated line per record.
+pub(crate) fn listing_text(l: &crate::office::listing::Listing, lang: Lang) -> String {
+    use crate::office::listing::Listing;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    match l {
+        Listing::Targets(targets) => {
+            for t in targets {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.credit_code,
+                    t.name,
+                    t.region,
+                    t.permit_class.label(lang),
+                    t.status.label(lang)
+                );
+            }
+        }
+        Listing::Inspectors(inspectors) => {
+            for (p, department) in inspectors {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    p.id,
+                    p.certificate_no,
+                    p.name,
+                    department,
+                    p.status.label(lang)
+                );
+            }
+        }
+        Listing::Departments(departments) => {
+            for d in departments {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    d.id,
+                    d.code,
+                    d.name,
+                    d.kind.label(lang)
+                );
+            }
+        }
+        Listing::Conflicts(pairs) => {
+            for (c, insp, targ) in pairs {
+                let _ = writeln!(
+                    out,
+                    "{}\t{insp}\t{}\t{targ}\t{}",
+                    c.inspector, c.target, c.reason
+                );
+            }
+        }
+        Listing::Tasks(tasks) => {
+            for (t, name, team) in tasks {
+                let _ = writeln!(
+                    out,
+                    "{}\t#{}\t{}\t{}\t{}\t{}\t{}{}",
+                    t.id,
+                    t.draw,
+                    t.period,
+                    t.rows_text(),
+                    name,
+                    team.join("、"),
+                    t.method.label(lang),
+                    if t.voided {
+                        lang.pick("\t已作废", "\tvoided")
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        Listing::Draws { draws, attempts } => {
+            for d in draws {
+                let state = match &d.voided {
+                    None => lang.pick("有效", "committed").to_string(),
+                    Some(v) => format!(
+                        "{}{}（{} {}）",
+                        lang.pick("已作废：", "voided: "),
+                        v.reason,
+                        v.by,
+                        v.time
+                    ),
+                };
+                let _ = writeln!(
+                    out,
+                    "#{}\t{}\t{}\t{}\t{} {}\t{}",
+                    d.id,
+                    d.period,
+                    d.plan_name,
+                    d.time,
+                    d.tasks.len(),
+                    lang.pick("个任务", "tasks"),
+                    state
+                );
+            }
+            for a in attempts {
+                let _ = writeln!(
+                    out,
+                    "{}#{}\t{}\t{}\t{}\t{}",
+                    lang.pick("公告", "announcement "),
+                    a.id,
+                    a.period,
+                    a.plan_name,
+                    a.time,
+                    a.state.label(lang)
+                );
+            }
+        }
+        Listing::Items(_) | Listing::Inspections(_) | Listing::Violations { .. } => {
+            out.push_str(&super::oversight::listing_text(l, lang));
+        }
+        Listing::Plans(plans) => {
+            for p in plans {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    p.id,
+                    p.seq,
+                    p.name,
+                    p.method.label(lang),
+                    p.date_text,
+                    p.joint.label(lang)
+                );
+            }
+        }
+    }
+    out
+}

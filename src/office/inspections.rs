@@ -149,30 +149,6 @@ impl Office {
         let v = self.store.get(TreeName::Exclusions, &key_u64(id)).ok()??;
         crate::store::Store::decode_value(TreeName::Exclusions, &key_u64(id), &v).ok()
     }
-
-    /// `list inspections`: id, date, target, kind, items, by; `--json` as stored.
-    pub(super) fn render_inspections(&self, json: bool, lang: Lang) -> Result<String, OfficeError> {
-        use std::fmt::Write as _;
-        let st = self.state();
-        if json {
-            return super::edit::pretty(&super::edit::to_value(&st.inspections)?);
-        }
-        let mut out = String::new();
-        for i in &st.inspections {
-            let name = st.target(i.target).map(|t| t.name.as_str()).unwrap_or("?");
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}\t{name}\t{}\t{}\t{}",
-                i.id,
-                i.date,
-                i.target,
-                i.kind.label(lang),
-                i.items.join("、"),
-                i.by
-            );
-        }
-        Ok(out)
-    }
 }
 
 pub(super) fn load(

@@ -178,30 +178,6 @@ impl Office {
         }
     }
 
-    /// `list items`: code, name, class, method, basis; `--json` with revisions.
-    pub(super) fn render_items(&self, json: bool, lang: Lang) -> Result<String, OfficeError> {
-        use std::fmt::Write as _;
-        let st = self.state();
-        if json {
-            let revs = self.revisions();
-            return super::edit::list_json(&st.items, TreeName::Items, |i| i.id, &revs);
-        }
-        let mut out = String::new();
-        for i in &st.items {
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}\t{}",
-                i.code,
-                i.name,
-                i.class.label(lang),
-                i.method.label(lang),
-                i.authority,
-                i.basis
-            );
-        }
-        Ok(out)
-    }
-
     /// Every plan row naming an item code the list does not have: `file:row:抽查事项: …`.
     pub(super) fn unknown_plan_items(&self, file: &str, plans: &[(usize, Plan)]) -> Vec<String> {
         let st = self.state();

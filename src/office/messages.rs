@@ -119,6 +119,7 @@ pub enum Reply {
     Rules(Box<super::rules::RulesReply>),
     Oversight(Box<super::oversight::OversightReply>),
     Coverage(Box<super::coverage::Coverage>),
+    Listing(Box<super::listing::Listing>),
 }
 
 /// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB

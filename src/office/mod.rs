@@ -45,6 +45,7 @@ mod integrity;
 pub use integrity::IntegrityRow;
 mod items;
 mod legacy;
+pub mod listing;
 mod merged;
 pub mod messages;
 pub mod ops;

@@ -47,7 +47,7 @@ macro_rules! operations {
             => {
                 need: $need:expr,
                 write: $write:expr,
-                reply: $reply:ident,
+                reply: $($reply:ident)|+,
                 label: $label:expr,
                 run: $run:expr $(,)?
             }
@@ -99,7 +99,7 @@ macro_rules! operations {
             /// Whether `reply` is the variant this operation answers with.
             pub fn fits(&self, reply: &Reply) -> bool {
                 match self {
-                    $( Request::$name { .. } => matches!(reply, Reply::$reply { .. }), )*
+                    $( Request::$name { .. } => matches!(reply, $(Reply::$reply { .. })|+), )*
                 }
             }
         }
@@ -149,13 +149,17 @@ operations! { office, caller, progress;
             super::ImportOptions { dry_run, clear_empty },
         )?]),
     }
-    /// The listing as the CLI prints it (text, or JSON with `json`).
+    /// A listing: its records, or their JSON (with revisions) with `json`.
     List { kind: ListKind, json: bool } => {
         need: Need::Role(Role::Viewer),
         write: false,
-        reply: Text,
+        reply: Listing | Text,
         label: ("查看列表", "listing"),
-        run: Reply::Text(office.render_list(kind, json, caller.lang)?),
+        run: if json {
+            Reply::Text(office.listing_json(kind)?)
+        } else {
+            Reply::Listing(Box::new(office.listing(kind)))
+        },
     }
     Explain { target: String } => {
         need: Need::Role(Role::Viewer),

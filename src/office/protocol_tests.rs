@@ -1,6 +1,6 @@
 use super::*;
 use crate::office::tasks::tests::{d, drawn};
-use crate::office::{ImportKind, Roles};
+use crate::office::{ImportKind, ListKind, Roles};
 
 fn caller(user: &str, groups: &[&str]) -> Caller {
     Caller {

@@ -195,53 +195,16 @@ impl Office {
         out
     }
 
-    /// `list violations`: every problem found with its state and re-inspections.
-    pub(super) fn render_violations(&self, json: bool, lang: Lang) -> Result<String, OfficeError> {
-        use std::fmt::Write as _;
+    /// `list violations`: every problem found with its state, and the re-inspection visits.
+    pub fn violations_listing(&self) -> (Vec<Violation>, Vec<Reinspection>) {
         let book = self.book();
         let st = self.state();
-        let all: Vec<Violation> = book
+        let all = book
             .tasks
             .iter()
             .filter_map(|t| violation_of(&st, t))
             .collect();
-        if json {
-            #[derive(Serialize)]
-            struct Listing<'a> {
-                violations: &'a [Violation],
-                reinspections: &'a [Reinspection],
-            }
-            return super::edit::pretty(&super::edit::to_value(&Listing {
-                violations: &all,
-                reinspections: &st.reinspections,
-            })?);
-        }
-        let mut out = String::new();
-        for v in &all {
-            let _ = writeln!(
-                out,
-                "#{}\t{}\t{}\t{}\t{}",
-                v.task,
-                v.target,
-                v.state.label(lang),
-                v.rectification_due
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                v.handed_to
-            );
-        }
-        for r in &st.reinspections {
-            let _ = writeln!(
-                out,
-                "R{}\t{}\t{}\t{}#{}",
-                r.id,
-                r.target,
-                r.reported,
-                lang.pick("复查 任务", "re-inspection of task "),
-                r.task
-            );
-        }
-        Ok(out)
+        (all, st.reinspections.clone())
     }
 }
 

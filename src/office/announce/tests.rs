@@ -126,9 +126,7 @@ fn an_infeasible_attempt_after_the_witness_is_recorded_with_its_seed() {
     let b = announce(&o, Some("检查人员工作量已满，调整后重抽")).unwrap();
     assert_eq!(b.replaces, Some(a.id));
     // Both attempts are listed beside the draws.
-    let list = o
-        .render_list(crate::office::ListKind::Draws, true, Lang::En)
-        .unwrap();
+    let list = o.listing_json(crate::office::ListKind::Draws).unwrap();
     let v: serde_json::Value = serde_json::from_str(&list).unwrap();
     let states: Vec<&str> = v
         .as_array()
