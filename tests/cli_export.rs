@@ -479,10 +479,10 @@ fn quarterly_workbook_equals_status_and_progress_json() {
             "人员进度图",
             "作废记录",
             "未成抽取",
-            "抽查覆盖",
-            // Issue 19: rectifications past their due date.
+            // Issue 19: rectifications past their due date, integrity cards and signatures.
             "整改逾期",
-            "廉政与签字"
+            "廉政与签字",
+            "抽查覆盖"
         ]
     );
     let cov = b.cells("分层覆盖");
