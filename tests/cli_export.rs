@@ -479,6 +479,9 @@ fn quarterly_workbook_equals_status_and_progress_json() {
             "人员进度图",
             "作废记录",
             "未成抽取",
+            // Issue 19: rectifications past their due date, integrity cards and signatures.
+            "整改逾期",
+            "廉政与签字",
             "抽查覆盖"
         ]
     );

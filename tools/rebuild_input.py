@@ -9,7 +9,9 @@ Plain Python 3.11+ (standard library only); shares no code with the program. It 
   --tasks   `shuangsui list tasks --json`      --draws  `shuangsui list draws --json`
   --plans   `shuangsui list plans --json`      --rules  Table 1 (fixtures/rules.toml)
 
-and the draw's request: --plan N --period P --date YYYY-MM-DD [--team-size M]. It prints the
+and the draw's request: --plan N --period P --date YYYY-MM-DD [--team-size M]; for a plan with an
+exclusion window (`plan window --plan N --days D`), --inspections (`shuangsui list inspections
+--json`) and --window D. It prints the
 input hash in hex (with --json, the rebuilt input too). Directed draws and inspector scopes
 are out of its reach: it says so and stops (exit 2).
 """
@@ -220,6 +222,16 @@ def build(a):
                 "operating": r["经营状态"] in ("", "在产"),
             }
         )
+    # The plan's exclusion window: targets inspected outside the draw on one of the `window`
+    # days up to the draw date are in no pool (they stay eligible).
+    recent = set()
+    if a.window:
+        if not a.inspections:
+            out_of_reach("--window needs --inspections (shuangsui list inspections --json)")
+        since = date - datetime.timedelta(days=a.window - 1)
+        for i in json.load(open(a.inspections, encoding="utf-8")):
+            if since <= datetime.date.fromisoformat(i["date"]) <= date:
+                recent.add(i["target"])
     directed = {d["id"] for d in draws if d.get("scope", "").strip()}
     def items(t):
         # Every 抽查事项 of a task (a merged visit has several); older exports: its row.
@@ -284,7 +296,7 @@ def build(a):
             eligible += 1
             if t["id"] in already_set:
                 already += 1
-            elif t["id"] in placed:
+            elif t["id"] in placed or t["id"] in recent:
                 pass
             elif t["id"] in visited:
                 if cat not in visited[t["id"]]:
@@ -439,6 +451,8 @@ def main():
     ap.add_argument("--period", required=True)
     ap.add_argument("--date", required=True)
     ap.add_argument("--team-size", type=int)
+    ap.add_argument("--inspections", help="`shuangsui list inspections --json` (with --window)")
+    ap.add_argument("--window", type=int, default=0, help="the plan's exclusion window in days")
     ap.add_argument("--json", action="store_true", help="print the rebuilt input as well")
     a = ap.parse_args()
     inp = build(a)

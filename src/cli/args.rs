@@ -161,10 +161,13 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
-    /// Results awaiting publication, overdue first.
+    /// Results awaiting publication, overdue first; `--rectifications`: rectifications past
+    /// their due date.
     Due {
         #[arg(long)]
         json: bool,
+        #[arg(long)]
+        rectifications: bool,
         #[arg(long)]
         today: Option<String>,
     },
@@ -179,6 +182,20 @@ pub enum Command {
     Serve(ServeArgs),
     /// The automatic backups beside the store, newest first.
     Backups,
+    /// Inspections outside the draw (issue 19): `inspection record`.
+    Inspection {
+        #[command(subcommand)]
+        action: oversight::InspectionAction,
+    },
+    /// A plan's settings (issue 19): `plan window --plan N --days D`.
+    Plan {
+        #[command(subcommand)]
+        action: oversight::PlanAction,
+    },
+    /// A violation's progress (issue 19): state, rectification due date, hand-over.
+    Violation(oversight::ViolationArgs),
+    /// A target's status change (动态调整), as a result's registry prompt prints it.
+    Adjust(oversight::AdjustArgs),
     /// Table 1 and the settings in the store: show, export to edit, import (audited).
     Rules {
         #[command(subcommand)]

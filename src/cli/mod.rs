@@ -13,6 +13,7 @@ mod args;
 mod coverage;
 mod draw_steps;
 mod edit;
+mod oversight;
 mod print;
 mod rules;
 mod serve;
@@ -258,6 +259,10 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
         if let Err(e) = office.ensure_rules_stored() {
             return fail(&e, lang);
         }
+        // Issue 19: a new store starts with the ten items of section 二(一).
+        if let Err(e) = office.seed_items() {
+            return fail(&e, lang);
+        }
     }
     let mut conn = Conn::with_caller(std::sync::Arc::new(office), caller);
     let code = match execute(&mut conn, command, lang) {
@@ -489,6 +494,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                 return Ok(0);
             }
             if *dry_run {
+                let (plan, date) = (req.plan, req.date);
                 let Reply::Preview(p) = conn.call(Request::PrepareDraw(req))? else {
                     return Err(unexpected(lang));
                 };
@@ -496,6 +502,8 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
                     print_json(&p)?;
                 } else {
                     print_preview(&p, lang);
+                    let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+                    oversight::print_exclusion(conn, plan, date, lang)?;
                 }
                 return Ok(0);
             }
@@ -623,7 +631,12 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             Ok(0)
         }
         Command::Coverage(args) => coverage::execute(conn, args, lang),
-        Command::Due { json, today } => {
+        Command::Due {
+            json,
+            today,
+            rectifications: true,
+        } => oversight::rectifications(conn, today_arg(today, lang)?, *json, lang),
+        Command::Due { json, today, .. } => {
             let Reply::Due(v) = conn.call(Request::Due {
                 today: today_arg(today, lang)?,
             })?
@@ -693,6 +706,10 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
         Command::Doctor => Ok(crate::tui::doctor::run(lang, None)),
         // Handled in `run`: it reads only the backups directory.
         Command::Backups => Ok(0),
+        Command::Inspection { action } => oversight::inspection(conn, action, lang),
+        Command::Plan { action } => oversight::plan(conn, action, lang),
+        Command::Violation(a) => oversight::violation(conn, a, lang),
+        Command::Adjust(a) => oversight::adjust(conn, a, lang),
         Command::Rules { action } => {
             rules::run(conn, crate::office::rules::RulesKind::Rules, action, lang)
         }
@@ -793,6 +810,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 format!("任务 #{id} 已登记结果：{text}（认定 {determined}），应于 {due} 前公示"),
                 format!("task #{id} result: {text} (determined {determined}); publish by {due}"),
             );
+            oversight::print_status_prompt(conn, id, lang)?;
         }
         TaskStep::Publish { date, url } => {
             let date = date_arg(date, lang)?;

@@ -401,6 +401,9 @@ pub(crate) fn listing_text(l: &crate::office::listing::Listing, lang: Lang) -> S
                 );
             }
         }
+        Listing::Items(_) | Listing::Inspections(_) | Listing::Violations { .. } => {
+            out.push_str(&super::oversight::listing_text(l, lang));
+        }
         Listing::Plans(plans) => {
             for p in plans {
                 let _ = writeln!(

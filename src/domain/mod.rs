@@ -2,13 +2,17 @@
 
 pub mod calendar;
 pub mod credit_code;
+pub mod inspection;
 pub mod inspector;
+pub mod item;
 pub mod period;
 pub mod plan;
+pub mod prompt;
 pub mod rules;
 pub mod scope;
 pub mod target;
 pub mod task;
+pub mod violation;
 
 pub use calendar::{
     CalendarError, CalendarErrorKind, CalendarYear, WorkingCalendar, PUBLICATION_WORKING_DAYS,
@@ -17,6 +21,7 @@ pub use credit_code::{CreditCode, CreditCodeCheck, CreditCodeError};
 pub use inspector::{
     Department, DepartmentId, DepartmentKind, Inspector, InspectorId, InspectorStatus, RecusalPair,
 };
+pub use item::{InspectionItem, ItemId};
 pub use period::{Cycle, Period, PeriodError};
 pub use plan::{InspectionMethod, ItemClass, JointKind, Plan, PlanError, PlanId, PLAN_HEADERS};
 pub use rules::{

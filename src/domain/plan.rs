@@ -151,8 +151,10 @@ pub enum ItemClass {
 impl ItemClass {
     pub fn parse(s: &str) -> Option<ItemClass> {
         match s.trim() {
-            "重点检查事项" | "重点" | "key" | "Key" => Some(ItemClass::Key),
-            "一般检查事项" | "一般" | "general" | "General" => Some(ItemClass::General),
+            "重点检查事项" | "重点" | "key" | "Key" | "key item" => Some(ItemClass::Key),
+            "一般检查事项" | "一般" | "general" | "General" | "general item" => {
+                Some(ItemClass::General)
+            }
             _ => None,
         }
     }

@@ -63,7 +63,7 @@ pub fn merge_inspector(
     )
 }
 
-fn merge<T: Clone>(
+pub(crate) fn merge<T: Clone>(
     old: &T,
     new: &T,
     take: Take,

@@ -18,8 +18,10 @@ pub mod schema;
 pub mod table;
 pub mod values;
 
+mod items;
 mod plans;
 pub use issue::{ImportErrors, Reason, RowIssue};
+pub use items::{merge_item, read_items_bytes, ITEM_FIELDS};
 pub use plans::{plan_error_column, plan_from_fields, read_plans_bytes};
 pub use table::{Row, SourceFormat, Table};
 

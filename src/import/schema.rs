@@ -17,7 +17,11 @@ pub struct Field {
     pub required: bool,
 }
 
-const fn f(en: &'static str, zh: &'static str, aliases: &'static [&'static str]) -> Field {
+pub(crate) const fn f(
+    en: &'static str,
+    zh: &'static str,
+    aliases: &'static [&'static str],
+) -> Field {
     Field {
         en,
         zh,
@@ -26,7 +30,11 @@ const fn f(en: &'static str, zh: &'static str, aliases: &'static [&'static str])
     }
 }
 
-const fn req(en: &'static str, zh: &'static str, aliases: &'static [&'static str]) -> Field {
+pub(crate) const fn req(
+    en: &'static str,
+    zh: &'static str,
+    aliases: &'static [&'static str],
+) -> Field {
     Field {
         en,
         zh,

@@ -602,6 +602,7 @@ impl Office {
         // The rules the input was built under, recorded with it (office::rules).
         let (rule_writes, rule_versions) = self.rules_used_by_announcement(a.id)?;
         writes.extend(rule_writes);
+        writes.extend(self.exclusion_write(&a, &mut summary)?); // issue 19: the window
         self.commit("draw announce", summary, writes)?;
         self.note_announcement_rules(a.id, rule_versions);
         if let Some(p) = abandoned {
@@ -875,6 +876,8 @@ pub struct RecordJson {
     pub kind: String,
     pub plan: u64,
     pub plan_name: String,
+    #[serde(flatten)]
+    pub issue19: super::items::RecordItems,
     pub period: String,
     pub date: chrono::NaiveDate,
     pub time: String,
@@ -931,6 +934,7 @@ impl Office {
             kind: if a.is_some() { "announced" } else { "legacy" }.into(),
             plan: d.plan,
             plan_name: d.plan_name.clone(),
+            issue19: self.record_items(d.plan, a.map(|a| a.id)),
             period: d.period.clone(),
             date: d.date,
             time: d.time.clone(),

@@ -154,6 +154,9 @@ pub struct ItemJson {
     pub row: String,
     pub draw: DrawId,
     pub added: Option<u64>,
+    /// The codes of the list's items the plan names (issue 19).
+    #[serde(default)]
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -191,6 +194,14 @@ pub struct TaskJson {
     /// partner departments).
     #[serde(default)]
     pub internal_joint: bool,
+    /// With a result: the record signed by the legal representative, else the reason, and
+    /// whether the 廉政监督卡 came back (issue 19).
+    #[serde(default)]
+    pub signed: Option<bool>,
+    #[serde(default)]
+    pub unsigned_reason: Option<String>,
+    #[serde(default)]
+    pub integrity_card: Option<bool>,
 }
 
 /// Draws, tasks and plans kept in memory beside the registries.
@@ -282,6 +293,7 @@ pub fn task_json_of(
                     row: i.row.to_string(),
                     draw: i.draw,
                     added: added.flatten(),
+                    codes: plan.map(super::plan_item_codes).unwrap_or_default(),
                 }
             })
             .collect(),
@@ -316,5 +328,12 @@ pub fn task_json_of(
         exempt: exempt_reason.is_some(),
         exempt_reason,
         internal_joint: t.is_joint(),
+        signed: t.result.as_ref().map(|r| r.signed),
+        unsigned_reason: t
+            .result
+            .as_ref()
+            .filter(|r| !r.signed)
+            .map(|r| r.unsigned_reason.clone()),
+        integrity_card: t.result.as_ref().map(|r| r.integrity_card),
     }
 }

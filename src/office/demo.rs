@@ -31,6 +31,8 @@ impl Office {
             ),
             (ImportKind::Plans, "fixtures/plan-2022.csv", PLAN_CSV),
         ];
+        // The item list the plans name (issue 19); `init` seeded it already.
+        self.seed_items()?;
         let mut out = Vec::new();
         for (kind, name, bytes) in files {
             out.push(self.import_bytes(kind, name, bytes, false)?);

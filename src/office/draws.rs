@@ -50,6 +50,10 @@ impl Office {
             audit_seq: None,
             preview: Default::default(),
         };
+        let unknown = self.unknown_plan_items(&r.file, &r.records);
+        if !unknown.is_empty() {
+            return Err(OfficeError::Invalid(unknown));
+        }
         let mut book = self.book_mut();
         let staged = super::stage_by_key(
             &book.plans,
@@ -259,6 +263,8 @@ impl Office {
                 }
             }
         }
+        // Issue 19: the plan's window leaves out targets inspected outside the draw lately.
+        let recent = self.recent_exclusion(plan.id, date);
         let mut merge_into: BTreeMap<TargetId, &Task> = BTreeMap::new();
         let mut placed: HashSet<TargetId> = HashSet::new();
         let mut strata = Vec::new();
@@ -308,7 +314,9 @@ impl Office {
                 eligible += 1;
                 if drawn_in_cycle.contains(&t.id) {
                     already += 1;
-                } else if placed.contains(&t.id) {
+                } else if placed.contains(&t.id)
+                    || recent.as_ref().is_some_and(|e| e.contains(t.id))
+                {
                     visited_here += 1;
                 } else if let Some((cats, task)) = visited.get(&t.id) {
                     // A routine visit covers a category once; anything else joins the visit.

@@ -194,11 +194,11 @@ fn revision_line(r: Option<&Revision>, lang: Lang) -> String {
     }
 }
 
-fn to_value<T: Serialize>(v: &T) -> Result<serde_json::Value, OfficeError> {
+pub(super) fn to_value<T: Serialize>(v: &T) -> Result<serde_json::Value, OfficeError> {
     serde_json::to_value(v).map_err(|e| OfficeError::Refused(e.to_string()))
 }
 
-fn pretty(v: &serde_json::Value) -> Result<String, OfficeError> {
+pub(super) fn pretty(v: &serde_json::Value) -> Result<String, OfficeError> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
         .map_err(|e| OfficeError::Refused(e.to_string()))

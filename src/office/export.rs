@@ -35,6 +35,8 @@ pub enum RegistryKind {
     Inspectors,
     Departments,
     Conflicts,
+    /// The inspection item list (抽查事项清单, issue 19).
+    Items,
 }
 
 impl RegistryKind {
@@ -44,6 +46,7 @@ impl RegistryKind {
             RegistryKind::Inspectors => lang.pick("检查人员名录库", "inspectors"),
             RegistryKind::Departments => lang.pick("部门", "departments"),
             RegistryKind::Conflicts => lang.pick("回避关系", "conflicts"),
+            RegistryKind::Items => lang.pick("抽查事项清单", "inspection items"),
         }
     }
 }

@@ -30,6 +30,14 @@ pub enum Listing {
         attempts: Vec<Announcement>,
     },
     Plans(Vec<Plan>),
+    /// Issue 19: the item list; inspections outside the draw with their target's name;
+    /// violations with the re-inspection visits.
+    Items(Vec<crate::domain::InspectionItem>),
+    Inspections(Vec<(crate::domain::inspection::Inspection, String)>),
+    Violations {
+        violations: Vec<crate::domain::violation::Violation>,
+        reinspections: Vec<crate::domain::violation::Reinspection>,
+    },
 }
 
 impl Office {
@@ -88,6 +96,23 @@ impl Office {
                 }
             }
             ListKind::Plans => Listing::Plans(self.book().plans.clone()),
+            ListKind::Items => Listing::Items(st.items.clone()),
+            ListKind::Inspections => Listing::Inspections(
+                st.inspections
+                    .iter()
+                    .map(|i| {
+                        let name = st.target(i.target).map(|t| t.name.clone());
+                        (i.clone(), name.unwrap_or_else(|| "?".into()))
+                    })
+                    .collect(),
+            ),
+            ListKind::Violations => {
+                let (violations, reinspections) = self.violations_listing();
+                Listing::Violations {
+                    violations,
+                    reinspections,
+                }
+            }
         }
     }
 
@@ -136,6 +161,16 @@ impl Office {
                 to_json(&v)
             }
             ListKind::Plans => list_json(&self.book().plans, TreeName::Plans, |p| p.id, &revs),
+            ListKind::Items => list_json(&st.items, TreeName::Items, |i| i.id, &revs),
+            ListKind::Inspections => to_json(&st.inspections),
+            ListKind::Violations => {
+                drop(st);
+                let (violations, reinspections) = self.violations_listing();
+                to_json(&serde_json::json!({
+                    "violations": violations,
+                    "reinspections": reinspections,
+                }))
+            }
         }
     }
 }

@@ -117,6 +117,7 @@ pub enum Reply {
     },
     Snapshot(Box<Snapshot>),
     Rules(Box<super::rules::RulesReply>),
+    Oversight(Box<super::oversight::OversightReply>),
     Coverage(Box<super::coverage::Coverage>),
     Listing(Box<super::listing::Listing>),
 }

@@ -40,11 +40,18 @@ mod edit;
 mod error;
 pub mod export;
 mod figures;
+mod inspections;
+mod integrity;
+pub use integrity::IntegrityRow;
+mod items;
 mod legacy;
 pub mod listing;
 mod merged;
 pub mod messages;
 pub mod ops;
+pub mod oversight;
+mod violations;
+pub use violations::{OverdueRectification, ViolationUpdate};
 mod pending;
 pub mod protocol;
 mod registry;
@@ -66,6 +73,7 @@ pub use figures::{
     PublicationFigures, PublicationState, RatioFigures, RowFigures, StatusFigures,
     ViolationFigures,
 };
+pub use items::{plan_item_codes, RecordItems};
 pub use protocol::{Caller, Reply, Request, Response};
 pub use registry::{
     field_label, ImportKind, ImportOptions, ImportOutcome, ImportPreview, ListKind, RecordChange,
@@ -149,6 +157,19 @@ pub struct State {
     /// Index `i` holds the department with id `i + 1`.
     pub departments: Vec<Department>,
     pub conflicts: Vec<RecusalPair>,
+    /// The inspection item list (抽查事项清单); index `i` holds the item with id `i + 1`.
+    pub items: Vec<InspectionItem>,
+    /// Inspections outside the draw (issue 19); index `i` holds id `i + 1`.
+    pub inspections: Vec<crate::domain::inspection::Inspection>,
+    /// Plans' exclusion windows in days (a plan not here: off).
+    pub plan_windows: std::collections::BTreeMap<PlanId, u32>,
+    /// Violations whose state was recorded, by task (issue 19; others read their task).
+    pub violations: std::collections::BTreeMap<
+        crate::domain::task::TaskId,
+        crate::domain::violation::Violation,
+    >,
+    /// Re-inspection visits; index `i` holds id `i + 1`.
+    pub reinspections: Vec<crate::domain::violation::Reinspection>,
     /// The targets' searchable text (rebuilt whenever targets change).
     pub target_search: search::TargetSearch,
 }
@@ -562,12 +583,16 @@ fn load_state(store: &Store) -> Result<State, OfficeError> {
     for p in &mut inspectors {
         p.status = registry::status_on(p.status, &p.status_history, today);
     }
-    State::from_parts(
+    let mut st = State::from_parts(
         targets,
         inspectors,
         store.scan(TreeName::Departments)?,
         store.scan(TreeName::Conflicts)?,
-    )
+    )?;
+    st.items = store.scan(TreeName::Items)?;
+    inspections::load(store, &mut st)?;
+    violations::load(store, &mut st)?;
+    Ok(st)
 }
 
 impl State {

@@ -463,6 +463,15 @@ operations! { office, caller, progress;
         label: ("查看抽查覆盖情况", "viewing the coverage"),
         run: Reply::Coverage(Box::new(office.coverage(from, to)?)),
     }
+    /// Issue 19: inspections outside the draw, exclusion windows, violations
+    /// (office::oversight declares their roles, write flags and labels).
+    Oversight(r: super::oversight::OversightRequest) => {
+        need: Need::Role(r.role()),
+        write: r.is_write(),
+        reply: Oversight,
+        label: r.labels(),
+        run: Reply::Oversight(Box::new(office.oversight_request(r)?)),
+    }
 }
 
 fn parse_period(p: &str, lang: Lang) -> Result<crate::domain::Period, OfficeError> {

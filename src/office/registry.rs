@@ -23,6 +23,8 @@ pub enum ImportKind {
     Departments,
     Conflicts,
     Plans,
+    /// The inspection item list (抽查事项清单).
+    Items,
 }
 
 impl ImportKind {
@@ -33,6 +35,7 @@ impl ImportKind {
             ImportKind::Departments => lang.pick("部门", "departments"),
             ImportKind::Conflicts => lang.pick("回避关系", "recusal pairs"),
             ImportKind::Plans => lang.pick("抽查计划", "plans"),
+            ImportKind::Items => lang.pick("抽查事项清单", "inspection items"),
         }
     }
 }
@@ -47,6 +50,12 @@ pub enum ListKind {
     Tasks,
     Draws,
     Plans,
+    /// The inspection item list (抽查事项清单).
+    Items,
+    /// Inspections outside the draw (issue 19).
+    Inspections,
+    /// Violations with their state, and re-inspection visits (issue 19).
+    Violations,
 }
 
 /// What an import did (or, for a dry run, would do).
@@ -111,6 +120,7 @@ pub fn field_label(kind: ImportKind, en: &str, lang: Lang) -> String {
         ImportKind::Departments => &schema::DEPARTMENT_FIELDS,
         ImportKind::Conflicts => &schema::CONFLICT_FIELDS,
         ImportKind::Plans => &[],
+        ImportKind::Items => &crate::import::ITEM_FIELDS,
     };
     match fields.iter().find(|f| f.en == en) {
         Some(f) => lang.pick(f.zh, f.en).to_string(),
@@ -130,7 +140,7 @@ impl ImportPreview {
     }
 
     /// Field changes of merged records, by English header.
-    fn record_merge(
+    pub(super) fn record_merge(
         &mut self,
         schema: &[crate::import::schema::Field],
         key: String,
@@ -247,7 +257,12 @@ fn invalid(e: import::ImportErrors, lang: Lang) -> OfficeError {
     OfficeError::Invalid(e.localize(lang).lines().map(str::to_string).collect())
 }
 
-fn outcome<T>(kind: ImportKind, r: &ImportReport<T>, lang: Lang, dry_run: bool) -> ImportOutcome {
+pub(super) fn outcome<T>(
+    kind: ImportKind,
+    r: &ImportReport<T>,
+    lang: Lang,
+    dry_run: bool,
+) -> ImportOutcome {
     ImportOutcome {
         kind,
         file: r.file.clone(),
@@ -344,6 +359,10 @@ impl Office {
                 use chrono::Datelike;
                 let year = chrono::Local::now().year();
                 self.import_plans(name, bytes, year, dry_run)
+            }
+            ImportKind::Items => {
+                let r = import::read_items_bytes(name, bytes).map_err(|e| invalid(e, lang))?;
+                self.apply_items(r, opts)
             }
         }
     }

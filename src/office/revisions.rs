@@ -19,6 +19,9 @@ pub struct Revisions {
     pub plans: BTreeMap<u64, Revision>,
     /// Recusal pairs: (inspector, target), in that order.
     pub conflicts: Vec<((u64, u64), Revision)>,
+    /// The inspection item list (issue 19).
+    #[serde(default)]
+    pub items: BTreeMap<u64, Revision>,
 }
 
 fn id_of(key: &[u8]) -> Option<u64> {
@@ -33,6 +36,7 @@ impl Revisions {
             TreeName::Inspectors => Some(&self.inspectors),
             TreeName::Departments => Some(&self.departments),
             TreeName::Plans => Some(&self.plans),
+            TreeName::Items => Some(&self.items),
             _ => None,
         }
     }
@@ -54,6 +58,7 @@ impl Revisions {
             TreeName::Inspectors => &mut self.inspectors,
             TreeName::Departments => &mut self.departments,
             TreeName::Plans => &mut self.plans,
+            TreeName::Items => &mut self.items,
             TreeName::Conflicts if key.len() == 16 => {
                 let (Some(i), Some(t)) = (id_of(&key[..8]), id_of(&key[8..])) else {
                     return;

@@ -512,7 +512,7 @@ fn today() -> NaiveDate {
 }
 
 /// A step is recorded when it has happened: its date may not be after today.
-fn not_after_today(date: NaiveDate, lang: Lang) -> Result<(), String> {
+pub(super) fn not_after_today(date: NaiveDate, lang: Lang) -> Result<(), String> {
     let today = today();
     if date > today {
         return Err(zh_en(

@@ -31,6 +31,8 @@ pub mod sheet;
 pub mod stream;
 mod template;
 
+mod items;
+mod oversight;
 pub use columns::RegistryKind;
 pub use registry::write_targets;
 pub use sheet::{column_width, display_width, local_time, text_width, SheetMeta};

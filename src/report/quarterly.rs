@@ -477,6 +477,10 @@ pub(super) fn quarterly(
     }
     sheets.push(t.finish()?);
     sheets.push(unused_announcements(wb, office, p.year(), lang)?);
+    // ---- issue 19: overdue rectifications, integrity cards and signatures (before the
+    // coverage sheet, which stays last)
+    sheets.push(super::oversight::rectifications(wb, office, today, lang)?);
+    sheets.push(super::oversight::integrity(wb, office, p, lang)?);
     // ---- fairness over the three years up to this one (issue 18)
     sheets.push(super::coverage::sheet(wb, office, p.year(), lang)?);
     Ok(sheets)

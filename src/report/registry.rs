@@ -79,6 +79,7 @@ pub(super) fn registry(wb: &mut Workbook, st: &State, kind: RegistryKind, lang: 
             }
             t.finish()?
         }
+        RegistryKind::Items => super::items::item_list(ws, &fmt, &title, st, lang)?,
     };
     Ok(vec![meta])
 }

@@ -48,10 +48,23 @@ pub enum TreeName {
     /// Table 1 and the working calendar: every version ever used, the current one, and which
     /// version each announcement and draw was made under (office::rules).
     Rules,
+    /// The inspection item list (抽查事项清单), one key per item id (issue 19).
+    Items,
+    /// Inspections outside the draw, one key per id (issue 19).
+    Inspections,
+    /// Plans' exclusion windows (`PlanWindow`), one key per plan id (issue 19).
+    PlanWindows,
+    /// The exclusion each announcement's input was built with, one key per announcement id
+    /// (issue 19).
+    Exclusions,
+    /// Violations followed to the end, one key per task id (issue 19).
+    Violations,
+    /// Re-inspection visits after a rectification, one key per id (issue 19).
+    Reinspections,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 9] = [
+    pub const ALL: [TreeName; 15] = [
         TreeName::Meta,
         TreeName::Targets,
         TreeName::Inspectors,
@@ -61,6 +74,12 @@ impl TreeName {
         TreeName::Draws,
         TreeName::Tasks,
         TreeName::Rules,
+        TreeName::Items,
+        TreeName::Inspections,
+        TreeName::PlanWindows,
+        TreeName::Exclusions,
+        TreeName::Violations,
+        TreeName::Reinspections,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -73,6 +92,12 @@ impl TreeName {
             TreeName::Draws => "draws",
             TreeName::Tasks => "tasks",
             TreeName::Rules => "rules",
+            TreeName::Items => "items",
+            TreeName::Inspections => "inspections",
+            TreeName::PlanWindows => "plan_windows",
+            TreeName::Exclusions => "exclusions",
+            TreeName::Violations => "violations",
+            TreeName::Reinspections => "reinspections",
         }
     }
     pub fn parse(s: &str) -> Option<TreeName> {

@@ -562,6 +562,7 @@ pub fn failed(op: &Op, msg: String) -> OpResult {
         Op::TaskStep { .. } => OpResult::Stepped {
             result: Err(msg),
             figures: None,
+            prompt: None,
         },
         Op::Export { .. } => OpResult::Exported(Err(msg)),
     }
@@ -593,11 +594,38 @@ fn figures_via(
         Reply::Due(d) => d,
         _ => return Err(unexpected(lang)),
     };
+    let today_req = crate::office::oversight::OversightRequest::Rectifications { today };
+    let rectifications = match call(Request::Oversight(today_req))? {
+        Reply::Oversight(o) => match *o {
+            crate::office::oversight::OversightReply::Rectifications(v) => v,
+            _ => return Err(unexpected(lang)),
+        },
+        _ => return Err(unexpected(lang)),
+    };
     Ok(FiguresData {
         status,
         progress,
         due,
+        rectifications,
     })
+}
+
+/// The registry change task `id`'s result suggests (issue 19); none when there is none or the
+/// office cannot say.
+fn status_prompt_via(
+    via: &impl Via,
+    id: u64,
+    lang: Lang,
+) -> Option<crate::domain::prompt::StatusPrompt> {
+    use crate::office::oversight::{OversightReply, OversightRequest};
+    let req = Request::Oversight(OversightRequest::StatusPrompt { task: id });
+    match via.call(req, lang, &|_| {}) {
+        Ok(Reply::Oversight(o)) => match *o {
+            OversightReply::StatusPrompt(p) => p,
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The line of a chain that verifies.
@@ -660,6 +688,7 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
                 Op::TaskStep { period, today, .. } => OpResult::Stepped {
                     result: Err(msg),
                     figures: Some(figures_via(via, &period, today, lang)),
+                    prompt: None,
                 },
                 other => failed(&other, msg),
             };
@@ -757,6 +786,7 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
         ) => OpResult::Stepped {
             result: Ok(format!("#{id} {}", step_done(&req, lang))),
             figures: Some(figures_via(via, &period, today, lang)),
+            prompt: status_prompt_via(via, id, lang),
         },
         (
             Op::Export { path, .. },

@@ -46,11 +46,15 @@ mod tests_export;
 #[cfg(test)]
 mod tests_forms;
 #[cfg(test)]
+mod tests_items;
+#[cfg(test)]
 mod tests_keys;
 #[cfg(test)]
 mod tests_opened;
 #[cfg(test)]
 mod tests_presentation;
+#[cfg(test)]
+mod tests_prompt;
 #[cfg(test)]
 mod tests_revision;
 #[cfg(test)]
@@ -59,5 +63,7 @@ mod tests_role;
 mod tests_tasks;
 #[cfg(test)]
 mod tests_terms;
+#[cfg(test)]
+mod tests_violations;
 #[cfg(test)]
 mod tests_work;

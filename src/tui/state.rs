@@ -34,6 +34,7 @@ mod opened;
 mod overlay;
 mod picker;
 mod progress;
+mod prompt;
 mod registries;
 mod tasks;
 mod terms;
@@ -199,6 +200,8 @@ pub enum OpResult {
     Stepped {
         result: Result<String, String>,
         figures: Option<Result<FiguresData, String>>,
+        /// The registry change the recorded result suggests, to confirm (issue 19).
+        prompt: Option<crate::domain::prompt::StatusPrompt>,
     },
     /// How far an export is (0.0 to 1.0).
     ExportProgress(f64),
@@ -261,7 +264,7 @@ pub struct AppState {
     pub cfg: Config,
     pub tab: Tab,
     pub registry: Registry,
-    pub lists: [ListView; 4],
+    pub lists: [ListView; 5],
     /// The `/` filter line has the focus.
     pub filtering: bool,
     pub detail: bool,
@@ -908,9 +911,14 @@ fn plain_words(r: OpResult) -> OpResult {
         OpResult::Preview(Err(e)) => OpResult::Preview(Err(w(e))),
         OpResult::Drawn(Err(e)) => OpResult::Drawn(Err(w(e))),
         OpResult::Announced(Err(e)) => OpResult::Announced(Err(w(e))),
-        OpResult::Stepped { result, figures } => OpResult::Stepped {
+        OpResult::Stepped {
+            result,
+            figures,
+            prompt,
+        } => OpResult::Stepped {
             result: result.map_err(w),
             figures,
+            prompt,
         },
         other => other,
     }

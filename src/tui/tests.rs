@@ -159,6 +159,10 @@ fn registry_switch_and_counts() {
     assert_eq!(app.list().matches.len(), office.state().inspectors.len());
     update(&office, &mut app, key('['));
     update(&office, &mut app, key('['));
+    // Issue 19: the item list is the last registry.
+    assert_eq!(app.registry, Registry::Items);
+    assert_eq!(app.list().matches.len(), 10);
+    update(&office, &mut app, key('['));
     assert_eq!(app.registry, Registry::Conflicts);
 }
 
@@ -503,8 +507,9 @@ fn snapshot_audit_80x24() {
         app.audit.verify,
         crate::tui::state::VerifyState::Done { ok: true, .. }
     ));
-    assert_eq!(app.audit.entries.len(), 5);
-    assert_eq!(app.audit.entries[0].seq, 5, "newest first");
+    // The demo's five imports and the seeded item list (issue 19).
+    assert_eq!(app.audit.entries.len(), 6);
+    assert_eq!(app.audit.entries[0].seq, 6, "newest first");
     insta::assert_snapshot!(render(&office, &app).backend());
 }
 

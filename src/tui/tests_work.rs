@@ -600,7 +600,7 @@ fn snapshot_plans_120x40() {
 // The plan form, the follow-up form and the result phrase list
 // ---------------------------------------------------------------------------------------------
 
-fn ctrl_s() -> Input {
+pub(super) fn ctrl_s() -> Input {
     Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))
 }
 

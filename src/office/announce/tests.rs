@@ -280,6 +280,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         kind: "legacy".into(),
         plan: 1,
         plan_name: "example".into(),
+        issue19: Default::default(),
         period: "2022Q3".into(),
         date: chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap(),
         time: String::new(),

@@ -17,6 +17,7 @@ pub fn default_file_name(kind: &ExportKind, lang: Lang, today: NaiveDate) -> Str
             RegistryKind::Inspectors => lang.pick("检查人员", "inspectors"),
             RegistryKind::Departments => lang.pick("部门", "departments"),
             RegistryKind::Conflicts => lang.pick("回避关系", "conflicts"),
+            RegistryKind::Items => lang.pick("抽查事项清单", "items"),
         }
         .to_string(),
         ExportKind::Plan(y) => format!("{}-{y}", lang.pick("抽查计划", "plan")),
@@ -92,6 +93,7 @@ impl AppState {
                 Registry::Inspectors => RegistryKind::Inspectors,
                 Registry::Departments => RegistryKind::Departments,
                 Registry::Conflicts => RegistryKind::Conflicts,
+                Registry::Items => RegistryKind::Items,
             })),
             Tab::Plans => Ok(ExportKind::Plan(
                 ctx.book

@@ -64,11 +64,18 @@ impl AppState {
             OpResult::Preview(r) => self.preview_ready(r),
             OpResult::Figures(r) => self.figures_ready(r),
             OpResult::Coverage(r) => self.coverage_ready(r),
-            OpResult::Stepped { result, figures } => {
+            OpResult::Stepped {
+                result,
+                figures,
+                prompt,
+            } => {
                 match result {
                     Ok(msg) => {
                         self.overlay = None;
                         self.message = Some(msg);
+                        if let Some(p) = prompt {
+                            self.open_status_prompt(&p, ctx);
+                        }
                     }
                     Err(e) => match &mut self.overlay {
                         Some(Overlay::Form(f)) => f.error = Some(e),

@@ -23,6 +23,8 @@ pub struct FiguresData {
     pub status: StatusFigures,
     pub progress: Vec<InspectorProgress>,
     pub due: Vec<DueItem>,
+    /// Rectifications past their due date on the day (issue 19), most overdue first.
+    pub rectifications: Vec<crate::office::OverdueRectification>,
 }
 
 #[derive(Debug, Clone)]

@@ -13,6 +13,8 @@ pub enum Registry {
     Inspectors,
     Departments,
     Conflicts,
+    /// The inspection item list (抽查事项清单, issue 19).
+    Items,
 }
 
 impl Registry {
@@ -23,14 +25,16 @@ impl Registry {
             Registry::Inspectors => TreeName::Inspectors,
             Registry::Departments => TreeName::Departments,
             Registry::Conflicts => TreeName::Conflicts,
+            Registry::Items => TreeName::Items,
         }
     }
 
-    pub const ALL: [Registry; 4] = [
+    pub const ALL: [Registry; 5] = [
         Registry::Targets,
         Registry::Inspectors,
         Registry::Departments,
         Registry::Conflicts,
+        Registry::Items,
     ];
 
     pub fn index(self) -> usize {
@@ -43,6 +47,7 @@ impl Registry {
             Registry::Inspectors => lang.pick("检查人员", "Inspectors"),
             Registry::Departments => lang.pick("部门", "Departments"),
             Registry::Conflicts => lang.pick("回避", "Recusals"),
+            Registry::Items => lang.pick("事项", "Items"),
         }
     }
 
@@ -53,6 +58,7 @@ impl Registry {
             Registry::Inspectors => data.inspectors.len(),
             Registry::Departments => data.departments.len(),
             Registry::Conflicts => data.conflicts.len(),
+            Registry::Items => data.items.len(),
         }
     }
 
@@ -81,6 +87,12 @@ impl Registry {
                 ("检查人员", "Inspector"),
                 ("检查对象", "Target"),
                 ("事由", "Reason"),
+            ],
+            Registry::Items => &[
+                ("编码", "Code"),
+                ("抽查事项", "Item"),
+                ("事项类别", "Class"),
+                ("检查依据", "Basis"),
             ],
         }
     }
@@ -362,6 +374,7 @@ impl AppState {
             Registry::Inspectors => ImportKind::Inspectors,
             Registry::Departments => ImportKind::Departments,
             Registry::Conflicts => ImportKind::Conflicts,
+            Registry::Items => ImportKind::Items,
         };
         let kinds = [
             ImportKind::Targets,
@@ -369,6 +382,7 @@ impl AppState {
             ImportKind::Departments,
             ImportKind::Conflicts,
             ImportKind::Plans,
+            ImportKind::Items,
         ]
         .map(|k| k.label(lang))
         .join(" / ");
@@ -399,6 +413,7 @@ pub(super) fn parse_import_kind(s: &str) -> Option<ImportKind> {
         ImportKind::Departments,
         ImportKind::Conflicts,
         ImportKind::Plans,
+        ImportKind::Items,
     ]
     .into_iter()
     .find(|k| {
@@ -519,6 +534,10 @@ impl Query {
                         .is_some_and(|p| self.hit(&p.name))
                     || data.target(c.target).is_some_and(|t| self.hit(&t.name))
             }),
+            Registry::Items => data
+                .items
+                .get(i)
+                .is_some_and(|x| self.hit(&x.code) || self.hit(&x.name) || self.hit(&x.basis)),
         }
     }
 }
@@ -585,6 +604,15 @@ pub(super) fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: 
                     .map(|t| t.name.clone())
                     .unwrap_or_default(),
                 _ => c.reason.clone(),
+            }
+        }),
+        Registry::Items => idx.sort_by_cached_key(|&i| {
+            let x = &d.items[i as usize];
+            match col {
+                0 => x.code.clone(),
+                1 => x.name.clone(),
+                2 => x.class.label(lang).to_string(),
+                _ => x.basis.clone(),
             }
         }),
     }

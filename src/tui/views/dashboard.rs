@@ -192,6 +192,31 @@ fn body(
             ),
         }),
     ]));
+    // Rectifications past their due date (issue 19): shown when there is one.
+    if !d.rectifications.is_empty() {
+        let ids: Vec<String> = d
+            .rectifications
+            .iter()
+            .take(6)
+            .map(|o| format!("#{}", o.task))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", lang.pick("整改逾期", "Overdue rectifications")),
+                theme.bold(),
+            ),
+            Span::styled(
+                format!(
+                    "{} {}（{}）{}",
+                    d.rectifications.len(),
+                    sym.warning,
+                    ids.join(" "),
+                    lang.pick("  详见 due --rectifications", "  see due --rectifications")
+                ),
+                theme.error(),
+            ),
+        ]));
+    }
     // Every attempt on record (issue 13): shown when the period has one.
     if !s.attempts.is_empty() {
         lines.push(Line::from(vec![

@@ -36,8 +36,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: The
 fn draw_registry_line(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, theme: Theme) {
     let lang = app.lang();
     let sym = &app.cfg.symbols;
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
+    let cols = usize::from(area.width);
+    let filter_shown = app.filtering || !app.list().filter.is_empty();
+    // The filter box keeps its place while the shown registry's count narrows and widens as
+    // the filter is typed: it is placed as if the count were at its widest (`N/N`).
+    let mut reserve = 0;
+    let mut tabs: Vec<(String, bool)> = Vec::new();
     for r in Registry::ALL {
         let l = &app.lists[r.index()];
         let total = r.len(ctx.data);
@@ -46,13 +50,27 @@ fn draw_registry_line(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, 
         } else {
             format!("{}/{total}", l.matches.len())
         };
-        let text = if r == app.registry {
+        let selected = r == app.registry;
+        if selected {
+            reserve = width(&format!("{total}/{total}")).saturating_sub(width(&count));
+        }
+        let text = if selected {
             format!("[{} {count}]", r.label(lang))
         } else {
             format!(" {} {count} ", r.label(lang))
         };
+        tabs.push((text, selected));
+    }
+    let all_w = 1 + tabs.iter().map(|(t, _)| width(t) + 1).sum::<usize>();
+    // Too narrow for every registry and a usable filter box: the shown registry alone.
+    if filter_shown && cols.saturating_sub(all_w + reserve + 2) < 16 {
+        tabs.retain(|(_, selected)| *selected);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (text, selected) in tabs {
         used += width(&text) + 1;
-        let style = if r == app.registry {
+        let style = if selected {
             theme.bold()
         } else {
             Style::default()
@@ -61,9 +79,8 @@ fn draw_registry_line(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, 
         spans.push(Span::raw(" "));
     }
     let l = app.list();
-    let cols = usize::from(area.width);
-    if app.filtering || !l.filter.is_empty() {
-        let room = cols.saturating_sub(used + 2);
+    if filter_shown {
+        let room = cols.saturating_sub(used + reserve + 2);
         if room >= 6 {
             let box_w = room.min(24) as u16;
             let view = l.filter.view(box_w.saturating_sub(1));
@@ -118,11 +135,12 @@ fn columns(r: Registry, cols: usize, lang: Lang) -> (Vec<(usize, usize)>, usize,
         ],
         Registry::Departments => vec![((8, 4), 0), ((30, 10), 1), ((10, 4), 2)],
         Registry::Conflicts => vec![((12, 6), 0), ((30, 10), 1), ((24, 0), 2)],
+        Registry::Items => vec![((6, 5), 0), ((30, 12), 1), ((12, 0), 2), ((30, 0), 3)],
     };
     let flex = match r {
         Registry::Targets => 0,
         Registry::Inspectors => 2,
-        Registry::Departments | Registry::Conflicts => 1,
+        Registry::Departments | Registry::Conflicts | Registry::Items => 1,
     };
     (
         list.iter().map(|x| x.0).collect(),
@@ -192,6 +210,17 @@ fn cells(r: Registry, i: usize, ctx: &Ctx, lang: Lang, wanted: &[usize]) -> Vec<
                     .map(|t| t.name.clone())
                     .unwrap_or_else(|| c.target.to_string()),
                 c.reason.clone(),
+            ]
+        }
+        Registry::Items => {
+            let Some(x) = d.items.get(i) else {
+                return Vec::new();
+            };
+            vec![
+                x.code.clone(),
+                x.name.clone(),
+                x.class.label(lang).to_string(),
+                x.basis.clone(),
             ]
         }
     };
@@ -454,6 +483,28 @@ pub fn detail_lines(app: &AppState, ctx: &Ctx) -> Vec<String> {
                     t.map(|t| t.name.as_str()).unwrap_or("?")
                 ));
                 out.push(format!("{}{}", lang.pick("事由：", "Reason: "), c.reason));
+            }
+        }
+        Registry::Items => {
+            if let Some(x) = d.items.get(i) {
+                out.push(format!("{} {} {}", x.code, sym.separator, x.name));
+                out.push(format!(
+                    "{}{}  {}{}  {}{}",
+                    lang.pick("检查类别：", "Category: "),
+                    x.category,
+                    lang.pick("事项类别：", "Class: "),
+                    x.class.label(lang),
+                    lang.pick("抽查方式：", "Method: "),
+                    x.method.label(lang)
+                ));
+                out.push(format!("{}{}", lang.pick("检查依据：", "Basis: "), x.basis));
+                out.push(format!(
+                    "{}{}  {}{}",
+                    lang.pick("检查主体：", "Authority: "),
+                    x.authority,
+                    lang.pick("检查对象：", "Targets: "),
+                    x.object
+                ));
             }
         }
     }
