@@ -39,7 +39,7 @@ fn init_seeds_the_ten_items_and_an_export_reimports_unchanged() {
 fn plan_csv(codes: &str) -> String {
     let plan = String::from_utf8(std::fs::read("fixtures/plan-2022.csv").unwrap()).unwrap();
     plan.replace(
-        "对排污单位污染防治设施运行情况的检查,",
+        "对排污单位污染防治设施运行情况的检查（SX-02）,",
         &format!("对排污单位污染防治设施运行情况的检查（{codes}）,"),
     )
 }

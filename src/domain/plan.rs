@@ -725,7 +725,7 @@ mod tests {
             plans.push(p);
         }
         assert!(plans.len() >= 8);
-        // Row 1 exactly as the source's attachment.
+        // Row 1 as the source's attachment (its 抽查事项 names its item on the list by code).
         let p1 = &plans[0];
         assert_eq!(
             (
@@ -740,7 +740,8 @@ mod tests {
             (
                 "对放射性污染防治监督检查的工作计划",
                 "放射性污染防治监督检查",
-                "对核技术利用单位放射性污染防治工作的检查",
+                // The source's text, with the code of its item on the list (SX-05).
+                "对核技术利用单位放射性污染防治工作的检查（SX-05）",
                 "核技术利用单位",
                 ItemClass::Key,
                 InspectionMethod::OnSite,

@@ -208,6 +208,8 @@ proptest::proptest! {
             chrono::Local::now().timestamp_nanos_opt().unwrap_or_default()
         )));
         let o = Office::open(&dir.0, Lang::En).unwrap();
+        // The demo plans name their items by code: the list comes first, as at `init`.
+        o.seed_items().unwrap();
         let mut targets = Vec::new();
         crate::synth::write_targets_csv(&mut targets, &crate::synth::targets(n, seed)).unwrap();
         for (kind, name, bytes) in [
