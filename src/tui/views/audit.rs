@@ -108,7 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
             e.seq.to_string(),
             time,
             e.user.clone(),
-            e.action.clone(),
+            crate::tui::words::audit_action(&e.action, app.lang()),
             e.summary.replace('\n', " "),
         ];
         let selected = pos == a.selected;

@@ -291,11 +291,11 @@ fn body(
         .collect()
 }
 
+/// The dashboard tab (presentation mode is views/presentation.rs, which reuses [`body_lines`]).
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     let lang = app.lang();
     let sym = &app.cfg.symbols;
     let cols = usize::from(area.width);
-    let big = app.presentation;
     let period = app.figures.period;
     let left = format!(
         " {} {} {}",
@@ -303,40 +303,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
         sym.separator,
         period.label(lang)
     );
-    let right = if big {
-        lang.pick("Esc 退出演示 ", "Esc leaves presentation ")
-            .to_string()
-    } else {
-        format!(
-            "{}{} {} ",
-            sym.arrow_left,
-            sym.arrow_right,
-            lang.pick("切换期间  F11 演示模式", "period  F11 presentation")
-        )
-    };
+    let right = format!(
+        "{}{} {} ",
+        sym.arrow_left,
+        sym.arrow_right,
+        lang.pick("切换期间  F11 演示模式", "period  F11 presentation")
+    );
     let pad = cols.saturating_sub(width(&left) + width(&right));
     let mut lines = vec![Line::from(vec![
         Span::styled(left, theme.bold()),
         Span::raw(" ".repeat(pad)),
         Span::styled(right, theme.dim()),
     ])];
-    if big {
-        lines.push(Line::from(""));
-    }
     match (&app.figures.data, &app.figures.error) {
         (_, Some(e)) => lines.push(Line::from(Span::styled(
             cut(&format!(" {} {e}", sym.cross), cols, sym.ellipsis),
             theme.error(),
         ))),
-        (Some(d), None) => lines.extend(body(app, d, theme, cols, big)),
+        (Some(d), None) => lines.extend(body(app, d, theme, cols, false)),
         (None, None) => lines.push(Line::from(Span::styled(
             format!("{}{}", lang.pick(" 正在读取", " loading"), sym.ellipsis),
             theme.dim(),
         ))),
     }
-    let para = Paragraph::new(lines);
-    let para = if big { para.style(theme.bold()) } else { para };
-    frame.render_widget(para, area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// "作废 1（#1）· 放弃公告 1（#2）· 无法抽取 0": the period's attempts that did not stand.

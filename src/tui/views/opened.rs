@@ -312,7 +312,17 @@ pub fn draw_audit_entry(
     let mut b = vec![
         kv(pk("时间", "Time"), &e.time, cols, app, theme),
         kv(pk("用户", "User"), &e.user, cols, app, theme),
-        kv(pk("操作", "Action"), &e.action, cols, app, theme),
+        kv(
+            pk("操作", "Action"),
+            &format!(
+                "{} ({})",
+                crate::tui::words::audit_action(&e.action, app.lang()),
+                e.action
+            ),
+            cols,
+            app,
+            theme,
+        ),
     ];
     // The summary in full, wrapped.
     let label_w = if lang == Lang::Zh { 12 } else { 16 };
