@@ -81,7 +81,9 @@ mod tests {
     use super::*;
 
     /// Words that are CLI commands, not something a TUI user can do.
-    const COMMAND_WORDS: [&str; 8] = [
+    const COMMAND_WORDS: [&str; 10] = [
+        "due --",
+        "shuangsui due",
         "（result）",
         "(result)",
         "（void）",

@@ -207,11 +207,10 @@ fn body(
             ),
             Span::styled(
                 format!(
-                    "{} {}（{}）{}",
+                    "{} {}（{}）",
                     d.rectifications.len(),
                     sym.warning,
-                    ids.join(" "),
-                    lang.pick("  详见 due --rectifications", "  see due --rectifications")
+                    ids.join(" ")
                 ),
                 theme.error(),
             ),
