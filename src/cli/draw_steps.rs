@@ -1,7 +1,7 @@
 //! `draw announce`, `draw commit` and the replay: the two steps of a draw nobody can steer
 //! (see `office::announce`).
 
-use super::{opt_date_arg, print_draw, print_json, unexpected, Conn};
+use super::{opt_date_arg, print_draw, print_json, print_json_or, unexpected, Conn};
 use crate::i18n::Lang;
 use crate::office::announce::{AnnounceRequest, AnnouncementJson, Replay};
 use crate::office::{DrawRequest, OfficeError, Reply, Request};
@@ -155,12 +155,7 @@ pub fn execute(conn: &mut Conn, step: &DrawStep, lang: Lang) -> Result<i32, Offi
             let Reply::Announced(a) = conn.call(Request::AnnounceDraw(req))? else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&a)?;
-            } else {
-                print_announcement(&a, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &a, || print_announcement(&a, lang))
         }
         DrawStep::Commit {
             announcement,
@@ -183,12 +178,7 @@ pub fn execute(conn: &mut Conn, step: &DrawStep, lang: Lang) -> Result<i32, Offi
             else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&d.json)?;
-            } else {
-                print_draw(&d, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &d.json, || print_draw(&d, lang))
         }
         DrawStep::Record { draw } => {
             let Reply::Record(r) = conn.call(Request::DrawRecord { draw: *draw })? else {
@@ -204,12 +194,7 @@ pub fn execute(conn: &mut Conn, step: &DrawStep, lang: Lang) -> Result<i32, Offi
             else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&a)?;
-            } else {
-                print_announcement(&a, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &a, || print_announcement(&a, lang))
         }
     }
 }

@@ -275,6 +275,20 @@ pub fn run(cli: &Cli, command: &Command) -> i32 {
     code
 }
 
+/// A reply printed as JSON for `--json`, else in words; exit code 0.
+pub(crate) fn print_json_or<T: serde::Serialize>(
+    json: bool,
+    v: &T,
+    text: impl FnOnce(),
+) -> Result<i32, OfficeError> {
+    if json {
+        print_json(v)?;
+    } else {
+        text();
+    }
+    Ok(0)
+}
+
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), OfficeError> {
     let s = serde_json::to_string_pretty(v).map_err(|e| OfficeError::Refused(e.to_string()))?;
     let mut out = std::io::stdout().lock();
@@ -510,12 +524,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             let Reply::Drawn(d) = conn.call(Request::CommitDraw(req))? else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&d.json)?;
-            } else {
-                print_draw(&d, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &d.json, || print_draw(&d, lang))
         }
         Command::Void { draw, reason } => {
             let Reply::Voided { draw: id } = conn.call(Request::VoidDraw {
@@ -603,12 +612,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&f)?;
-            } else {
-                print_status(&f, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &f, || print_status(&f, lang))
         }
         Command::Progress {
             period,
@@ -623,12 +627,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&v)?;
-            } else {
-                print_progress(&v, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &v, || print_progress(&v, lang))
         }
         Command::Coverage(args) => coverage::execute(conn, args, lang),
         Command::Due {
@@ -643,12 +642,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             else {
                 return Err(unexpected(lang));
             };
-            if *json {
-                print_json(&v)?;
-            } else {
-                print_due(&v, lang);
-            }
-            Ok(0)
+            print_json_or(*json, &v, || print_due(&v, lang))
         }
         Command::Export { what } => {
             let (spec, path) = what.spec_and_path(lang)?;
