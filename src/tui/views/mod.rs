@@ -311,9 +311,15 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
 fn draw_status(frame: &mut Frame, area: Rect, app: &AppState, theme: Theme) {
     let lang = app.lang();
     let cols = usize::from(area.width);
+    // While the server is lost the store it names is out of reach: say so here too.
+    let label = if app.disconnected {
+        lang.pick("服务器已断开", "server lost")
+    } else {
+        app.cfg.store_label.as_str()
+    };
     let store = format!(
         "{} {} {} ",
-        cut(&app.cfg.store_label, 28, app.cfg.symbols.ellipsis),
+        cut(label, 28, app.cfg.symbols.ellipsis),
         app.cfg.symbols.separator,
         cut(&app.cfg.user, 12, app.cfg.symbols.ellipsis)
     );
