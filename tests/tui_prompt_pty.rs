@@ -13,17 +13,7 @@ mod common;
 use common::pty::{Term, COLS, ROWS};
 
 fn bin(db: &std::path::Path, dir: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_shuangsui"));
-    c.arg("--db")
-        .arg(db)
-        .env("SHUANGSUI_LOG", dir.join("log.txt"))
-        .env(
-            "SHUANGSUI_KEY",
-            std::path::Path::new(&dir.join("log.txt")).with_extension("key"),
-        )
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("HOME", dir);
-    c
+    common::pty::isolated_bin(db, dir)
 }
 
 fn ok(db: &std::path::Path, dir: &std::path::Path, args: &[&str]) -> String {

@@ -9,6 +9,19 @@ use std::time::{Duration, Instant};
 pub const ROWS: u16 = 24;
 pub const COLS: u16 = 80;
 
+/// The binary on the store `db`, with its log, key, config and home inside the test's `dir`
+/// (nothing of the machine's own is read or written).
+pub fn isolated_bin(db: &std::path::Path, dir: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_shuangsui"));
+    c.arg("--db")
+        .arg(db)
+        .env("SHUANGSUI_LOG", dir.join("log.txt"))
+        .env("SHUANGSUI_KEY", dir.join("log.key"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("HOME", dir);
+    c
+}
+
 pub struct Term {
     pub session: Session,
     pub bytes: Vec<u8>,
