@@ -110,7 +110,7 @@ fn targets_are_plausible() {
     let mut used_regions = HashSet::new();
     for t in &ts {
         assert!(regions.contains(&t.region.as_str()), "{}", t.region);
-        used_regions.insert(t.region.clone());
+        used_regions.insert(t.region);
         assert!(
             t.address.starts_with(&format!("宜良县{}", t.region)),
             "{}",
@@ -297,7 +297,7 @@ fn targets_csv_has_contract_headers_and_round_trips() {
             if t.radiation_user { "是" } else { "否" }
         );
         let ps: Vec<&str> = row[col("污染物类型")].split('；').collect();
-        assert_eq!(ps, t.pollutants);
+        assert_eq!(t.pollutants, ps);
         assert_eq!(row[col("违法次数")].parse::<u32>().unwrap(), t.violations);
         for (field, zh, _, v) in t.lists.entries() {
             assert_eq!(&row[col(zh)], if v { "是" } else { "否" }, "{field}");

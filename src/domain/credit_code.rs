@@ -19,8 +19,79 @@ pub const WEIGHTS: [u32; 17] = [
 /// An import accepts them with a warning. Extend this list only with a documented source.
 pub const PILOT_CODES: &[&str] = &["91530125MA6K5XQ10X", "92530125MA6N0Y8E4P"];
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct CreditCode(String);
+/// A code: the 18 ASCII characters of a valid one are kept inline (no heap string per target);
+/// anything else a store holds is kept as it was. Serialized as the plain string, as before.
+#[derive(Clone)]
+pub struct CreditCode(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline([u8; 18]),
+    Other(Box<str>),
+}
+
+impl CreditCode {
+    fn of(s: String) -> CreditCode {
+        match <[u8; 18]>::try_from(s.as_bytes()) {
+            Ok(b) if s.is_ascii() => CreditCode(Repr::Inline(b)),
+            _ => CreditCode(Repr::Other(s.into_boxed_str())),
+        }
+    }
+}
+
+impl PartialEq for CreditCode {
+    fn eq(&self, other: &CreditCode) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for CreditCode {}
+
+impl PartialOrd for CreditCode {
+    fn partial_cmp(&self, other: &CreditCode) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CreditCode {
+    fn cmp(&self, other: &CreditCode) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for CreditCode {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl std::borrow::Borrow<str> for CreditCode {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for CreditCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CreditCode").field(&self.as_str()).finish()
+    }
+}
+
+impl Serialize for CreditCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // As the derived newtype `CreditCode(String)` did.
+        s.serialize_newtype_struct("CreditCode", self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreditCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CreditCode, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "CreditCode")]
+        struct Wire(String);
+        Wire::deserialize(d).map(|w| CreditCode::of(w.0))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CreditCodeError {
@@ -96,32 +167,36 @@ impl CreditCode {
         let found = norm.as_bytes()[17] as char;
         if expected != found {
             if PILOT_CODES.contains(&norm.as_str()) {
-                return Ok((CreditCode(norm), CreditCodeCheck::PilotWarning));
+                return Ok((CreditCode::of(norm), CreditCodeCheck::PilotWarning));
             }
             return Err(CreditCodeError::Check { expected, found });
         }
-        Ok((CreditCode(norm), CreditCodeCheck::Valid))
+        Ok((CreditCode::of(norm), CreditCodeCheck::Valid))
     }
 
     /// Wrap a stored code without validation (it was validated when it entered the store).
     pub fn from_stored(s: String) -> CreditCode {
-        CreditCode(s)
+        CreditCode::of(s)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            // SAFETY: `CreditCode::of` keeps only ASCII bytes inline, and ASCII is UTF-8.
+            Repr::Inline(b) => unsafe { std::str::from_utf8_unchecked(b) },
+            Repr::Other(s) => s,
+        }
     }
 
     /// Complete 17 valid characters with their check character.
     pub fn complete(first17: &str) -> Option<CreditCode> {
         let c = check_char(first17)?;
-        Some(CreditCode(format!("{first17}{c}")))
+        Some(CreditCode::of(format!("{first17}{c}")))
     }
 }
 
 impl fmt::Display for CreditCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -177,6 +252,26 @@ mod tests {
                 CreditCodeCheck::PilotWarning
             );
         }
+    }
+
+    #[test]
+    fn a_code_is_kept_inline_and_encodes_as_its_string() {
+        assert_eq!(std::mem::size_of::<CreditCode>(), 24);
+        let (c, _) = CreditCode::parse("91440300708461136T").unwrap();
+        assert!(matches!(c.0, Repr::Inline(_)));
+        let cfg = bincode::config::standard();
+        let plain = bincode::serde::encode_to_vec("91440300708461136T", cfg).unwrap();
+        assert_eq!(bincode::serde::encode_to_vec(&c, cfg).unwrap(), plain);
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"91440300708461136T\"");
+        let (back, _): (CreditCode, usize) =
+            bincode::serde::decode_from_slice(&plain, cfg).unwrap();
+        assert_eq!(back, c);
+        // A stored code of another shape is kept as it was.
+        let odd = CreditCode::from_stored("旧码-1".into());
+        assert_eq!(odd.as_str(), "旧码-1");
+        let j: CreditCode = serde_json::from_str("\"旧码-1\"").unwrap();
+        assert_eq!(j, odd);
+        assert!(odd > c);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod prompt;
 pub mod rules;
 pub mod scope;
+pub mod sym;
 pub mod target;
 pub mod task;
 pub mod violation;
@@ -28,6 +29,7 @@ pub use rules::{
     Category, Classification, Condition, Level, LostReason, QuotaError, Row, RowClass, RowGroup,
     RowId, Rules, RulesError, RulesErrorKind, Settings,
 };
+pub use sym::{Sym, SymList};
 pub use target::{
     MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,
 };

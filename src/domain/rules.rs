@@ -216,6 +216,31 @@ impl Condition {
         }
     }
 
+    /// The fields of `t` that [`Condition::holds`] reads, packed into 11 bits: the permit
+    /// class, the seven lists, radiation user, construction project. Targets with the same key
+    /// satisfy the same conditions, so they have the same classification and obligations under
+    /// any rules (the TUI's filter matches the 规则 column once per key, not once per target).
+    /// `holds` must read nothing else.
+    pub fn key_of(t: &Target) -> u16 {
+        let l = &t.lists;
+        let bits = [
+            l.mee_provincial_key,
+            l.inspection_key,
+            l.city_confirmed_key,
+            l.kunming_key_discharge,
+            l.city_government,
+            l.county_government,
+            l.concentrated_complaints,
+            t.radiation_user,
+            t.construction_project,
+        ];
+        let mut k = t.permit_class as u16;
+        for (i, b) in bits.into_iter().enumerate() {
+            k |= u16::from(b) << (2 + i);
+        }
+        k
+    }
+
     /// Whether the target's own fields satisfy the condition. `Other` is never satisfied here:
     /// it depends on the other rows, see [`Rules::classify`].
     pub fn holds(&self, t: &Target) -> bool {

@@ -18,15 +18,15 @@ fn target() -> Target {
         positive_list: false,
         online_monitoring: false,
         video_monitoring: false,
-        pollutants: vec![],
+        pollutants: Default::default(),
         production_months: MonthSet::ALL,
-        credit_grade: String::new(),
-        performance_grade: String::new(),
+        credit_grade: Default::default(),
+        performance_grade: Default::default(),
         violations: 0,
         complaints: 0,
         status: TargetStatus::Operating,
         status_history: vec![],
-        tags: vec![],
+        tags: Default::default(),
     }
 }
 

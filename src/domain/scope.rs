@@ -332,15 +332,15 @@ mod tests {
             positive_list: true,
             online_monitoring: true,
             video_monitoring: false,
-            pollutants: vec!["颗粒物".into()],
+            pollutants: vec!["颗粒物"].into(),
             production_months: Default::default(),
-            credit_grade: String::new(),
-            performance_grade: String::new(),
+            credit_grade: Default::default(),
+            performance_grade: Default::default(),
             violations: 0,
             complaints: 0,
             status: super::super::TargetStatus::Operating,
             status_history: vec![],
-            tags: vec!["危废".into()],
+            tags: vec!["危废"].into(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Inspection targets (检查对象名录库): every field the source lists in 二(二).
 
 use super::credit_code::CreditCode;
+use super::sym::{Sym, SymList};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -288,9 +289,9 @@ pub struct Target {
     /// 统一社会信用代码
     pub credit_code: CreditCode,
     /// 所在地区 (town or subdistrict)
-    pub region: String,
+    pub region: Sym,
     /// 行业类别
-    pub industry: String,
+    pub industry: Sym,
     /// 生产经营场所地址
     pub address: String,
     /// 管理类别
@@ -309,13 +310,13 @@ pub struct Target {
     /// 视频监控
     pub video_monitoring: bool,
     /// 排放污染物类型
-    pub pollutants: Vec<String>,
+    pub pollutants: SymList,
     /// 生产周期 (production months)
     pub production_months: MonthSet,
     /// 生态环境信用评价
-    pub credit_grade: String,
+    pub credit_grade: Sym,
     /// 重污染天气绩效分级
-    pub performance_grade: String,
+    pub performance_grade: Sym,
     /// 违法记录次数
     pub violations: u32,
     /// 信访投诉次数
@@ -323,7 +324,7 @@ pub struct Target {
     pub status: TargetStatus,
     pub status_history: Vec<StatusChange<TargetStatus>>,
     /// Free tags (标识).
-    pub tags: Vec<String>,
+    pub tags: SymList,
 }
 
 impl Target {
@@ -394,3 +395,7 @@ mod tests {
         assert_eq!(PermitClass::parse("特殊"), None);
     }
 }
+
+#[cfg(test)]
+#[path = "target_tests.rs"]
+mod compat_tests;

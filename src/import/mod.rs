@@ -558,8 +558,8 @@ fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> 
         let target = Target {
             id: 0,
             name,
-            region,
-            industry: cx.text(t::INDUSTRY),
+            region: region.into(),
+            industry: cx.text(t::INDUSTRY).into(),
             address: cx.text(t::ADDRESS),
             permit_class,
             permit_number: cx.text(t::PERMIT_NUMBER),
@@ -569,15 +569,15 @@ fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> 
             positive_list: cx.flag(t::POSITIVE_LIST),
             online_monitoring: cx.flag(t::ONLINE_MONITORING),
             video_monitoring: cx.flag(t::VIDEO_MONITORING),
-            pollutants: cx.list(t::POLLUTANTS),
+            pollutants: cx.list(t::POLLUTANTS).into(),
             production_months: cx.parse(
                 t::PRODUCTION_MONTHS,
                 |s| months.parse(s, MonthSet::parse),
                 Reason::BadMonths,
                 MonthSet::ALL,
             ),
-            credit_grade: cx.text(t::CREDIT_GRADE),
-            performance_grade: cx.text(t::PERFORMANCE_GRADE),
+            credit_grade: cx.text(t::CREDIT_GRADE).into(),
+            performance_grade: cx.text(t::PERFORMANCE_GRADE).into(),
             violations: cx.count(t::VIOLATIONS),
             complaints: cx.count(t::COMPLAINTS),
             status: cx.parse(
@@ -587,7 +587,7 @@ fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> 
                 TargetStatus::Operating,
             ),
             status_history: Vec::new(),
-            tags: cx.list(t::TAGS),
+            tags: cx.list(t::TAGS).into(),
             credit_code: credit_code?,
         };
         Some(target)

@@ -85,7 +85,7 @@ impl Office {
         let mut cols: Vec<(usize, String)> = vec![
             (schema::t::NAME, old.name.clone()),
             (schema::t::CREDIT_CODE, old.credit_code.as_str().to_string()),
-            (schema::t::REGION, old.region.clone()),
+            (schema::t::REGION, old.region.to_string()),
         ];
         for (f, v) in fields {
             match cols.iter_mut().find(|(g, _)| *g == f) {

@@ -382,7 +382,7 @@ impl Office {
         let mut new_id = st.targets.len() as u64;
         let present = r.present;
         for ((_, mut t), blank) in r.records.into_iter().zip(r.blanks) {
-            match st.target_by_code.get(t.credit_code.as_str()).copied() {
+            match st.target_id_by_code(t.credit_code.as_str()) {
                 Some(id) => {
                     let Some(old) = st.target(id) else { continue };
                     if language_differs(&old.name, &t.name)
@@ -441,10 +441,10 @@ impl Office {
             let i = (t.id - 1) as usize;
             st.targets[i] = t;
         }
-        for t in next {
-            st.target_by_code
-                .insert(t.credit_code.as_str().to_string(), t.id);
-            st.targets.push(t);
+        let added = !next.is_empty();
+        st.targets.extend(next);
+        if added {
+            st.target_by_code = super::code_index::CodeIndex::build(&st.targets);
         }
         st.target_search = super::search::TargetSearch::build(&st.targets);
         Ok(out)
@@ -602,7 +602,7 @@ impl Office {
         let mut pairs = Vec::new();
         for ((row, c), &blank) in r.records.iter().zip(&r.blanks) {
             let insp = st.inspector_by_cert.get(c.certificate_no.trim()).copied();
-            let targ = st.target_by_code.get(c.credit_code.as_str()).copied();
+            let targ = st.target_id_by_code(c.credit_code.as_str());
             if insp.is_none() {
                 errors.push(format!(
                     "{}:{row}:{}: {}{}",
@@ -827,7 +827,7 @@ impl Office {
     pub fn save_target_at(&self, mut t: Target, base: Option<u64>) -> Result<Target, OfficeError> {
         let lang = self.lang();
         let mut st = self.state_mut();
-        if let Some(&other) = st.target_by_code.get(t.credit_code.as_str()) {
+        if let Some(other) = st.target_id_by_code(t.credit_code.as_str()) {
             if other != t.id {
                 return Err(OfficeError::Invalid(vec![format!(
                     "{}: {} {}",
@@ -890,15 +890,15 @@ impl Office {
             vec![stamp(TreeName::Targets, t.id, base)],
         )?;
         if is_new {
-            st.target_by_code
-                .insert(t.credit_code.as_str().to_string(), t.id);
+            let st = &mut *st;
+            (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
             st.targets.push(t.clone());
         } else {
             let i = (t.id - 1) as usize;
-            let old_code = st.targets[i].credit_code.as_str().to_string();
-            st.target_by_code.remove(&old_code);
-            st.target_by_code
-                .insert(t.credit_code.as_str().to_string(), t.id);
+            let st = &mut *st;
+            let old_code = st.targets[i].credit_code.clone();
+            (st.target_by_code).remove(&st.targets, old_code.as_str(), t.id);
+            (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
             st.targets[i] = t.clone();
         }
         st.target_search = super::search::TargetSearch::build(&st.targets);

@@ -44,13 +44,13 @@ pub struct Scratch {
     tags: String,
 }
 
-fn join_into(out: &mut String, items: &[String], sep: &str) {
+fn join_into<S: AsRef<str>>(out: &mut String, items: &[S], sep: &str) {
     out.clear();
     for (i, s) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
-        out.push_str(s);
+        out.push_str(s.as_ref());
     }
 }
 
@@ -399,8 +399,8 @@ mod tests {
         targets[0].name = " 宜良 & <某某> 厂\t".into();
         targets[1].address = "A_x0041_B\u{1}".into();
         targets[2].tags.clear();
-        targets[2].pollutants = vec!["废气".into(), "废水".into()];
-        targets[3].credit_grade = String::new();
+        targets[2].pollutants = vec!["废气", "废水"].into();
+        targets[3].credit_grade = Default::default();
         targets[4].violations = 4_000_000_000;
         for lang in [Lang::Zh, Lang::En] {
             let dir = tempfile::tempdir().unwrap();

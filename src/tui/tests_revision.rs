@@ -115,7 +115,7 @@ fn a_stale_save_keeps_the_form_with_the_message_and_ctrl_r_reloads() {
     perform_blocking(&office, &mut app, op);
     assert!(app.overlay.is_none(), "saved");
     assert_eq!(
-        office.state().target(id).map(|t| t.industry.clone()),
+        office.state().target(id).map(|t| t.industry),
         Some("水泥制造".into())
     );
 }

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::domain::{
-    CreditCode, InspectorStatus, MonthSet, PermitClass, SupervisionLists, Target, TargetStatus,
+    CreditCode, InspectorStatus, MonthSet, PermitClass, SupervisionLists, Sym, SymList, Target,
+    TargetStatus,
 };
 
 /// The four registries of the registries tab.
@@ -112,8 +113,6 @@ pub struct ListView {
     pub sort_rev: bool,
     pub selected: usize,
     pub offset: usize,
-    /// Targets only: the address and 规则 column of each, lower-cased (see `state::terms`).
-    pub extra: Vec<String>,
 }
 
 impl ListView {
@@ -139,9 +138,6 @@ impl AppState {
         if full && l.sort_col.is_some() {
             l.order = sorted_order(r, ctx, l.sort_col.unwrap_or(0), l.sort_rev, self.cfg.lang);
         }
-        if r == Registry::Targets && (full || l.extra.len() != n) {
-            l.extra = terms::target_extra(ctx);
-        }
         let narrowing = !full && !l.applied.is_empty() && query.starts_with(l.applied.as_str());
         let sorted = l.sort_col.is_some() && l.order.len() == n;
         l.matches = if query.is_empty() {
@@ -152,11 +148,11 @@ impl AppState {
             }
         } else if narrowing && r != Registry::Targets {
             let prev = std::mem::take(&mut l.matches);
-            terms::filter_rows(r, ctx, &l.extra, &query, prev.into_iter())
+            terms::filter_rows(r, ctx, &query, prev.into_iter())
         } else if sorted {
-            terms::filter_rows(r, ctx, &l.extra, &query, l.order.iter().copied())
+            terms::filter_rows(r, ctx, &query, l.order.iter().copied())
         } else {
-            terms::filter_rows(r, ctx, &l.extra, &query, 0..n as u32)
+            terms::filter_rows(r, ctx, &query, 0..n as u32)
         };
         l.applied = query;
         l.selected = 0;
@@ -194,7 +190,7 @@ impl AppState {
         // `recompute` narrows from the old matches when it can; a resort must not.
         let l = &mut self.lists[r.index()];
         let query = l.filter.text().trim().to_string();
-        l.matches = terms::filter_rows(r, ctx, &l.extra, &query, l.order.iter().copied());
+        l.matches = terms::filter_rows(r, ctx, &query, l.order.iter().copied());
         let title = r
             .columns()
             .get(col)
@@ -316,11 +312,16 @@ impl AppState {
                 &get(|t| t.credit_code.as_str().to_string()),
                 lang.pick("18 位", "18 characters").into(),
             ),
-            Field::new("乡镇", "Town", &get(|t| t.region.clone()), String::new()),
+            Field::new(
+                "乡镇",
+                "Town",
+                &get(|t| t.region.to_string()),
+                String::new(),
+            ),
             Field::new(
                 "行业",
                 "Industry",
-                &get(|t| t.industry.clone()),
+                &get(|t| t.industry.to_string()),
                 String::new(),
             ),
             Field::new(
@@ -430,8 +431,8 @@ pub fn blank_target(code: CreditCode) -> Target {
         id: 0,
         name: String::new(),
         credit_code: code,
-        region: String::new(),
-        industry: String::new(),
+        region: Sym::default(),
+        industry: Sym::default(),
         address: String::new(),
         permit_class: PermitClass::None,
         permit_number: String::new(),
@@ -441,15 +442,15 @@ pub fn blank_target(code: CreditCode) -> Target {
         positive_list: false,
         online_monitoring: false,
         video_monitoring: false,
-        pollutants: Vec::new(),
+        pollutants: SymList::default(),
         production_months: MonthSet::ALL,
-        credit_grade: String::new(),
-        performance_grade: String::new(),
+        credit_grade: Sym::default(),
+        performance_grade: Sym::default(),
         violations: 0,
         complaints: 0,
         status: TargetStatus::Operating,
         status_history: Vec::new(),
-        tags: Vec::new(),
+        tags: SymList::default(),
     }
 }
 
@@ -561,9 +562,9 @@ pub(super) fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: 
                     match col {
                         0 => t.name.clone(),
                         1 => t.credit_code.as_str().to_string(),
-                        2 => t.region.clone(),
+                        2 => t.region.to_string(),
                         4 => t.status.label(lang).to_string(),
-                        5 => t.industry.clone(),
+                        5 => t.industry.to_string(),
                         _ => format!("{:?}", t.permit_class),
                     }
                 };

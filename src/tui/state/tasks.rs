@@ -71,7 +71,7 @@ impl AppState {
                 x.name.clone(),
                 x.credit_code.as_str().to_string(),
                 x.address.clone(),
-                x.region.clone(),
+                x.region.to_string(),
             ]);
         }
         for m in &t.team {

@@ -1,26 +1,50 @@
 //! The registries' `/` filter as an AND of space-separated terms: `狗街 水泥` keeps the rows
 //! that contain both. A target term is looked for in the office's search text (name, code,
-//! town, industry, permit class, tags), in the address and in the 规则 column (the Table 1
-//! rows that govern it), so a town written only in the address is found too.
+//! address, town, industry, permit class, tags) and in the 规则 column (the Table 1 rows that
+//! govern it), so a town written only in the address is found too.
 
 use super::registries::Query;
 use super::{Ctx, Registry};
+use crate::domain::{Condition, Target};
 
-/// Per target, lower-cased: the address and the 规则 column, which the office's search text
-/// does not hold. Built once per change of the registries.
-pub fn target_extra(ctx: &Ctx) -> Vec<String> {
-    ctx.data
-        .targets
-        .iter()
-        .map(|t| format!("{}\x1f{}", t.address, ctx.rules.obligation_text(t)).to_ascii_lowercase())
-        .collect()
+/// Whether the 规则 column of targets contains `lower` (a lower-cased term): it depends only on
+/// the fields the rules' conditions read ([`Condition::key_of`]), so it is worked out once per
+/// key and remembered, not once per target (issue 17: nothing is kept per target).
+struct RowColumn<'a> {
+    ctx: &'a Ctx<'a>,
+    lower: String,
+    /// Per key: 0 not yet known, 1 no, 2 yes.
+    memo: Vec<u8>,
+}
+
+impl<'a> RowColumn<'a> {
+    fn new(ctx: &'a Ctx<'a>, lower: String) -> RowColumn<'a> {
+        RowColumn {
+            ctx,
+            lower,
+            memo: vec![0; 1 << 11],
+        }
+    }
+
+    fn hit(&mut self, t: &Target) -> bool {
+        let k = Condition::key_of(t) as usize;
+        if self.memo[k] == 0 {
+            let text = self.ctx.rules.obligation_text(t).to_ascii_lowercase();
+            self.memo[k] = 1 + u8::from(text.contains(&self.lower));
+        }
+        self.memo[k] == 2
+    }
+}
+
+/// Whether a target's address (lower-cased) contains `lower`.
+fn address_has(t: &Target, lower: &str) -> bool {
+    t.address.to_ascii_lowercase().contains(lower)
 }
 
 /// Rows of `r` among `candidates` (in their order) that match every term of `query`.
 pub fn filter_rows(
     r: Registry,
     ctx: &Ctx,
-    extra: &[String],
     query: &str,
     candidates: impl Iterator<Item = u32>,
 ) -> Vec<u32> {
@@ -30,17 +54,18 @@ pub fn filter_rows(
     }
     let n = r.len(ctx.data);
     if r == Registry::Targets && ctx.data.target_search.len() == n {
-        // One scan of the search text per term, plus the address and row column; AND.
+        // One scan of the search text (which holds the address) per term, plus the 规则
+        // column; AND.
         let mut hit = vec![0u16; n];
         for term in &terms {
-            let lower = term.to_ascii_lowercase();
+            let mut rows = RowColumn::new(ctx, term.to_ascii_lowercase());
             let mut this = vec![false; n];
             for i in ctx.data.target_search.find(term) {
                 this[i as usize] = true;
             }
-            for (i, e) in extra.iter().enumerate().take(n) {
-                if !this[i] && e.contains(&lower) {
-                    this[i] = true;
+            for (t, h) in ctx.data.targets.iter().zip(this.iter_mut()) {
+                if !*h && rows.hit(t) {
+                    *h = true;
                 }
             }
             for (h, t) in hit.iter_mut().zip(this) {
@@ -53,14 +78,18 @@ pub fn filter_rows(
             .collect();
     }
     let queries: Vec<Query> = terms.iter().map(|t| Query::new(t, ctx.data)).collect();
+    let mut rows: Vec<RowColumn> = terms
+        .iter()
+        .map(|t| RowColumn::new(ctx, t.to_ascii_lowercase()))
+        .collect();
     candidates
         .filter(|&i| {
-            queries.iter().all(|q| {
+            queries.iter().zip(rows.iter_mut()).all(|(q, col)| {
                 q.matches(r, ctx.data, i as usize)
                     || (r == Registry::Targets
-                        && extra
-                            .get(i as usize)
-                            .is_some_and(|e| e.contains(&q.text.to_ascii_lowercase())))
+                        && ctx.data.targets.get(i as usize).is_some_and(|t| {
+                            address_has(t, &q.text.to_ascii_lowercase()) || col.hit(t)
+                        }))
             })
         })
         .collect()

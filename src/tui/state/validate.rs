@@ -141,8 +141,8 @@ fn target(c: &mut Check, ctx: &Ctx, id: u64, revision: Option<u64>) -> Option<Op
     // A pilot code (CreditCodeCheck::PilotWarning) is accepted, as the importer does.
     let code = c.field("Credit code", |t| {
         let (code, _) = CreditCode::parse(t).map_err(|e| e.localize(lang))?;
-        match ctx.data.target_by_code.get(code.as_str()) {
-            Some(&other) if other != id => Err(format!(
+        match ctx.data.target_id_by_code(code.as_str()) {
+            Some(other) if other != id => Err(format!(
                 "{} {other}",
                 lang.pick("已被另一检查对象使用：", "already used by target")
             )),
@@ -160,8 +160,8 @@ fn target(c: &mut Check, ctx: &Ctx, id: u64, revision: Option<u64>) -> Option<Op
         .unwrap_or_else(|| blank_target(code.clone()));
     t.name = name;
     t.credit_code = code;
-    t.region = region;
-    t.industry = c.form.get("Industry").to_string();
+    t.region = region.into();
+    t.industry = c.form.get("Industry").into();
     t.address = c.form.get("Address").to_string();
     t.permit_class = permit_class;
     t.status = status;

@@ -166,10 +166,10 @@ fn cells(r: Registry, i: usize, ctx: &Ctx, lang: Lang, wanted: &[usize]) -> Vec<
             vec![
                 t.name.clone(),
                 t.credit_code.as_str().to_string(),
-                t.region.clone(),
+                t.region.to_string(),
                 rule,
                 t.status.label(lang).to_string(),
-                t.industry.clone(),
+                t.industry.to_string(),
                 t.permit_class.label(lang).to_string(),
             ]
         }
