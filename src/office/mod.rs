@@ -241,6 +241,16 @@ impl Office {
         let store = Store::open(path)?;
         let opened = started.elapsed();
         let state = load_state(&store)?;
+        // sled keeps every target chunk it has read: it stores a chunk of 1,024 targets as a
+        // blob and counts it in its cache by the few bytes of the blob's pointer, so it never
+        // evicts one (220 MB at 1M targets, whatever its cache capacity). Closing and reopening
+        // the database lets them go; it is worth its time only for a large registry.
+        let store = if state.targets.len() >= REOPEN_AT_TARGETS {
+            drop(store);
+            Store::open(path)?
+        } else {
+            store
+        };
         let book = draws::load_book(&store)?;
         let rule_book = rules::RuleBook::load(&store)?;
         let revisions = Revisions::load(&store)?;
@@ -487,6 +497,9 @@ impl Office {
         Ok(n)
     }
 }
+
+/// From this many targets on, [`Office::open`] reopens the database after loading them.
+const REOPEN_AT_TARGETS: usize = 200_000;
 
 /// Give the memory freed while loading (the encoded chunks, the decoding threads' scratch) back
 /// to the system: glibc keeps freed memory in its arenas, which the RSS of a long-running TUI or

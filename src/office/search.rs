@@ -12,7 +12,7 @@
 //!
 //! ASCII letters are lower-cased; the query is lower-cased the same way.
 
-use crate::domain::Target;
+use crate::domain::{Condition, Target};
 use crate::i18n::Lang;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -26,6 +26,11 @@ pub struct TargetSearch {
     group: Vec<u32>,
     /// Each group's text, lower-cased, fields followed by `\x1f`.
     groups: Vec<Vec<u8>>,
+    /// Each record's [`Condition::key_of`]: the fields the rules read, so a caller can match
+    /// the rows that govern a target once per key (see [`TargetSearch::find_or`]).
+    rule_key: Vec<u16>,
+    /// Each key present, with the first record that has it.
+    rule_keys: Vec<(u16, u32)>,
 }
 
 fn push_field(blob: &mut Vec<u8>, s: &str) {
@@ -111,11 +116,21 @@ impl TargetSearch {
                 *end = base + at;
             }
         });
+        let rule_key: Vec<u16> = targets.par_iter().map(Condition::key_of).collect();
+        let mut seen = vec![false; 1 << 11];
+        let mut rule_keys = Vec::new();
+        for (i, &k) in rule_key.iter().enumerate() {
+            if !std::mem::replace(&mut seen[k as usize], true) {
+                rule_keys.push((k, i as u32));
+            }
+        }
         TargetSearch {
             blob,
             ends,
             group,
             groups,
+            rule_key,
+            rule_keys,
         }
     }
 
@@ -133,11 +148,23 @@ impl TargetSearch {
             + self.ends.capacity() * std::mem::size_of::<usize>()
             + self.group.capacity() * 4
             + self.groups.iter().map(|g| g.capacity() + 24).sum::<usize>()
+            + self.rule_key.capacity() * 2
+    }
+
+    /// Each [`Condition::key_of`] the records have, with the index of one record that has it.
+    pub fn rule_keys(&self) -> &[(u16, u32)] {
+        &self.rule_keys
     }
 
     /// Indices (ascending) of the targets whose text contains `query` (ASCII case-insensitive).
     /// Large indexes are scanned in parallel, one slice of records per core.
     pub fn find(&self, query: &str) -> Vec<u32> {
+        self.find_or(query, &[])
+    }
+
+    /// [`TargetSearch::find`], plus the records whose rule key is set in `key_hit` (indexed by
+    /// [`Condition::key_of`]; missing keys are not hits). A blank query finds every record.
+    pub fn find_or(&self, query: &str, key_hit: &[bool]) -> Vec<u32> {
         let q: Vec<u8> = query.bytes().map(|b| b.to_ascii_lowercase()).collect();
         let n = self.ends.len();
         if q.is_empty() {
@@ -149,6 +176,10 @@ impl TargetSearch {
             .iter()
             .map(|g| finder.find(g).is_some())
             .collect();
+        let hits = Hits {
+            group: &group_hit,
+            key: key_hit,
+        };
         let parts = if n >= 100_000 {
             std::thread::available_parallelism()
                 .map_or(1, |p| p.get())
@@ -157,14 +188,14 @@ impl TargetSearch {
             1
         };
         if parts == 1 {
-            return self.scan(&finder, &group_hit, 0, n);
+            return self.scan(&finder, &hits, 0, n);
         }
         let step = n.div_ceil(parts);
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..parts)
                 .map(|i| {
-                    let (finder, group_hit) = (&finder, &group_hit);
-                    s.spawn(move || self.scan(finder, group_hit, i * step, ((i + 1) * step).min(n)))
+                    let (finder, hits) = (&finder, &hits);
+                    s.spawn(move || self.scan(finder, hits, i * step, ((i + 1) * step).min(n)))
                 })
                 .collect();
             let mut out = Vec::new();
@@ -176,11 +207,12 @@ impl TargetSearch {
         })
     }
 
-    /// Matches among records `first..last`.
+    /// Matches among records `first..last`: the text is searched with memmem, the records
+    /// between two text hits are walked in order for their group and rule key.
     fn scan(
         &self,
         finder: &memchr::memmem::Finder<'_>,
-        group_hit: &[bool],
+        hits: &Hits<'_>,
         first: usize,
         last: usize,
     ) -> Vec<u32> {
@@ -188,7 +220,10 @@ impl TargetSearch {
         if first >= last {
             return out;
         }
-        let by_group = |i: usize| group_hit[self.group[i] as usize];
+        let other = |i: usize| {
+            hits.group[self.group[i] as usize]
+                || hits.key.get(self.rule_key[i] as usize) == Some(&true)
+        };
         let mut pos = if first == 0 { 0 } else { self.ends[first - 1] };
         let end = self.ends[last - 1];
         // `row`: the next record not yet decided.
@@ -198,15 +233,25 @@ impl TargetSearch {
                 break;
             };
             let at = pos + off;
-            let hit = self.ends.partition_point(|&e| e <= at);
-            out.extend((row..hit).filter(|&i| by_group(i)).map(|i| i as u32));
-            out.push(hit as u32);
-            row = hit + 1;
-            pos = self.ends[hit];
+            while self.ends[row] <= at {
+                if other(row) {
+                    out.push(row as u32);
+                }
+                row += 1;
+            }
+            out.push(row as u32);
+            pos = self.ends[row];
+            row += 1;
         }
-        out.extend((row..last).filter(|&i| by_group(i)).map(|i| i as u32));
+        out.extend((row..last).filter(|&i| other(i)).map(|i| i as u32));
         out
     }
+}
+
+/// What a query matched besides the text: per group, per rule key.
+struct Hits<'a> {
+    group: &'a [bool],
+    key: &'a [bool],
 }
 
 /// The tags' interned list number (the group key needs only to tell lists apart).
@@ -262,17 +307,44 @@ mod tests {
         let idx = TargetSearch::build(&big);
         for q in ["狗街", "水泥", "1号"] {
             let finder = memchr::memmem::Finder::new(q.as_bytes());
-            let hits: Vec<bool> = idx
+            let group: Vec<bool> = idx
                 .groups
                 .iter()
                 .map(|g| finder.find(g).is_some())
                 .collect();
+            let hits = Hits {
+                group: &group,
+                key: &[],
+            };
             assert_eq!(idx.find(q), idx.scan(&finder, &hits, 0, big.len()), "{q}");
         }
         // Few groups for many records, and the text sized exactly.
         assert!(idx.groups.len() < 20_000, "{} groups", idx.groups.len());
         assert_eq!(idx.blob.len(), idx.blob.capacity());
         assert_eq!(idx.blob.len(), big.iter().map(own_len).sum::<usize>());
+    }
+
+    #[test]
+    fn rule_keys_add_their_records() {
+        let ts = crate::synth::targets(3000, 4);
+        let idx = TargetSearch::build(&ts);
+        assert!(!idx.rule_keys().is_empty());
+        for &(k, i) in idx.rule_keys() {
+            assert_eq!(Condition::key_of(&ts[i as usize]), k);
+        }
+        let (k, _) = idx.rule_keys()[0];
+        let mut key_hit = vec![false; 1 << 11];
+        key_hit[k as usize] = true;
+        let expected: Vec<u32> = (0..ts.len() as u32)
+            .filter(|&i| {
+                let t = &ts[i as usize];
+                Condition::key_of(t) == k
+                    || t.name.contains("狗街")
+                    || t.address.contains("狗街")
+                    || t.region.contains("狗街")
+            })
+            .collect();
+        assert_eq!(idx.find_or("狗街", &key_hit), expected);
     }
 
     #[test]

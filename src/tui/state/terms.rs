@@ -54,22 +54,21 @@ pub fn filter_rows(
     }
     let n = r.len(ctx.data);
     if r == Registry::Targets && ctx.data.target_search.len() == n {
-        // One scan of the search text (which holds the address) per term, plus the 规则
-        // column; AND.
+        // One scan of the search text (which holds the address) per term, the 规则 column
+        // with it; AND.
         let mut hit = vec![0u16; n];
+        let search = &ctx.data.target_search;
         for term in &terms {
+            // The 规则 column once per rule key, on one target that has it.
             let mut rows = RowColumn::new(ctx, term.to_ascii_lowercase());
-            let mut this = vec![false; n];
-            for i in ctx.data.target_search.find(term) {
-                this[i as usize] = true;
-            }
-            for (t, h) in ctx.data.targets.iter().zip(this.iter_mut()) {
-                if !*h && rows.hit(t) {
-                    *h = true;
+            let mut key_hit = vec![false; 1 << 11];
+            for &(k, i) in search.rule_keys() {
+                if let Some(t) = ctx.data.targets.get(i as usize) {
+                    key_hit[k as usize] = rows.hit(t);
                 }
             }
-            for (h, t) in hit.iter_mut().zip(this) {
-                *h += u16::from(t);
+            for i in search.find_or(term, &key_hit) {
+                hit[i as usize] += 1;
             }
         }
         let all = terms.len() as u16;
