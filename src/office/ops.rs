@@ -142,10 +142,10 @@ operations! { office, caller, progress;
         write: !*dry_run,
         reply: Imported,
         label: ("导入", "importing"),
-        run: Reply::Imported(vec![office.import_bytes_with(
+        run: Reply::Imported(vec![office.import_owned(
             kind,
             &name,
-            &bytes.0,
+            bytes.0,
             super::ImportOptions { dry_run, clear_empty },
         )?]),
     }
