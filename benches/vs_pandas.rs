@@ -228,7 +228,7 @@ fn main() {
     let _ = writeln!(out, "|---|---|---|---|---|");
     let _ = writeln!(
         out,
-        "| import 1M targets ({mb:.0} MB) vs read_csv | {} | {:.2} | {} | {:.0} MB (pandas {} MB) |",
+        "| import the targets ({mb:.0} MB) vs read_csv | {} | {:.2} | {} | {:.0} MB (pandas {} MB) |",
         fmt(pd_read),
         import.secs,
         ratio(import.secs, pd_read),
