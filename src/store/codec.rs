@@ -73,6 +73,18 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// [`encode`] into a writer: the same bytes, never held whole (a backup of a large store).
+pub fn encode_into<T: Serialize + ?Sized>(
+    w: &mut impl std::io::Write,
+    value: &T,
+) -> Result<(), CodecError> {
+    w.write_all(&[FORMAT_VERSION])
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    bincode::serde::encode_into_std_write(value, w, config())
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    Ok(())
+}
+
 pub fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&v, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match v {
