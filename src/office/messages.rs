@@ -116,6 +116,14 @@ pub enum Reply {
         len: u64,
     },
     Snapshot(Box<Snapshot>),
+    /// The events after `since` the server still holds; `complete`: they follow on from
+    /// `since` without a gap (else fetch a snapshot).
+    Changes {
+        events: Vec<super::protocol::Event>,
+        complete: bool,
+    },
+    /// Binary frames of a snapshot follow this answer (office::stream).
+    SnapshotStream(super::stream::StreamHeader),
     Rules(Box<super::rules::RulesReply>),
     Oversight(Box<super::oversight::OversightReply>),
     Coverage(Box<super::coverage::Coverage>),

@@ -34,6 +34,7 @@ pub mod announce;
 pub mod attempts;
 mod book;
 pub mod coverage;
+pub mod delta;
 mod demo;
 mod draws;
 mod edit;
@@ -59,6 +60,7 @@ mod revisions;
 pub mod roles;
 pub mod rules;
 pub mod search;
+pub mod stream;
 mod tasks;
 pub use tasks::CorrectStep;
 
