@@ -927,26 +927,7 @@ fn tui_backend(cli: &Cli) -> Result<crate::tui::run::Opened, i32> {
     let socket = socket_path(cli, &db);
     match Client::connect(&socket, lang) {
         Ok(client) => {
-            // A large store takes seconds to arrive: a progress bar on the terminal meanwhile.
-            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let progress = |done: u64, all: u64| {
-                if tty && all > 1 {
-                    let width = 30;
-                    let filled = (done * width / all.max(1)) as usize;
-                    eprint!(
-                        "\r{} [{}{}] {done}/{all}",
-                        lang.pick(
-                            "正在从服务器载入名录库",
-                            "loading the registries from the server"
-                        ),
-                        "#".repeat(filled),
-                        " ".repeat(width as usize - filled)
-                    );
-                    if done == all {
-                        eprint!("\r\x1b[2K");
-                    }
-                }
-            };
+            let progress = crate::tui::backend::progress_bar(lang);
             return match RemoteOffice::new_with_progress(client, &socket, lang, &progress) {
                 Ok(r) => {
                     let label = format!("{} {}", lang.pick("服务器模式", "server"), r.store());

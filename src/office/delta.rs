@@ -79,7 +79,7 @@ fn announcement_id(key: &[u8]) -> Option<u64> {
         .ok()
 }
 
-fn by_id<'a, T>(records: &'a [T], id: u64, id_of: impl Fn(&T) -> u64) -> Option<&'a T> {
+fn by_id<T>(records: &[T], id: u64, id_of: impl Fn(&T) -> u64) -> Option<&T> {
     match records.binary_search_by_key(&id, &id_of) {
         Ok(i) => Some(&records[i]),
         // Not in id order (never expected): look through them.

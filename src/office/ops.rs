@@ -458,7 +458,12 @@ operations! { office, caller, progress;
         write: false,
         reply: SnapshotStream,
         label: ("查看名录库", "reading the registries"),
-        run: Reply::SnapshotStream(office.take().header(false)),
+        // The server answers with the header of what it then streams (office::stream).
+        run: Reply::SnapshotStream(super::messages::StreamHeader::of(
+            office.state().targets.len(),
+            office.audit_len() as u64,
+            false,
+        )),
     }
     /// Table 1 or the working calendar: show, export, import (office::rules).
     Rules(r: super::rules::RulesRequest) => {

@@ -36,7 +36,7 @@ pub const DEFAULT_MAX_REQUEST: u32 = 64 << 20;
 const READ_CHUNK: usize = 64 * 1024;
 
 pub use super::export::{Bytes, ExportSpec};
-pub use super::messages::{Caller, Drawn, ErrorReply, Reply, Response, Snapshot};
+pub use super::messages::{Caller, Drawn, ErrorReply, Event, Reply, Response, Snapshot};
 pub use super::ops::{Need, Request};
 
 /// The client's first frame.
@@ -54,25 +54,6 @@ pub struct ServerHello {
     pub user: String,
     pub role: Option<Role>,
     pub store: String,
-}
-
-/// Sent to subscribers after each committed write: the audit log's new length and head, and
-/// the records the write changed ([`super::delta`]), so a replica follows without a snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Event {
-    pub audit_len: u64,
-    pub head: String,
-    /// The server dropped this subscriber because it fell behind: reload everything and
-    /// subscribe again.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub resync: bool,
-    /// The change is not carried (too large, or the registries changed without a commit:
-    /// a status change dated ahead took effect): fetch a snapshot.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub reload: bool,
-    /// The records written since `delta.from` (absent with `reload` or `resync`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delta: Option<super::delta::Delta>,
 }
 
 /// The message for a client and server of different protocol versions.

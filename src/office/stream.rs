@@ -11,11 +11,10 @@ use super::{Book, Office, Revisions, State};
 use crate::domain::Target;
 use crate::store::codec;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::io::{Read, Write};
 
-/// Targets per frame (about 4 MB encoded, 1 MB deflated).
-pub const PIECE: usize = 16_384;
+pub use super::messages::{StreamHeader, STREAM_PIECE as PIECE};
 
 /// Pieces encoded at once by the server (memory: this many frames).
 const BATCH: usize = 8;
@@ -25,17 +24,6 @@ pub const MAX_STREAM_FRAME: u32 = 256 << 20;
 
 const KIND_REST: u8 = 0;
 const KIND_TARGETS: u8 = 1;
-
-/// What follows the answer to a `SnapshotStream` request.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct StreamHeader {
-    /// Binary frames that follow.
-    pub frames: u64,
-    pub targets: u64,
-    pub audit_len: u64,
-    /// Bodies are deflated.
-    pub deflated: bool,
-}
 
 /// Everything a snapshot holds, as taken at one moment (the server takes it between writes).
 pub struct Taken {
@@ -47,13 +35,7 @@ pub struct Taken {
 
 impl Taken {
     pub fn header(&self, deflated: bool) -> StreamHeader {
-        let n = self.state.targets.len();
-        StreamHeader {
-            frames: 1 + n.div_ceil(PIECE) as u64,
-            targets: n as u64,
-            audit_len: self.audit_len,
-            deflated,
-        }
+        StreamHeader::of(self.state.targets.len(), self.audit_len, deflated)
     }
 }
 

@@ -319,6 +319,31 @@ impl RemoteOffice {
     }
 }
 
+/// A progress bar on the terminal's stderr while a large store's snapshot arrives (before the
+/// TUI takes the screen; nothing when stderr is not a terminal). Cleared at the end.
+pub fn progress_bar(lang: Lang) -> impl Fn(u64, u64) + Sync {
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    move |done: u64, all: u64| {
+        if !tty || all < 2 {
+            return;
+        }
+        const WIDTH: u64 = 30;
+        let filled = (done.min(all) * WIDTH / all) as usize;
+        eprint!(
+            "\r{} [{}{}] {done}/{all}",
+            lang.pick(
+                "正在从服务器载入名录库",
+                "loading the registries from the server"
+            ),
+            "#".repeat(filled),
+            " ".repeat(WIDTH as usize - filled)
+        );
+        if done >= all {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 impl Backend {
     /// The store of this process, used by the OS user.
     pub fn local(office: Arc<Office>, lang: Lang) -> Backend {
