@@ -24,6 +24,24 @@ fn main() {
         std::process::exit(2);
     };
     let sock = std::path::PathBuf::from(sock);
+    // The parts: the stream alone (read and decoded), then the indexes.
+    let start = Instant::now();
+    let mut raw = Client::connect(&sock, Lang::En).expect("connect");
+    let frames = std::sync::atomic::AtomicU64::new(0);
+    let snap = raw
+        .snapshot_stream(&|done, _| frames.store(done, std::sync::atomic::Ordering::Relaxed))
+        .expect("stream");
+    let streamed = start.elapsed();
+    let t = Instant::now();
+    let n = snap.targets.len();
+    let parts = snap.into_parts().expect("parts");
+    println!(
+        "stream of {n} targets in {} frames: {streamed:.2?}; indexes (State::from_parts): {:.2?}",
+        frames.load(std::sync::atomic::Ordering::Relaxed),
+        t.elapsed()
+    );
+    drop(parts);
+    drop(raw);
     let start = Instant::now();
     let client = Client::connect(&sock, Lang::En).expect("connect");
     let remote = RemoteOffice::new(client, &sock, Lang::En).expect("snapshot");

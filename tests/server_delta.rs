@@ -266,6 +266,33 @@ fn a_replica_follows_the_events_and_equals_a_fresh_snapshot() {
             base_revision: None,
         },
     );
+    // An import adding a few targets (and changing one): the added ones in id order.
+    let mut seen: std::collections::HashSet<String> = office
+        .state()
+        .targets
+        .iter()
+        .map(|t| t.credit_code.as_str().to_string())
+        .collect();
+    let mut rows: Vec<_> = shuangsui::synth::targets(40, 4_242)
+        .into_iter()
+        .filter(|t| seen.insert(t.credit_code.as_str().to_string()))
+        .take(5)
+        .collect();
+    let mut changed = office.state().target(9).expect("target").clone();
+    changed.address = "导入改的地址".into();
+    rows.push(changed);
+    let mut csv = Vec::new();
+    shuangsui::synth::write_targets_csv(&mut csv, &rows).expect("csv");
+    call(
+        &mut c,
+        Request::Import {
+            kind: ImportKind::Targets,
+            name: "few.csv".into(),
+            bytes: shuangsui::office::protocol::Bytes(csv),
+            dry_run: false,
+            clear_empty: false,
+        },
+    );
     call(
         &mut c,
         Request::SetInspectorStatus {

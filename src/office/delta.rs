@@ -116,7 +116,8 @@ impl Office {
         let book = self.book();
         let revs = self.revisions();
         let mut out = Vec::new();
-        // Oldest first; a key written twice is sent once, as it is now.
+        // Oldest first (targets added come in id order); a key written twice is sent once, as
+        // it is now.
         let mut seen = BTreeSet::new();
         for e in entries.iter().rev() {
             for w in &e.writes {
@@ -215,7 +216,6 @@ impl Office {
                 }
             }
         }
-        out.reverse();
         Some(Delta { from, records: out })
     }
 }
@@ -273,7 +273,8 @@ pub fn apply(
     revisions: &mut Revisions,
     d: &Delta,
 ) -> Result<(), Mismatch> {
-    let mut targets_changed = false;
+    // The targets whose search text changed (many: rebuilt at the end instead).
+    let mut searched: Vec<usize> = Vec::new();
     for c in &d.records {
         let tree = TreeName::parse(&c.tree).ok_or_else(|| Mismatch(c.tree.clone()))?;
         let id = c.key.first().copied().unwrap_or(0);
@@ -297,7 +298,7 @@ pub fn apply(
                 } else {
                     return Err(bad());
                 }
-                targets_changed = true;
+                searched.push(i);
             }
             Some(Record::Inspector(p)) => {
                 let p = *p;
@@ -356,8 +357,12 @@ pub fn apply(
             revisions.set(tree, &key, r.clone());
         }
     }
-    if targets_changed {
+    if searched.len() > 64 || state.target_search.len() + searched.len() < state.targets.len() {
         state.target_search = super::search::TargetSearch::build(&state.targets);
+    } else {
+        for i in searched {
+            state.target_search.set(i, &state.targets[i]);
+        }
     }
     Ok(())
 }

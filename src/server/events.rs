@@ -157,3 +157,53 @@ pub(super) struct Writes {
     pub(super) gate: Mutex<()>,
     pub(super) recent: Mutex<Recent>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::office::delta::Delta;
+
+    fn ev(from: u64, to: u64) -> Event {
+        Event {
+            audit_len: to,
+            delta: Some(Delta {
+                from,
+                records: Vec::new(),
+            }),
+            ..Event::default()
+        }
+    }
+
+    /// The kept events answer a catch-up only when they follow on from it without a gap; a
+    /// reload forgets them, and the oldest go first.
+    #[test]
+    fn recent_events_answer_only_without_a_gap() {
+        let mut r = Recent::default();
+        for n in 10..20 {
+            r.push(&ev(n, n + 1), 100);
+        }
+        let (events, complete) = r.since(15, 20);
+        assert!(complete);
+        assert_eq!(events.len(), 5);
+        assert_eq!(events[0].delta.as_ref().map(|d| d.from), Some(15));
+        // Older than what is kept, or behind a write still in flight: not complete.
+        assert!(!r.since(5, 20).1);
+        assert!(!r.since(15, 21).1);
+        // A reload: nothing before it can be applied.
+        r.push(
+            &Event {
+                audit_len: 20,
+                reload: true,
+                ..Event::default()
+            },
+            0,
+        );
+        assert!(!r.since(15, 20).1);
+        for n in 20..(20 + RECENT_EVENTS as u64 + 10) {
+            r.push(&ev(n, n + 1), 10);
+        }
+        assert_eq!(r.events.len(), RECENT_EVENTS);
+        assert!(!r.since(20, 20 + RECENT_EVENTS as u64 + 10).1);
+        assert!(r.since(30, 20 + RECENT_EVENTS as u64 + 10).1);
+    }
+}
