@@ -40,6 +40,20 @@ fn main() {
         frames.load(std::sync::atomic::Ordering::Relaxed),
         t.elapsed()
     );
+    if std::env::args().any(|a| a == "--sizes") {
+        // What the targets weigh in the stream, plain and deflated (fast level).
+        use std::io::Write;
+        let (st, _, _) = &parts;
+        let (mut plain, mut deflated) = (0usize, 0usize);
+        for p in st.targets.chunks(shuangsui::office::stream::PIECE) {
+            let b = shuangsui::store::codec::encode(p).expect("encode");
+            let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+            z.write_all(&b).expect("deflate");
+            plain += b.len();
+            deflated += z.finish().expect("deflate").len();
+        }
+        println!("targets in the stream: {plain} bytes plain, {deflated} deflated");
+    }
     drop(parts);
     drop(raw);
     let start = Instant::now();

@@ -160,7 +160,7 @@ pub struct StreamHeader {
     pub deflated: bool,
 }
 
-/// Targets per frame of a snapshot stream (about 4 MB encoded, 1 MB deflated).
+/// Targets per frame of a snapshot stream (about 3.7 MB encoded).
 pub const STREAM_PIECE: usize = 16_384;
 
 impl StreamHeader {
@@ -178,8 +178,8 @@ impl StreamHeader {
 /// The registries and the book as a client's replica needs them. As the JSON answer to
 /// `Request::Snapshot` it is about 0.8 kB per target (543 kB for the 650-target demo), some
 /// 800 MB at a million targets; the TUI fetches it instead with `Request::SnapshotStream`
-/// (office::stream: the record codec, deflated, in frames of 16,384 targets decoded in
-/// parallel), once, and then follows the change events' records (office::delta).
+/// (office::stream: the record codec, deflated on request, in frames of 16,384 targets
+/// decoded in parallel), once, and then follows the change events' records (office::delta).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Snapshot {
     pub targets: Vec<Target>,
