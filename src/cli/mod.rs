@@ -927,7 +927,8 @@ fn tui_backend(cli: &Cli) -> Result<crate::tui::run::Opened, i32> {
     let socket = socket_path(cli, &db);
     match Client::connect(&socket, lang) {
         Ok(client) => {
-            return match RemoteOffice::new(client, &socket, lang) {
+            let progress = crate::tui::backend::progress_bar(lang);
+            return match RemoteOffice::new_with_progress(client, &socket, lang, &progress) {
                 Ok(r) => {
                     let label = format!("{} {}", lang.pick("服务器模式", "server"), r.store());
                     let user = r.user().to_string();

@@ -34,6 +34,7 @@ pub mod announce;
 pub mod attempts;
 mod book;
 pub mod coverage;
+pub mod delta;
 mod demo;
 mod draws;
 mod edit;
@@ -59,6 +60,7 @@ mod revisions;
 pub mod roles;
 pub mod rules;
 pub mod search;
+pub mod stream;
 mod tasks;
 pub use tasks::CorrectStep;
 
@@ -613,18 +615,28 @@ impl State {
             conflicts,
             ..State::default()
         };
-        for (i, t) in st.targets.iter().enumerate() {
-            if t.id != i as u64 + 1 {
-                return Err(OfficeError::Corrupt(format!(
-                    "targets: record {} found where id {} was expected",
-                    t.id,
-                    i + 1
-                )));
-            }
-            st.target_by_code
-                .insert(t.credit_code.as_str().to_string(), t.id);
-        }
-        st.target_search = search::TargetSearch::build(&st.targets);
+        // The search text is built beside the code index (a million targets: both take
+        // about as long).
+        let (targets, by_code) = (&st.targets, &mut st.target_by_code);
+        let (search, ids) = rayon::join(
+            || search::TargetSearch::build(targets),
+            || {
+                by_code.reserve(targets.len());
+                for (i, t) in targets.iter().enumerate() {
+                    if t.id != i as u64 + 1 {
+                        return Err(OfficeError::Corrupt(format!(
+                            "targets: record {} found where id {} was expected",
+                            t.id,
+                            i + 1
+                        )));
+                    }
+                    by_code.insert(t.credit_code.as_str().to_string(), t.id);
+                }
+                Ok(())
+            },
+        );
+        ids?;
+        st.target_search = search;
         for (i, t) in st.inspectors.iter().enumerate() {
             if t.id != i as u64 + 1 {
                 return Err(OfficeError::Corrupt(format!(

@@ -442,6 +442,29 @@ operations! { office, caller, progress;
         label: ("查看名录库", "reading the registries"),
         run: Reply::Snapshot(Box::new(office.snapshot())),
     }
+    /// The change events after audit length `since` (a replica catching up after its own
+    /// write). The server answers from the events it keeps; in this process there are none.
+    Changes { since: u64 } => {
+        need: Need::Role(Role::Viewer),
+        write: false,
+        reply: Changes,
+        label: ("查看名录库", "reading the registries"),
+        run: Reply::Changes { events: Vec::new(), complete: since == office.audit_len() as u64 },
+    }
+    /// The registries and the book as binary frames after the answer (office::stream): a new
+    /// client's replica of a large store.
+    SnapshotStream => {
+        need: Need::Role(Role::Viewer),
+        write: false,
+        reply: SnapshotStream,
+        label: ("查看名录库", "reading the registries"),
+        // The server answers with the header of what it then streams (office::stream).
+        run: Reply::SnapshotStream(super::messages::StreamHeader::of(
+            office.state().targets.len(),
+            office.audit_len() as u64,
+            false,
+        )),
+    }
     /// Table 1 or the working calendar: show, export, import (office::rules).
     Rules(r: super::rules::RulesRequest) => {
         // Reading Table 1 is as open as `explain`; changing it is the office's.

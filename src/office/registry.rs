@@ -798,7 +798,7 @@ impl Office {
         let stamps = vec![stamp(TreeName::Targets, id, base)];
         self.commit_stamped("target status", summary, writes, stamps)?;
         st.targets[(id - 1) as usize] = t.clone();
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        st.target_search.set((id - 1) as usize, &t);
         Ok(t)
     }
 
@@ -934,7 +934,7 @@ impl Office {
                 .insert(t.credit_code.as_str().to_string(), t.id);
             st.targets[i] = t.clone();
         }
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        st.target_search.set((t.id - 1) as usize, &t);
         Ok(t)
     }
 }

@@ -20,24 +20,49 @@ fn push_field(blob: &mut Vec<u8>, s: &str) {
     blob.push(0x1f);
 }
 
+fn push_record(blob: &mut Vec<u8>, t: &Target) {
+    push_field(blob, &t.name);
+    push_field(blob, t.credit_code.as_str());
+    push_field(blob, &t.region);
+    push_field(blob, &t.industry);
+    push_field(blob, t.permit_class.label(Lang::Zh));
+    push_field(blob, t.permit_class.label(Lang::En));
+    for g in &t.tags {
+        push_field(blob, g);
+    }
+    blob.push(0x1e);
+}
+
 impl TargetSearch {
     pub fn build(targets: &[Target]) -> TargetSearch {
         let mut blob = Vec::with_capacity(targets.len() * 96);
         let mut ends = Vec::with_capacity(targets.len());
         for t in targets {
-            push_field(&mut blob, &t.name);
-            push_field(&mut blob, t.credit_code.as_str());
-            push_field(&mut blob, &t.region);
-            push_field(&mut blob, &t.industry);
-            push_field(&mut blob, t.permit_class.label(Lang::Zh));
-            push_field(&mut blob, t.permit_class.label(Lang::En));
-            for g in &t.tags {
-                push_field(&mut blob, g);
-            }
-            blob.push(0x1e);
+            push_record(&mut blob, t);
             ends.push(blob.len());
         }
         TargetSearch { blob, ends }
+    }
+
+    /// The text of record `i` becomes `t`'s (`i == len()`: appended), without rebuilding the
+    /// rest: a replica following one target's change at a million targets (issue 17).
+    pub fn set(&mut self, i: usize, t: &Target) {
+        let mut rec = Vec::with_capacity(128);
+        push_record(&mut rec, t);
+        if i >= self.ends.len() {
+            self.blob.extend_from_slice(&rec);
+            self.ends.push(self.blob.len());
+            return;
+        }
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        let end = self.ends[i];
+        self.blob.splice(start..end, rec.iter().copied());
+        let (old, new) = (end - start, rec.len());
+        if old != new {
+            for e in &mut self.ends[i..] {
+                *e = *e + new - old;
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -108,6 +133,28 @@ impl TargetSearch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Changing or appending one record's text equals building the whole index again.
+    #[test]
+    fn setting_one_record_equals_a_rebuild() {
+        let mut ts = crate::synth::targets(300, 5);
+        let mut idx = TargetSearch::build(&ts);
+        let other = crate::synth::targets(310, 6);
+        for (i, j) in [(0, 3), (150, 7), (299, 300), (17, 309)] {
+            let mut t = other[j].clone();
+            t.id = i as u64 + 1;
+            t.name = format!("{}{}", t.name, "长".repeat(i % 5));
+            ts[i] = t.clone();
+            idx.set(i, &t);
+        }
+        let mut t = other[1].clone();
+        t.id = 301;
+        ts.push(t.clone());
+        idx.set(300, &t);
+        let fresh = TargetSearch::build(&ts);
+        assert_eq!(idx.blob, fresh.blob);
+        assert_eq!(idx.ends, fresh.ends);
+    }
 
     #[test]
     fn finds_each_matching_record_once() {
