@@ -101,17 +101,28 @@ pub(crate) fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
         j.tasks.len(),
         lang.pick("个任务", "tasks")
     );
-    for (i, t) in j.tasks.iter().enumerate() {
-        let team = d.team_names.get(i).cloned().unwrap_or_default();
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            t.row,
-            t.name,
-            t.credit_code,
-            team.join("、"),
-            t.joint,
-            t.method
-        );
+    // The task lines (tens of thousands at a province's scale) through one buffer, not a write
+    // per line.
+    {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        for (i, t) in j.tasks.iter().enumerate() {
+            let team = d
+                .team_names
+                .get(i)
+                .map(|n| n.join("、"))
+                .unwrap_or_default();
+            if writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                t.row, t.name, t.credit_code, team, t.joint, t.method
+            )
+            .is_err()
+            {
+                break;
+            }
+        }
+        let _ = out.flush();
     }
     println!("{} {}", lang.pick("种子", "seed"), j.seed);
     if let Some(e) = &j.entropy {

@@ -230,7 +230,9 @@ impl Office {
         }
         let st = self.state();
         let book = self.book();
-        let live_tasks = || book.tasks.iter().filter(|t| !t.voided);
+        // Each task's period parsed once; the live tasks with theirs.
+        let periods = ids::task_periods(&book.tasks);
+        let live_tasks = || book.tasks.iter().zip(&periods).filter(|(t, _)| !t.voided);
 
         // Strata: one per row the plan draws. A target's obligation is per inspection category
         // and counts every live routine visit of that category in the row's cycle, from any
@@ -242,15 +244,15 @@ impl Office {
             .filter(|d| !d.scope.trim().is_empty())
             .map(|d| d.id)
             .collect();
-        let overlaps = |t: &Task, p: Period| {
-            Period::parse(&t.period).is_ok_and(|q| q.start() <= p.end() && p.start() <= q.end())
+        let overlaps = |q: &Option<Period>, p: Period| {
+            q.is_some_and(|q| q.start() <= p.end() && p.start() <= q.end())
         };
         // One visit per target per period: a target with a live task in this period (from any
         // plan) gets no second task in it; if drawn again, the pick is merged into that visit
         // (`shuangsui-draw-2`). The categories each visit covers, and its task.
         let mut visited: HashMap<TargetId, (HashSet<crate::domain::rules::Category>, &Task)> =
             HashMap::new();
-        for t in live_tasks().filter(|t| overlaps(t, period)) {
+        for (t, _) in live_tasks().filter(|(_, q)| overlaps(q, period)) {
             let entry = visited
                 .entry(t.target)
                 .or_insert_with(|| (HashSet::new(), t));
@@ -266,7 +268,7 @@ impl Office {
         // Issue 19: the plan's window leaves out targets inspected outside the draw lately.
         let recent = self.recent_exclusion(plan.id, date);
         let mut merge_into: BTreeMap<TargetId, &Task> = BTreeMap::new();
-        let mut placed: HashSet<TargetId> = HashSet::new();
+        let mut placed = ids::IdSet::with_capacity(st.targets.len() + 1);
         let mut strata = Vec::new();
         let mut previews = Vec::new();
         let governing = governed_targets(&st, rules, |t| scope.matches_target(t));
@@ -282,10 +284,9 @@ impl Office {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let category = row.category();
-            let drawn_in_cycle: HashSet<TargetId> = live_tasks()
-                .filter(|t| {
-                    Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
-                })
+            let drawn_in_cycle: ids::IdSet = live_tasks()
+                .filter(|(_, q)| q.is_some_and(|p| cycle_period.contains(p.start())))
+                .map(|(t, _)| t)
                 .filter(|t| {
                     t.items().any(|item| {
                         if directed {
@@ -361,7 +362,8 @@ impl Office {
 
         // The year's internal joint ratio.
         let year_tasks: Vec<&Task> = live_tasks()
-            .filter(|t| Period::parse(&t.period).is_ok_and(|p| p.year() == period.year()))
+            .filter(|(_, q)| q.is_some_and(|p| p.year() == period.year()))
+            .map(|(t, _)| t)
             .collect();
         let year_joint = year_tasks.iter().filter(|t| t.is_joint()).count();
         let internal_joint = match joint {
@@ -391,8 +393,8 @@ impl Office {
         let cap_cycle = settings.workload_cap_cycle;
         let load_period = period.cycle_of(cap_cycle).unwrap_or(period);
         let mut load: HashMap<InspectorId, u32> = HashMap::new();
-        for t in live_tasks() {
-            if Period::parse(&t.period).is_ok_and(|p| load_period.contains(p.start())) {
+        for (t, q) in live_tasks() {
+            if q.is_some_and(|p| load_period.contains(p.start())) {
                 for m in &t.team {
                     *load.entry(*m).or_default() += 1;
                 }
@@ -444,8 +446,7 @@ impl Office {
             internal_joint
         };
         let year_after = (year_joint + internal_joint, year_tasks.len() + total);
-        let pool_ids: HashSet<TargetId> =
-            strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
+        let pool_ids: ids::IdSet = strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
         let inspector_ids: HashSet<InspectorId> = inspectors.iter().map(|i| i.id).collect();
         let mut recusals: Vec<(u64, u64)> = st
             .conflicts
@@ -456,7 +457,7 @@ impl Office {
         recusals.sort_unstable();
         recusals.dedup();
         let mut last: BTreeMap<u64, (u64, Vec<u64>)> = BTreeMap::new();
-        for t in live_tasks() {
+        for (t, _) in live_tasks() {
             if pool_ids.contains(&t.target) {
                 let e = last.entry(t.target).or_insert((0, vec![]));
                 if t.id >= e.0 {
@@ -624,8 +625,8 @@ impl Office {
                 other => other.into(),
             })?;
         for t in merged {
-            if let Some(slot) = book.tasks.iter_mut().find(|x| x.id == t.id) {
-                *slot = t;
+            if let Some(i) = book.task_index(t.id) {
+                book.tasks[i] = t;
             }
         }
         book.tasks.extend(tasks);
@@ -737,16 +738,59 @@ impl Office {
         Ok(check_draw(d, &book, lang).and_then(|()| self.check_draw_rules(d)))
     }
 
-    /// Check every draw; the first failure, if any, as (draw id, message).
+    /// Check every draw (in parallel); the first failure in draw order, if any, as (draw id,
+    /// message).
     pub fn verify_all_draws(&self) -> Option<(DrawId, String)> {
         let lang = self.lang();
         let book = self.book();
-        book.draws.iter().find_map(|d| {
+        // Each draw is recomputed on its own: in parallel, the first failing one reported.
+        use rayon::prelude::*;
+        book.draws.par_iter().find_map_first(|d| {
             check_draw(d, &book, lang)
                 .and_then(|()| self.check_draw_rules(d))
                 .err()
                 .map(|m| (d.id, m))
         })
+    }
+
+    /// `verify` of the store at `path` without loading the registries (the draws and their
+    /// rules need only the book and the rule book): the chain and every record, and every draw
+    /// recomputed, side by side; then the signature of the head against `trusted`.
+    #[allow(clippy::type_complexity)]
+    pub fn verify_all_at(
+        path: &std::path::Path,
+        lang: Lang,
+        trusted: Option<&str>,
+    ) -> Result<
+        (
+            crate::store::VerifyReport,
+            Option<(DrawId, String)>,
+            crate::store::sign::HeadCheck,
+        ),
+        OfficeError,
+    > {
+        use rayon::prelude::*;
+        let store = crate::store::Store::open(path)?;
+        let (report, draws) = rayon::join(
+            || store.verify(),
+            || -> Result<_, OfficeError> {
+                let book = load_book(&store)?;
+                let rb = super::rules::RuleBook::load(&store)?;
+                Ok(book.draws.par_iter().find_map_first(|d| {
+                    check_draw(d, &book, lang)
+                        .and_then(|()| super::rules::draw_rules_check(&rb, d, lang))
+                        .err()
+                        .map(|m| (d.id, m))
+                }))
+            },
+        );
+        let report = report?;
+        // A record damaged beyond decoding is named by the chain's check, which comes first.
+        let draws = match draws {
+            Err(_) if report.problem.is_some() => None,
+            other => other?,
+        };
+        Ok((report, draws, super::head_check(&store, trusted)))
     }
 
     pub fn draw_json(&self, d: &DrawRecord) -> DrawJson {
@@ -772,15 +816,31 @@ impl Office {
 pub(crate) fn governed_targets<'a>(
     st: &'a State,
     rules: &crate::domain::rules::Rules,
-    keep: impl Fn(&Target) -> bool,
+    keep: impl Fn(&Target) -> bool + Sync,
 ) -> HashMap<String, Vec<&'a Target>> {
+    use rayon::prelude::*;
+    // Chunks of the registry in parallel, joined in registry order (each row's targets stay in
+    // ascending id).
+    let parts: Vec<HashMap<&str, Vec<&Target>>> = st
+        .targets
+        .par_chunks(16 * 1024)
+        .map(|chunk| {
+            let mut part: HashMap<&str, Vec<&Target>> = HashMap::new();
+            for t in chunk.iter().filter(|t| keep(t)) {
+                for row in rules.obligations(t) {
+                    part.entry(row.id.as_str()).or_default().push(t);
+                }
+            }
+            part
+        })
+        .collect();
     let mut governing: HashMap<String, Vec<&Target>> = HashMap::new();
-    for t in &st.targets {
-        if !keep(t) {
-            continue;
-        }
-        for row in rules.obligations(t) {
-            governing.entry(row.id.clone()).or_default().push(t);
+    for part in parts {
+        for (row, targets) in part {
+            governing
+                .entry(row.to_string())
+                .or_default()
+                .extend(targets);
         }
     }
     governing
@@ -911,7 +971,7 @@ pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), 
         let ok = d
             .tasks
             .get(i)
-            .and_then(|id| book.tasks.iter().find(|t| t.id == *id))
+            .and_then(|id| book.task(*id))
             .is_some_and(|t| {
                 // Later draws' merges append to the team (see office::merged).
                 t.target == draft.target
@@ -942,6 +1002,9 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
         announcements: super::announce::load_announcements(store)?,
     })
 }
+
+#[path = "draws_ids.rs"]
+mod ids;
 
 #[cfg(test)]
 #[path = "draws_tests.rs"]
