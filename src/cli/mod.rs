@@ -64,35 +64,6 @@ pub fn socket_path(cli: &Cli, db: &Path) -> PathBuf {
         .unwrap_or_else(|| crate::server::default_socket(db))
 }
 
-/// `verify`'s answer: the chain and records first (as the raw check), then the draws, then
-/// the signature of the head. The exit code.
-fn print_verified(
-    report: &VerifyReport,
-    draw_problem: Option<(u64, String)>,
-    signature: Option<crate::store::sign::HeadCheck>,
-    lang: Lang,
-) -> i32 {
-    if report.problem.is_some() {
-        return print_verify(report, lang);
-    }
-    if let Some((_, m)) = draw_problem {
-        eprintln!("{m}");
-        return 1;
-    }
-    let code = print_verify(report, lang);
-    match signature {
-        Some(bad @ crate::store::sign::HeadCheck::Bad(_)) => {
-            eprintln!("{}", bad.localize(lang));
-            1
-        }
-        Some(check) => {
-            println!("{}", check.localize(lang));
-            code
-        }
-        None => code,
-    }
-}
-
 fn fail(e: &OfficeError, lang: Lang) -> i32 {
     eprintln!("{}", e.localize(lang));
     e.exit_code()

@@ -4,6 +4,35 @@
 use super::*;
 
 /// Print a verification; the exit status (1 when it found a problem).
+/// `verify`'s answer: the chain and records first (as the raw check), then the draws, then
+/// the signature of the head. The exit code.
+pub(crate) fn print_verified(
+    report: &VerifyReport,
+    draw_problem: Option<(u64, String)>,
+    signature: Option<crate::store::sign::HeadCheck>,
+    lang: Lang,
+) -> i32 {
+    if report.problem.is_some() {
+        return print_verify(report, lang);
+    }
+    if let Some((_, m)) = draw_problem {
+        eprintln!("{m}");
+        return 1;
+    }
+    let code = print_verify(report, lang);
+    match signature {
+        Some(bad @ crate::store::sign::HeadCheck::Bad(_)) => {
+            eprintln!("{}", bad.localize(lang));
+            1
+        }
+        Some(check) => {
+            println!("{}", check.localize(lang));
+            code
+        }
+        None => code,
+    }
+}
+
 pub(crate) fn print_verify(r: &VerifyReport, lang: Lang) -> i32 {
     match &r.problem {
         None => {

@@ -272,6 +272,23 @@ impl Office {
         let mut strata = Vec::new();
         let mut previews = Vec::new();
         let governing = governed_targets(&st, rules, |t| scope.matches_target(t));
+        // Per live task (routine plans): its target, period and the categories of its items
+        // from routine draws, worked out once rather than once per row.
+        let category_bit = |c: crate::domain::rules::Category| 1u8 << (c as u8);
+        let routine: Vec<(TargetId, Option<Period>, u8)> = if directed {
+            Vec::new()
+        } else {
+            live_tasks()
+                .map(|(t, q)| {
+                    let cats = t
+                        .items()
+                        .filter(|item| !directed_draws.contains(&item.draw))
+                        .filter_map(|item| rules.row(item.row))
+                        .fold(0u8, |m, r| m | category_bit(r.category()));
+                    (t.target, *q, cats)
+                })
+                .collect()
+        };
         for row in rules.applicable_rows() {
             if !plan.draws_row(rules, &row.id) {
                 continue;
@@ -284,23 +301,24 @@ impl Office {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let category = row.category();
-            let drawn_in_cycle: ids::IdSet = live_tasks()
-                .filter(|(_, q)| q.is_some_and(|p| cycle_period.contains(p.start())))
-                .map(|(t, _)| t)
-                .filter(|t| {
-                    t.items().any(|item| {
-                        if directed {
-                            item.plan == plan.id && item.row == row.id
-                        } else {
-                            !directed_draws.contains(&item.draw)
-                                && rules
-                                    .row(item.row)
-                                    .is_some_and(|r| r.category() == category)
-                        }
+            let in_cycle = |q: &Option<Period>| q.is_some_and(|p| cycle_period.contains(p.start()));
+            let drawn_in_cycle: ids::IdSet = if directed {
+                live_tasks()
+                    .filter(|(t, q)| {
+                        in_cycle(q)
+                            && t.items()
+                                .any(|item| item.plan == plan.id && item.row == row.id)
                     })
-                })
-                .map(|t| t.target)
-                .collect();
+                    .map(|(t, _)| t.target)
+                    .collect()
+            } else {
+                let bit = category_bit(category);
+                routine
+                    .iter()
+                    .filter(|(_, q, cats)| cats & bit != 0 && in_cycle(q))
+                    .map(|(target, _, _)| *target)
+                    .collect()
+            };
             let slots = plan.remaining_slots(period, cycle_period).max(1);
             let mut eligible = 0usize;
             let mut excluded = 0usize;
@@ -392,14 +410,26 @@ impl Office {
         }
         let cap_cycle = settings.workload_cap_cycle;
         let load_period = period.cycle_of(cap_cycle).unwrap_or(period);
-        let mut load: HashMap<InspectorId, u32> = HashMap::new();
+        // Tasks per inspector in the cap's cycle: by id in a vector (ids are dense), any id
+        // beyond it in a map.
+        let mut load_by_id: Vec<u32> = vec![0; st.inspectors.len() + 1];
+        let mut load_beyond: HashMap<InspectorId, u32> = HashMap::new();
         for (t, q) in live_tasks() {
             if q.is_some_and(|p| load_period.contains(p.start())) {
-                for m in &t.team {
-                    *load.entry(*m).or_default() += 1;
+                for &m in &t.team {
+                    match usize::try_from(m).ok().and_then(|i| load_by_id.get_mut(i)) {
+                        Some(n) => *n += 1,
+                        None => *load_beyond.entry(m).or_default() += 1,
+                    }
                 }
             }
         }
+        let load_of = |id: InspectorId| {
+            usize::try_from(id)
+                .ok()
+                .and_then(|i| load_by_id.get(i).copied())
+                .unwrap_or_else(|| load_beyond.get(&id).copied().unwrap_or(0))
+        };
         let mut inspectors = Vec::new();
         for p in &st.inspectors {
             if p.status != InspectorStatus::Active {
@@ -429,7 +459,7 @@ impl Office {
                 department: p.department.clone(),
                 internal,
                 certified: p.certified_on(date),
-                load: load.get(&p.id).copied().unwrap_or(0),
+                load: load_of(p.id),
             });
         }
         // A joint team needs certified inspectors of two sections; when the plan's inspectors
@@ -456,18 +486,20 @@ impl Office {
             .collect();
         recusals.sort_unstable();
         recusals.dedup();
-        let mut last: BTreeMap<u64, (u64, Vec<u64>)> = BTreeMap::new();
+        // Per pool target, its latest live task (the team is copied once, at the end).
+        let mut last: BTreeMap<u64, &Task> = BTreeMap::new();
         for (t, _) in live_tasks() {
             if pool_ids.contains(&t.target) {
-                let e = last.entry(t.target).or_insert((0, vec![]));
-                if t.id >= e.0 {
-                    *e = (t.id, t.team.clone());
+                let e = last.entry(t.target).or_insert(t);
+                if t.id >= e.id {
+                    *e = t;
                 }
             }
         }
         let last_teams: Vec<(u64, Vec<u64>)> = last
             .into_iter()
-            .map(|(k, (_, mut team))| {
+            .map(|(k, t)| {
+                let mut team = t.team.clone();
                 team.sort_unstable();
                 (k, team)
             })
@@ -753,46 +785,6 @@ impl Office {
         })
     }
 
-    /// `verify` of the store at `path` without loading the registries (the draws and their
-    /// rules need only the book and the rule book): the chain and every record, and every draw
-    /// recomputed, side by side; then the signature of the head against `trusted`.
-    #[allow(clippy::type_complexity)]
-    pub fn verify_all_at(
-        path: &std::path::Path,
-        lang: Lang,
-        trusted: Option<&str>,
-    ) -> Result<
-        (
-            crate::store::VerifyReport,
-            Option<(DrawId, String)>,
-            crate::store::sign::HeadCheck,
-        ),
-        OfficeError,
-    > {
-        use rayon::prelude::*;
-        let store = crate::store::Store::open(path)?;
-        let (report, draws) = rayon::join(
-            || store.verify(),
-            || -> Result<_, OfficeError> {
-                let book = load_book(&store)?;
-                let rb = super::rules::RuleBook::load(&store)?;
-                Ok(book.draws.par_iter().find_map_first(|d| {
-                    check_draw(d, &book, lang)
-                        .and_then(|()| super::rules::draw_rules_check(&rb, d, lang))
-                        .err()
-                        .map(|m| (d.id, m))
-                }))
-            },
-        );
-        let report = report?;
-        // A record damaged beyond decoding is named by the chain's check, which comes first.
-        let draws = match draws {
-            Err(_) if report.problem.is_some() => None,
-            other => other?,
-        };
-        Ok((report, draws, super::head_check(&store, trusted)))
-    }
-
     pub fn draw_json(&self, d: &DrawRecord) -> DrawJson {
         let st = self.state();
         let book = self.book();
@@ -931,69 +923,6 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
     t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
-/// Recompute draw `d` from what `book` holds and compare (the picks, the teams, the stored
-/// tasks and the announcement); the TUI shows the outcome when a past draw is opened.
-pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
-    let name = |zh: &str, en: &str| {
-        format!(
-            "{} #{}: {}",
-            lang.pick("抽取", "draw"),
-            d.id,
-            lang.pick(zh, en)
-        )
-    };
-    if engine::pool_hash(&d.input) != d.pool_hash {
-        return Err(name(
-            "抽取池与记录的池哈希不符（池被改动）",
-            "the pool does not match its recorded hash (pool altered)",
-        ));
-    }
-    if let Err(m) = engine::verify(&d.input, &d.seed, &d.outcome) {
-        return Err(format!(
-            "{}: {}",
-            name("重算结果与记录不符", "recomputing gives a different result"),
-            m.localize(lang)
-        ));
-    }
-    if let Some(e) = d.entropy {
-        if sampler::derive_seed(&e, &d.witness) != d.seed {
-            return Err(name(
-                "种子与记录的随机数和见证号码不符",
-                "the seed does not match the recorded entropy and witness",
-            ));
-        }
-    }
-    if let Some(Err(m)) = super::announce::check_against_announcement(d, &book.announcements, lang)
-    {
-        return Err(m);
-    }
-    for (i, draft) in d.outcome.tasks.iter().enumerate() {
-        let ok = d
-            .tasks
-            .get(i)
-            .and_then(|id| book.task(*id))
-            .is_some_and(|t| {
-                // Later draws' merges append to the team (see office::merged).
-                t.target == draft.target
-                    && t.team.starts_with(&draft.team)
-                    && t.internal_joint == draft.internal_joint
-            });
-        if !ok {
-            return Err(name(
-                "已保存的任务与抽取结果不符",
-                "the stored tasks differ from the draw's result",
-            ));
-        }
-    }
-    if !super::merged::check_merges(d, book) {
-        return Err(name(
-            "已保存的合并检查与抽取结果不符",
-            "the stored merged visits differ from the draw's result",
-        ));
-    }
-    Ok(())
-}
-
 pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError> {
     Ok(Book {
         plans: store.scan(TreeName::Plans)?,
@@ -1005,6 +934,9 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
 
 #[path = "draws_ids.rs"]
 mod ids;
+#[path = "draws_verify.rs"]
+mod verify;
+pub(crate) use verify::check_draw;
 
 #[cfg(test)]
 #[path = "draws_tests.rs"]

@@ -860,7 +860,7 @@ impl Store {
                         if h != hash {
                             let p = VerifyProblem::RecordChanged {
                                 tree: name,
-                                key: key_to_string(t.as_str(), &k),
+                                key: key_to_string(t.as_str(), k),
                                 seq,
                             };
                             return Ok(report(Some(p), n, records, prev));
@@ -869,7 +869,7 @@ impl Store {
                     _ => {
                         let p = VerifyProblem::RecordUnaudited {
                             tree: name,
-                            key: key_to_string(t.as_str(), &k),
+                            key: key_to_string(t.as_str(), k),
                         };
                         return Ok(report(Some(p), n, records, prev));
                     }
