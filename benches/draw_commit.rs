@@ -47,6 +47,8 @@ fn draw_commit(c: &mut Criterion) {
     office
         .import(ImportKind::Targets, &csv, false)
         .expect("import targets");
+    // The inspection item list the plans name (what `init` seeds, issue 19).
+    office.seed_items().expect("seed the item list");
     office
         .import_bytes(
             ImportKind::Plans,
