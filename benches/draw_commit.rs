@@ -9,7 +9,6 @@
 //! announce the same plan and period again (with a reason).
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use shuangsui::domain::{Inspector, InspectorStatus};
 use shuangsui::i18n::Lang;
 use shuangsui::office::{DrawRequest, ImportKind, Office};
 use std::fs::File;
@@ -18,25 +17,6 @@ use std::time::{Duration, Instant};
 
 const TARGETS: usize = 1_000_000;
 const INSPECTORS: usize = 10_000;
-
-fn inspectors() -> Vec<Inspector> {
-    let internal = ["ZFDD", "HJGL", "JCZ", "DZB", "FSAQ"];
-    let base = shuangsui::synth::inspectors(1);
-    (0..INSPECTORS)
-        .map(|i| {
-            let mut p = base[i % base.len()].clone();
-            p.id = 0;
-            p.name = format!("检查员{i:05}");
-            p.department = internal[i % internal.len()].to_string();
-            p.certificate_no = format!("BENCH{i:07}");
-            p.certificate_valid_until = chrono::NaiveDate::from_ymd_opt(2030, 12, 31);
-            p.status = InspectorStatus::Active;
-            p.expertise = vec!["水".into()];
-            p.status_history.clear();
-            p
-        })
-        .collect()
-}
 
 fn draw_commit(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -49,7 +29,11 @@ fn draw_commit(c: &mut Criterion) {
         .import_bytes(ImportKind::Departments, "departments.csv", &deps, false)
         .expect("import departments");
     let mut insp = Vec::new();
-    shuangsui::synth::write_inspectors_csv(&mut insp, &inspectors()).expect("inspectors");
+    shuangsui::synth::write_inspectors_csv(
+        &mut insp,
+        &shuangsui::synth::many_inspectors(INSPECTORS),
+    )
+    .expect("inspectors");
     office
         .import_bytes(ImportKind::Inspectors, "inspectors.csv", &insp, false)
         .expect("import inspectors");
@@ -63,6 +47,8 @@ fn draw_commit(c: &mut Criterion) {
     office
         .import(ImportKind::Targets, &csv, false)
         .expect("import targets");
+    // The inspection item list the plans name (what `init` seeds, issue 19).
+    office.seed_items().expect("seed the item list");
     office
         .import_bytes(
             ImportKind::Plans,

@@ -80,6 +80,21 @@ impl Conn {
         }
     }
 
+    /// The registries and the book for a replica: through the server streamed in binary
+    /// frames (`progress(frames read, frames in all)`), here a copy of the office's.
+    pub fn snapshot(
+        &self,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<crate::office::protocol::Snapshot, OfficeError> {
+        match self {
+            Conn::Local { office, .. } => Ok(office.snapshot()),
+            Conn::Remote(c) => c
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .snapshot_stream(progress),
+        }
+    }
+
     /// The same connection answering in `lang`.
     pub fn set_lang(&mut self, lang: Lang) {
         if let Conn::Local { caller, .. } = self {

@@ -412,6 +412,28 @@ fn address(rng: &mut Rng, region: &Region, village: &str, in_park: bool) -> Stri
     }
 }
 
+/// `n` active inspectors for benchmarks at province scale: the demo's inspectors repeated
+/// with distinct names and certificates, spread over the five internal departments, every
+/// certificate valid to 2030, expertise 水 and 辐射.
+pub fn many_inspectors(n: usize) -> Vec<Inspector> {
+    let internal = ["ZFDD", "HJGL", "JCZ", "DZB", "FSAQ"];
+    let base = inspectors(1);
+    (0..n)
+        .map(|i| {
+            let mut p = base[i % base.len()].clone();
+            p.id = 0;
+            p.name = format!("检查员{i:05}");
+            p.department = internal[i % internal.len()].to_string();
+            p.certificate_no = format!("BENCH{i:07}");
+            p.certificate_valid_until = NaiveDate::from_ymd_opt(2030, 12, 31);
+            p.status = crate::domain::InspectorStatus::Active;
+            p.expertise = vec!["水".into(), "辐射".into()];
+            p.status_history.clear();
+            p
+        })
+        .collect()
+}
+
 /// The target with this id, generated from its own stream (seed, id).
 pub fn target_at(id: TargetId, seed: u64) -> Target {
     let mut rng = Rng::new(seed ^ id.wrapping_mul(0xD1B5_4A32_D192_ED03));

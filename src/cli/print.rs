@@ -4,6 +4,35 @@
 use super::*;
 
 /// Print a verification; the exit status (1 when it found a problem).
+/// `verify`'s answer: the chain and records first (as the raw check), then the draws, then
+/// the signature of the head. The exit code.
+pub(crate) fn print_verified(
+    report: &VerifyReport,
+    draw_problem: Option<(u64, String)>,
+    signature: Option<crate::store::sign::HeadCheck>,
+    lang: Lang,
+) -> i32 {
+    if report.problem.is_some() {
+        return print_verify(report, lang);
+    }
+    if let Some((_, m)) = draw_problem {
+        eprintln!("{m}");
+        return 1;
+    }
+    let code = print_verify(report, lang);
+    match signature {
+        Some(bad @ crate::store::sign::HeadCheck::Bad(_)) => {
+            eprintln!("{}", bad.localize(lang));
+            1
+        }
+        Some(check) => {
+            println!("{}", check.localize(lang));
+            code
+        }
+        None => code,
+    }
+}
+
 pub(crate) fn print_verify(r: &VerifyReport, lang: Lang) -> i32 {
     match &r.problem {
         None => {
@@ -101,17 +130,28 @@ pub(crate) fn print_draw(d: &crate::office::protocol::Drawn, lang: Lang) {
         j.tasks.len(),
         lang.pick("个任务", "tasks")
     );
-    for (i, t) in j.tasks.iter().enumerate() {
-        let team = d.team_names.get(i).cloned().unwrap_or_default();
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            t.row,
-            t.name,
-            t.credit_code,
-            team.join("、"),
-            t.joint,
-            t.method
-        );
+    // The task lines (tens of thousands at a province's scale) through one buffer, not a write
+    // per line.
+    {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        for (i, t) in j.tasks.iter().enumerate() {
+            let team = d
+                .team_names
+                .get(i)
+                .map(|n| n.join("、"))
+                .unwrap_or_default();
+            if writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                t.row, t.name, t.credit_code, team, t.joint, t.method
+            )
+            .is_err()
+            {
+                break;
+            }
+        }
+        let _ = out.flush();
     }
     println!("{} {}", lang.pick("种子", "seed"), j.seed);
     if let Some(e) = &j.entropy {

@@ -121,6 +121,7 @@ pub const ENGINE_VERSION_1: &str = "shuangsui-draw-1";
 
 mod errors;
 mod merge;
+pub mod pool_serde;
 pub use errors::{Constraint, DrawError, Mismatch};
 pub use merge::{Draw2, MergeDraft, Visit};
 
@@ -129,7 +130,9 @@ pub use merge::{Draw2, MergeDraft, Visit};
 pub struct StratumInput {
     pub row: String,
     pub quota: usize,
-    /// Target ids, strictly ascending: the pool's canonical order.
+    /// Target ids, strictly ascending: the pool's canonical order. Delta-coded in the store
+    /// (see `pool_serde`), plain ids in JSON.
+    #[serde(with = "pool_serde")]
     pub pool: Vec<u64>,
 }
 

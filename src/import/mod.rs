@@ -344,6 +344,14 @@ fn code_key(code: &CreditCode) -> u128 {
     })
 }
 
+/// The credit code a [`code_key`] was made of (codes have 18 characters).
+fn code_from_key(key: u128) -> String {
+    (0..18)
+        .rev()
+        .map(|i| char::from(((key >> (6 * i)) & 0x3f) as u8 + b'0'))
+        .collect()
+}
+
 /// Remembers the last text parsed and its value: consecutive rows often repeat a value.
 struct Memo<T> {
     text: String,
@@ -379,19 +387,26 @@ fn reserve_for_rest<T>(records: &mut Vec<T>, (done, total): (u64, u64), start: u
     }
 }
 
-/// Maps the headers, then converts every row with `convert`; all or nothing.
-fn run<T>(
-    mut table: Table<'_>,
-    schema: &[Field],
-    mut convert: impl FnMut(&mut Cx<'_, '_>) -> Option<T>,
-) -> Result<ImportReport<T>, ImportErrors> {
+/// What every part of a table needs: the mapping of its headers.
+struct Prep {
+    file: String,
+    encoding: String,
+    from_sheet: bool,
+    cols: Columns,
+    /// Warnings of the mapping (unknown columns).
+    warnings: Vec<RowIssue>,
+    present: u64,
+    headers: Vec<String>,
+}
+
+fn prepare(table: &Table<'_>, schema: &[Field]) -> Result<Prep, ImportErrors> {
     let file = table.file().to_string();
     let encoding = match table.sheet() {
         Some(sheet) => format!("{}: {sheet}", table.format().label()),
         None => table.format().label().to_string(),
     };
     let from_sheet = matches!(table.format(), SourceFormat::Xlsx | SourceFormat::Xls);
-    let (cols, mut errors, mut warnings) =
+    let (cols, errors, warnings) =
         schema::map_columns(&file, table.header_row(), table.headers(), schema);
     if !errors.is_empty() {
         return Err(ImportErrors { file, errors });
@@ -402,58 +417,244 @@ fn run<T>(
         .enumerate()
         .filter(|(_, c)| c.is_some())
         .fold(0u64, |m, (fi, _)| m | bit(fi));
-    let headers: Vec<String> = table.headers().to_vec();
-    let mut records = Vec::new();
-    let mut blanks = Vec::new();
+    Ok(Prep {
+        file,
+        encoding,
+        from_sheet,
+        present,
+        headers: table.headers().to_vec(),
+        cols,
+        warnings,
+    })
+}
+
+/// What the rows of one table, or of one part of it, converted to.
+struct Part<T> {
+    records: Vec<(usize, T)>,
+    blanks: Vec<u64>,
+    /// Row errors in file order (each row's in column order) as (row, column index, issue).
+    errors: Vec<(usize, usize, RowIssue)>,
+    /// The reading stopped here on a problem of the file itself (reported last).
+    stopped: Option<RowIssue>,
+    warnings: Vec<RowIssue>,
+    /// The key of every row that has one ([`Unique`]), with its row, in file order.
+    keys: Vec<(u128, usize)>,
+}
+
+/// A field whose value no two rows may share, checked over the whole file after its parts
+/// were converted: `key` packs a converted value's field into an integer, `show` turns it back
+/// into the text of the message.
+struct Unique<T> {
+    field: usize,
+    key: fn(&T) -> u128,
+    show: fn(u128) -> String,
+}
+
+/// Converts every row of `table` with `convert`.
+fn rows<T>(
+    table: &mut Table<'_>,
+    prep: &Prep,
+    convert: &mut impl FnMut(&mut Cx<'_, '_>) -> Option<T>,
+    key: Option<fn(&T) -> u128>,
+) -> Part<T> {
+    let mut part = Part {
+        records: Vec::new(),
+        blanks: Vec::new(),
+        errors: Vec::new(),
+        stopped: None,
+        warnings: Vec::new(),
+        keys: Vec::new(),
+    };
     let start = table.progress().0;
     let mut row_errors: Vec<(usize, RowIssue)> = Vec::new();
     while let Some(row) = table.next_row() {
         let row = match row {
             Ok(r) => r,
             Err(reason) => {
-                errors.push(RowIssue::file_level(&file, reason));
+                part.stopped = Some(RowIssue::file_level(&prep.file, reason));
                 break;
             }
         };
-        check_cells(&file, &row, &headers, !from_sheet, &mut row_errors);
+        check_cells(
+            &prep.file,
+            &row,
+            &prep.headers,
+            !prep.from_sheet,
+            &mut row_errors,
+        );
         let mut cx = Cx {
-            file: &file,
+            file: &prep.file,
             row: &row,
-            cols: &cols,
+            cols: &prep.cols,
             errors: &mut row_errors,
-            warnings: &mut warnings,
-            from_sheet,
+            warnings: &mut part.warnings,
+            from_sheet: prep.from_sheet,
         };
         let value = convert(&mut cx);
+        if let (Some(key), Some(v)) = (key, &value) {
+            part.keys.push((key(v), row.number));
+        }
         if row_errors.is_empty() {
-            if let (true, Some(v)) = (errors.is_empty(), value) {
-                records.push((row.number, v));
-                blanks.push(blank_cells(&row, &cols));
-                if records.len() == SIZE_PROBE {
-                    reserve_for_rest(&mut records, table.progress(), start);
+            if let (true, Some(v)) = (part.errors.is_empty(), value) {
+                part.records.push((row.number, v));
+                part.blanks.push(blank_cells(&row, &prep.cols));
+                if part.records.len() == SIZE_PROBE {
+                    reserve_for_rest(&mut part.records, table.progress(), start);
                 }
             }
         } else {
             // Errors of one row in column order; the file will be rejected, so stop holding
             // values.
             row_errors.sort_by_key(|(col, _)| *col);
-            errors.extend(row_errors.drain(..).map(|(_, issue)| issue));
-            records = Vec::new();
-            blanks = Vec::new();
+            let number = row.number;
+            part.errors.extend(
+                row_errors
+                    .drain(..)
+                    .map(|(col, issue)| (number, col, issue)),
+            );
+            part.records = Vec::new();
+            part.blanks = Vec::new();
         }
     }
+    part
+}
+
+/// The parts of a table, in file order, put together: all or nothing.
+fn finish<T>(
+    prep: Prep,
+    mut parts: Vec<Part<T>>,
+    unique: Option<&Unique<T>>,
+) -> Result<ImportReport<T>, ImportErrors> {
+    // A part that stopped on the file ends the reading: what follows it was never reached.
+    if let Some(i) = parts.iter().position(|p| p.stopped.is_some()) {
+        parts.truncate(i + 1);
+    }
+    let mut errors: Vec<(usize, usize, RowIssue)> = Vec::new();
+    let mut stopped = None;
+    let mut warnings = prep.warnings;
+    let mut keys_dup = Vec::new();
+    if let Some(u) = unique {
+        let mut seen: Seen<u128> = Seen::default();
+        seen.reserve(parts.iter().map(|p| p.keys.len()).sum());
+        let col = prep.cols.index[u.field].unwrap_or(usize::MAX);
+        for (key, row) in parts.iter().flat_map(|p| p.keys.iter()) {
+            match seen.get(key) {
+                Some(&first_row) => keys_dup.push((
+                    *row,
+                    col,
+                    RowIssue {
+                        file: prep.file.clone(),
+                        row: Some(*row),
+                        column: prep.cols.header(u.field).map(str::to_string),
+                        reason: Reason::Duplicate {
+                            key: (u.show)(*key),
+                            first_row,
+                        },
+                    },
+                )),
+                None => {
+                    seen.insert(*key, *row);
+                }
+            }
+        }
+    }
+    let total: usize = parts.iter().map(|p| p.records.len()).sum();
+    let mut records = Vec::new();
+    let mut blanks = Vec::new();
+    let keep = keys_dup.is_empty()
+        && parts
+            .iter()
+            .all(|p| p.errors.is_empty() && p.stopped.is_none());
+    if keep {
+        records.reserve_exact(total);
+        blanks.reserve_exact(total);
+    }
+    for mut p in parts {
+        errors.append(&mut p.errors);
+        warnings.append(&mut p.warnings);
+        if stopped.is_none() {
+            stopped = p.stopped;
+        }
+        if keep {
+            records.append(&mut p.records);
+            blanks.append(&mut p.blanks);
+        }
+    }
+    if !keys_dup.is_empty() {
+        errors.append(&mut keys_dup);
+        // Stable: each row's own errors keep their order.
+        errors.sort_by_key(|(row, col, _)| (*row, *col));
+    }
+    let mut errors: Vec<RowIssue> = errors.into_iter().map(|(_, _, e)| e).collect();
+    errors.extend(stopped);
     if !errors.is_empty() {
-        return Err(ImportErrors { file, errors });
+        return Err(ImportErrors {
+            file: prep.file,
+            errors,
+        });
     }
     Ok(ImportReport {
-        file,
-        encoding,
+        file: prep.file,
+        encoding: prep.encoding,
         records,
         warnings,
-        unknown_columns: cols.unknown,
-        present,
+        unknown_columns: prep.cols.unknown,
+        present: prep.present,
         blanks,
     })
+}
+
+/// Maps the headers, then converts every row with `convert`; all or nothing.
+fn run<T>(
+    mut table: Table<'_>,
+    schema: &[Field],
+    mut convert: impl FnMut(&mut Cx<'_, '_>) -> Option<T>,
+) -> Result<ImportReport<T>, ImportErrors> {
+    let prep = prepare(&table, schema)?;
+    let part = rows(&mut table, &prep, &mut convert, None);
+    finish(prep, vec![part], None)
+}
+
+/// Below this size a file is converted on one thread.
+const PARALLEL_BYTES: u64 = 1 << 20;
+
+/// Like [`run`], with the rows of a large CSV file converted in parallel parts (each with a
+/// converter made by `make`), and `unique` checked over the whole file afterwards. The result,
+/// errors and warnings included, is what one pass in file order gives.
+fn run_parallel<T: Send, F: FnMut(&mut Cx<'_, '_>) -> Option<T>>(
+    table: Table<'_>,
+    schema: &[Field],
+    make: impl Fn() -> F + Sync,
+    unique: Unique<T>,
+) -> Result<ImportReport<T>, ImportErrors> {
+    let threads = rayon::current_num_threads();
+    let (done, total) = table.progress();
+    let parts = if threads > 1 && total.saturating_sub(done) >= PARALLEL_BYTES {
+        threads * 4
+    } else {
+        1
+    };
+    run_in_parts(table, schema, make, unique, parts)
+}
+
+/// [`run_parallel`] with the number of parts chosen (tests choose it).
+fn run_in_parts<T: Send, F: FnMut(&mut Cx<'_, '_>) -> Option<T>>(
+    mut table: Table<'_>,
+    schema: &[Field],
+    make: impl Fn() -> F + Sync,
+    unique: Unique<T>,
+    parts: usize,
+) -> Result<ImportReport<T>, ImportErrors> {
+    use rayon::prelude::*;
+    let prep = prepare(&table, schema)?;
+    let parts = match table.split(parts) {
+        Some(tables) => tables
+            .into_par_iter()
+            .map(|mut t| rows(&mut t, &prep, &mut make(), Some(unique.key)))
+            .collect(),
+        None => vec![rows(&mut table, &prep, &mut make(), Some(unique.key))],
+    };
+    finish(prep, parts, Some(&unique))
 }
 
 /// Excel's limit on the characters of one cell; a longer field is refused.
@@ -531,67 +732,77 @@ fn blank_cells(row: &Row<'_>, cols: &Columns) -> u64 {
 // ---------------------------------------------------------------- the four kinds
 
 fn targets_from(table: Table<'_>) -> Result<ImportReport<Target>, ImportErrors> {
-    let mut seen: Seen<u128> = Seen::default();
-    let mut months = Memo::new();
-    run(table, &schema::TARGET_FIELDS, |cx| {
-        let name = cx.required(t::NAME);
-        let credit_code = cx.credit_code(t::CREDIT_CODE);
-        if let Some(code) = &credit_code {
-            cx.unique(t::CREDIT_CODE, &mut seen, code_key(code), || {
-                code.to_string()
-            });
-        }
-        let region = cx.required(t::REGION);
-        let permit_class = cx.parse(
-            t::PERMIT_CLASS,
-            PermitClass::parse,
-            Reason::UnknownPermitClass,
-            PermitClass::None,
-        );
-        let mut lists = SupervisionLists::default();
-        for fi in t::LISTS {
-            let v = cx.flag(fi);
-            lists.set(schema::TARGET_FIELDS[fi].en, v);
-        }
-        // `credit_code?` comes last in the literal so every other cell is checked (and its
-        // errors recorded) before a row with a bad code returns.
-        let target = Target {
-            id: 0,
-            name,
-            region: region.into(),
-            industry: cx.text(t::INDUSTRY).into(),
-            address: cx.text(t::ADDRESS),
-            permit_class,
-            permit_number: cx.text(t::PERMIT_NUMBER),
-            lists,
-            radiation_user: cx.flag(t::RADIATION_USER),
-            construction_project: cx.flag(t::CONSTRUCTION_PROJECT),
-            positive_list: cx.flag(t::POSITIVE_LIST),
-            online_monitoring: cx.flag(t::ONLINE_MONITORING),
-            video_monitoring: cx.flag(t::VIDEO_MONITORING),
-            pollutants: cx.list(t::POLLUTANTS).into(),
-            production_months: cx.parse(
-                t::PRODUCTION_MONTHS,
-                |s| months.parse(s, MonthSet::parse),
-                Reason::BadMonths,
-                MonthSet::ALL,
-            ),
-            credit_grade: cx.text(t::CREDIT_GRADE).into(),
-            performance_grade: cx.text(t::PERFORMANCE_GRADE).into(),
-            violations: cx.count(t::VIOLATIONS),
-            complaints: cx.count(t::COMPLAINTS),
-            status: cx.parse(
-                t::STATUS,
-                TargetStatus::parse,
-                Reason::UnknownTargetStatus,
-                TargetStatus::Operating,
-            ),
-            status_history: Vec::new(),
-            tags: cx.list(t::TAGS).into(),
-            credit_code: credit_code?,
-        };
-        Some(target)
-    })
+    let unique = Unique {
+        field: t::CREDIT_CODE,
+        key: |t: &Target| code_key(&t.credit_code),
+        show: code_from_key,
+    };
+    run_parallel(
+        table,
+        &schema::TARGET_FIELDS,
+        || {
+            let mut months = Memo::new();
+            move |cx: &mut Cx<'_, '_>| target_from(cx, &mut months)
+        },
+        unique,
+    )
+}
+
+/// One target from one row (its credit code checked for duplicates over the whole file
+/// afterwards).
+fn target_from(cx: &mut Cx<'_, '_>, months: &mut Memo<MonthSet>) -> Option<Target> {
+    let name = cx.required(t::NAME);
+    let credit_code = cx.credit_code(t::CREDIT_CODE);
+    let region = cx.required(t::REGION);
+    let permit_class = cx.parse(
+        t::PERMIT_CLASS,
+        PermitClass::parse,
+        Reason::UnknownPermitClass,
+        PermitClass::None,
+    );
+    let mut lists = SupervisionLists::default();
+    for fi in t::LISTS {
+        let v = cx.flag(fi);
+        lists.set(schema::TARGET_FIELDS[fi].en, v);
+    }
+    // `credit_code?` comes last in the literal so every other cell is checked (and its
+    // errors recorded) before a row with a bad code returns.
+    let target = Target {
+        id: 0,
+        name,
+        region: region.into(),
+        industry: cx.text(t::INDUSTRY).into(),
+        address: cx.text(t::ADDRESS),
+        permit_class,
+        permit_number: cx.text(t::PERMIT_NUMBER),
+        lists,
+        radiation_user: cx.flag(t::RADIATION_USER),
+        construction_project: cx.flag(t::CONSTRUCTION_PROJECT),
+        positive_list: cx.flag(t::POSITIVE_LIST),
+        online_monitoring: cx.flag(t::ONLINE_MONITORING),
+        video_monitoring: cx.flag(t::VIDEO_MONITORING),
+        pollutants: cx.list(t::POLLUTANTS).into(),
+        production_months: cx.parse(
+            t::PRODUCTION_MONTHS,
+            |s| months.parse(s, MonthSet::parse),
+            Reason::BadMonths,
+            MonthSet::ALL,
+        ),
+        credit_grade: cx.text(t::CREDIT_GRADE).into(),
+        performance_grade: cx.text(t::PERFORMANCE_GRADE).into(),
+        violations: cx.count(t::VIOLATIONS),
+        complaints: cx.count(t::COMPLAINTS),
+        status: cx.parse(
+            t::STATUS,
+            TargetStatus::parse,
+            Reason::UnknownTargetStatus,
+            TargetStatus::Operating,
+        ),
+        status_history: Vec::new(),
+        tags: cx.list(t::TAGS).into(),
+        credit_code: credit_code?,
+    };
+    Some(target)
 }
 
 fn inspectors_from(

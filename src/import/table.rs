@@ -106,6 +106,9 @@ enum Source<'a> {
         record: csv::StringRecord,
         /// Bytes before the reader's start (a UTF-8 BOM).
         skip: usize,
+        delimiter: u8,
+        /// Lines of the file before the reader's text (a part made by [`Table::split`]).
+        line_base: usize,
     },
     Sheet {
         range: calamine::Range<Data>,
@@ -251,11 +254,7 @@ impl<'a> Table<'a> {
                 let delimiter = sniff_delimiter(&text[skip..]);
                 let mut cursor = Cursor::new(text);
                 cursor.set_position(skip as u64);
-                let reader = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .delimiter(delimiter)
-                    .from_reader(cursor);
+                let reader = csv_reader(delimiter, cursor);
                 Table {
                     file,
                     format,
@@ -266,6 +265,8 @@ impl<'a> Table<'a> {
                         reader,
                         record: csv::StringRecord::new(),
                         skip,
+                        delimiter,
+                        line_base: 0,
                     },
                 }
             }
@@ -340,6 +341,77 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// The rows not yet read, as about `parts` tables of whole records in file order, each
+    /// reading its own slice of the text with the file's headers and line numbers, so they can
+    /// be converted in parallel. The record boundaries are found by the same CSV parser reading
+    /// without converting (quoted line breaks stay inside their record). `None` for a
+    /// workbook, for `parts < 2`, or when the parser stops on something the sequential reading
+    /// should report.
+    pub fn split(&mut self, parts: usize) -> Option<Vec<Table<'_>>> {
+        let Source::Csv {
+            reader,
+            skip,
+            delimiter,
+            line_base,
+            ..
+        } = &mut self.source
+        else {
+            return None;
+        };
+        if parts < 2 {
+            return None;
+        }
+        let total = reader.get_ref().get_ref().len() as u64;
+        let start = reader.position().clone();
+        let rest = total.saturating_sub(start.byte() + *skip as u64);
+        let step = rest / parts as u64;
+        // (byte offset in the text, lines before it) of each part's first record.
+        let mut cuts = vec![(start.byte() + *skip as u64, start.line() - 1)];
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => {
+                    // Back to where the rows begin, for the sequential reading to report it.
+                    return reader.seek(start).ok().and(None);
+                }
+            }
+            let p = reader.position();
+            let at = p.byte() + *skip as u64;
+            let last = cuts.last().map_or(0, |c| c.0);
+            if at.saturating_sub(last) >= step.max(1) && at < total {
+                cuts.push((at, p.line() - 1));
+            }
+        }
+        let text: &[u8] = reader.get_ref().get_ref();
+        let base = *line_base;
+        let delimiter = *delimiter;
+        let ends = cuts.iter().skip(1).map(|c| c.0).chain([total]);
+        let tables = cuts
+            .iter()
+            .zip(ends)
+            .map(|(&(from, lines), to)| {
+                let slice = &text[from as usize..to as usize];
+                Table {
+                    file: self.file.clone(),
+                    format: self.format,
+                    sheet: None,
+                    headers: self.headers.clone(),
+                    header_row: self.header_row,
+                    source: Source::Csv {
+                        reader: csv_reader(delimiter, Cursor::new(Cow::Borrowed(slice))),
+                        record: csv::StringRecord::new(),
+                        skip: 0,
+                        delimiter,
+                        line_base: base + lines as usize,
+                    },
+                }
+            })
+            .collect();
+        Some(tables)
+    }
+
     /// The next row that has at least one non-empty cell.
     pub fn next_row(&mut self) -> Option<Result<Row<'_>, Reason>> {
         match &mut self.source {
@@ -347,6 +419,8 @@ impl<'a> Table<'a> {
                 reader,
                 record,
                 skip,
+                line_base,
+                ..
             } => {
                 loop {
                     match reader.read_record(record) {
@@ -360,7 +434,7 @@ impl<'a> Table<'a> {
                 }
                 let number = record
                     .position()
-                    .map(|p| record_line(reader.get_ref().get_ref(), *skip, p))
+                    .map(|p| *line_base + record_line(reader.get_ref().get_ref(), *skip, p))
                     .unwrap_or(0);
                 Some(Ok(Row {
                     number,
@@ -473,6 +547,16 @@ fn cell_name((row, col): (u32, u32)) -> String {
     }
     letters.reverse();
     format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+}
+
+/// The CSV reader of every table: no header handling (the table finds its header), rows of
+/// any width (checked against the header above).
+fn csv_reader<R: std::io::Read>(delimiter: u8, r: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(r)
 }
 
 fn csv_error(e: csv::Error) -> Reason {
@@ -787,5 +871,85 @@ mod tests {
                     .collect()
             )]
         );
+    }
+
+    /// Every way of splitting a file gives the rows, numbers and cells of one reading in file
+    /// order: CRLF and LF, blank lines, a title row, a BOM, quoted line breaks and quotes, a
+    /// tab-separated file, and a file whose last line has no line break.
+    #[test]
+    fn split_parts_read_the_rows_of_one_reading() {
+        let mut quoted = String::from("名称,地址,备注\r\n");
+        for i in 0..40 {
+            match i % 5 {
+                0 => quoted.push_str(&format!("甲{i},\"第一行\r\n第二行\",x\r\n")),
+                1 => quoted.push_str("\r\n"),
+                2 => quoted.push_str(&format!("乙{i},\"说\"\"是\"\"\",\"a,b\"\r\n")),
+                3 => quoted.push_str(&format!(",,\r\n丙{i},y,z\r\n")),
+                _ => quoted.push_str(&format!("丁{i},\"\n\n\",w\r\n")),
+            }
+        }
+        let mut lf = String::from("宜良县检查对象名录\n名称,地址\n");
+        for i in 0..50 {
+            lf.push_str(&format!("单位{i},镇{i}\n"));
+            if i % 7 == 0 {
+                lf.push('\n');
+            }
+        }
+        lf.push_str("末尾,无换行");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(lf.as_bytes());
+        // The delimiter is sniffed from the first line, so no title row here.
+        let tabs = lf
+            .replacen("宜良县检查对象名录\n", "", 1)
+            .replace(',', "\t");
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("quoted.csv", quoted.into_bytes()),
+            ("lf.csv", lf.clone().into_bytes()),
+            ("bom.csv", bom),
+            ("tabs.txt", tabs.into_bytes()),
+        ];
+        for (name, bytes) in &files {
+            let whole = rows(&mut Table::from_bytes(name, bytes).unwrap());
+            assert!(whole.len() > 20, "{name}: {} rows", whole.len());
+            for parts in [2, 3, 5, 8, 64, 1000] {
+                let mut t = Table::from_bytes(name, bytes).unwrap();
+                let headers = t.headers().to_vec();
+                let pieces = t.split(parts).expect("a CSV splits");
+                assert!(pieces.len() > 1 || parts > whole.len(), "{name}/{parts}");
+                let mut got = Vec::new();
+                for mut piece in pieces {
+                    assert_eq!(piece.headers(), headers.as_slice());
+                    got.extend(rows(&mut piece));
+                }
+                assert_eq!(got, whole, "{name} in {parts} parts");
+            }
+        }
+    }
+
+    /// Rows already read stay read: the parts hold only the rest.
+    #[test]
+    fn split_after_some_rows_keeps_only_the_rest() {
+        let text = "a,b\n1,2\n3,4\n5,6\n7,8\n";
+        let mut t = Table::from_bytes("x.csv", text.as_bytes()).unwrap();
+        t.next_row().unwrap().unwrap();
+        let rest: Vec<_> = t
+            .split(2)
+            .unwrap()
+            .iter_mut()
+            .flat_map(|p| rows(p))
+            .collect();
+        assert_eq!(rest.first().map(|r| r.0), Some(3));
+        assert_eq!(rest.len(), 3);
+    }
+
+    #[test]
+    fn a_workbook_does_not_split() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "a").unwrap();
+        sheet.write_string(0, 1, "b").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut t = Table::from_bytes("x.xlsx", &bytes).unwrap();
+        assert!(t.split(4).is_none());
     }
 }

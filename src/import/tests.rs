@@ -678,3 +678,103 @@ fn a_sparse_far_cell_is_refused_before_the_sheet_is_laid_out() {
     );
     assert!(e.errors[0].localize(Lang::Zh).contains("过大"));
 }
+
+/// The targets of a file converted in parts on several threads give what one pass in file
+/// order gives (the converter of `targets_from` before issue 17, with the duplicate check
+/// inside it): the same records and blanks, and on a bad file the same errors in the same
+/// order: duplicates across parts, several errors in one row, an error in the first and in
+/// the last row, a quoted line break.
+#[test]
+fn targets_in_parts_equal_one_pass_in_file_order() {
+    let mut clean = Vec::new();
+    crate::synth::targets_csv_large(600, 3, &mut clean).unwrap();
+    let text = String::from_utf8(clean.clone()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let code_of = |l: &str| l.split(',').nth(1).unwrap().to_string();
+    let first_code = code_of(&lines[1]);
+    let mid_code = code_of(&lines[300]);
+    // Row 2 (the first data row) has a bad month set; row 120 repeats the first row's code;
+    // row 450 repeats row 300's and has no name; row 451 repeats the first row's code too;
+    // the last row has a bad grade count and an extra field.
+    lines[1] = lines[1].replace(",全年,", ",十三月,");
+    lines[119] = lines[119].replacen(&code_of(&lines[119]), &first_code, 1);
+    let name = lines[449].split(',').next().unwrap().to_string();
+    lines[449] = lines[449]
+        .replacen(&code_of(&lines[449]), &mid_code, 1)
+        .replacen(&name, "", 1);
+    lines[450] = lines[450].replacen(&code_of(&lines[450]), &first_code, 1);
+    let last = lines.len() - 1;
+    lines[last] = format!("{},额外", lines[last].replacen(",0,", ",-1,", 1));
+    // A quoted line break (refused in a target's cell, and every later row is a line lower).
+    let mut fields: Vec<String> = lines[200].split(',').map(str::to_string).collect();
+    fields[4] = "\"地址一\n地址二\"".into();
+    lines[200] = fields.join(",");
+    let bad = lines.join("\n") + "\n";
+
+    let one_pass = |bytes: &[u8]| {
+        let table = Table::from_bytes("targets.csv", bytes).unwrap();
+        let mut seen: Seen<u128> = Seen::default();
+        let mut months = Memo::new();
+        run(table, &schema::TARGET_FIELDS, |cx| {
+            if let Some(code) = CreditCode::parse(cx.cell(t::CREDIT_CODE))
+                .ok()
+                .map(|(c, _)| c)
+            {
+                cx.unique(t::CREDIT_CODE, &mut seen, code_key(&code), || {
+                    code.to_string()
+                });
+            }
+            target_from(cx, &mut months)
+        })
+    };
+    let in_parts = |bytes: &[u8], parts: usize| {
+        let table = Table::from_bytes("targets.csv", bytes).unwrap();
+        let unique = Unique {
+            field: t::CREDIT_CODE,
+            key: |t: &Target| code_key(&t.credit_code),
+            show: code_from_key,
+        };
+        let make = || {
+            let mut months = Memo::new();
+            move |cx: &mut Cx<'_, '_>| target_from(cx, &mut months)
+        };
+        run_in_parts(table, &schema::TARGET_FIELDS, make, unique, parts)
+    };
+
+    let expected = one_pass(&clean).unwrap();
+    assert_eq!(expected.records.len(), 600);
+    let errors = one_pass(bad.as_bytes()).unwrap_err();
+    let rows: Vec<Option<usize>> = errors.errors.iter().map(|e| e.row).collect();
+    assert!(
+        rows.contains(&Some(2)) && rows.contains(&Some(120)),
+        "{rows:?}"
+    );
+    assert!(rows.contains(&Some(201)), "{rows:?}");
+    assert!(
+        rows.contains(&Some(451)) && rows.contains(&Some(452)),
+        "{rows:?}"
+    );
+    assert!(errors.errors.len() >= 7, "{:?}", errors.errors);
+    for parts in [1, 2, 3, 7, 16] {
+        assert_eq!(in_parts(&clean, parts).unwrap(), expected, "{parts} parts");
+        let got = in_parts(bad.as_bytes(), parts).unwrap_err();
+        assert_eq!(
+            got.localize(Lang::En),
+            errors.localize(Lang::En),
+            "{parts} parts"
+        );
+        assert_eq!(got.errors, errors.errors, "{parts} parts");
+    }
+}
+
+#[test]
+fn a_credit_code_survives_its_key() {
+    for first17 in [
+        "91530125MA6K3LXE2",
+        "00000000000000000",
+        "Y1530125MAX7JNMLT",
+    ] {
+        let c = code(first17);
+        assert_eq!(code_from_key(code_key(&c)), c.as_str());
+    }
+}

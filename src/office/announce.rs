@@ -21,7 +21,9 @@ use crate::i18n::Lang;
 use crate::store::TreeName;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+
+mod precheck;
+pub use precheck::precheck;
 
 /// The source named by a one-sitting draw (announced and committed at once): the witness is
 /// typed at the same sitting, so it proves nothing beyond the sealed entropy.
@@ -365,98 +367,6 @@ fn entropy() -> Result<[u8; 32], sampler::SamplerError> {
         return Ok(e);
     }
     sampler::fresh_entropy()
-}
-
-/// Feasibility without randomness: the rules a draw of `input` can only fail on whatever is
-/// picked. Returns the constraint, the target (0 when none) and the row.
-pub fn precheck(input: &DrawInput) -> Result<(), (Constraint, u64, String)> {
-    let total: usize = input.strata.iter().map(|s| s.quota).sum();
-    if total == 0 {
-        return Ok(());
-    }
-    for s in &input.strata {
-        if s.quota > s.pool.len() {
-            return Err((Constraint::QuotaExceedsPool, 0, s.row.clone()));
-        }
-    }
-    let cap = input.workload_cap;
-    let free = |i: &&engine::InspectorSnap| i.load < cap;
-    let internal_slots = input.team_size.saturating_sub(input.partners.len());
-    let mut recused: HashMap<u64, Vec<u64>> = HashMap::new();
-    for &(t, i) in &input.recusals {
-        recused.entry(t).or_default().push(i);
-    }
-    let first_row = |t: u64| {
-        input
-            .strata
-            .iter()
-            .find(|s| s.quota > 0 && s.pool.contains(&t))
-            .map(|s| s.row.clone())
-            .unwrap_or_default()
-    };
-    // Per target of a pool that is drawn from: its own recusals leave a team?
-    for s in input.strata.iter().filter(|s| s.quota > 0) {
-        for &t in &s.pool {
-            let out = recused.get(&t).map(Vec::as_slice).unwrap_or(&[]);
-            let ok = |i: &&engine::InspectorSnap| free(i) && !out.contains(&i.id);
-            let internal: Vec<_> = input
-                .inspectors
-                .iter()
-                .filter(|i| i.internal)
-                .filter(ok)
-                .collect();
-            if internal.iter().filter(|i| i.certified).count() < 2 {
-                return Err((Constraint::NotEnoughCertified, t, first_row(t)));
-            }
-            if internal.len() < internal_slots {
-                return Err((Constraint::NotEnoughInspectors, t, first_row(t)));
-            }
-            for p in &input.partners {
-                if !input
-                    .inspectors
-                    .iter()
-                    .filter(ok)
-                    .any(|i| !i.internal && &i.department == p)
-                {
-                    return Err((Constraint::NoPartnerInspector(p.clone()), t, first_row(t)));
-                }
-            }
-        }
-    }
-    // The internal joint tasks need certified inspectors of two sections.
-    if input.internal_joint > 0 {
-        let sections: std::collections::HashSet<&str> = input
-            .inspectors
-            .iter()
-            .filter(free)
-            .filter(|i| i.internal && i.certified)
-            .map(|i| i.department.as_str())
-            .collect();
-        if sections.len() < 2 {
-            return Err((Constraint::NoSecondSection, 0, String::new()));
-        }
-    }
-    // Capacity under the cap: two certified members per task, and whole teams.
-    let room = |keep: &dyn Fn(&engine::InspectorSnap) -> bool| -> usize {
-        input
-            .inspectors
-            .iter()
-            .filter(|i| keep(i))
-            .map(|i| cap.saturating_sub(i.load) as usize)
-            .sum()
-    };
-    if room(&|i| i.internal && i.certified) < 2 * total {
-        return Err((Constraint::NotEnoughCertified, 0, String::new()));
-    }
-    if room(&|i| i.internal) < internal_slots * total {
-        return Err((Constraint::NotEnoughInspectors, 0, String::new()));
-    }
-    for p in &input.partners {
-        if room(&|i| !i.internal && &i.department == p) < total {
-            return Err((Constraint::NoPartnerInspector(p.clone()), 0, String::new()));
-        }
-    }
-    Ok(())
 }
 
 fn infeasible_text(lang: Lang, c: &Constraint, target: u64, row: &str) -> String {

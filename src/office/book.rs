@@ -3,7 +3,7 @@
 
 use super::State;
 use crate::domain::plan::{JointKind, Plan, PlanId};
-use crate::domain::task::{DrawId, Task};
+use crate::domain::task::{DrawId, Task, TaskId};
 use crate::draw::engine::{self, DrawInput, DrawOutcome};
 use crate::draw::sampler::{self};
 use crate::i18n::Lang;
@@ -214,6 +214,23 @@ pub struct Book {
     pub announcements: Vec<super::announce::Announcement>,
 }
 
+impl Book {
+    /// The position of task `id` in `tasks`: a binary search, since tasks are stored and kept
+    /// in id order (the store's keys are big-endian ids and a draw appends ids above them),
+    /// with a scan in case they are not, so a lookup is never wrong, only slower.
+    pub fn task_index(&self, id: TaskId) -> Option<usize> {
+        match self.tasks.binary_search_by_key(&id, |t| t.id) {
+            Ok(i) => Some(i),
+            Err(_) => self.tasks.iter().position(|t| t.id == id),
+        }
+    }
+
+    /// Task `id` (see [`Book::task_index`]).
+    pub fn task(&self, id: TaskId) -> Option<&Task> {
+        self.task_index(id).map(|i| &self.tasks[i])
+    }
+}
+
 pub(super) fn draw_json(
     d: &DrawRecord,
     st: &State,
@@ -251,7 +268,7 @@ pub(super) fn draw_json(
         tasks: d
             .tasks
             .iter()
-            .filter_map(|id| book.tasks.iter().find(|t| t.id == *id))
+            .filter_map(|id| book.task(*id))
             .map(|t| task_json_of(t, st, &book.plans, cal))
             .collect(),
         merges: d.outcome.merges.clone(),

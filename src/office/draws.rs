@@ -230,7 +230,9 @@ impl Office {
         }
         let st = self.state();
         let book = self.book();
-        let live_tasks = || book.tasks.iter().filter(|t| !t.voided);
+        // Each task's period parsed once; the live tasks with theirs.
+        let periods = ids::task_periods(&book.tasks);
+        let live_tasks = || book.tasks.iter().zip(&periods).filter(|(t, _)| !t.voided);
 
         // Strata: one per row the plan draws. A target's obligation is per inspection category
         // and counts every live routine visit of that category in the row's cycle, from any
@@ -242,15 +244,15 @@ impl Office {
             .filter(|d| !d.scope.trim().is_empty())
             .map(|d| d.id)
             .collect();
-        let overlaps = |t: &Task, p: Period| {
-            Period::parse(&t.period).is_ok_and(|q| q.start() <= p.end() && p.start() <= q.end())
+        let overlaps = |q: &Option<Period>, p: Period| {
+            q.is_some_and(|q| q.start() <= p.end() && p.start() <= q.end())
         };
         // One visit per target per period: a target with a live task in this period (from any
         // plan) gets no second task in it; if drawn again, the pick is merged into that visit
         // (`shuangsui-draw-2`). The categories each visit covers, and its task.
         let mut visited: HashMap<TargetId, (HashSet<crate::domain::rules::Category>, &Task)> =
             HashMap::new();
-        for t in live_tasks().filter(|t| overlaps(t, period)) {
+        for (t, _) in live_tasks().filter(|(_, q)| overlaps(q, period)) {
             let entry = visited
                 .entry(t.target)
                 .or_insert_with(|| (HashSet::new(), t));
@@ -266,10 +268,27 @@ impl Office {
         // Issue 19: the plan's window leaves out targets inspected outside the draw lately.
         let recent = self.recent_exclusion(plan.id, date);
         let mut merge_into: BTreeMap<TargetId, &Task> = BTreeMap::new();
-        let mut placed: HashSet<TargetId> = HashSet::new();
+        let mut placed = ids::IdSet::with_capacity(st.targets.len() + 1);
         let mut strata = Vec::new();
         let mut previews = Vec::new();
         let governing = governed_targets(&st, rules, |t| scope.matches_target(t));
+        // Per live task (routine plans): its target, period and the categories of its items
+        // from routine draws, worked out once rather than once per row.
+        let category_bit = |c: crate::domain::rules::Category| 1u8 << (c as u8);
+        let routine: Vec<(TargetId, Option<Period>, u8)> = if directed {
+            Vec::new()
+        } else {
+            live_tasks()
+                .map(|(t, q)| {
+                    let cats = t
+                        .items()
+                        .filter(|item| !directed_draws.contains(&item.draw))
+                        .filter_map(|item| rules.row(item.row))
+                        .fold(0u8, |m, r| m | category_bit(r.category()));
+                    (t.target, *q, cats)
+                })
+                .collect()
+        };
         for row in rules.applicable_rows() {
             if !plan.draws_row(rules, &row.id) {
                 continue;
@@ -282,24 +301,24 @@ impl Office {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let category = row.category();
-            let drawn_in_cycle: HashSet<TargetId> = live_tasks()
-                .filter(|t| {
-                    Period::parse(&t.period).is_ok_and(|p| cycle_period.contains(p.start()))
-                })
-                .filter(|t| {
-                    t.items().any(|item| {
-                        if directed {
-                            item.plan == plan.id && item.row == row.id
-                        } else {
-                            !directed_draws.contains(&item.draw)
-                                && rules
-                                    .row(item.row)
-                                    .is_some_and(|r| r.category() == category)
-                        }
+            let in_cycle = |q: &Option<Period>| q.is_some_and(|p| cycle_period.contains(p.start()));
+            let drawn_in_cycle: ids::IdSet = if directed {
+                live_tasks()
+                    .filter(|(t, q)| {
+                        in_cycle(q)
+                            && t.items()
+                                .any(|item| item.plan == plan.id && item.row == row.id)
                     })
-                })
-                .map(|t| t.target)
-                .collect();
+                    .map(|(t, _)| t.target)
+                    .collect()
+            } else {
+                let bit = category_bit(category);
+                routine
+                    .iter()
+                    .filter(|(_, q, cats)| cats & bit != 0 && in_cycle(q))
+                    .map(|(target, _, _)| *target)
+                    .collect()
+            };
             let slots = plan.remaining_slots(period, cycle_period).max(1);
             let mut eligible = 0usize;
             let mut excluded = 0usize;
@@ -361,7 +380,8 @@ impl Office {
 
         // The year's internal joint ratio.
         let year_tasks: Vec<&Task> = live_tasks()
-            .filter(|t| Period::parse(&t.period).is_ok_and(|p| p.year() == period.year()))
+            .filter(|(_, q)| q.is_some_and(|p| p.year() == period.year()))
+            .map(|(t, _)| t)
             .collect();
         let year_joint = year_tasks.iter().filter(|t| t.is_joint()).count();
         let internal_joint = match joint {
@@ -390,14 +410,26 @@ impl Office {
         }
         let cap_cycle = settings.workload_cap_cycle;
         let load_period = period.cycle_of(cap_cycle).unwrap_or(period);
-        let mut load: HashMap<InspectorId, u32> = HashMap::new();
-        for t in live_tasks() {
-            if Period::parse(&t.period).is_ok_and(|p| load_period.contains(p.start())) {
-                for m in &t.team {
-                    *load.entry(*m).or_default() += 1;
+        // Tasks per inspector in the cap's cycle: by id in a vector (ids are dense), any id
+        // beyond it in a map.
+        let mut load_by_id: Vec<u32> = vec![0; st.inspectors.len() + 1];
+        let mut load_beyond: HashMap<InspectorId, u32> = HashMap::new();
+        for (t, q) in live_tasks() {
+            if q.is_some_and(|p| load_period.contains(p.start())) {
+                for &m in &t.team {
+                    match usize::try_from(m).ok().and_then(|i| load_by_id.get_mut(i)) {
+                        Some(n) => *n += 1,
+                        None => *load_beyond.entry(m).or_default() += 1,
+                    }
                 }
             }
         }
+        let load_of = |id: InspectorId| {
+            usize::try_from(id)
+                .ok()
+                .and_then(|i| load_by_id.get(i).copied())
+                .unwrap_or_else(|| load_beyond.get(&id).copied().unwrap_or(0))
+        };
         let mut inspectors = Vec::new();
         for p in &st.inspectors {
             if p.status != InspectorStatus::Active {
@@ -427,7 +459,7 @@ impl Office {
                 department: p.department.clone(),
                 internal,
                 certified: p.certified_on(date),
-                load: load.get(&p.id).copied().unwrap_or(0),
+                load: load_of(p.id),
             });
         }
         // A joint team needs certified inspectors of two sections; when the plan's inspectors
@@ -444,8 +476,7 @@ impl Office {
             internal_joint
         };
         let year_after = (year_joint + internal_joint, year_tasks.len() + total);
-        let pool_ids: HashSet<TargetId> =
-            strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
+        let pool_ids: ids::IdSet = strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
         let inspector_ids: HashSet<InspectorId> = inspectors.iter().map(|i| i.id).collect();
         let mut recusals: Vec<(u64, u64)> = st
             .conflicts
@@ -455,18 +486,20 @@ impl Office {
             .collect();
         recusals.sort_unstable();
         recusals.dedup();
-        let mut last: BTreeMap<u64, (u64, Vec<u64>)> = BTreeMap::new();
-        for t in live_tasks() {
+        // Per pool target, its latest live task (the team is copied once, at the end).
+        let mut last: BTreeMap<u64, &Task> = BTreeMap::new();
+        for (t, _) in live_tasks() {
             if pool_ids.contains(&t.target) {
-                let e = last.entry(t.target).or_insert((0, vec![]));
-                if t.id >= e.0 {
-                    *e = (t.id, t.team.clone());
+                let e = last.entry(t.target).or_insert(t);
+                if t.id >= e.id {
+                    *e = t;
                 }
             }
         }
         let last_teams: Vec<(u64, Vec<u64>)> = last
             .into_iter()
-            .map(|(k, (_, mut team))| {
+            .map(|(k, t)| {
+                let mut team = t.team.clone();
                 team.sort_unstable();
                 (k, team)
             })
@@ -624,8 +657,8 @@ impl Office {
                 other => other.into(),
             })?;
         for t in merged {
-            if let Some(slot) = book.tasks.iter_mut().find(|x| x.id == t.id) {
-                *slot = t;
+            if let Some(i) = book.task_index(t.id) {
+                book.tasks[i] = t;
             }
         }
         book.tasks.extend(tasks);
@@ -737,11 +770,14 @@ impl Office {
         Ok(check_draw(d, &book, lang).and_then(|()| self.check_draw_rules(d)))
     }
 
-    /// Check every draw; the first failure, if any, as (draw id, message).
+    /// Check every draw (in parallel); the first failure in draw order, if any, as (draw id,
+    /// message).
     pub fn verify_all_draws(&self) -> Option<(DrawId, String)> {
         let lang = self.lang();
         let book = self.book();
-        book.draws.iter().find_map(|d| {
+        // Each draw is recomputed on its own: in parallel, the first failing one reported.
+        use rayon::prelude::*;
+        book.draws.par_iter().find_map_first(|d| {
             check_draw(d, &book, lang)
                 .and_then(|()| self.check_draw_rules(d))
                 .err()
@@ -772,15 +808,31 @@ impl Office {
 pub(crate) fn governed_targets<'a>(
     st: &'a State,
     rules: &crate::domain::rules::Rules,
-    keep: impl Fn(&Target) -> bool,
+    keep: impl Fn(&Target) -> bool + Sync,
 ) -> HashMap<String, Vec<&'a Target>> {
+    use rayon::prelude::*;
+    // Chunks of the registry in parallel, joined in registry order (each row's targets stay in
+    // ascending id).
+    let parts: Vec<HashMap<&str, Vec<&Target>>> = st
+        .targets
+        .par_chunks(16 * 1024)
+        .map(|chunk| {
+            let mut part: HashMap<&str, Vec<&Target>> = HashMap::new();
+            for t in chunk.iter().filter(|t| keep(t)) {
+                for row in rules.obligations(t) {
+                    part.entry(row.id.as_str()).or_default().push(t);
+                }
+            }
+            part
+        })
+        .collect();
     let mut governing: HashMap<String, Vec<&Target>> = HashMap::new();
-    for t in &st.targets {
-        if !keep(t) {
-            continue;
-        }
-        for row in rules.obligations(t) {
-            governing.entry(row.id.clone()).or_default().push(t);
+    for part in parts {
+        for (row, targets) in part {
+            governing
+                .entry(row.to_string())
+                .or_default()
+                .extend(targets);
         }
     }
     governing
@@ -871,69 +923,6 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
     t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
-/// Recompute draw `d` from what `book` holds and compare (the picks, the teams, the stored
-/// tasks and the announcement); the TUI shows the outcome when a past draw is opened.
-pub(crate) fn check_draw(d: &DrawRecord, book: &Book, lang: Lang) -> Result<(), String> {
-    let name = |zh: &str, en: &str| {
-        format!(
-            "{} #{}: {}",
-            lang.pick("抽取", "draw"),
-            d.id,
-            lang.pick(zh, en)
-        )
-    };
-    if engine::pool_hash(&d.input) != d.pool_hash {
-        return Err(name(
-            "抽取池与记录的池哈希不符（池被改动）",
-            "the pool does not match its recorded hash (pool altered)",
-        ));
-    }
-    if let Err(m) = engine::verify(&d.input, &d.seed, &d.outcome) {
-        return Err(format!(
-            "{}: {}",
-            name("重算结果与记录不符", "recomputing gives a different result"),
-            m.localize(lang)
-        ));
-    }
-    if let Some(e) = d.entropy {
-        if sampler::derive_seed(&e, &d.witness) != d.seed {
-            return Err(name(
-                "种子与记录的随机数和见证号码不符",
-                "the seed does not match the recorded entropy and witness",
-            ));
-        }
-    }
-    if let Some(Err(m)) = super::announce::check_against_announcement(d, &book.announcements, lang)
-    {
-        return Err(m);
-    }
-    for (i, draft) in d.outcome.tasks.iter().enumerate() {
-        let ok = d
-            .tasks
-            .get(i)
-            .and_then(|id| book.tasks.iter().find(|t| t.id == *id))
-            .is_some_and(|t| {
-                // Later draws' merges append to the team (see office::merged).
-                t.target == draft.target
-                    && t.team.starts_with(&draft.team)
-                    && t.internal_joint == draft.internal_joint
-            });
-        if !ok {
-            return Err(name(
-                "已保存的任务与抽取结果不符",
-                "the stored tasks differ from the draw's result",
-            ));
-        }
-    }
-    if !super::merged::check_merges(d, book) {
-        return Err(name(
-            "已保存的合并检查与抽取结果不符",
-            "the stored merged visits differ from the draw's result",
-        ));
-    }
-    Ok(())
-}
-
 pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError> {
     Ok(Book {
         plans: store.scan(TreeName::Plans)?,
@@ -942,6 +931,12 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
         announcements: super::announce::load_announcements(store)?,
     })
 }
+
+#[path = "draws_ids.rs"]
+mod ids;
+#[path = "draws_verify.rs"]
+mod verify;
+pub(crate) use verify::check_draw;
 
 #[cfg(test)]
 #[path = "draws_tests.rs"]

@@ -391,3 +391,154 @@ fn save_plan_adds_edits_and_refuses_a_used_number() {
     assert!(o.verify().unwrap().problem.is_none());
     drop(dir);
 }
+
+/// Issue 17: a pool is delta-coded in the store (`draw::engine::pool_serde`), plain in JSON,
+/// and a format-2 body (plain ids) still reads.
+mod pool_storage {
+    use crate::draw::engine::{pool_serde::DELTA_MARK, StratumInput};
+    use crate::store::codec;
+
+    crate::stored_unchanged!(StratumInput);
+
+    /// The shape format 2 wrote: the same fields with the pool's ids as they are.
+    #[derive(serde::Serialize)]
+    struct PlainStratum {
+        row: String,
+        quota: usize,
+        pool: Vec<u64>,
+    }
+
+    fn stratum(pool: Vec<u64>) -> StratumInput {
+        StratumInput {
+            row: "A-1".into(),
+            quota: 3,
+            pool,
+        }
+    }
+
+    /// 100,000 ascending ids up to about 300,000, gaps of 1 to 5.
+    fn big_pool() -> Vec<u64> {
+        let mut x = 7u64;
+        let mut id = 0u64;
+        (0..100_000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                id += 1 + (x >> 61) % 5;
+                id
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pool_round_trips_delta_coded_in_a_byte_an_id() {
+        let s = stratum(big_pool());
+        let bytes = codec::encode(&s).unwrap();
+        assert_eq!(bytes[0], codec::FORMAT_VERSION);
+        let back: StratumInput = codec::decode(&bytes).unwrap();
+        assert_eq!(back, s);
+        let plain = codec::encode(&PlainStratum {
+            row: s.row.clone(),
+            quota: s.quota,
+            pool: s.pool.clone(),
+        })
+        .unwrap();
+        // Every gap is below 251: one byte each (plus the mark, the length and the row).
+        assert!(bytes.len() < s.pool.len() + 32, "{}", bytes.len());
+        assert!(
+            plain.len() > 2 * bytes.len(),
+            "{} vs {}",
+            plain.len(),
+            bytes.len()
+        );
+    }
+
+    #[test]
+    fn any_list_round_trips_even_unordered_or_with_the_mark() {
+        for pool in [
+            vec![],
+            vec![0],
+            vec![DELTA_MARK],
+            vec![5, 3, DELTA_MARK, 0, 1, 1],
+            vec![u64::MAX - 1, 2],
+        ] {
+            let s = stratum(pool);
+            let back: StratumInput = codec::decode(&codec::encode(&s).unwrap()).unwrap();
+            assert_eq!(back, s);
+        }
+    }
+
+    #[test]
+    fn a_format_2_plain_pool_still_reads() {
+        let pool = big_pool();
+        let mut bytes = codec::encode(&PlainStratum {
+            row: "B-1".into(),
+            quota: 9,
+            pool: pool.clone(),
+        })
+        .unwrap();
+        bytes[0] = 2;
+        let back: StratumInput = codec::decode(&bytes).unwrap();
+        assert_eq!(back.pool, pool);
+        assert_eq!((back.row.as_str(), back.quota), ("B-1", 9));
+    }
+
+    #[test]
+    fn json_keeps_the_plain_ids() {
+        let s = stratum(vec![3, 10, 11]);
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["pool"], serde_json::json!([3, 10, 11]));
+        let back: StratumInput = serde_json::from_value(v).unwrap();
+        assert_eq!(back, s);
+    }
+}
+
+/// A committed draw's record is stored with delta-coded pools; a pool changed behind the
+/// application's back is named by the draw check and by the store's verify.
+#[test]
+fn a_stored_draw_with_an_altered_pool_is_named() {
+    let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+    let d = o
+        .commit_draw(&DrawRequest {
+            plan: 3,
+            period: "2022Q3".into(),
+            ..request(NaiveDate::from_ymd_opt(2022, 7, 5).unwrap())
+        })
+        .unwrap();
+    assert_eq!(o.verify_all_draws(), None);
+    let key = crate::store::key_u64(d.id);
+    let raw = o.store.get(TreeName::Draws, &key).unwrap().unwrap();
+    assert_eq!(raw[0], crate::store::codec::FORMAT_VERSION);
+    let mut stored: DrawRecord = crate::store::codec::decode(&raw).unwrap();
+    assert_eq!(stored, d);
+    // Drop from a pool a target that was not picked.
+    let s = stored
+        .input
+        .strata
+        .iter()
+        .position(|s| s.pool.len() > s.quota)
+        .unwrap();
+    let picked: HashSet<u64> = stored.outcome.picks[s].1.iter().copied().collect();
+    let gone = stored.input.strata[s]
+        .pool
+        .iter()
+        .position(|t| !picked.contains(t))
+        .unwrap();
+    stored.input.strata[s].pool.remove(gone);
+    let bytes = crate::store::codec::encode(&stored).unwrap();
+    o.store.tamper_raw("draws", &key, &bytes).unwrap();
+    let reread: DrawRecord =
+        crate::store::codec::decode(&o.store.get(TreeName::Draws, &key).unwrap().unwrap()).unwrap();
+    let m = check_draw(&reread, &o.book(), Lang::En).unwrap_err();
+    assert!(m.contains("pool altered"), "{m}");
+    let report = o.verify().unwrap();
+    assert!(
+        matches!(
+            &report.problem,
+            Some(crate::store::VerifyProblem::RecordChanged { tree, .. }) if tree == "draws"
+        ),
+        "{:?}",
+        report.problem
+    );
+}

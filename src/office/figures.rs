@@ -285,7 +285,7 @@ impl Office {
         let partner_targets: HashSet<TargetId> = partner_draws
             .iter()
             .flat_map(|d| d.tasks.iter())
-            .filter_map(|id| book.tasks.iter().find(|t| t.id == *id && !t.voided))
+            .filter_map(|id| book.task(*id).filter(|t| !t.voided))
             .map(|t| t.target)
             .collect();
         let departments: HashSet<&str> = partner_draws

@@ -28,7 +28,7 @@ pub(crate) fn merged_tasks(
         let current = out
             .iter()
             .find(|t| t.id == m.task)
-            .or_else(|| book.tasks.iter().find(|t| t.id == m.task));
+            .or_else(|| book.task(m.task));
         let Some(mut t) = current
             .filter(|t| !t.voided && t.target == m.target)
             .cloned()
@@ -90,9 +90,8 @@ pub(crate) fn check_merges(d: &DrawRecord, book: &Book) -> bool {
         return true;
     }
     d.outcome.merges.iter().all(|m| {
-        book.tasks.iter().any(|t| {
-            t.id == m.task
-                && t.target == m.target
+        book.task(m.task).is_some_and(|t| {
+            t.target == m.target
                 && t.merged.iter().any(|x| {
                     x.draw == d.id && x.plan == d.plan && x.row == m.row && x.added == m.added
                 })

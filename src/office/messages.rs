@@ -116,16 +116,70 @@ pub enum Reply {
         len: u64,
     },
     Snapshot(Box<Snapshot>),
+    /// The events after `since` the server still holds; `complete`: they follow on from
+    /// `since` without a gap (else fetch a snapshot).
+    Changes {
+        events: Vec<Event>,
+        complete: bool,
+    },
+    /// Binary frames of a snapshot follow this answer (office::stream).
+    SnapshotStream(StreamHeader),
     Rules(Box<super::rules::RulesReply>),
     Oversight(Box<super::oversight::OversightReply>),
     Coverage(Box<super::coverage::Coverage>),
     Listing(Box<super::listing::Listing>),
 }
 
-/// The registries and the book as a client's replica needs them. Its JSON is about 0.8 kB
-/// per target (543 kB for the 650-target demo with its inspectors and plans), so a snapshot
-/// of a million-target store is some 800 MB: fine for a county (hundreds to a few thousand
-/// targets), not for a province.
+/// Sent to subscribers after each committed write: the audit log's new length and head, and
+/// the records the write changed ([`super::delta`]), so a replica follows without a snapshot.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Event {
+    pub audit_len: u64,
+    pub head: String,
+    /// The server dropped this subscriber because it fell behind: reload everything and
+    /// subscribe again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resync: bool,
+    /// The change is not carried (too large, or the registries changed without a commit:
+    /// a status change dated ahead took effect): fetch a snapshot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reload: bool,
+    /// The records written since `delta.from` (absent with `reload` or `resync`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<super::delta::Delta>,
+}
+
+/// What follows the answer to a `SnapshotStream` request (office::stream).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StreamHeader {
+    /// Binary frames that follow.
+    pub frames: u64,
+    pub targets: u64,
+    pub audit_len: u64,
+    /// Bodies are deflated.
+    pub deflated: bool,
+}
+
+/// Targets per frame of a snapshot stream (about 3.7 MB encoded).
+pub const STREAM_PIECE: usize = 16_384;
+
+impl StreamHeader {
+    /// The header of a stream of `targets` targets: the rest in one frame, then the pieces.
+    pub fn of(targets: usize, audit_len: u64, deflated: bool) -> StreamHeader {
+        StreamHeader {
+            frames: 1 + targets.div_ceil(STREAM_PIECE) as u64,
+            targets: targets as u64,
+            audit_len,
+            deflated,
+        }
+    }
+}
+
+/// The registries and the book as a client's replica needs them. As the JSON answer to
+/// `Request::Snapshot` it is about 0.8 kB per target (543 kB for the 650-target demo), some
+/// 800 MB at a million targets; the TUI fetches it instead with `Request::SnapshotStream`
+/// (office::stream: the record codec, deflated on request, in frames of 16,384 targets
+/// decoded in parallel), once, and then follows the change events' records (office::delta).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Snapshot {
     pub targets: Vec<Target>,

@@ -142,10 +142,10 @@ operations! { office, caller, progress;
         write: !*dry_run,
         reply: Imported,
         label: ("导入", "importing"),
-        run: Reply::Imported(vec![office.import_bytes_with(
+        run: Reply::Imported(vec![office.import_owned(
             kind,
             &name,
-            &bytes.0,
+            bytes.0,
             super::ImportOptions { dry_run, clear_empty },
         )?]),
     }
@@ -242,10 +242,15 @@ operations! { office, caller, progress;
         write: false,
         reply: Verified,
         label: ("校验", "verifying"),
-        run: Reply::Verified {
-            report: office.verify()?,
-            draw_problem: office.verify_all_draws(),
-            signature: Some(office.head_check()),
+        run: {
+            // The chain and records, and the draws, are independent: checked side by side.
+            let (report, draw_problem) =
+                rayon::join(|| office.verify(), || office.verify_all_draws());
+            Reply::Verified {
+                report: report?,
+                draw_problem,
+                signature: Some(office.head_check()),
+            }
         },
     }
     VerifyDraw { draw: u64 } => {
@@ -441,6 +446,29 @@ operations! { office, caller, progress;
         reply: Snapshot,
         label: ("查看名录库", "reading the registries"),
         run: Reply::Snapshot(Box::new(office.snapshot())),
+    }
+    /// The change events after audit length `since` (a replica catching up after its own
+    /// write). The server answers from the events it keeps; in this process there are none.
+    Changes { since: u64 } => {
+        need: Need::Role(Role::Viewer),
+        write: false,
+        reply: Changes,
+        label: ("查看名录库", "reading the registries"),
+        run: Reply::Changes { events: Vec::new(), complete: since == office.audit_len() as u64 },
+    }
+    /// The registries and the book as binary frames after the answer (office::stream): a new
+    /// client's replica of a large store.
+    SnapshotStream => {
+        need: Need::Role(Role::Viewer),
+        write: false,
+        reply: SnapshotStream,
+        label: ("查看名录库", "reading the registries"),
+        // The server answers with the header of what it then streams (office::stream).
+        run: Reply::SnapshotStream(super::messages::StreamHeader::of(
+            office.state().targets.len(),
+            office.audit_len() as u64,
+            false,
+        )),
     }
     /// Table 1 or the working calendar: show, export, import (office::rules).
     Rules(r: super::rules::RulesRequest) => {
@@ -696,7 +724,7 @@ impl Office {
         };
         let st = self.state();
         let book = self.book();
-        book.tasks.iter().find(|t| t.id == task).is_some_and(|t| {
+        book.task(task).is_some_and(|t| {
             t.team.iter().any(|i| {
                 // By certificate number only: names are ambiguous (roles::check_inspectors).
                 st.inspector(*i).is_some_and(|p| p.certificate_no == *me)

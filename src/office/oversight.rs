@@ -90,7 +90,7 @@ impl Office {
     /// The registry change task `task`'s result suggests, if any (`domain::prompt`).
     pub fn status_prompt(&self, task: u64) -> Option<crate::domain::prompt::StatusPrompt> {
         let book = self.book();
-        let t = book.tasks.iter().find(|t| t.id == task && !t.voided)?;
+        let t = book.task(task).filter(|t| !t.voided)?;
         let st = self.state();
         crate::domain::prompt::status_prompt(t, st.target(t.target)?)
     }

@@ -17,7 +17,9 @@ use std::io::Read;
 /// The protocol version; a client and a server of different versions refuse each other.
 /// 2: edits carry `base_revision` (`SaveTarget`/`SavePlan` became struct variants).
 /// 3: the five task-step requests became one `TaskStep { task, step }` (`domain::task::Step`).
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: events carry the records a commit wrote ([`Event::delta`]) or say `reload`; `Changes`
+///    and the streamed binary `SnapshotStream` (issue 17).
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Largest frame a client accepts from its server (a snapshot of a million targets).
 pub const MAX_FRAME: u32 = 1 << 30;
@@ -34,7 +36,7 @@ pub const DEFAULT_MAX_REQUEST: u32 = 64 << 20;
 const READ_CHUNK: usize = 64 * 1024;
 
 pub use super::export::{Bytes, ExportSpec};
-pub use super::messages::{Caller, Drawn, ErrorReply, Reply, Response, Snapshot};
+pub use super::messages::{Caller, Drawn, ErrorReply, Event, Reply, Response, Snapshot};
 pub use super::ops::{Need, Request};
 
 /// The client's first frame.
@@ -54,17 +56,6 @@ pub struct ServerHello {
     pub store: String,
 }
 
-/// Sent to subscribers after each committed write.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub audit_len: u64,
-    pub head: String,
-    /// The server dropped this subscriber because it fell behind: reload everything and
-    /// subscribe again.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub resync: bool,
-}
-
 /// The message for a client and server of different protocol versions.
 pub fn version_mismatch(server: u32, client: u32) -> ErrorReply {
     ErrorReply::plain(
@@ -76,13 +67,18 @@ pub fn version_mismatch(server: u32, client: u32) -> ErrorReply {
 /// Write one frame: u32 big-endian length, then the JSON.
 pub fn write_frame<T: Serialize>(w: &mut impl std::io::Write, v: &T) -> std::io::Result<()> {
     let body = serde_json::to_vec(v).map_err(std::io::Error::other)?;
+    write_frame_body(w, &body)
+}
+
+/// Write one frame of JSON already encoded (an event sent to many subscribers is encoded once).
+pub fn write_frame_body(w: &mut impl std::io::Write, body: &[u8]) -> std::io::Result<()> {
     let len = u32::try_from(body.len())
         .ok()
         .filter(|n| *n <= MAX_FRAME)
         .ok_or_else(|| std::io::Error::other("frame too large"))?;
     let mut buf = Vec::with_capacity(body.len() + 4);
     buf.extend_from_slice(&len.to_be_bytes());
-    buf.extend_from_slice(&body);
+    buf.extend_from_slice(body);
     w.write_all(&buf)?;
     w.flush()
 }

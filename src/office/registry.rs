@@ -301,7 +301,11 @@ impl Office {
             )])
         })?;
         let name = path.display().to_string();
-        self.import_bytes(kind, &name, &bytes, dry_run)
+        let opts = ImportOptions {
+            dry_run,
+            clear_empty: false,
+        };
+        self.import_owned(kind, &name, bytes, opts)
     }
 
     /// Import from bytes already read (the TUI and tests use this); empty cells keep values.
@@ -317,6 +321,25 @@ impl Office {
             clear_empty: false,
         };
         self.import_bytes_with(kind, name, bytes, opts)
+    }
+
+    /// [`Office::import_bytes_with`] taking the file's bytes: a target registry's bytes are
+    /// freed once its rows are converted, before the merge and the commit (a 1M-target file is
+    /// some 280 MB).
+    pub fn import_owned(
+        &self,
+        kind: ImportKind,
+        name: &str,
+        bytes: Vec<u8>,
+        opts: ImportOptions,
+    ) -> Result<ImportOutcome, OfficeError> {
+        if kind != ImportKind::Targets {
+            return self.import_bytes_with(kind, name, &bytes, opts);
+        }
+        let lang = self.lang();
+        let r = import::read_targets_bytes(name, &bytes).map_err(|e| invalid(e, lang))?;
+        drop(bytes);
+        self.apply_targets(r, opts)
     }
 
     /// Import from bytes with options. Records already stored are merged: a column the file
@@ -377,11 +400,14 @@ impl Office {
         let mut out = outcome(ImportKind::Targets, &r, lang, opts.dry_run);
         let today = chrono::Local::now().date_naive();
         let mut st = self.state_mut();
-        let mut next: Vec<Target> = Vec::new();
         let mut changed: Vec<Target> = Vec::new();
         let mut new_id = st.targets.len() as u64;
         let present = r.present;
-        for ((_, mut t), blank) in r.records.into_iter().zip(r.blanks) {
+        let mut records = r.records;
+        // In place: a new target gets its id; a stored one is merged into `changed` and keeps
+        // id 0, so the new ones are then collected into the records' own allocation (a second
+        // vector of a million targets is what the peak of an import was made of).
+        for ((_, t), &blank) in records.iter_mut().zip(&r.blanks) {
             match st.target_id_by_code(t.credit_code.as_str()) {
                 Some(id) => {
                     let Some(old) = st.target(id) else { continue };
@@ -395,7 +421,7 @@ impl Office {
                         blank,
                         clear_empty: opts.clear_empty,
                     };
-                    let (mut t, changes) = merge::merge_target(old, &t, take);
+                    let (mut t, changes) = merge::merge_target(old, t, take);
                     if changes.is_empty() {
                         out.unchanged += 1;
                         continue;
@@ -422,11 +448,16 @@ impl Office {
                     t.id = new_id;
                     // History records changes; the import itself is in the audit log.
                     t.status_history = Vec::new();
-                    next.push(t);
                     out.added += 1;
                 }
             }
         }
+        drop(r.blanks);
+        let next: Vec<Target> = records
+            .into_iter()
+            .filter(|(_, t)| t.id != 0)
+            .map(|(_, t)| t)
+            .collect();
         if opts.dry_run || (next.is_empty() && changed.is_empty()) {
             return Ok(out);
         }
@@ -442,6 +473,7 @@ impl Office {
             st.targets[i] = t;
         }
         let added = !next.is_empty();
+        st.targets.reserve_exact(next.len());
         st.targets.extend(next);
         if added {
             st.target_by_code = super::code_index::CodeIndex::build(&st.targets);
@@ -765,7 +797,7 @@ impl Office {
         let stamps = vec![stamp(TreeName::Targets, id, base)];
         self.commit_stamped("target status", summary, writes, stamps)?;
         st.targets[(id - 1) as usize] = t.clone();
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        st.target_search.set((id - 1) as usize, &t);
         Ok(t)
     }
 
@@ -901,7 +933,7 @@ impl Office {
             (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
             st.targets[i] = t.clone();
         }
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        st.target_search.set((t.id - 1) as usize, &t);
         Ok(t)
     }
 }

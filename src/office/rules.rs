@@ -536,46 +536,7 @@ impl Office {
     /// text still has that hash and reads, and every stratum of the frozen input is a row of
     /// it. A draw with no rules recorded passes (it was made before rules were recorded).
     pub(crate) fn check_draw_rules(&self, d: &super::DrawRecord) -> Result<(), String> {
-        let lang = self.lang();
-        let rb = self.rule_book();
-        let Some(hash) = rb.drawn.get(&d.id) else {
-            return Ok(());
-        };
-        let fail = |zh: String, en: String| {
-            Err(format!(
-                "{} #{}: {}",
-                lang.pick("抽取", "draw"),
-                d.id,
-                lang.pick(&zh, &en)
-            ))
-        };
-        let short = &hash[..hash.len().min(16)];
-        let Some(v) = rb.version(RulesKind::Rules, hash) else {
-            return fail(
-                format!("所用规则版本（sha256 {short}…）不在数据库中"),
-                format!("its rules version (sha256 {short}…) is not in the store"),
-            );
-        };
-        if sha_hex(&v.text) != *hash {
-            return fail(
-                format!("所用规则 v{} 的文本与其哈希不符", v.number),
-                format!(
-                    "the text of its rules v{} does not match its hash",
-                    v.number
-                ),
-            );
-        }
-        let rules = match Rules::from_toml_str(&v.text, &v.file) {
-            Ok(r) => r,
-            Err(e) => return fail(e.localize(Lang::Zh), e.localize(Lang::En)),
-        };
-        if let Some(s) = d.input.strata.iter().find(|s| rules.row(&s.row).is_none()) {
-            return fail(
-                format!("分层 {} 不在其所用规则 v{} 中", s.row, v.number),
-                format!("stratum {} is not a row of its rules v{}", s.row, v.number),
-            );
-        }
-        Ok(())
+        draw_rules_check(&self.rule_book(), d, self.lang())
     }
 
     /// Replace the calendar in memory only (tests of a calendar lacking a year).
@@ -757,6 +718,52 @@ impl Office {
         out.backup = Some(file.display().to_string());
         Ok(out)
     }
+}
+
+/// [`Office::check_draw_rules`] on a rule book (also without an office: `verify_all_at`).
+pub(crate) fn draw_rules_check(
+    rb: &RuleBook,
+    d: &super::DrawRecord,
+    lang: Lang,
+) -> Result<(), String> {
+    let Some(hash) = rb.drawn.get(&d.id) else {
+        return Ok(());
+    };
+    let fail = |zh: String, en: String| {
+        Err(format!(
+            "{} #{}: {}",
+            lang.pick("抽取", "draw"),
+            d.id,
+            lang.pick(&zh, &en)
+        ))
+    };
+    let short = &hash[..hash.len().min(16)];
+    let Some(v) = rb.version(RulesKind::Rules, hash) else {
+        return fail(
+            format!("所用规则版本（sha256 {short}…）不在数据库中"),
+            format!("its rules version (sha256 {short}…) is not in the store"),
+        );
+    };
+    if sha_hex(&v.text) != *hash {
+        return fail(
+            format!("所用规则 v{} 的文本与其哈希不符", v.number),
+            format!(
+                "the text of its rules v{} does not match its hash",
+                v.number
+            ),
+        );
+    }
+    let rules = match Rules::from_toml_str(&v.text, &v.file) {
+        Ok(r) => r,
+        Err(e) => return fail(e.localize(Lang::Zh), e.localize(Lang::En)),
+    };
+    if let Some(s) = d.input.strata.iter().find(|s| rules.row(&s.row).is_none()) {
+        return fail(
+            format!("分层 {} 不在其所用规则 v{} 中", s.row, v.number),
+            format!("stratum {} is not a row of its rules v{}", s.row, v.number),
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -31,6 +31,20 @@ pub struct TargetSearch {
     rule_key: Vec<u16>,
     /// Each key present, with the first record that has it.
     rule_keys: Vec<(u16, u32)>,
+    /// Each group's number by its key ([`group_key`]), for [`TargetSearch::set`].
+    group_of: HashMap<GroupKey, u32>,
+}
+
+/// What makes a group: the interned town, industry and tag list, and the permit class.
+type GroupKey = (u32, u32, u8, u32);
+
+fn group_key(t: &Target) -> GroupKey {
+    (
+        t.region.id(),
+        t.industry.id(),
+        t.permit_class as u8,
+        tags_id(t),
+    )
 }
 
 fn push_field(blob: &mut Vec<u8>, s: &str) {
@@ -74,18 +88,12 @@ const PIECE: usize = 1 << 15;
 impl TargetSearch {
     pub fn build(targets: &[Target]) -> TargetSearch {
         // Groups: keyed by the interned values, so a record costs one hash of four numbers.
-        let mut ids: HashMap<(u32, u32, u8, u32), u32> = HashMap::new();
+        let mut ids: HashMap<GroupKey, u32> = HashMap::new();
         let mut groups = Vec::new();
         let group: Vec<u32> = targets
             .iter()
             .map(|t| {
-                let key = (
-                    t.region.id(),
-                    t.industry.id(),
-                    t.permit_class as u8,
-                    tags_id(t),
-                );
-                *ids.entry(key).or_insert_with(|| {
+                *ids.entry(group_key(t)).or_insert_with(|| {
                     groups.push(group_text(t));
                     groups.len() as u32 - 1
                 })
@@ -131,6 +139,58 @@ impl TargetSearch {
             groups,
             rule_key,
             rule_keys,
+            group_of: ids,
+        }
+    }
+
+    /// The text of record `i` becomes `t`'s (`i == len()`: appended), without rebuilding the
+    /// rest: a replica following one target's change at a million targets (issue 17).
+    pub fn set(&mut self, i: usize, t: &Target) {
+        let mut own = vec![0u8; own_len(t)];
+        write_own(&mut own, t);
+        let groups = &mut self.groups;
+        let g = *self.group_of.entry(group_key(t)).or_insert_with(|| {
+            groups.push(group_text(t));
+            groups.len() as u32 - 1
+        });
+        let key = Condition::key_of(t);
+        if i >= self.ends.len() {
+            self.blob.extend_from_slice(&own);
+            self.ends.push(self.blob.len());
+            self.group.push(g);
+            self.rule_key.push(key);
+        } else {
+            let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+            let end = self.ends[i];
+            self.blob.splice(start..end, own.iter().copied());
+            let (old, new) = (end - start, own.len());
+            if old != new {
+                for e in &mut self.ends[i..] {
+                    *e = *e + new - old;
+                }
+            }
+            self.group[i] = g;
+            let was = std::mem::replace(&mut self.rule_key[i], key);
+            // The record standing for its old key may no longer have it: another one that
+            // does stands for it, or the key is gone.
+            if was != key {
+                if let Some(p) = self
+                    .rule_keys
+                    .iter()
+                    .position(|&(k, r)| k == was && r as usize == i)
+                {
+                    match self.rule_key.iter().position(|&k| k == was) {
+                        Some(r) => self.rule_keys[p].1 = r as u32,
+                        None => {
+                            self.rule_keys.remove(p);
+                        }
+                    }
+                }
+            }
+        }
+        if !self.rule_keys.iter().any(|&(k, _)| k == key) {
+            self.rule_keys
+                .push((key, i.min(self.ends.len() - 1) as u32));
         }
     }
 
@@ -262,6 +322,51 @@ fn tags_id(t: &Target) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Changing or appending one record's text equals building the whole index again: the
+    /// same text, groups and rule keys (the order of groups and of the keys' list may differ).
+    #[test]
+    fn setting_one_record_equals_a_rebuild() {
+        let mut ts = crate::synth::targets(300, 5);
+        let mut idx = TargetSearch::build(&ts);
+        let other = crate::synth::targets(310, 6);
+        for (i, j) in [(0, 3), (150, 7), (299, 300), (17, 309)] {
+            let mut t = other[j].clone();
+            t.id = i as u64 + 1;
+            t.name = format!("{}{}", t.name, "长".repeat(i % 5));
+            ts[i] = t.clone();
+            idx.set(i, &t);
+        }
+        let mut t = other[1].clone();
+        t.id = 301;
+        ts.push(t.clone());
+        idx.set(300, &t);
+        let fresh = TargetSearch::build(&ts);
+        assert_eq!(idx.blob, fresh.blob);
+        assert_eq!(idx.ends, fresh.ends);
+        assert_eq!(idx.rule_key, fresh.rule_key);
+        for i in 0..ts.len() {
+            assert_eq!(
+                idx.groups[idx.group[i] as usize], fresh.groups[fresh.group[i] as usize],
+                "record {i}"
+            );
+        }
+        let keys = |s: &TargetSearch| {
+            let mut k: Vec<u16> = s.rule_keys.iter().map(|&(k, _)| k).collect();
+            k.sort_unstable();
+            k
+        };
+        assert_eq!(keys(&idx), keys(&fresh));
+        for &(k, r) in &idx.rule_keys {
+            assert_eq!(
+                idx.rule_key[r as usize], k,
+                "key {k} stands at a record that has it"
+            );
+        }
+        for q in ["狗街", "水泥", "重点管理", "9153"] {
+            assert_eq!(idx.find(q), fresh.find(q), "{q}");
+        }
+    }
 
     #[test]
     fn finds_each_matching_record_once() {

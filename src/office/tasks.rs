@@ -113,7 +113,7 @@ impl Office {
             })
         };
         let mut book = self.book_mut();
-        let Some(i) = book.tasks.iter().position(|t| t.id == id) else {
+        let Some(i) = book.task_index(id) else {
             return Err(refuse(
                 lang.pick(
                     "没有这个任务（见 list tasks）",
@@ -154,7 +154,7 @@ impl Office {
         let lang = self.lang();
         let (drawn_on, method_refused) = {
             let book = self.book();
-            let task = book.tasks.iter().find(|t| t.id == id);
+            let task = book.task(id);
             let drawn_on = task
                 .and_then(|t| book.draws.iter().find(|d| d.id == t.draw))
                 .map(|d| d.date);

@@ -12,41 +12,124 @@ pub(super) struct BackupBody {
     trees: Vec<(String, TreeDump)>,
 }
 
+/// Serializes exactly as a [`BackupBody`] (a struct is its fields in order, a `Vec<u8>` and a
+/// `&[u8]` the same sequence), reading the trees while it is written.
+#[derive(serde::Serialize)]
+struct BackupView<'a> {
+    created: String,
+    trees: TreesView<'a>,
+}
+
+struct TreesView<'a>(&'a [(&'a str, &'a sled::Tree)]);
+
+impl TreesView<'_> {
+    /// The key/value pairs written (every tree's length, as written).
+    fn count(&self) -> u64 {
+        self.0.iter().map(|(_, t)| t.len() as u64).sum()
+    }
+}
+
+impl serde::Serialize for TreesView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (name, tree) in self.0 {
+            seq.serialize_element(&(name, TreeView(tree)))?;
+        }
+        seq.end()
+    }
+}
+
+struct TreeView<'a>(&'a sled::Tree);
+
+impl serde::Serialize for TreeView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        // The length is written first; a tree that changed while it was read is refused (the
+        // file is then not renamed into place).
+        let len = self.0.len();
+        let mut seq = s.serialize_seq(Some(len))?;
+        let mut n = 0usize;
+        for kv in self.0.iter() {
+            let (k, v) = kv.map_err(|e| S::Error::custom(e.to_string()))?;
+            seq.serialize_element(&(&k[..], &v[..]))?;
+            n += 1;
+        }
+        if n != len {
+            return Err(S::Error::custom("the store changed while it was backed up"));
+        }
+        seq.end()
+    }
+}
+
+/// Hashes what passes through to the file.
+struct Hashing<W: std::io::Write> {
+    out: W,
+    sha: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 impl Store {
     /// Write a portable, versioned, checksummed backup of every tree and the audit log.
     /// Layout: `SSBACKUP`, one version byte, SHA-256 of the body (32 bytes), the body
     /// (codec-encoded list of trees with their key/value pairs).
+    ///
+    /// The body is streamed from the trees into the file while it is hashed, and the checksum
+    /// filled in before the file is renamed into place: a backup costs a buffer, not the store
+    /// held twice in memory (a million targets are some 230 MB of chunks).
     pub fn backup(&self, file: &Path) -> Result<u64, StoreError> {
-        let mut trees = Vec::new();
-        let mut count = 0u64;
         let named: Vec<(&str, &sled::Tree)> = TreeName::ALL
             .iter()
             .map(|t| (t.as_str(), self.tree(*t)))
             .chain(std::iter::once((AUDIT_TREE, &self.audit)))
             .chain(std::iter::once((revision::TREE, &self.revisions)))
             .collect();
-        for (name, tree) in named {
-            let mut kvs = Vec::new();
-            for kv in tree.iter() {
-                let (k, v) = kv.map_err(sled_err)?;
-                kvs.push((k.to_vec(), v.to_vec()));
-                count += 1;
-            }
-            trees.push((name.to_string(), kvs));
-        }
-        let body = codec::encode(&BackupBody {
+        let view = BackupView {
             created: audit::now_text(),
-            trees,
-        })
-        .map_err(StoreError::Encode)?;
-        let mut out = Vec::with_capacity(body.len() + 41);
-        out.extend_from_slice(BACKUP_MAGIC);
-        out.push(BACKUP_VERSION);
-        out.extend_from_slice(&sha256(&body));
-        out.extend_from_slice(&body);
+            trees: TreesView(&named),
+        };
+        let mut count = 0u64;
+        let mut failure: Option<codec::CodecError> = None;
         // Whole or not at all; the `.partial` an older version left behind goes too.
         let _ = std::fs::remove_file(file.with_extension("partial"));
-        write_atomic(file, &out).map_err(|e| StoreError::Io(format!("{}: {e}", file.display())))?;
+        let written = anchor::write_atomic_with(file, |f| {
+            use std::io::{Seek, SeekFrom, Write as _};
+            f.write_all(BACKUP_MAGIC)?;
+            f.write_all(&[BACKUP_VERSION])?;
+            f.write_all(&[0u8; 32])?;
+            let digest: [u8; 32] = {
+                let mut w = Hashing {
+                    out: std::io::BufWriter::with_capacity(1 << 20, &mut *f),
+                    sha: Sha256::new(),
+                };
+                if let Err(e) = codec::encode_into(&mut w, &view) {
+                    failure = Some(e);
+                    return Err(std::io::Error::other("backup body"));
+                }
+                w.out.flush()?;
+                w.sha.finalize().into()
+            };
+            f.seek(SeekFrom::Start(9))?;
+            f.write_all(&digest)?;
+            count = view.trees.count();
+            Ok(())
+        });
+        if let Err(e) = written {
+            return Err(match failure {
+                Some(e) => StoreError::Encode(e),
+                None => StoreError::Io(format!("{}: {e}", file.display())),
+            });
+        }
         Ok(count)
     }
 
@@ -275,4 +358,63 @@ fn swap_in(path: &Path, staging: &Path) -> Result<(), StoreError> {
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed backup is byte for byte the body the whole-in-memory encoding gave (the
+    /// format restore and older versions read), and its checksum is the body's.
+    #[test]
+    fn a_streamed_backup_is_the_body_encoded_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("a")).unwrap();
+        for i in 0..40u64 {
+            let big = vec![i as u8; 3000 + i as usize * 101];
+            s.commit(Change {
+                user: "tester".into(),
+                action: format!("a{i}"),
+                summary: "记录".into(),
+                writes: vec![
+                    Write::put(TreeName::Targets, key_u64(i / 8), big),
+                    Write::put(TreeName::Plans, key_u64(i), codec::encode(&i).unwrap()),
+                ],
+                guards: vec![],
+                stamps: vec![],
+            })
+            .unwrap();
+        }
+        let file = dir.path().join("b.ssbak");
+        let count = s.backup(&file).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let body = verify_backup_bytes(&bytes, &file).unwrap();
+        let mut trees = Vec::new();
+        let mut n = 0;
+        for t in TreeName::ALL {
+            let kvs: TreeDump = s
+                .tree(t)
+                .iter()
+                .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+                .collect();
+            n += kvs.len() as u64;
+            trees.push((t.as_str().to_string(), kvs));
+        }
+        for (name, tree) in [(AUDIT_TREE, &s.audit), (revision::TREE, &s.revisions)] {
+            let kvs: TreeDump = tree
+                .iter()
+                .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+                .collect();
+            n += kvs.len() as u64;
+            trees.push((name.to_string(), kvs));
+        }
+        assert_eq!(count, n);
+        let whole = codec::encode(&BackupBody {
+            created: body.created.clone(),
+            trees,
+        })
+        .unwrap();
+        assert_eq!(&bytes[41..], whole.as_slice());
+        assert_eq!(&bytes[9..41], &sha256(&whole)[..]);
+    }
 }

@@ -19,7 +19,14 @@ use serde::Serialize;
 /// - 1: the first release.
 /// - 2: one visit per target and period (`Task::merged`, `DrawInput::draw2`,
 ///   `DrawOutcome::merges`).
-pub const FORMAT_VERSION: u8 = 2;
+/// - 3: a draw's pools are delta-coded (`draw::engine::pool_serde`; in draw records and
+///   announcements). A format-2 body reads as format 3: a pool not starting with the delta
+///   mark is the plain ids of format 2, and nothing else changed. The bump only makes an older
+///   build refuse these records instead of misreading their pools.
+pub const FORMAT_VERSION: u8 = 3;
+
+/// The format before [`FORMAT_VERSION`] whose bodies read as the current shape.
+const FORMAT_SAME_SHAPE: u8 = 2;
 
 /// A type kept in the store, readable in every format this build knows.
 pub trait Stored: DeserializeOwned {
@@ -73,10 +80,22 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// [`encode`] into a writer: the same bytes, never held whole (a backup of a large store).
+pub fn encode_into<T: Serialize + ?Sized>(
+    w: &mut impl std::io::Write,
+    value: &T,
+) -> Result<(), CodecError> {
+    w.write_all(&[FORMAT_VERSION])
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    bincode::serde::encode_into_std_write(value, w, config())
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    Ok(())
+}
+
 pub fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&v, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match v {
-        FORMAT_VERSION => decode_body(body),
+        FORMAT_VERSION | FORMAT_SAME_SHAPE => decode_body(body),
         1 => T::from_v1(body),
         _ => Err(CodecError::Version(v)),
     }

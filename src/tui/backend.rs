@@ -4,16 +4,18 @@
 //! Either way every operation is a [`Request`] sent through a [`Conn`], so it passes
 //! `office::ops::execute` (the role check, the write gate, the audit user) exactly as a
 //! command line does, and its [`Reply`] becomes the screens' [`OpResult`] in one place
-//! ([`run_op`]). Remotely the TUI renders from a replica of the registries and the book
-//! ([`Request::Snapshot`]), refetched after each of its own writes and whenever the server
-//! announces someone else's; locally it reads the office's snapshots.
+//! ([`run_op`]). Remotely the TUI renders from a replica of the registries and the book,
+//! fetched once as a streamed snapshot ([`Request::SnapshotStream`]) and then kept up to date
+//! by the records each change event carries (office::delta): its own writes are caught up with
+//! [`Request::Changes`]; a gap, a reload or a record that does not fit fetches the snapshot
+//! again. Locally it reads the office's snapshots.
 
 use super::state::{Ctx, DrawResult, FiguresData, Op, OpResult, StepOp};
 use crate::conn::Conn;
 use crate::domain::rules::Rules;
 use crate::domain::task::{FollowUpPatch, Step};
 use crate::i18n::Lang;
-use crate::office::protocol::{Bytes, Caller, Reply, Request, Snapshot};
+use crate::office::protocol::{Bytes, Caller, Event, Reply, Request};
 use crate::office::{Book, Office, OfficeError, State};
 use crate::server::Client;
 use std::path::{Path, PathBuf};
@@ -51,6 +53,8 @@ pub struct RemoteOffice {
     rules: Rules,
     user: String,
     store: String,
+    /// Snapshots fetched so far (the first, then after a gap, a reload or a reconnection).
+    snapshots: std::sync::atomic::AtomicU64,
 }
 
 fn unexpected(lang: Lang) -> String {
@@ -65,6 +69,17 @@ impl RemoteOffice {
     /// Take over a connected client and fetch the first snapshot. `socket` is where a second
     /// connection for change notifications is opened ([`RemoteOffice::watch`]).
     pub fn new(client: Client, socket: &Path, lang: Lang) -> Result<RemoteOffice, String> {
+        RemoteOffice::new_with_progress(client, socket, lang, &|_, _| {})
+    }
+
+    /// [`RemoteOffice::new`], calling `progress(frames read, frames in all)` while the
+    /// snapshot arrives.
+    pub fn new_with_progress(
+        client: Client,
+        socket: &Path,
+        lang: Lang,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<RemoteOffice, String> {
         let user = client.hello.user.clone();
         let store = client.hello.store.clone();
         let mut remote = RemoteOffice {
@@ -81,8 +96,9 @@ impl RemoteOffice {
             rules: Rules::default_rules(),
             user,
             store,
+            snapshots: Default::default(),
         };
-        remote.refresh()?;
+        remote.load(progress)?;
         // The server's rules in force (a server without `rules` keeps the compiled-in ones).
         let export = crate::office::rules::RulesRequest::Export {
             kind: crate::office::rules::RulesKind::Rules,
@@ -122,12 +138,12 @@ impl RemoteOffice {
 
     /// Fetch a fresh snapshot and swap it in.
     pub fn refresh(&self) -> Result<(), String> {
+        self.load(&|_, _| {})
+    }
+
+    fn load(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<(), String> {
         let lang = self.lang;
-        let mut snap: Snapshot = match self.conn.call(Request::Snapshot) {
-            Ok(Reply::Snapshot(s)) => *s,
-            Ok(_) => return Err(unexpected(lang)),
-            Err(e) => return Err(e.localize(lang)),
-        };
+        let mut snap = self.conn.snapshot(progress).map_err(|e| e.localize(lang))?;
         let revisions = std::mem::take(&mut snap.revisions);
         let (state, book, audit_len) = snap.into_parts().map_err(|e| e.localize(lang))?;
         *self.replica.write().unwrap_or_else(|p| p.into_inner()) = Replica {
@@ -136,6 +152,85 @@ impl RemoteOffice {
             audit_len,
             revisions,
         };
+        self.snapshots
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many snapshots this client fetched (tests: a change followed by its records
+    /// fetches none).
+    pub fn snapshots(&self) -> u64 {
+        self.snapshots.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Apply a change event: its records when they follow on from the replica, else (a
+    /// gap, a reload, a record that does not fit) catch up or fetch a snapshot. Whether the
+    /// replica changed.
+    pub fn apply_event(&self, ev: &Event) -> Result<bool, String> {
+        if ev.reload {
+            self.refresh()?;
+            return Ok(true);
+        }
+        {
+            let mut rep = self.replica.write().unwrap_or_else(|p| p.into_inner());
+            if rep.audit_len >= ev.audit_len {
+                // Ours, caught up already.
+                return Ok(false);
+            }
+            if let Some(d) = ev.delta.as_ref().filter(|d| d.from == rep.audit_len) {
+                let rep = &mut *rep;
+                let applied = crate::office::delta::apply(
+                    &mut rep.state,
+                    &mut rep.book,
+                    &mut rep.revisions,
+                    d,
+                );
+                if applied.is_ok() {
+                    rep.audit_len = ev.audit_len;
+                    return Ok(true);
+                }
+                tracing::warn!("a change event does not fit the replica: {applied:?}");
+                rep.audit_len = 0;
+            }
+        }
+        // A gap (or a part-applied event): what the server still holds, else everything.
+        self.catch_up()?;
+        Ok(true)
+    }
+
+    /// Bring the replica up to the server's audit log: the events after its length, applied
+    /// in order, or a fresh snapshot when the server no longer holds them all.
+    pub fn catch_up(&self) -> Result<(), String> {
+        let since = self.replica().audit_len;
+        let (events, complete) = match self.conn.call(Request::Changes { since }) {
+            Ok(Reply::Changes { events, complete }) => (events, complete),
+            Ok(_) => return Err(unexpected(self.lang)),
+            Err(e) => return Err(e.localize(self.lang)),
+        };
+        if !complete || since == 0 {
+            return self.refresh();
+        }
+        for ev in &events {
+            let ok = {
+                let mut guard = self.replica.write().unwrap_or_else(|p| p.into_inner());
+                let rep = &mut *guard;
+                if rep.audit_len >= ev.audit_len {
+                    continue;
+                }
+                let fits = ev.delta.as_ref().filter(|d| d.from == rep.audit_len);
+                let ok = fits.is_some_and(|d| {
+                    let (st, book, revs) = (&mut rep.state, &mut rep.book, &mut rep.revisions);
+                    crate::office::delta::apply(st, book, revs, d).is_ok()
+                });
+                if ok {
+                    rep.audit_len = ev.audit_len;
+                }
+                ok
+            };
+            if !ok {
+                return self.refresh();
+            }
+        }
         Ok(())
     }
 
@@ -150,7 +245,8 @@ impl RemoteOffice {
     }
 
     /// On a thread, subscribe on a second connection; after each change announced (a write of
-    /// anyone, this client included) refresh the replica and call `changed`. When the server
+    /// anyone, this client included) apply it to the replica ([`RemoteOffice::apply_event`])
+    /// and call `changed`. When the server
     /// goes away the connection is marked lost at once (`changed` is called, the header says
     /// so), then made again with a growing pause (0.1 s doubling to 2 s): a new connection
     /// for the requests, the replica fetched again, and the subscription renewed. Ends when
@@ -197,13 +293,9 @@ impl RemoteOffice {
                         resync = true;
                         return false;
                     }
-                    // Our own writes were refreshed already.
-                    if me.replica().audit_len >= ev.audit_len {
-                        return true;
-                    }
-                    go_on = match me.refresh() {
-                        Ok(()) => changed(),
-                        Err(_) => true,
+                    go_on = match me.apply_event(&ev) {
+                        Ok(true) => changed(),
+                        Ok(false) | Err(_) => true,
                     };
                     go_on
                 });
@@ -224,6 +316,31 @@ impl RemoteOffice {
                 wait(&mut pause);
             }
         });
+    }
+}
+
+/// A progress bar on the terminal's stderr while a large store's snapshot arrives (before the
+/// TUI takes the screen; nothing when stderr is not a terminal). Cleared at the end.
+pub fn progress_bar(lang: Lang) -> impl Fn(u64, u64) + Sync {
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    move |done: u64, all: u64| {
+        if !tty || all < 2 {
+            return;
+        }
+        const WIDTH: u64 = 30;
+        let filled = (done.min(all) * WIDTH / all) as usize;
+        eprint!(
+            "\r{} [{}{}] {done}/{all}",
+            lang.pick(
+                "正在从服务器载入名录库",
+                "loading the registries from the server"
+            ),
+            "#".repeat(filled),
+            " ".repeat(WIDTH as usize - filled)
+        );
+        if done >= all {
+            eprint!("\r\x1b[2K");
+        }
     }
 }
 
@@ -337,7 +454,7 @@ impl Via for Backend {
     fn refresh(&self) -> Result<(), String> {
         match self {
             Backend::Local { .. } => Ok(()),
-            Backend::Remote(r) => r.refresh(),
+            Backend::Remote(r) => r.catch_up(),
         }
     }
 

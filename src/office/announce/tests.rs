@@ -460,3 +460,168 @@ fn voided_abandoned_and_infeasible_attempts_are_in_the_periods_figures() {
     let q4 = crate::domain::Period::parse("2022Q4").unwrap();
     assert!(o.status(q4, today).unwrap().attempts.is_empty());
 }
+
+mod precheck_reference {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// The check as it was before issue 17 (every target against every inspector): the reference
+    /// the faster [`precheck`] must agree with.
+    fn precheck_per_target(input: &DrawInput) -> Result<(), (Constraint, u64, String)> {
+        let total: usize = input.strata.iter().map(|s| s.quota).sum();
+        if total == 0 {
+            return Ok(());
+        }
+        for s in &input.strata {
+            if s.quota > s.pool.len() {
+                return Err((Constraint::QuotaExceedsPool, 0, s.row.clone()));
+            }
+        }
+        let cap = input.workload_cap;
+        let free = |i: &&engine::InspectorSnap| i.load < cap;
+        let internal_slots = input.team_size.saturating_sub(input.partners.len());
+        let mut recused: HashMap<u64, Vec<u64>> = HashMap::new();
+        for &(t, i) in &input.recusals {
+            recused.entry(t).or_default().push(i);
+        }
+        let first_row = |t: u64| {
+            input
+                .strata
+                .iter()
+                .find(|s| s.quota > 0 && s.pool.contains(&t))
+                .map(|s| s.row.clone())
+                .unwrap_or_default()
+        };
+        // Per target of a pool that is drawn from: its own recusals leave a team?
+        for s in input.strata.iter().filter(|s| s.quota > 0) {
+            for &t in &s.pool {
+                let out = recused.get(&t).map(Vec::as_slice).unwrap_or(&[]);
+                let ok = |i: &&engine::InspectorSnap| free(i) && !out.contains(&i.id);
+                let internal: Vec<_> = input
+                    .inspectors
+                    .iter()
+                    .filter(|i| i.internal)
+                    .filter(ok)
+                    .collect();
+                if internal.iter().filter(|i| i.certified).count() < 2 {
+                    return Err((Constraint::NotEnoughCertified, t, first_row(t)));
+                }
+                if internal.len() < internal_slots {
+                    return Err((Constraint::NotEnoughInspectors, t, first_row(t)));
+                }
+                for p in &input.partners {
+                    if !input
+                        .inspectors
+                        .iter()
+                        .filter(ok)
+                        .any(|i| !i.internal && &i.department == p)
+                    {
+                        return Err((Constraint::NoPartnerInspector(p.clone()), t, first_row(t)));
+                    }
+                }
+            }
+        }
+        // The internal joint tasks need certified inspectors of two sections.
+        if input.internal_joint > 0 {
+            let sections: std::collections::HashSet<&str> = input
+                .inspectors
+                .iter()
+                .filter(free)
+                .filter(|i| i.internal && i.certified)
+                .map(|i| i.department.as_str())
+                .collect();
+            if sections.len() < 2 {
+                return Err((Constraint::NoSecondSection, 0, String::new()));
+            }
+        }
+        // Capacity under the cap: two certified members per task, and whole teams.
+        let room = |keep: &dyn Fn(&engine::InspectorSnap) -> bool| -> usize {
+            input
+                .inspectors
+                .iter()
+                .filter(|i| keep(i))
+                .map(|i| cap.saturating_sub(i.load) as usize)
+                .sum()
+        };
+        if room(&|i| i.internal && i.certified) < 2 * total {
+            return Err((Constraint::NotEnoughCertified, 0, String::new()));
+        }
+        if room(&|i| i.internal) < internal_slots * total {
+            return Err((Constraint::NotEnoughInspectors, 0, String::new()));
+        }
+        for p in &input.partners {
+            if room(&|i| !i.internal && &i.department == p) < total {
+                return Err((Constraint::NoPartnerInspector(p.clone()), 0, String::new()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Small random inputs (inspectors of two sections and two partners, loads around the cap,
+    /// recusals, several strata, quotas 0 or more): the same answer, the same target and row.
+    #[test]
+    fn precheck_agrees_with_the_check_per_target_and_inspector() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let depts = ["JCZ", "HJGL", "GTJ", "SLJ"];
+        let mut seen = HashMap::new();
+        for _ in 0..3000 {
+            let n_insp = next(7);
+            let inspectors: Vec<InspectorSnap> = (1..=n_insp)
+                .map(|id| {
+                    let d = depts[next(4) as usize];
+                    InspectorSnap {
+                        id,
+                        department: d.into(),
+                        internal: d == "JCZ" || d == "HJGL",
+                        certified: next(4) != 0,
+                        load: next(4) as u32,
+                    }
+                })
+                .collect();
+            let strata: Vec<engine::StratumInput> = (0..1 + next(3))
+                .map(|k| {
+                    let mut pool: Vec<u64> = (1..=8).filter(|_| next(2) == 0).collect();
+                    pool.dedup();
+                    engine::StratumInput {
+                        row: format!("R-{k}"),
+                        quota: next(3).min(pool.len() as u64 + 1) as usize,
+                        pool,
+                    }
+                })
+                .collect();
+            let mut recusals: Vec<(u64, u64)> = (0..next(6))
+                .map(|_| (1 + next(8), 1 + next(n_insp.max(1))))
+                .collect();
+            recusals.sort_unstable();
+            let partners: Vec<String> = match next(4) {
+                0 => vec!["GTJ".into()],
+                1 => vec!["GTJ".into(), "SLJ".into()],
+                _ => vec![],
+            };
+            let input = DrawInput {
+                strata,
+                internal_joint: next(2) as usize,
+                inspectors,
+                recusals,
+                last_teams: vec![],
+                team_size: 2 + next(3) as usize,
+                partners,
+                workload_cap: 1 + next(4) as u32,
+                draw2: None,
+            };
+            let want = precheck_per_target(&input);
+            *seen
+                .entry(format!("{:?}", want.as_ref().map_err(|e| &e.0)))
+                .or_insert(0) += 1;
+            assert_eq!(precheck(&input), want, "{input:?}");
+        }
+        // The inputs reach every outcome.
+        assert!(seen.len() >= 5, "{seen:?}");
+    }
+}
