@@ -343,8 +343,10 @@ impl<'a> Table<'a> {
 
     /// The rows not yet read, as about `parts` tables of whole records in file order, each
     /// reading its own slice of the text with the file's headers and line numbers, so they can
-    /// be converted in parallel. The record boundaries are found by the same CSV parser reading
-    /// without converting (quoted line breaks stay inside their record). `None` for a
+    /// be converted in parallel. Without a quote character in the rest of the text every line
+    /// break ends a record, and the parts begin after line breaks; otherwise the record
+    /// boundaries are found by the same CSV parser reading without converting (quoted line
+    /// breaks stay inside their record). `None` for a
     /// workbook, for `parts < 2`, or when the parser stops on something the sequential reading
     /// should report.
     pub fn split(&mut self, parts: usize) -> Option<Vec<Table<'_>>> {
@@ -363,25 +365,45 @@ impl<'a> Table<'a> {
         }
         let total = reader.get_ref().get_ref().len() as u64;
         let start = reader.position().clone();
-        let rest = total.saturating_sub(start.byte() + *skip as u64);
-        let step = rest / parts as u64;
+        let from = start.byte() + *skip as u64;
+        let rest = total.saturating_sub(from);
+        let step = (rest / parts as u64).max(1);
         // (byte offset in the text, lines before it) of each part's first record.
-        let mut cuts = vec![(start.byte() + *skip as u64, start.line() - 1)];
-        let mut record = csv::ByteRecord::new();
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(_) => {
-                    // Back to where the rows begin, for the sequential reading to report it.
-                    return reader.seek(start).ok().and(None);
+        let mut cuts = vec![(from, start.line() - 1)];
+        let text: &[u8] = reader.get_ref().get_ref();
+        if memchr::memchr(b'"', &text[from as usize..]).is_none() {
+            // No quote in the rest: every line break ends a record, so a part may begin after
+            // the first `\n` past each step (found and counted with memchr, no parsing).
+            let (mut last, mut lines) = (from as usize, start.line() - 1);
+            while let Some(nl) = text
+                .get(last + step as usize..)
+                .and_then(|t| memchr::memchr(b'\n', t))
+            {
+                let at = last + step as usize + nl + 1;
+                if at >= text.len() {
+                    break;
                 }
+                lines += memchr::memchr_iter(b'\n', &text[last..at]).count() as u64;
+                cuts.push((at as u64, lines));
+                last = at;
             }
-            let p = reader.position();
-            let at = p.byte() + *skip as u64;
-            let last = cuts.last().map_or(0, |c| c.0);
-            if at.saturating_sub(last) >= step.max(1) && at < total {
-                cuts.push((at, p.line() - 1));
+        } else {
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(_) => {
+                        // Back to where the rows begin, for the sequential reading to report it.
+                        return reader.seek(start).ok().and(None);
+                    }
+                }
+                let p = reader.position();
+                let at = p.byte() + *skip as u64;
+                let last = cuts.last().map_or(0, |c| c.0);
+                if at.saturating_sub(last) >= step && at < total {
+                    cuts.push((at, p.line() - 1));
+                }
             }
         }
         let text: &[u8] = reader.get_ref().get_ref();
@@ -902,7 +924,9 @@ mod tests {
         let tabs = lf
             .replacen("宜良县检查对象名录\n", "", 1)
             .replace(',', "\t");
+        let crlf = lf.replace('\n', "\r\n");
         let files: Vec<(&str, Vec<u8>)> = vec![
+            ("crlf.csv", crlf.into_bytes()),
             ("quoted.csv", quoted.into_bytes()),
             ("lf.csv", lf.clone().into_bytes()),
             ("bom.csv", bom),
