@@ -279,6 +279,23 @@ pub(super) fn outcome<T>(
     }
 }
 
+/// An imported target against the registry.
+enum Matched {
+    /// No stored target has its credit code.
+    New,
+    /// Its stored target is gone from memory (not expected).
+    Skip,
+    Same {
+        mismatch: bool,
+    },
+    Changed {
+        id: u64,
+        merged: Box<Target>,
+        changes: Vec<crate::import::merge::FieldChange>,
+        mismatch: bool,
+    },
+}
+
 /// Name or town of `new` in another language than in `old` (where the file gives one).
 fn language_differs(old: &str, new: &str) -> bool {
     use crate::import::merge::has_cjk;
@@ -407,25 +424,55 @@ impl Office {
         // In place: a new target gets its id; a stored one is merged into `changed` and keeps
         // id 0, so the new ones are then collected into the records' own allocation (a second
         // vector of a million targets is what the peak of an import was made of).
-        for ((_, t), &blank) in records.iter_mut().zip(&r.blanks) {
-            match st.target_id_by_code(t.credit_code.as_str()) {
-                Some(id) => {
+        // Each record against the stored one, in parallel (a re-import of a million unchanged
+        // targets is a million comparisons); then counted and applied in file order.
+        use rayon::prelude::*;
+        let take = |blank| merge::Take {
+            present,
+            blank,
+            clear_empty: opts.clear_empty,
+        };
+        let matched: Vec<Matched> = records
+            .par_iter()
+            .zip(&r.blanks)
+            .map(|((_, t), &blank)| {
+                let Some(id) = st.target_id_by_code(t.credit_code.as_str()) else {
+                    return Matched::New;
+                };
+                let Some(old) = st.target(id) else {
+                    return Matched::Skip;
+                };
+                let mismatch = language_differs(&old.name, &t.name)
+                    || language_differs(&old.region, &t.region);
+                let (merged, changes) = merge::merge_target(old, t, take(blank));
+                if changes.is_empty() {
+                    Matched::Same { mismatch }
+                } else {
+                    Matched::Changed {
+                        id,
+                        merged: Box::new(merged),
+                        changes,
+                        mismatch,
+                    }
+                }
+            })
+            .collect();
+        for ((_, t), m) in records.iter_mut().zip(matched) {
+            match m {
+                Matched::Skip => {}
+                Matched::Same { mismatch } => {
+                    out.preview.language_mismatch += usize::from(mismatch);
+                    out.unchanged += 1;
+                }
+                Matched::Changed {
+                    id,
+                    merged,
+                    changes,
+                    mismatch,
+                } => {
+                    out.preview.language_mismatch += usize::from(mismatch);
                     let Some(old) = st.target(id) else { continue };
-                    if language_differs(&old.name, &t.name)
-                        || language_differs(&old.region, &t.region)
-                    {
-                        out.preview.language_mismatch += 1;
-                    }
-                    let take = merge::Take {
-                        present,
-                        blank,
-                        clear_empty: opts.clear_empty,
-                    };
-                    let (mut t, changes) = merge::merge_target(old, t, take);
-                    if changes.is_empty() {
-                        out.unchanged += 1;
-                        continue;
-                    }
+                    let mut t = *merged;
                     if old.status != t.status {
                         t.status_history.push(StatusChange {
                             status: t.status,
@@ -443,7 +490,7 @@ impl Office {
                     changed.push(t);
                     out.updated += 1;
                 }
-                None => {
+                Matched::New => {
                     new_id += 1;
                     t.id = new_id;
                     // History records changes; the import itself is in the audit log.
