@@ -448,7 +448,7 @@ impl<'a> Table<'a> {
                     match reader.read_record(record) {
                         Ok(true) => {}
                         Ok(false) => return None,
-                        Err(e) => return Some(Err(csv_error(e))),
+                        Err(e) => return Some(Err(csv_error(e, *line_base))),
                     }
                     if record.iter().any(|c| !c.trim().is_empty()) {
                         break;
@@ -581,10 +581,11 @@ fn csv_reader<R: std::io::Read>(delimiter: u8, r: R) -> csv::Reader<R> {
         .from_reader(r)
 }
 
-fn csv_error(e: csv::Error) -> Reason {
+/// The reader's error as a reason; `line_base`: lines of the file before the reader's text.
+fn csv_error(e: csv::Error, line_base: usize) -> Reason {
     match e.kind() {
         csv::ErrorKind::Utf8 { pos, .. } => Reason::Encoding {
-            line: pos.as_ref().map(|p| p.line() as usize).unwrap_or(0),
+            line: pos.as_ref().map_or(0, |p| line_base + p.line() as usize),
         },
         _ => Reason::Csv(e.to_string()),
     }
@@ -830,6 +831,21 @@ mod tests {
             }
         }
         assert_eq!(last, Some(Reason::Encoding { line: lines + 1 }));
+        // Read in parts, the part holding the bad byte names the same line of the file.
+        let mut t = Table::from_bytes("x.csv", &data).unwrap();
+        let errors: Vec<Reason> = t
+            .split(5)
+            .unwrap()
+            .iter_mut()
+            .filter_map(|p| loop {
+                match p.next_row() {
+                    None => break None,
+                    Some(Err(e)) => break Some(e),
+                    Some(Ok(_)) => {}
+                }
+            })
+            .collect();
+        assert_eq!(errors, vec![Reason::Encoding { line: lines + 1 }]);
     }
 
     #[test]
