@@ -187,6 +187,23 @@ pub fn has_cjk(s: &str) -> bool {
         .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
 }
 
+/// An imported target against the registry (the office matches them in parallel, then
+/// applies them in file order).
+pub enum Matched {
+    /// No stored target has its credit code.
+    New,
+    /// Its stored target is gone from memory (not expected).
+    Skip,
+    /// Equal to its stored target; `mismatch`: its name or town is in another language.
+    Same { mismatch: bool },
+    Changed {
+        id: u64,
+        merged: Box<Target>,
+        changes: Vec<FieldChange>,
+        mismatch: bool,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -279,23 +279,6 @@ pub(super) fn outcome<T>(
     }
 }
 
-/// An imported target against the registry.
-enum Matched {
-    /// No stored target has its credit code.
-    New,
-    /// Its stored target is gone from memory (not expected).
-    Skip,
-    Same {
-        mismatch: bool,
-    },
-    Changed {
-        id: u64,
-        merged: Box<Target>,
-        changes: Vec<crate::import::merge::FieldChange>,
-        mismatch: bool,
-    },
-}
-
 /// Name or town of `new` in another language than in `old` (where the file gives one).
 fn language_differs(old: &str, new: &str) -> bool {
     use crate::import::merge::has_cjk;
@@ -432,23 +415,23 @@ impl Office {
             blank,
             clear_empty: opts.clear_empty,
         };
-        let matched: Vec<Matched> = records
+        let matched: Vec<merge::Matched> = records
             .par_iter()
             .zip(&r.blanks)
             .map(|((_, t), &blank)| {
                 let Some(id) = st.target_id_by_code(t.credit_code.as_str()) else {
-                    return Matched::New;
+                    return merge::Matched::New;
                 };
                 let Some(old) = st.target(id) else {
-                    return Matched::Skip;
+                    return merge::Matched::Skip;
                 };
                 let mismatch = language_differs(&old.name, &t.name)
                     || language_differs(&old.region, &t.region);
                 let (merged, changes) = merge::merge_target(old, t, take(blank));
                 if changes.is_empty() {
-                    Matched::Same { mismatch }
+                    merge::Matched::Same { mismatch }
                 } else {
-                    Matched::Changed {
+                    merge::Matched::Changed {
                         id,
                         merged: Box::new(merged),
                         changes,
@@ -459,12 +442,12 @@ impl Office {
             .collect();
         for ((_, t), m) in records.iter_mut().zip(matched) {
             match m {
-                Matched::Skip => {}
-                Matched::Same { mismatch } => {
+                merge::Matched::Skip => {}
+                merge::Matched::Same { mismatch } => {
                     out.preview.language_mismatch += usize::from(mismatch);
                     out.unchanged += 1;
                 }
-                Matched::Changed {
+                merge::Matched::Changed {
                     id,
                     merged,
                     changes,
@@ -490,7 +473,7 @@ impl Office {
                     changed.push(t);
                     out.updated += 1;
                 }
-                Matched::New => {
+                merge::Matched::New => {
                     new_id += 1;
                     t.id = new_id;
                     // History records changes; the import itself is in the audit log.
