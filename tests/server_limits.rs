@@ -231,7 +231,15 @@ fn two_thousand_idle_connections_are_capped_and_a_new_client_is_answered() {
     assert!(answers(&sock), "a legitimate client was not answered");
     assert!(start.elapsed() < Duration::from_secs(5));
     // One thread per admitted connection at most: the default caps are 32 per user, 256 in all.
-    let threads = server.status("Threads");
+    // The 2,000 connections stay open; the threads that answered the refused ones end on their
+    // own (on a loaded machine some are still ending after the half second above), so the
+    // count is read until it settles, for up to 10 s.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut threads = server.status("Threads");
+    while threads >= 100 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        threads = server.status("Threads");
+    }
     assert!(threads < 100, "{threads} threads");
     drop(idle);
 }
