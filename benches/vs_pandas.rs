@@ -14,6 +14,7 @@
 //! cargo bench --bench vs_pandas                 # generates 1,000,000 targets in a temp dir
 //! cargo bench --bench vs_pandas -- FILE.csv     # or uses an existing file
 //! ```
+//! `VS_PANDAS_KEEP=DIR` keeps a copy of the store as imported, before the draws.
 //! Without python3 and pandas the pandas column says why it is empty. README's performance
 //! table is copied from this output.
 
@@ -168,6 +169,16 @@ fn main() {
         run(bin(&store).args(["import", "targets"]).arg(&csv)),
         "import targets",
     );
+    // VS_PANDAS_KEEP=DIR keeps a copy of the store as imported (before any draw), to work on.
+    if let Some(keep) = std::env::var_os("VS_PANDAS_KEEP") {
+        let ok = Command::new("cp")
+            .arg("-a")
+            .arg(&store)
+            .arg(&keep)
+            .status()
+            .map(|s| s.success());
+        eprintln!("store kept in {keep:?}: {ok:?}");
+    }
     let open = must(run(bin(&store).args(["list", "departments"])), "open");
     let mut draws = Vec::new();
     for q in 1..=4 {
