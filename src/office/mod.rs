@@ -44,6 +44,7 @@ pub mod export;
 mod figures;
 mod inspections;
 mod integrity;
+pub mod lazy;
 pub use integrity::IntegrityRow;
 mod items;
 mod legacy;
@@ -153,8 +154,8 @@ pub struct State {
     /// Index `i` holds the target with id `i + 1` (ids are never reused; targets are closed,
     /// never deleted).
     pub targets: Vec<Target>,
-    /// The targets by credit code (use [`State::target_id_by_code`]).
-    pub target_by_code: code_index::CodeIndex,
+    /// The targets by credit code (use [`State::target_id_by_code`]); built on first use.
+    pub target_by_code: lazy::Lazy<code_index::CodeIndex>,
     /// Index `i` holds the inspector with id `i + 1`.
     pub inspectors: Vec<Inspector>,
     pub inspector_by_cert: HashMap<String, InspectorId>,
@@ -174,8 +175,9 @@ pub struct State {
     >,
     /// Re-inspection visits; index `i` holds id `i + 1`.
     pub reinspections: Vec<crate::domain::violation::Reinspection>,
-    /// The targets' searchable text (rebuilt whenever targets change).
-    pub target_search: search::TargetSearch,
+    /// The targets' searchable text (use [`State::target_search`]); built on first use, kept up
+    /// to date by edits, dropped when the targets change wholesale.
+    pub target_search: lazy::Lazy<search::TargetSearch>,
 }
 
 impl State {
@@ -184,7 +186,39 @@ impl State {
     }
     /// The id of the target with this credit code.
     pub fn target_id_by_code(&self, code: &str) -> Option<TargetId> {
-        self.target_by_code.get(&self.targets, code)
+        self.code_index().get(&self.targets, code)
+    }
+    /// The targets by credit code, built now if it was not.
+    pub fn code_index(&self) -> &code_index::CodeIndex {
+        (self.target_by_code).get_or(|| code_index::CodeIndex::build(&self.targets))
+    }
+    /// The targets' search text, built now if it was not.
+    pub fn target_search(&self) -> &search::TargetSearch {
+        (self.target_search).get_or(|| search::TargetSearch::build(&self.targets))
+    }
+    /// Store target `t` in its place (id `len + 1`: appended), keeping the indexes that are
+    /// built in step with it.
+    pub(crate) fn put_target(&mut self, t: Target) {
+        let i = (t.id as usize).saturating_sub(1);
+        if let Some(index) = self.target_by_code.get_mut() {
+            if let Some(old) = self.targets.get(i) {
+                let old_code = old.credit_code.clone();
+                index.remove(&self.targets, old_code.as_str(), t.id);
+            }
+            index.insert(&self.targets, t.credit_code.as_str(), t.id);
+        }
+        if let Some(search) = self.target_search.get_mut() {
+            search.set(i, &t);
+        }
+        match self.targets.get_mut(i) {
+            Some(slot) => *slot = t,
+            None => self.targets.push(t),
+        }
+    }
+    /// Drop both target indexes after a wholesale change of the targets.
+    pub fn targets_replaced(&mut self) {
+        self.target_by_code.reset();
+        self.target_search.reset();
     }
     pub fn inspector(&self, id: InspectorId) -> Option<&Inspector> {
         id.checked_sub(1)
@@ -699,13 +733,8 @@ impl State {
                 i + 1
             )));
         }
-        // The code index and the search text are independent: built side by side.
-        let (by_code, search) = rayon::join(
-            || code_index::CodeIndex::build(&st.targets),
-            || search::TargetSearch::build(&st.targets),
-        );
-        st.target_by_code = by_code;
-        st.target_search = search;
+        // The code index and the search text are built on first use (`State::code_index`,
+        // `State::target_search`): most commands never read them.
         for (i, t) in st.inspectors.iter().enumerate() {
             if t.id != i as u64 + 1 {
                 return Err(OfficeError::Corrupt(format!(

@@ -337,8 +337,7 @@ impl Office {
             return self.import_bytes_with(kind, name, &bytes, opts);
         }
         let lang = self.lang();
-        let r = import::read_targets_bytes(name, &bytes).map_err(|e| invalid(e, lang))?;
-        drop(bytes);
+        let r = import::read_targets_owned(name, bytes).map_err(|e| invalid(e, lang))?;
         self.apply_targets(r, opts)
     }
 
@@ -502,13 +501,16 @@ impl Office {
             let i = (t.id - 1) as usize;
             st.targets[i] = t;
         }
-        let added = !next.is_empty();
-        st.targets.reserve_exact(next.len());
-        st.targets.extend(next);
-        if added {
-            st.target_by_code = super::code_index::CodeIndex::build(&st.targets);
+        if st.targets.is_empty() {
+            // A first import: the records' own allocation becomes the registry (extending an
+            // empty one copied 176 MB at 1M targets).
+            st.targets = next;
+        } else {
+            st.targets.reserve_exact(next.len());
+            st.targets.extend(next);
         }
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        // The indexes are built again when next used.
+        st.targets_replaced();
         Ok(out)
     }
 
@@ -826,8 +828,7 @@ impl Office {
         );
         let stamps = vec![stamp(TreeName::Targets, id, base)];
         self.commit_stamped("target status", summary, writes, stamps)?;
-        st.targets[(id - 1) as usize] = t.clone();
-        st.target_search.set((id - 1) as usize, &t);
+        st.put_target(t.clone());
         Ok(t)
     }
 
@@ -951,19 +952,7 @@ impl Office {
             writes,
             vec![stamp(TreeName::Targets, t.id, base)],
         )?;
-        if is_new {
-            let st = &mut *st;
-            (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
-            st.targets.push(t.clone());
-        } else {
-            let i = (t.id - 1) as usize;
-            let st = &mut *st;
-            let old_code = st.targets[i].credit_code.clone();
-            (st.target_by_code).remove(&st.targets, old_code.as_str(), t.id);
-            (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
-            st.targets[i] = t.clone();
-        }
-        st.target_search.set((t.id - 1) as usize, &t);
+        st.put_target(t.clone());
         Ok(t)
     }
 }

@@ -100,3 +100,44 @@ fn status_change_and_new_target_land_in_their_chunk() {
     assert_eq!(office.state().targets[2].status, TargetStatus::Suspended);
     assert_eq!(office.verify().unwrap().problem, None);
 }
+
+/// The code index and the search text are built on first use; built or not when a target is
+/// added or edited, they then answer as indexes built afresh do (issue 17).
+#[test]
+fn the_lazy_indexes_follow_edits_whether_built_or_not() {
+    for built in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let office = Office::open(dir.path(), Lang::Zh)
+            .unwrap()
+            .with_user("tester");
+        office.load_demo().unwrap();
+        if built {
+            let st = office.state();
+            assert!(st.target_search().len() > 0 && st.code_index().len() > 0);
+        }
+        assert_eq!(office.state().target_search.is_built(), built);
+        // An edit of target 2 (new name and code) and a new target.
+        let mut t = office.state().targets[1].clone();
+        let old_code = t.credit_code.to_string();
+        t.name = "改名后的测试公司".into();
+        t.credit_code = CreditCode::complete("91530125MA6K7777X").unwrap();
+        office.save_target(t).unwrap();
+        let mut n = office.state().targets[0].clone();
+        n.id = 0;
+        n.credit_code = CreditCode::complete("91530125MA6K8888X").unwrap();
+        n.name = "新增的检索测试公司".into();
+        let n = office.save_target(n).unwrap();
+        let st = office.state();
+        assert_eq!(st.target_search.is_built(), built, "edits do not build it");
+        let fresh = crate::office::search::TargetSearch::build(&st.targets);
+        for q in ["改名后", "检索测试", &old_code, "宜良"] {
+            assert_eq!(st.target_search().find(q), fresh.find(q), "{built}: {q}");
+        }
+        assert_eq!(
+            st.target_id_by_code(st.targets[1].credit_code.as_str()),
+            Some(2)
+        );
+        assert_eq!(st.target_id_by_code(n.credit_code.as_str()), Some(n.id));
+        assert_eq!(st.target_id_by_code(&old_code), None, "{built}");
+    }
+}

@@ -65,10 +65,14 @@ fn event_loop(
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut dirty = true;
+    let mut first_frame = true;
     loop {
         if dirty {
             backend.with_ctx(|ctx| terminal.draw(|f| views::draw(f, &app, ctx)))?;
             dirty = false;
+            if std::mem::take(&mut first_frame) {
+                backend.warm_indexes();
+            }
         }
         // The watcher marks a lost server at once (and sends a refresh): the header says so.
         let lost = matches!(backend, Backend::Remote(r) if !r.is_connected());

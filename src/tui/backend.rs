@@ -399,6 +399,30 @@ impl Backend {
         }
     }
 
+    /// Build the target search text on another thread, so the first frame does not wait for
+    /// it and the first filter keystroke rarely does (`State::target_search` is built on first
+    /// use; whichever asks first builds it, the other waits).
+    pub fn warm_indexes(&self) {
+        let _ = match self {
+            Backend::Local { office, .. } => {
+                let st = office.state();
+                std::thread::Builder::new()
+                    .name("search-index".into())
+                    .spawn(move || {
+                        st.target_search();
+                    })
+            }
+            Backend::Remote(r) => {
+                let r = Arc::clone(r);
+                std::thread::Builder::new()
+                    .name("search-index".into())
+                    .spawn(move || {
+                        r.replica().state.target_search();
+                    })
+            }
+        };
+    }
+
     /// Perform an operation on this thread (the audit log's verification aside: see
     /// [`Backend::verify`]).
     pub fn run(&self, op: Op, lang: Lang, progress: &dyn Fn(f64)) -> OpResult {
@@ -531,7 +555,7 @@ pub fn request_of(op: &Op, read_files: bool, lang: Lang) -> Result<Request, Stri
             kind: *kind,
             name: path.display().to_string(),
             bytes: if read_files {
-                Bytes(std::fs::read(path).map_err(|e| {
+                Bytes(crate::import::read_file(path).map_err(|e| {
                     format!(
                         "{}: {}{e}",
                         path.display(),
