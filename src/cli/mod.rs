@@ -430,7 +430,7 @@ fn execute(conn: &mut Conn, command: &Command, lang: Lang) -> Result<i32, Office
             dry_run,
             clear_empty,
         } => {
-            let bytes = std::fs::read(file).map_err(|e| {
+            let bytes = crate::import::read_file(file).map_err(|e| {
                 OfficeError::Invalid(vec![format!(
                     "{}: {}{e}",
                     file.display(),

@@ -70,9 +70,13 @@ static STRING_IDS: OnceLock<Interner<&'static str>> = OnceLock::new();
 static LISTS: Table<&'static [Sym]> = Table::new();
 static LIST_IDS: OnceLock<Interner<&'static [Sym]>> = OnceLock::new();
 
+/// A map with a fast hash (foldhash) for the per-thread caches: they are met for every cell of
+/// an import of a million rows, and their keys are the office's own values.
+type Fast<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 thread_local! {
-    static STRING_CACHE: RefCell<HashMap<&'static str, Sym>> = RefCell::new(HashMap::new());
-    static LIST_CACHE: RefCell<HashMap<&'static [Sym], SymList>> = RefCell::new(HashMap::new());
+    static STRING_CACHE: RefCell<Fast<&'static str, Sym>> = RefCell::new(Fast::default());
+    static LIST_CACHE: RefCell<Fast<&'static [Sym], SymList>> = RefCell::new(Fast::default());
 }
 
 fn string_ids() -> &'static Interner<&'static str> {

@@ -88,6 +88,30 @@ impl Row<'_> {
         }
     }
 
+    /// Whether some cell may hold a control character other than tab: false is certain, from
+    /// one pass over the whole CSV record (which the compiler vectorizes), so the cells need
+    /// not be searched one by one; a worksheet row always answers true.
+    pub fn may_hold_controls(&self) -> bool {
+        match &self.cells {
+            Cells::Csv(r) => {
+                let bytes = r.as_byte_record().as_slice();
+                bytes
+                    .iter()
+                    .fold(false, |any, &b| any | ((b < 0x20) & (b != b'\t')))
+            }
+            Cells::Sheet(_) => true,
+        }
+    }
+
+    /// The bytes of all the cells of a CSV row together (a bound on any one cell's length);
+    /// `usize::MAX` for a worksheet row.
+    pub fn text_len(&self) -> usize {
+        match &self.cells {
+            Cells::Csv(r) => r.as_byte_record().as_slice().len(),
+            Cells::Sheet(_) => usize::MAX,
+        }
+    }
+
     pub fn len(&self) -> usize {
         match &self.cells {
             Cells::Csv(r) => r.len(),
@@ -341,6 +365,19 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// Where a CSV table's text lies in memory (address, length): a part made by
+    /// [`Table::split`] reads only this span, so once the part is read it may be given back
+    /// ([`super::spent::Spent`]).
+    pub fn text_span(&self) -> Option<(usize, usize)> {
+        match &self.source {
+            Source::Csv { reader, .. } => {
+                let text: &[u8] = reader.get_ref().get_ref();
+                Some((text.as_ptr() as usize, text.len()))
+            }
+            Source::Sheet { .. } => None,
+        }
+    }
+
     /// The rows not yet read, as about `parts` tables of whole records in file order, each
     /// reading its own slice of the text with the file's headers and line numbers, so they can
     /// be converted in parallel. Without a quote character in the rest of the text every line
@@ -450,7 +487,7 @@ impl<'a> Table<'a> {
                         Ok(false) => return None,
                         Err(e) => return Some(Err(csv_error(e, *line_base))),
                     }
-                    if record.iter().any(|c| !c.trim().is_empty()) {
+                    if record.iter().any(|c| !trim(c).is_empty()) {
                         break;
                     }
                 }
@@ -607,6 +644,31 @@ fn record_line(data: &[u8], skip: usize, p: &csv::Position) -> usize {
     line
 }
 
+/// `str::trim`, answered at once for a cell that begins and ends with a character that is
+/// plainly not whitespace (printable ASCII, or a CJK ideograph: UTF-8 lead bytes E4–E9, where
+/// no Unicode whitespace lies), as most cells of a registry do; `str::trim` otherwise.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let plain_lead = |lead: u8| (b'!'..=b'~').contains(&lead) || (0xE4..=0xE9).contains(&lead);
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return s;
+    };
+    // The lead byte of the last character: the last byte, or up to three bytes back.
+    let last_lead = if last < 0x80 {
+        last
+    } else {
+        match b.iter().rev().take(4).find(|&&c| c & 0xC0 != 0x80) {
+            Some(&c) => c,
+            None => return s.trim(),
+        }
+    };
+    if plain_lead(first) && plain_lead(last_lead) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// The file name shown in messages.
 pub fn display_name(path: &Path) -> String {
     path.file_name()
@@ -737,259 +799,5 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(t: &mut Table<'_>) -> Vec<(usize, Vec<String>)> {
-        let mut out = Vec::new();
-        while let Some(r) = t.next_row() {
-            let r = r.unwrap();
-            out.push((
-                r.number,
-                (0..r.len()).map(|i| r.get(i).to_string()).collect(),
-            ));
-        }
-        out
-    }
-
-    #[test]
-    fn csv_utf8_rows_keep_line_numbers_and_skip_blank_rows() {
-        let data = "名称,代码\n甲,1\n\n,\n\"乙\n丙\",2\n丁\n".as_bytes();
-        let mut t = Table::from_bytes("x.csv", data).unwrap();
-        assert_eq!(t.format(), SourceFormat::Utf8);
-        assert_eq!(t.headers(), ["名称", "代码"]);
-        assert_eq!(t.header_row(), 1);
-        let r = rows(&mut t);
-        assert_eq!(r.len(), 3);
-        assert_eq!(r[0], (2, vec!["甲".to_string(), "1".to_string()]));
-        assert_eq!(r[1].0, 5, "a quoted multi-line record starts on line 5");
-        assert_eq!(r[1].1[0], "乙\n丙");
-        assert_eq!(r[2].0, 7);
-    }
-
-    #[test]
-    fn bom_gbk_and_utf16_are_decoded() {
-        let mut bom = vec![0xEF, 0xBB, 0xBF];
-        bom.extend_from_slice("名称,代码\n甲,1\n".as_bytes());
-        let t = Table::from_bytes("x.csv", &bom).unwrap();
-        assert_eq!(t.format(), SourceFormat::Utf8Bom);
-        assert_eq!(
-            t.headers(),
-            ["名称", "代码"],
-            "the BOM is not part of the first header"
-        );
-
-        let (gbk, _, bad) = encoding_rs::GBK.encode("名称,代码\r\n宜良县某厂,1\r\n");
-        assert!(!bad);
-        assert!(std::str::from_utf8(&gbk).is_err());
-        let mut t = Table::from_bytes("x.csv", &gbk).unwrap();
-        assert_eq!(t.format(), SourceFormat::Gb18030);
-        assert_eq!(t.headers(), ["名称", "代码"]);
-        assert_eq!(rows(&mut t)[0].1[0], "宜良县某厂");
-
-        let mut u16le = vec![0xFF, 0xFE];
-        for u in "名称\t代码\r\n甲\t1\r\n".encode_utf16() {
-            u16le.extend_from_slice(&u.to_le_bytes());
-        }
-        let mut t = Table::from_bytes("x.txt", &u16le).unwrap();
-        assert_eq!(t.format(), SourceFormat::Utf16Le);
-        assert_eq!(
-            t.headers(),
-            ["名称", "代码"],
-            "tab-separated text is recognised"
-        );
-        assert_eq!(rows(&mut t)[0].1, ["甲", "1"]);
-    }
-
-    #[test]
-    fn undecodable_bytes_are_an_encoding_error_with_line() {
-        // 0x81 0x20 is malformed in GB18030 (and not UTF-8).
-        let data = b"a,b\n1,2\n\x81\x20,3\n";
-        assert_eq!(
-            Table::from_bytes("x.csv", data).err(),
-            Some(Reason::Encoding { line: 3 })
-        );
-    }
-
-    #[test]
-    fn bad_utf8_after_the_probe_is_an_encoding_error_at_its_line() {
-        let mut data = "名称,代码\n".as_bytes().to_vec();
-        let row = "宜良县某某有限公司,91530125MA6K1234XC\n".as_bytes();
-        let mut lines = 1;
-        while data.len() <= UTF8_PROBE {
-            data.extend_from_slice(row);
-            lines += 1;
-        }
-        data.extend_from_slice(b"\xff\xfe,1\n");
-        let mut t = Table::from_bytes("x.csv", &data).unwrap();
-        assert_eq!(t.format(), SourceFormat::Utf8);
-        let mut last = None;
-        while let Some(r) = t.next_row() {
-            if let Err(e) = r {
-                last = Some(e);
-                break;
-            }
-        }
-        assert_eq!(last, Some(Reason::Encoding { line: lines + 1 }));
-        // Read in parts, the part holding the bad byte names the same line of the file.
-        let mut t = Table::from_bytes("x.csv", &data).unwrap();
-        let errors: Vec<Reason> = t
-            .split(5)
-            .unwrap()
-            .iter_mut()
-            .filter_map(|p| loop {
-                match p.next_row() {
-                    None => break None,
-                    Some(Err(e)) => break Some(e),
-                    Some(Ok(_)) => {}
-                }
-            })
-            .collect();
-        assert_eq!(errors, vec![Reason::Encoding { line: lines + 1 }]);
-    }
-
-    #[test]
-    fn title_row_is_skipped_and_empty_file_has_no_header() {
-        let data = "宜良县检查对象名录,,\n\n名称,代码,地区\n甲,1,北古城镇\n".as_bytes();
-        let mut t = Table::from_bytes("x.csv", data).unwrap();
-        assert_eq!(t.header_row(), 3);
-        assert_eq!(rows(&mut t)[0].0, 4);
-        assert_eq!(
-            Table::from_bytes("x.csv", b"\n , \n").err(),
-            Some(Reason::NoHeaderRow)
-        );
-        assert_eq!(
-            Table::from_bytes("x.csv", b"").err(),
-            Some(Reason::NoHeaderRow)
-        );
-    }
-
-    #[test]
-    fn extension_decides_format() {
-        assert_eq!(
-            Table::from_bytes("x.docx", b"a,b").err(),
-            Some(Reason::UnsupportedFormat("docx".into()))
-        );
-        assert!(matches!(
-            Table::from_bytes("x.XLSX", b"a,b\n1,2").err(),
-            Some(Reason::Spreadsheet(_))
-        ));
-        assert!(Table::from_bytes("X.CSV", b"a,b\n1,2").is_ok());
-    }
-
-    #[test]
-    fn xlsx_cells_render_as_people_see_them() {
-        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet();
-        let date = Format::new().set_num_format("yyyy-mm-dd");
-        ws.write_string(0, 0, "名称").unwrap();
-        ws.write_string(0, 1, "次数").unwrap();
-        ws.write_string(0, 2, "日期").unwrap();
-        ws.write_string(0, 3, "代码").unwrap();
-        ws.write_string(0, 4, "比例").unwrap();
-        ws.write_string(2, 0, "甲").unwrap();
-        ws.write_number(2, 1, 3.0).unwrap();
-        let dt = ExcelDateTime::from_ymd(2026, 3, 31).unwrap();
-        ws.write_datetime_with_format(2, 2, &dt, &date).unwrap();
-        ws.write_string(2, 3, "0012").unwrap();
-        ws.write_number(2, 4, 0.5).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut t = Table::from_bytes("x.xlsx", &bytes).unwrap();
-        assert_eq!(t.format(), SourceFormat::Xlsx);
-        assert_eq!(t.headers(), ["名称", "次数", "日期", "代码", "比例"]);
-        let r = rows(&mut t);
-        assert_eq!(
-            r,
-            [(
-                3,
-                vec!["甲", "3", "2026-03-31", "0012", "0.5"]
-                    .into_iter()
-                    .map(String::from)
-                    .collect()
-            )]
-        );
-    }
-
-    /// Every way of splitting a file gives the rows, numbers and cells of one reading in file
-    /// order: CRLF and LF, blank lines, a title row, a BOM, quoted line breaks and quotes, a
-    /// tab-separated file, and a file whose last line has no line break.
-    #[test]
-    fn split_parts_read_the_rows_of_one_reading() {
-        let mut quoted = String::from("名称,地址,备注\r\n");
-        for i in 0..40 {
-            match i % 5 {
-                0 => quoted.push_str(&format!("甲{i},\"第一行\r\n第二行\",x\r\n")),
-                1 => quoted.push_str("\r\n"),
-                2 => quoted.push_str(&format!("乙{i},\"说\"\"是\"\"\",\"a,b\"\r\n")),
-                3 => quoted.push_str(&format!(",,\r\n丙{i},y,z\r\n")),
-                _ => quoted.push_str(&format!("丁{i},\"\n\n\",w\r\n")),
-            }
-        }
-        let mut lf = String::from("宜良县检查对象名录\n名称,地址\n");
-        for i in 0..50 {
-            lf.push_str(&format!("单位{i},镇{i}\n"));
-            if i % 7 == 0 {
-                lf.push('\n');
-            }
-        }
-        lf.push_str("末尾,无换行");
-        let mut bom = vec![0xEF, 0xBB, 0xBF];
-        bom.extend_from_slice(lf.as_bytes());
-        // The delimiter is sniffed from the first line, so no title row here.
-        let tabs = lf
-            .replacen("宜良县检查对象名录\n", "", 1)
-            .replace(',', "\t");
-        let crlf = lf.replace('\n', "\r\n");
-        let files: Vec<(&str, Vec<u8>)> = vec![
-            ("crlf.csv", crlf.into_bytes()),
-            ("quoted.csv", quoted.into_bytes()),
-            ("lf.csv", lf.clone().into_bytes()),
-            ("bom.csv", bom),
-            ("tabs.txt", tabs.into_bytes()),
-        ];
-        for (name, bytes) in &files {
-            let whole = rows(&mut Table::from_bytes(name, bytes).unwrap());
-            assert!(whole.len() > 20, "{name}: {} rows", whole.len());
-            for parts in [2, 3, 5, 8, 64, 1000] {
-                let mut t = Table::from_bytes(name, bytes).unwrap();
-                let headers = t.headers().to_vec();
-                let pieces = t.split(parts).expect("a CSV splits");
-                assert!(pieces.len() > 1 || parts > whole.len(), "{name}/{parts}");
-                let mut got = Vec::new();
-                for mut piece in pieces {
-                    assert_eq!(piece.headers(), headers.as_slice());
-                    got.extend(rows(&mut piece));
-                }
-                assert_eq!(got, whole, "{name} in {parts} parts");
-            }
-        }
-    }
-
-    /// Rows already read stay read: the parts hold only the rest.
-    #[test]
-    fn split_after_some_rows_keeps_only_the_rest() {
-        let text = "a,b\n1,2\n3,4\n5,6\n7,8\n";
-        let mut t = Table::from_bytes("x.csv", text.as_bytes()).unwrap();
-        t.next_row().unwrap().unwrap();
-        let rest: Vec<_> = t
-            .split(2)
-            .unwrap()
-            .iter_mut()
-            .flat_map(|p| rows(p))
-            .collect();
-        assert_eq!(rest.first().map(|r| r.0), Some(3));
-        assert_eq!(rest.len(), 3);
-    }
-
-    #[test]
-    fn a_workbook_does_not_split() {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        sheet.write_string(0, 0, "a").unwrap();
-        sheet.write_string(0, 1, "b").unwrap();
-        let bytes = book.save_to_buffer().unwrap();
-        let mut t = Table::from_bytes("x.xlsx", &bytes).unwrap();
-        assert!(t.split(4).is_none());
-    }
-}
+#[path = "table_tests.rs"]
+mod tests;

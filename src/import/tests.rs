@@ -757,6 +757,15 @@ fn targets_in_parts_equal_one_pass_in_file_order() {
     assert!(errors.errors.len() >= 7, "{:?}", errors.errors);
     for parts in [1, 2, 3, 7, 16] {
         assert_eq!(in_parts(&clean, parts).unwrap(), expected, "{parts} parts");
+        // Owned bytes, each part's pages given back once read: the same records and errors.
+        let owned = targets_owned_in_parts("targets.csv", clean.clone(), Some(parts));
+        assert_eq!(owned.unwrap(), expected, "{parts} parts, owned");
+        let owned = targets_owned_in_parts("targets.csv", bad.clone().into_bytes(), Some(parts));
+        assert_eq!(
+            owned.unwrap_err().errors,
+            errors.errors,
+            "{parts} parts, owned"
+        );
         let got = in_parts(bad.as_bytes(), parts).unwrap_err();
         assert_eq!(
             got.localize(Lang::En),
@@ -777,4 +786,20 @@ fn a_credit_code_survives_its_key() {
         let c = code(first17);
         assert_eq!(code_from_key(code_key(&c)), c.as_str());
     }
+}
+
+/// A file read in parts by several threads is the file, byte for byte, at sizes around the
+/// parts' boundaries (and a small one is read in one pass).
+#[test]
+fn a_large_file_read_in_parts_is_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for len in [10, (32 << 20) - 1, 32 << 20, (48 << 20) + 7] {
+        let bytes: Vec<u8> = (0..len).map(|i: usize| (i * 31 + i / 4099) as u8).collect();
+        let path = dir.path().join(format!("f{len}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let read = read_file(&path).unwrap();
+        assert_eq!(read.len(), bytes.len(), "{len}");
+        assert!(read == bytes, "{len}: the bytes differ");
+    }
+    assert!(read_file(&dir.path().join("missing")).is_err());
 }
