@@ -617,7 +617,9 @@ impl Office {
             voided: None,
         };
         let mut writes = vec![encode_record(TreeName::Draws, key_u64(record.id), &record)?];
-        for t in tasks.iter().chain(&merged) {
+        // The new tasks in chunks (issue 17); the visits merged into are single records.
+        writes.extend(super::task_chunks::chunk_writes(&tasks)?);
+        for t in &merged {
             writes.push(encode_record(TreeName::Tasks, key_u64(t.id), t)?);
         }
         writes.extend(extra);
@@ -927,7 +929,7 @@ pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError
     Ok(Book {
         plans: store.scan(TreeName::Plans)?,
         draws: store.scan(TreeName::Draws)?,
-        tasks: store.scan(TreeName::Tasks)?,
+        tasks: super::task_chunks::load_tasks(store)?,
         announcements: super::announce::load_announcements(store)?,
     })
 }
