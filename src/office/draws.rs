@@ -926,11 +926,22 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
 }
 
 pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError> {
+    // The draws and the announcements (each holding its frozen input) and the tasks are read
+    // side by side: what a store's later draws add to its open.
+    let ((draws, tasks), announcements) = rayon::join(
+        || {
+            rayon::join(
+                || store.scan(TreeName::Draws),
+                || super::task_chunks::load_tasks(store),
+            )
+        },
+        || super::announce::load_announcements(store),
+    );
     Ok(Book {
         plans: store.scan(TreeName::Plans)?,
-        draws: store.scan(TreeName::Draws)?,
-        tasks: super::task_chunks::load_tasks(store)?,
-        announcements: super::announce::load_announcements(store)?,
+        draws: draws?,
+        tasks: tasks?,
+        announcements: announcements?,
     })
 }
 
