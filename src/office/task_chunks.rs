@@ -68,13 +68,15 @@ pub(crate) fn load_tasks(store: &Store) -> Result<Vec<Task>, OfficeError> {
         .collect::<Result<Vec<_>, OfficeError>>()?;
     drop(raw);
     let own: Vec<Task> = store.scan(TreeName::Tasks)?;
-    Ok(merge(chunks.into_iter().flatten(), own))
+    let chunked: usize = chunks.iter().map(Vec::len).sum();
+    Ok(merge(chunks.into_iter().flatten(), chunked, own))
 }
 
-/// Chunked tasks (ascending ids) and single records (ascending ids) as one list in id order;
-/// for an id in both, the single record.
-fn merge(chunked: impl Iterator<Item = Task>, own: Vec<Task>) -> Vec<Task> {
-    let mut out = Vec::with_capacity(own.len());
+/// Chunked tasks (ascending ids, `chunked` of them) and single records (ascending ids) as one
+/// list in id order; for an id in both, the single record. Sized once: 200,000 tasks moved
+/// through a growing vector were copied twice over.
+fn merge(chunked: impl Iterator<Item = Task>, n: usize, own: Vec<Task>) -> Vec<Task> {
+    let mut out = Vec::with_capacity(n + own.len());
     let mut own = own.into_iter().peekable();
     for t in chunked {
         while let Some(o) = own.next_if(|o| o.id < t.id) {
@@ -101,8 +103,9 @@ mod tests {
                     "2022Q3",
                     crate::office::tasks::tests::d(2022, 7, 5),
                 );
-                let t = o.book().tasks[0].clone();
-                t
+                let task = o.book().tasks[0].clone();
+                drop(o);
+                task
             };
         }
         BASE.with(|b| Task {
@@ -116,7 +119,7 @@ mod tests {
     fn a_single_record_wins_over_its_chunk_and_ids_stay_in_order() {
         let chunked = vec![task(3, 1), task(4, 1), task(5, 1), task(8, 2)];
         let own = vec![task(1, 9), task(4, 7), task(6, 9), task(8, 7), task(10, 9)];
-        let got: Vec<(u64, u64)> = merge(chunked.into_iter(), own)
+        let got: Vec<(u64, u64)> = merge(chunked.into_iter(), 4, own)
             .iter()
             .map(|t| (t.id, t.draw))
             .collect();
