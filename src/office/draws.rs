@@ -561,12 +561,14 @@ impl Office {
 
     /// Build the tasks of `outcome` (drawn from the frozen `input` with `seed`) and commit them
     /// with the draw record, the audit entry and the `extra` writes in one transaction.
+    /// `input_hash` is [`engine::pool_hash`] of `input`, which the caller has just checked.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn commit_outcome(
         &self,
         req: &DrawRequest,
         preview: &DrawPreview,
         input: DrawInput,
+        input_hash: [u8; 32],
         entropy: [u8; 32],
         seed: Seed,
         outcome: DrawOutcome,
@@ -608,7 +610,7 @@ impl Office {
             witness: req.witness.clone(),
             seed,
             algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
-            pool_hash: engine::pool_hash(&input),
+            pool_hash: input_hash,
             input,
             outcome,
             tasks: tasks.iter().map(|t| t.id).collect(),
