@@ -474,7 +474,11 @@ impl Office {
             source,
             reason,
             replaces: prior.as_ref().map(|p| p.id),
-            input_hash: engine::pool_hash(&input),
+            // The preview's hash is of this input (prepare_draw): not hashed a second time.
+            input_hash: hex::decode(&preview.pool_hash)
+                .ok()
+                .and_then(|h| <[u8; 32]>::try_from(h).ok())
+                .unwrap_or_else(|| engine::pool_hash(&input)),
             algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             preview,
             input,
@@ -595,7 +599,16 @@ impl Office {
         ];
         let mut req = a.request.clone();
         req.witness = witness;
-        let d = self.commit_outcome(&req, &a.preview, a.input, a.entropy, seed, outcome, extra)?;
+        let d = self.commit_outcome(
+            &req,
+            &a.preview,
+            a.input,
+            a.input_hash,
+            a.entropy,
+            seed,
+            outcome,
+            extra,
+        )?;
         self.note_draw_rules(d.id, rules_hash);
         if d.id != draw_id {
             return Err(OfficeError::Corrupt(format!(

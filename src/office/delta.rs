@@ -6,7 +6,8 @@
 //! The server builds a delta from the audit entries of the commit ([`Office::delta`]): each
 //! entry names the keys it wrote; the store's rows map to records here (targets are stored in
 //! chunks of [`TARGET_CHUNK`]: of a written chunk only the targets the commit stamped, or added,
-//! are sent, never the whole chunk). What the replica does not hold (rules, items, violations…)
+//! are sent, never the whole chunk; a task chunk, written once by its draw, is sent as its
+//! tasks). What the replica does not hold (rules, items, violations…)
 //! is not sent. A delta that would be large (a big import, a draw of many tasks) is not built:
 //! the event says "reload" and the clients fetch a snapshot.
 
@@ -17,7 +18,7 @@ use crate::domain::plan::Plan;
 use crate::domain::task::Task;
 use crate::domain::Target;
 use crate::store::revision::Revision;
-use crate::store::{TreeName, TARGET_CHUNK};
+use crate::store::{task_chunk_range, TreeName, TARGET_CHUNK};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -108,7 +109,17 @@ impl Office {
             return None;
         }
         let seqs: BTreeSet<u64> = entries.iter().map(|e| e.seq).collect();
-        let written: usize = entries.iter().map(|e| e.writes.len()).sum();
+        // A task chunk stands for its tasks (each sent as a record).
+        let written: usize = entries
+            .iter()
+            .flat_map(|e| &e.writes)
+            .map(|w| match (w.tree.as_str(), task_chunk_range(&w.key)) {
+                ("task_chunks", Some((first, last))) => {
+                    usize::try_from(last - first + 1).unwrap_or(usize::MAX)
+                }
+                _ => 1,
+            })
+            .fold(0usize, usize::saturating_add);
         if written > MAX_DELTA_RECORDS {
             return None;
         }
@@ -198,6 +209,16 @@ impl Office {
                         let r = by_id(&book.tasks, id, |t| t.id)
                             .map(|t| Record::Task(t.clone().into()));
                         out.push(removable(tree, id, None, r, removed)?);
+                    }
+                    TreeName::TaskChunks => {
+                        // The tasks of the chunk as they are now (a later single record of
+                        // one of them is what memory holds).
+                        let (first, last) = task_chunk_range(&w.key)?;
+                        for id in first..=last {
+                            let r = by_id(&book.tasks, id, |t| t.id)
+                                .map(|t| Record::Task(t.clone().into()));
+                            out.push(removable(TreeName::Tasks, id, None, r, removed)?);
+                        }
                     }
                     TreeName::Meta => {
                         let Some(id) = announcement_id(&w.key) else {

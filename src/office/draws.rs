@@ -561,12 +561,14 @@ impl Office {
 
     /// Build the tasks of `outcome` (drawn from the frozen `input` with `seed`) and commit them
     /// with the draw record, the audit entry and the `extra` writes in one transaction.
+    /// `input_hash` is [`engine::pool_hash`] of `input`, which the caller has just checked.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn commit_outcome(
         &self,
         req: &DrawRequest,
         preview: &DrawPreview,
         input: DrawInput,
+        input_hash: [u8; 32],
         entropy: [u8; 32],
         seed: Seed,
         outcome: DrawOutcome,
@@ -608,7 +610,7 @@ impl Office {
             witness: req.witness.clone(),
             seed,
             algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
-            pool_hash: engine::pool_hash(&input),
+            pool_hash: input_hash,
             input,
             outcome,
             tasks: tasks.iter().map(|t| t.id).collect(),
@@ -617,7 +619,9 @@ impl Office {
             voided: None,
         };
         let mut writes = vec![encode_record(TreeName::Draws, key_u64(record.id), &record)?];
-        for t in tasks.iter().chain(&merged) {
+        // The new tasks in chunks (issue 17); the visits merged into are single records.
+        writes.extend(super::task_chunks::chunk_writes(&tasks)?);
+        for t in &merged {
             writes.push(encode_record(TreeName::Tasks, key_u64(t.id), t)?);
         }
         writes.extend(extra);
@@ -924,11 +928,22 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
 }
 
 pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError> {
+    // The draws and the announcements (each holding its frozen input) and the tasks are read
+    // side by side: what a store's later draws add to its open.
+    let ((draws, tasks), announcements) = rayon::join(
+        || {
+            rayon::join(
+                || store.scan(TreeName::Draws),
+                || super::task_chunks::load_tasks(store),
+            )
+        },
+        || super::announce::load_announcements(store),
+    );
     Ok(Book {
         plans: store.scan(TreeName::Plans)?,
-        draws: store.scan(TreeName::Draws)?,
-        tasks: store.scan(TreeName::Tasks)?,
-        announcements: super::announce::load_announcements(store)?,
+        draws: draws?,
+        tasks: tasks?,
+        announcements: announcements?,
     })
 }
 

@@ -697,9 +697,9 @@ mod tests {
         let mut writes =
             vec![crate::office::encode_record(TreeName::Draws, key_u64(empty.id), &empty).unwrap()];
         writes.extend(
-            tasks
-                .iter()
-                .map(|t| Write::remove(TreeName::Tasks, key_u64(*t))),
+            crate::office::task_chunks::chunk_keys(&tasks)
+                .into_iter()
+                .map(|k| Write::remove(TreeName::TaskChunks, k)),
         );
         o.store
             .commit(Change {

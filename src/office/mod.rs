@@ -63,6 +63,7 @@ pub mod roles;
 pub mod rules;
 pub mod search;
 pub mod stream;
+mod task_chunks;
 mod tasks;
 pub use tasks::CorrectStep;
 

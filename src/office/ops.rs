@@ -621,9 +621,10 @@ impl Office {
     fn drawn(&self, d: &super::DrawRecord) -> Drawn {
         let json = self.draw_json(d);
         let st = self.state();
+        use rayon::prelude::*;
         let team_names = json
             .tasks
-            .iter()
+            .par_iter()
             .map(|t| {
                 t.team
                     .iter()

@@ -32,12 +32,19 @@ pub fn all_terms(query: &str, fields: &[&str]) -> bool {
         .all(|term| lower.iter().any(|f| f.contains(&term)))
 }
 
-/// The audit entries (of those read) that wrote task `id`, oldest first.
+/// The audit entries (of those read) that wrote task `id` (alone, or in the chunk of tasks its
+/// draw wrote), oldest first.
 pub fn task_audit(entries: &[AuditEntry], id: u64) -> Vec<&AuditEntry> {
     let key = id.to_be_bytes();
+    let wrote = |w: &crate::store::audit::WriteDigest| match w.tree.as_str() {
+        "tasks" => w.key == key,
+        "task_chunks" => crate::store::task_chunk_range(&w.key)
+            .is_some_and(|(first, last)| (first..=last).contains(&id)),
+        _ => false,
+    };
     let mut v: Vec<&AuditEntry> = entries
         .iter()
-        .filter(|e| e.writes.iter().any(|w| w.tree == "tasks" && w.key == key))
+        .filter(|e| e.writes.iter().any(wrote))
         .collect();
     v.sort_by_key(|e| e.seq);
     v
