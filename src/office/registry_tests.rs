@@ -113,7 +113,7 @@ fn the_lazy_indexes_follow_edits_whether_built_or_not() {
         office.load_demo().unwrap();
         if built {
             let st = office.state();
-            assert!(st.target_search().len() > 0 && st.code_index().len() > 0);
+            assert!(!st.target_search().is_empty() && !st.code_index().is_empty());
         }
         assert_eq!(office.state().target_search.is_built(), built);
         // An edit of target 2 (new name and code) and a new target.
