@@ -21,7 +21,7 @@ fn bench(c: &mut Criterion) {
     let target_search = shuangsui::office::search::TargetSearch::build(&targets);
     let data = State {
         targets,
-        target_search,
+        target_search: target_search.into(),
         ..State::default()
     };
     let rules = Rules::default_rules();

@@ -111,8 +111,8 @@ fn replica_json(r: &RemoteOffice) -> serde_json::Value {
         "announcements": sealed,
         "revisions": rep.revisions,
         "audit_len": rep.audit_len,
-        "codes": rep.state.target_by_code.len(),
-        "search": rep.state.target_search.len(),
+        "codes": rep.state.codes().len(),
+        "search": rep.state.search().len(),
     })
 }
 
@@ -130,8 +130,8 @@ fn office_json(o: &Office) -> serde_json::Value {
         "announcements": snap.announcements,
         "revisions": snap.revisions,
         "audit_len": snap.audit_len,
-        "codes": st.target_by_code.len(),
-        "search": st.target_search.len(),
+        "codes": st.codes().len(),
+        "search": st.search().len(),
     })
 }
 

@@ -285,13 +285,15 @@ pub fn apply(
                 let i = (t.id as usize).checked_sub(1).ok_or_else(bad)?;
                 if let Some(old) = state.targets.get(i) {
                     let old_code = old.credit_code.clone();
-                    let index = &mut state.target_by_code;
-                    index.remove(&state.targets, old_code.as_str(), t.id);
-                    index.insert(&state.targets, t.credit_code.as_str(), t.id);
+                    if let Some(index) = state.target_by_code.get_mut() {
+                        index.remove(&state.targets, old_code.as_str(), t.id);
+                        index.insert(&state.targets, t.credit_code.as_str(), t.id);
+                    }
                     state.targets[i] = t;
                 } else if i == state.targets.len() {
-                    let index = &mut state.target_by_code;
-                    index.insert(&state.targets, t.credit_code.as_str(), t.id);
+                    if let Some(index) = state.target_by_code.get_mut() {
+                        index.insert(&state.targets, t.credit_code.as_str(), t.id);
+                    }
                     state.targets.push(t);
                 } else {
                     return Err(bad());
@@ -355,11 +357,14 @@ pub fn apply(
             revisions.set(tree, &key, r.clone());
         }
     }
-    if searched.len() > 64 || state.target_search.len() + searched.len() < state.targets.len() {
-        state.target_search = super::search::TargetSearch::build(&state.targets);
-    } else {
-        for i in searched {
-            state.target_search.set(i, &state.targets[i]);
+    // (Not built yet: it will be, from the targets as they are then.)
+    if let Some(search) = state.target_search.get_mut() {
+        if searched.len() > 64 || search.len() + searched.len() < state.targets.len() {
+            *search = super::search::TargetSearch::build(&state.targets);
+        } else {
+            for i in searched {
+                search.set(i, &state.targets[i]);
+            }
         }
     }
     Ok(())

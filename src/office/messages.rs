@@ -208,6 +208,7 @@ impl Snapshot {
             self.departments,
             self.conflicts,
         )?;
+        state.build_indexes();
         let book = super::Book {
             plans: self.plans,
             draws: self.draws,

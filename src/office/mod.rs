@@ -89,7 +89,7 @@ use crate::store::{codec, key_u64, Change, Store, TreeName, Write, TARGET_CHUNK}
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockWriteGuard};
 
 thread_local! {
     /// The user and language of the request this thread is serving (see [`Office::acting`]).
@@ -153,8 +153,10 @@ pub struct State {
     /// Index `i` holds the target with id `i + 1` (ids are never reused; targets are closed,
     /// never deleted).
     pub targets: Vec<Target>,
-    /// The targets by credit code (use [`State::target_id_by_code`]).
-    pub target_by_code: code_index::CodeIndex,
+    /// The targets by credit code (use [`State::target_id_by_code`] or [`State::codes`]): built
+    /// on first use, so a large registry is on screen before its indexes are ready (issue 17).
+    /// A change to the targets updates it only once built (`get_mut`).
+    pub target_by_code: OnceLock<code_index::CodeIndex>,
     /// Index `i` holds the inspector with id `i + 1`.
     pub inspectors: Vec<Inspector>,
     pub inspector_by_cert: HashMap<String, InspectorId>,
@@ -174,8 +176,9 @@ pub struct State {
     >,
     /// Re-inspection visits; index `i` holds id `i + 1`.
     pub reinspections: Vec<crate::domain::violation::Reinspection>,
-    /// The targets' searchable text (rebuilt whenever targets change).
-    pub target_search: search::TargetSearch,
+    /// The targets' searchable text (use [`State::search`]): built on first use, like
+    /// `target_by_code`, and kept up to date once built.
+    pub target_search: OnceLock<search::TargetSearch>,
 }
 
 impl State {
@@ -184,7 +187,19 @@ impl State {
     }
     /// The id of the target with this credit code.
     pub fn target_id_by_code(&self, code: &str) -> Option<TargetId> {
-        self.target_by_code.get(&self.targets, code)
+        self.codes().get(&self.targets, code)
+    }
+    /// The code index, built now if it is not yet (another thread building it is waited for).
+    pub fn codes(&self) -> &code_index::CodeIndex {
+        (self.target_by_code).get_or_init(|| code_index::CodeIndex::build(&self.targets))
+    }
+    /// The search text, built now if it is not yet (another thread building it is waited for).
+    pub fn search(&self) -> &search::TargetSearch {
+        (self.target_search).get_or_init(|| search::TargetSearch::build(&self.targets))
+    }
+    /// Both target indexes built (the code index and the search text side by side).
+    pub fn build_indexes(&self) {
+        rayon::join(|| self.codes(), || self.search());
     }
     pub fn inspector(&self, id: InspectorId) -> Option<&Inspector> {
         id.checked_sub(1)
@@ -204,13 +219,14 @@ impl State {
         if let Some(id) = self.target_id_by_code(&k.to_uppercase()) {
             return self.target(id);
         }
-        self.targets.iter().find(|t| t.name == k)
+        self.targets.iter().find(|t| t.name() == k)
     }
 }
 
 pub struct Office {
     store: Store,
-    state: Shared<State>,
+    /// In an `Arc` for the thread that builds the target indexes after a large open.
+    state: Arc<Shared<State>>,
     book: Shared<book::Book>,
     /// The records' revisions (lock order 5: taken alone, after a commit).
     revisions: Shared<Revisions>,
@@ -243,6 +259,12 @@ impl Office {
         let store = Store::open(path)?;
         let opened = started.elapsed();
         let state = load_state(&store)?;
+        let loaded = started.elapsed();
+        // A large registry's indexes are built after the open, on their own thread.
+        let later = state.targets.len() >= INDEXES_LATER_AT;
+        if !later {
+            state.build_indexes();
+        }
         // sled keeps every target chunk it has read: it stores a chunk of 1,024 targets as a
         // blob and counts it in its cache by the few bytes of the blob's pointer, so it never
         // evicts one (220 MB at 1M targets, whatever its cache capacity). Closing and reopening
@@ -253,20 +275,25 @@ impl Office {
         } else {
             store
         };
+        let reopened = started.elapsed();
         let book = draws::load_book(&store)?;
         let rule_book = rules::RuleBook::load(&store)?;
         let revisions = Revisions::load(&store)?;
         let fresh = store.is_empty();
+        let rest = started.elapsed();
         release_free_memory();
         tracing::info!(
             targets = state.targets.len(),
             sled_ms = opened.as_millis() as u64,
+            loaded_ms = loaded.as_millis() as u64,
+            reopened_ms = reopened.as_millis() as u64,
+            book_ms = rest.as_millis() as u64,
             total_ms = started.elapsed().as_millis() as u64,
             "registries loaded"
         );
         let office = Office {
             store,
-            state: Shared::new(state),
+            state: Arc::new(Shared::new(state)),
             book: Shared::new(book),
             revisions: Shared::new(revisions),
             user: crate::store::audit::os_user(),
@@ -279,6 +306,9 @@ impl Office {
             status_day: Mutex::new(chrono::Local::now().date_naive()),
             export_writer: std::sync::OnceLock::new(),
         };
+        if later {
+            office.build_indexes_later();
+        }
         // A store made before the rules were stored gets them now (audited); a new one at
         // `init` (or with its first draw). A store that refuses writes keeps working on the
         // compiled-in files.
@@ -503,6 +533,35 @@ impl Office {
 /// From this many targets on, [`Office::open`] reopens the database after loading them.
 const REOPEN_AT_TARGETS: usize = 200_000;
 
+/// From this many targets on, [`Office::open`] returns before the targets' code index and
+/// search text are built (0.3–0.7 s at 1M): the first frame of the TUI does not need them.
+const INDEXES_LATER_AT: usize = 200_000;
+
+impl Office {
+    /// Build the target indexes on a thread of their own, holding the state's read lock: a
+    /// reader that needs one meanwhile waits for it (`OnceLock`), a writer waits for the lock
+    /// (so it never copies the whole state because this thread holds a snapshot).
+    fn build_indexes_later(&self) {
+        let shared = Arc::clone(&self.state);
+        let spawned = std::thread::Builder::new()
+            .name("target-indexes".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let st = shared.0.read().unwrap_or_else(|p| p.into_inner());
+                st.build_indexes();
+                drop(st);
+                release_free_memory();
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "target indexes built"
+                );
+            });
+        if spawned.is_err() {
+            self.state.get().build_indexes();
+        }
+    }
+}
+
 /// Give the memory freed while loading (the encoded chunks, the decoding threads' scratch) back
 /// to the system: glibc keeps freed memory in its arenas, which the RSS of a long-running TUI or
 /// server would otherwise carry (issue 17).
@@ -631,17 +690,14 @@ fn load_targets(store: &Store) -> Result<Vec<Target>, OfficeError> {
     // (A damaged last key must not ask for more than any real store needs.)
     let mut targets = Vec::with_capacity(chunks.min(1 << 16) * TARGET_CHUNK as usize);
     let mut iter = tree.iter();
-    loop {
-        let raw = iter
-            .by_ref()
+    let mut read = move || {
+        iter.by_ref()
             .take(BATCH)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(sled_err)?;
-        if raw.is_empty() {
-            break;
-        }
-        let decoded = raw
-            .par_iter()
+            .map_err(sled_err)
+    };
+    let decode = |raw: Vec<(sled::IVec, sled::IVec)>| {
+        raw.par_iter()
             .map(|(k, v)| {
                 let mut chunk: Vec<Target> = Store::decode_value(TreeName::Targets, k, v)?;
                 for t in &mut chunk {
@@ -649,17 +705,28 @@ fn load_targets(store: &Store) -> Result<Vec<Target>, OfficeError> {
                 }
                 Ok(chunk)
             })
-            .collect::<Result<Vec<_>, OfficeError>>()?;
-        for chunk in decoded {
+            .collect::<Result<Vec<_>, OfficeError>>()
+    };
+    // sled reads the next batch (one thread: its blobs are files) while this one decodes.
+    let mut raw = read()?;
+    while !raw.is_empty() {
+        let (decoded, next) = rayon::join(|| decode(raw), &mut read);
+        for chunk in decoded? {
             targets.extend(chunk);
         }
+        raw = next?;
     }
     targets.shrink_to_fit();
     Ok(targets)
 }
 
 fn load_state(store: &Store) -> Result<State, OfficeError> {
+    let started = std::time::Instant::now();
     let targets = load_targets(store)?;
+    tracing::info!(
+        decoded_ms = started.elapsed().as_millis() as u64,
+        "targets decoded"
+    );
     let today = chrono::Local::now().date_naive();
     let mut inspectors: Vec<Inspector> = store.scan(TreeName::Inspectors)?;
     for p in &mut inspectors {
@@ -699,13 +766,8 @@ impl State {
                 i + 1
             )));
         }
-        // The code index and the search text are independent: built side by side.
-        let (by_code, search) = rayon::join(
-            || code_index::CodeIndex::build(&st.targets),
-            || search::TargetSearch::build(&st.targets),
-        );
-        st.target_by_code = by_code;
-        st.target_search = search;
+        // The code index and the search text are built on first use or by
+        // `Office::open`'s thread (`State::build_indexes`).
         for (i, t) in st.inspectors.iter().enumerate() {
             if t.id != i as u64 + 1 {
                 return Err(OfficeError::Corrupt(format!(

@@ -46,7 +46,7 @@ impl Office {
             let p = &mut st.inspectors[i];
             p.status = registry::status_on(p.status, &p.status_history, today);
         }
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        st.target_search = super::search::TargetSearch::build(&st.targets).into();
         tracing::info!(changed = n, %today, "status changes dated ahead took effect");
         n
     }

@@ -425,7 +425,7 @@ impl Office {
                 let Some(old) = st.target(id) else {
                     return merge::Matched::Skip;
                 };
-                let mismatch = language_differs(&old.name, &t.name)
+                let mismatch = language_differs(&old.name(), &t.name())
                     || language_differs(&old.region, &t.region);
                 let (merged, changes) = merge::merge_target(old, t, take(blank));
                 if changes.is_empty() {
@@ -467,7 +467,7 @@ impl Office {
                     out.preview.record_merge(
                         &schema::TARGET_FIELDS,
                         old.credit_code.to_string(),
-                        old.name.clone(),
+                        old.name().to_string(),
                         changes,
                     );
                     changed.push(t);
@@ -506,9 +506,9 @@ impl Office {
         st.targets.reserve_exact(next.len());
         st.targets.extend(next);
         if added {
-            st.target_by_code = super::code_index::CodeIndex::build(&st.targets);
+            st.target_by_code = super::code_index::CodeIndex::build(&st.targets).into();
         }
-        st.target_search = super::search::TargetSearch::build(&st.targets);
+        st.target_search = super::search::TargetSearch::build(&st.targets).into();
         Ok(out)
     }
 
@@ -817,7 +817,7 @@ impl Office {
         let summary = format!(
             "检查对象 {} {}：{} → {}，{} 起{}，原因：{}",
             t.id,
-            t.name,
+            t.name(),
             old.status.label(Lang::Zh),
             status.label(Lang::Zh),
             effective,
@@ -827,7 +827,9 @@ impl Office {
         let stamps = vec![stamp(TreeName::Targets, id, base)];
         self.commit_stamped("target status", summary, writes, stamps)?;
         st.targets[(id - 1) as usize] = t.clone();
-        st.target_search.set((id - 1) as usize, &t);
+        if let Some(search) = st.target_search.get_mut() {
+            search.set((id - 1) as usize, &t);
+        }
         Ok(t)
     }
 
@@ -899,7 +901,7 @@ impl Office {
                 )]));
             }
         }
-        if t.name.trim().is_empty() {
+        if t.name().trim().is_empty() {
             return Err(OfficeError::Invalid(vec![format!(
                 "{}: {}",
                 lang.pick("单位名称", "name"),
@@ -941,7 +943,7 @@ impl Office {
             "{}检查对象 {} {} {}",
             if is_new { "新增" } else { "编辑" },
             t.id,
-            t.name,
+            t.name(),
             t.credit_code
         );
         let base = if is_new { None } else { base };
@@ -953,17 +955,23 @@ impl Office {
         )?;
         if is_new {
             let st = &mut *st;
-            (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
+            if let Some(codes) = st.target_by_code.get_mut() {
+                codes.insert(&st.targets, t.credit_code.as_str(), t.id);
+            }
             st.targets.push(t.clone());
         } else {
             let i = (t.id - 1) as usize;
             let st = &mut *st;
             let old_code = st.targets[i].credit_code.clone();
-            (st.target_by_code).remove(&st.targets, old_code.as_str(), t.id);
-            (st.target_by_code).insert(&st.targets, t.credit_code.as_str(), t.id);
+            if let Some(codes) = st.target_by_code.get_mut() {
+                codes.remove(&st.targets, old_code.as_str(), t.id);
+                codes.insert(&st.targets, t.credit_code.as_str(), t.id);
+            }
             st.targets[i] = t.clone();
         }
-        st.target_search.set((t.id - 1) as usize, &t);
+        if let Some(search) = st.target_search.get_mut() {
+            search.set((t.id - 1) as usize, &t);
+        }
         Ok(t)
     }
 }

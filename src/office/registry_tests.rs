@@ -33,7 +33,7 @@ fn reimport_with_changes_updates_store_and_memory_alike() {
         1,
         "the change is in the history"
     );
-    assert!(in_memory[0].address.starts_with("云南省"));
+    assert!(in_memory[0].address().starts_with("云南省"));
     let office = reopen(dir.path(), office);
     assert_eq!(
         office.state().targets,
@@ -91,7 +91,7 @@ fn status_change_and_new_target_land_in_their_chunk() {
     let mut t = office.state().targets[0].clone();
     t.id = 0;
     t.credit_code = CreditCode::complete("91530125MA6K1234X").unwrap();
-    t.name = "宜良新增测试有限公司".into();
+    t.set_name("宜良新增测试有限公司");
     let saved = office.save_target(t).unwrap();
     assert_eq!(saved.id, office.state().targets.len() as u64);
     let before = office.state().targets.clone();

@@ -826,7 +826,7 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
                 status_changed_label(&date, lang),
-                t.name,
+                t.name(),
                 status.label(lang),
                 date
             )))
@@ -844,7 +844,7 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
             "{}{} {}",
             lang.pick("已保存：", "saved: "),
             t.id,
-            t.name
+            t.name()
         ))),
         (Op::SavePlan(..), Reply::Plan(p)) => OpResult::Saved(Ok(format!(
             "{}{} {}",

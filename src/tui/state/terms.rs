@@ -38,7 +38,7 @@ impl<'a> RowColumn<'a> {
 
 /// Whether a target's address (lower-cased) contains `lower`.
 fn address_has(t: &Target, lower: &str) -> bool {
-    t.address.to_ascii_lowercase().contains(lower)
+    t.address().to_ascii_lowercase().contains(lower)
 }
 
 /// Rows of `r` among `candidates` (in their order) that match every term of `query`.
@@ -53,11 +53,11 @@ pub fn filter_rows(
         return candidates.collect();
     }
     let n = r.len(ctx.data);
-    if r == Registry::Targets && ctx.data.target_search.len() == n {
+    if r == Registry::Targets && ctx.data.search().len() == n {
         // One scan of the search text (which holds the address) per term, the 规则 column
         // with it; AND.
         let mut hit = vec![0u16; n];
-        let search = &ctx.data.target_search;
+        let search = ctx.data.search();
         for term in &terms {
             // The 规则 column once per rule key, on one target that has it.
             let mut rows = RowColumn::new(ctx, term.to_ascii_lowercase());
