@@ -159,7 +159,7 @@ fn generated_names_are_synthetic() {
             assert!(!FORBIDDEN_NAMES.iter().any(|f| f.contains(p.name.as_str())));
         }
         for t in targets(2_000, seed) {
-            assert!(!is_forbidden_name(&t.name()), "{}", t.name());
+            assert!(!is_forbidden_name(t.name()), "{}", t.name());
         }
     }
 }

@@ -425,7 +425,7 @@ impl Office {
                 let Some(old) = st.target(id) else {
                     return merge::Matched::Skip;
                 };
-                let mismatch = language_differs(&old.name(), &t.name())
+                let mismatch = language_differs(old.name(), t.name())
                     || language_differs(&old.region, &t.region);
                 let (merged, changes) = merge::merge_target(old, t, take(blank));
                 if changes.is_empty() {

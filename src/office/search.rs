@@ -393,9 +393,9 @@ mod tests {
                 .filter(|(_, t)| {
                     let ql = q.to_ascii_lowercase();
                     let has = |s: &str| s.to_ascii_lowercase().contains(&ql);
-                    has(&t.name())
+                    has(t.name())
                         || has(t.credit_code.as_str())
-                        || has(&t.address())
+                        || has(t.address())
                         || has(&t.region)
                         || has(&t.industry)
                         || has(t.permit_class.label(Lang::Zh))

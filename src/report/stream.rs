@@ -64,13 +64,13 @@ pub fn cells<'a>(x: &'a Target, lang: Lang, s: &'a mut Scratch) -> [Cell<'a>; CO
     let s: &'a Scratch = s;
     let l = x.lists.entries();
     [
-        Cell::Text(&x.name()),
+        Cell::Text(x.name()),
         Cell::Text(x.credit_code.as_str()),
         Cell::Text(&x.region),
         Cell::Text(&x.industry),
-        Cell::Text(&x.address()),
+        Cell::Text(x.address()),
         Cell::Text(x.permit_class.label(lang)),
-        Cell::Text(&x.permit_number()),
+        Cell::Text(x.permit_number()),
         Cell::Text(yes_no(l[0].3, lang)),
         Cell::Text(yes_no(l[1].3, lang)),
         Cell::Text(yes_no(l[2].3, lang)),

@@ -66,7 +66,7 @@ fn a_town_in_the_address_and_the_row_column_are_searched() {
                 .data
                 .targets
                 .iter()
-                .find(|t| &t.name() == name)
+                .find(|t| t.name() == name)
                 .expect("t");
             let text = ctx.rules.obligation_text(t);
             assert!(

@@ -513,7 +513,7 @@ impl Query {
         }
         match r {
             Registry::Targets => data.targets.get(i).is_some_and(|t| {
-                self.hit(&t.name())
+                self.hit(t.name())
                     || self.upper.find(t.credit_code.as_str().as_bytes()).is_some()
                     || self.hit(&t.region)
                     || self.hit(&t.industry)
@@ -536,7 +536,7 @@ impl Query {
                     || data
                         .inspector(c.inspector)
                         .is_some_and(|p| self.hit(&p.name))
-                    || data.target(c.target).is_some_and(|t| self.hit(&t.name()))
+                    || data.target(c.target).is_some_and(|t| self.hit(t.name()))
             }),
             Registry::Items => data
                 .items
