@@ -12,6 +12,7 @@ pub mod rules;
 pub mod scope;
 pub mod sym;
 pub mod target;
+mod target_serde;
 pub mod target_text;
 pub mod task;
 pub mod violation;
