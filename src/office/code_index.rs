@@ -7,6 +7,23 @@
 use crate::domain::{Target, TargetId};
 use rayon::prelude::*;
 
+/// Target `id` indexed under `new` instead of `old` (`None`: a new target), where the index is
+/// built: one not built yet will be, from the targets as they are then (`State::codes`).
+pub fn recode(
+    cell: &mut std::sync::OnceLock<CodeIndex>,
+    targets: &[Target],
+    old: Option<&str>,
+    new: &str,
+    id: TargetId,
+) {
+    if let Some(index) = cell.get_mut() {
+        if let Some(old) = old {
+            index.remove(targets, old, id);
+        }
+        index.insert(targets, new, id);
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct CodeIndex {
     /// Target indices (id − 1), in ascending order of their credit code.

@@ -285,15 +285,19 @@ pub fn apply(
                 let i = (t.id as usize).checked_sub(1).ok_or_else(bad)?;
                 if let Some(old) = state.targets.get(i) {
                     let old_code = old.credit_code.clone();
-                    if let Some(index) = state.target_by_code.get_mut() {
-                        index.remove(&state.targets, old_code.as_str(), t.id);
-                        index.insert(&state.targets, t.credit_code.as_str(), t.id);
-                    }
+                    let (old, new) = (Some(old_code.as_str()), t.credit_code.as_str());
+                    let index = &mut state.target_by_code;
+                    super::code_index::recode(index, &state.targets, old, new, t.id);
                     state.targets[i] = t;
                 } else if i == state.targets.len() {
-                    if let Some(index) = state.target_by_code.get_mut() {
-                        index.insert(&state.targets, t.credit_code.as_str(), t.id);
-                    }
+                    let index = &mut state.target_by_code;
+                    super::code_index::recode(
+                        index,
+                        &state.targets,
+                        None,
+                        t.credit_code.as_str(),
+                        t.id,
+                    );
                     state.targets.push(t);
                 } else {
                     return Err(bad());

@@ -191,15 +191,23 @@ impl State {
     }
     /// The code index, built now if it is not yet (another thread building it is waited for).
     pub fn codes(&self) -> &code_index::CodeIndex {
-        (self.target_by_code).get_or_init(|| code_index::CodeIndex::build(&self.targets))
+        (self.target_by_code).get_or_init(|| apart(|| code_index::CodeIndex::build(&self.targets)))
     }
     /// The search text, built now if it is not yet (another thread building it is waited for).
     pub fn search(&self) -> &search::TargetSearch {
-        (self.target_search).get_or_init(|| search::TargetSearch::build(&self.targets))
+        (self.target_search).get_or_init(|| apart(|| search::TargetSearch::build(&self.targets)))
     }
     /// Both target indexes built (the code index and the search text side by side).
     pub fn build_indexes(&self) {
-        rayon::join(|| self.codes(), || self.search());
+        std::thread::scope(|s| {
+            let codes = std::thread::Builder::new().spawn_scoped(s, || {
+                self.codes();
+            });
+            self.search();
+            if codes.is_err() {
+                self.codes();
+            }
+        });
     }
     pub fn inspector(&self, id: InspectorId) -> Option<&Inspector> {
         id.checked_sub(1)
@@ -780,6 +788,32 @@ impl State {
         }
         Ok(st)
     }
+}
+
+/// Run `build` (an index build, parallel with rayon) on a thread and a rayon pool of its own,
+/// this thread blocked meanwhile without taking other work. An index is built inside a
+/// `OnceLock` that tasks of the global pool may be waiting on (an import matches its rows in
+/// parallel by credit code): built there, the build would need the threads that wait for it, or
+/// a worker waiting on the build's own tasks could take a row's task that asks for the index it
+/// is building.
+fn apart<T: Send>(build: impl FnOnce() -> T + Send) -> T {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|s| {
+        let built = s
+            .spawn(move || {
+                match rayon::ThreadPoolBuilder::new()
+                    .num_threads(cores.min(8))
+                    .thread_name(|i| format!("index-build-{i}"))
+                    .build()
+                {
+                    Ok(pool) => pool.install(build),
+                    // No pool of its own: the global one, as any caller would.
+                    Err(_) => build(),
+                }
+            })
+            .join();
+        built.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// The head signature of `store` checked against its chain.

@@ -827,9 +827,7 @@ impl Office {
         let stamps = vec![stamp(TreeName::Targets, id, base)];
         self.commit_stamped("target status", summary, writes, stamps)?;
         st.targets[(id - 1) as usize] = t.clone();
-        if let Some(search) = st.target_search.get_mut() {
-            search.set((id - 1) as usize, &t);
-        }
+        super::search::set_in(&mut st.target_search, (id - 1) as usize, &t);
         Ok(t)
     }
 
@@ -955,23 +953,18 @@ impl Office {
         )?;
         if is_new {
             let st = &mut *st;
-            if let Some(codes) = st.target_by_code.get_mut() {
-                codes.insert(&st.targets, t.credit_code.as_str(), t.id);
-            }
+            let code = t.credit_code.as_str();
+            super::code_index::recode(&mut st.target_by_code, &st.targets, None, code, t.id);
             st.targets.push(t.clone());
         } else {
             let i = (t.id - 1) as usize;
             let st = &mut *st;
             let old_code = st.targets[i].credit_code.clone();
-            if let Some(codes) = st.target_by_code.get_mut() {
-                codes.remove(&st.targets, old_code.as_str(), t.id);
-                codes.insert(&st.targets, t.credit_code.as_str(), t.id);
-            }
+            let (old, new) = (Some(old_code.as_str()), t.credit_code.as_str());
+            super::code_index::recode(&mut st.target_by_code, &st.targets, old, new, t.id);
             st.targets[i] = t.clone();
         }
-        if let Some(search) = st.target_search.get_mut() {
-            search.set((t.id - 1) as usize, &t);
-        }
+        super::search::set_in(&mut st.target_search, (t.id - 1) as usize, &t);
         Ok(t)
     }
 }

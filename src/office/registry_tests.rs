@@ -100,3 +100,39 @@ fn status_change_and_new_target_land_in_their_chunk() {
     assert_eq!(office.state().targets[2].status, TargetStatus::Suspended);
     assert_eq!(office.verify().unwrap().problem, None);
 }
+
+/// A large store's target indexes are built after the open (`State::codes`, `State::search` on
+/// first use, or `State::build_indexes` on the office's thread): whoever asks first, and while
+/// another thread builds, the answers are those of indexes built at once.
+#[test]
+fn target_indexes_built_later_answer_as_if_built_at_once() {
+    let ts = crate::synth::targets(3000, 9);
+    let st =
+        crate::office::State::from_parts(ts.clone(), Vec::new(), Vec::new(), Vec::new()).unwrap();
+    assert!(st.target_by_code.get().is_none() && st.target_search.get().is_none());
+    let at_once = crate::office::search::TargetSearch::build(&ts);
+    let found = std::thread::scope(|s| {
+        s.spawn(|| st.build_indexes());
+        st.search().find("狗街")
+    });
+    assert_eq!(found, at_once.find("狗街"));
+    assert!(!found.is_empty());
+    assert!(st.target_by_code.get().is_some() && st.target_search.get().is_some());
+    for t in [&ts[0], &ts[1234], &ts[2999]] {
+        assert_eq!(st.target_id_by_code(t.credit_code.as_str()), Some(t.id));
+        assert_eq!(st.find_target(t.name()).map(|f| f.name()), Some(t.name()));
+    }
+    assert_eq!(st.target_id_by_code("91530125XXXXXXXXXX"), None);
+    // Tasks of the global rayon pool asking for the code index (an import matching its rows)
+    // while the office's thread builds it: neither waits for the other forever.
+    use rayon::prelude::*;
+    let st =
+        crate::office::State::from_parts(ts.clone(), Vec::new(), Vec::new(), Vec::new()).unwrap();
+    let ids: Vec<Option<u64>> = std::thread::scope(|s| {
+        s.spawn(|| st.build_indexes());
+        (ts.par_iter())
+            .map(|t| st.target_id_by_code(t.credit_code.as_str()))
+            .collect()
+    });
+    assert_eq!(ids, ts.iter().map(|t| Some(t.id)).collect::<Vec<_>>());
+}

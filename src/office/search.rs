@@ -17,6 +17,14 @@ use crate::i18n::Lang;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
+/// Record `i`'s text becomes `t`'s where the text is built: text not built yet will be, from the
+/// targets as they are then (`State::search`).
+pub fn set_in(cell: &mut std::sync::OnceLock<TargetSearch>, i: usize, t: &Target) {
+    if let Some(search) = cell.get_mut() {
+        search.set(i, t);
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct TargetSearch {
     blob: Vec<u8>,
