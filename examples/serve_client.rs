@@ -80,9 +80,9 @@ fn main() {
 
     let mut writer = Client::connect(&sock, Lang::En).expect("writer");
     let mut t = remote.replica().state.targets[0].clone();
-    let old = t.address.clone();
+    let old = t.address().to_string();
     for address in ["serve_client 测试".to_string(), old] {
-        t.address = address;
+        t.set_address(&address);
         let sent = Instant::now();
         match writer
             .call(&Request::SaveTarget {
@@ -97,7 +97,7 @@ fn main() {
         let answered = sent.elapsed();
         let (at, bytes, delta) = rx.recv_timeout(Duration::from_secs(30)).expect("event");
         let shown = wrx.recv_timeout(Duration::from_secs(30)).expect("replica");
-        let ok = remote.replica().state.targets[0].address == t.address;
+        let ok = remote.replica().state.targets[0].address() == t.address();
         println!(
             "one-target edit: answered in {answered:.2?}; event {bytes} bytes (records: {delta}) after {:.2?}; other replica updated after {:.2?} (matches: {ok})",
             at - sent,

@@ -591,13 +591,11 @@ pub fn target_at(id: TargetId, seed: u64) -> Target {
 
     Target {
         id,
-        name,
+        text: crate::domain::TargetText::new(&name, &address, &permit_number),
         credit_code,
         region: region.name.into(),
         industry: ind.name.into(),
-        address,
         permit_class,
-        permit_number,
         lists,
         radiation_user,
         construction_project,
@@ -731,13 +729,13 @@ fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
 fn target_record(t: &Target) -> [String; 27] {
     let l = &t.lists;
     [
-        t.name.clone(),
+        t.name().to_string(),
         t.credit_code.to_string(),
         t.region.to_string(),
         t.industry.to_string(),
-        t.address.clone(),
+        t.address().to_string(),
         t.permit_class.label(Lang::Zh).to_string(),
-        t.permit_number.clone(),
+        t.permit_number().to_string(),
         yes_no(l.mee_provincial_key).into(),
         yes_no(l.inspection_key).into(),
         yes_no(l.city_confirmed_key).into(),

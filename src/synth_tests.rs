@@ -57,10 +57,10 @@ fn credit_codes_are_valid_unique_and_local() {
         assert!(seen.insert(code.to_string()), "duplicate code {code}");
         match t.permit_class {
             PermitClass::Key | PermitClass::Simplified => {
-                assert_eq!(t.permit_number, format!("{code}001P"))
+                assert_eq!(t.permit_number(), format!("{code}001P"))
             }
-            PermitClass::Registration => assert_eq!(t.permit_number, format!("{code}001W")),
-            PermitClass::None => assert!(t.permit_number.is_empty()),
+            PermitClass::Registration => assert_eq!(t.permit_number(), format!("{code}001W")),
+            PermitClass::None => assert!(t.permit_number().is_empty()),
         }
     }
 }
@@ -112,17 +112,17 @@ fn targets_are_plausible() {
         assert!(regions.contains(&t.region.as_str()), "{}", t.region);
         used_regions.insert(t.region);
         assert!(
-            t.address.starts_with(&format!("宜良县{}", t.region)),
+            t.address().starts_with(&format!("宜良县{}", t.region)),
             "{}",
-            t.address
+            t.address()
         );
-        assert!(!t.pollutants.is_empty(), "{}", t.name);
+        assert!(!t.pollutants.is_empty(), "{}", t.name());
         if t.positive_list {
             assert_eq!(t.violations, 0);
             assert_eq!(t.status, TargetStatus::Operating);
         }
         if t.lists.concentrated_complaints {
-            assert!(t.complaints >= 3, "{}", t.name);
+            assert!(t.complaints >= 3, "{}", t.name());
         }
         if t.radiation_user {
             assert!(t.pollutants.iter().any(|p| p == "电离辐射"));
@@ -133,7 +133,7 @@ fn targets_are_plausible() {
         );
     }
     assert_eq!(used_regions.len(), 9, "every town has units");
-    let names: HashSet<&str> = ts.iter().map(|t| t.name.as_str()).collect();
+    let names: HashSet<&str> = ts.iter().map(|t| t.name()).collect();
     assert!(
         names.len() * 100 >= ts.len() * 98,
         "names are nearly all distinct"
@@ -159,7 +159,7 @@ fn generated_names_are_synthetic() {
             assert!(!FORBIDDEN_NAMES.iter().any(|f| f.contains(p.name.as_str())));
         }
         for t in targets(2_000, seed) {
-            assert!(!is_forbidden_name(&t.name), "{}", t.name);
+            assert!(!is_forbidden_name(t.name()), "{}", t.name());
         }
     }
 }
@@ -281,7 +281,7 @@ fn targets_csv_has_contract_headers_and_round_trips() {
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), ts.len());
     for (t, row) in ts.iter().zip(&rows) {
-        assert_eq!(&row[col("单位名称")], t.name);
+        assert_eq!(&row[col("单位名称")], t.name());
         assert_eq!(&row[col("统一社会信用代码")], t.credit_code.as_str());
         assert_eq!(
             PermitClass::parse(&row[col("管理类别")]),

@@ -780,7 +780,7 @@ fn notice_masks_persons_drops_the_exempt_and_html_equals_xlsx() {
             .find(|t| t.credit_code.as_str() == person_code)
             .cloned()
             .unwrap();
-        t.name = "张三明".into();
+        t.set_name("张三明");
         t.tags.push("自然人".into());
         office.save_target(t).unwrap();
     }

@@ -257,11 +257,11 @@ fn gbk_csv_with_chinese_alias_headers_imports() {
             .iter()
             .find(|t| t.credit_code.as_str() == c)
             .unwrap_or_else(|| panic!("{c} not listed"));
-        assert_eq!(&t.name, name);
+        assert_eq!(&t.name(), name);
         assert_eq!(&t.region, region);
         assert_eq!(t.industry, "化学原料制造");
-        assert_eq!(t.address, format!("宜良县{region}某村1组"));
-        assert_eq!(t.permit_number, format!("{c}001P"));
+        assert_eq!(t.address(), format!("宜良县{region}某村1组"));
+        assert_eq!(t.permit_number(), format!("{c}001P"));
     }
     assert_eq!(targets[0].permit_class, shuangsui::domain::PermitClass::Key);
     assert_ok(&env.run(&["verify"]), "verify");
@@ -780,7 +780,7 @@ fn xlsx_with_chinese_headers_imports() {
     let targets = env.targets();
     assert_eq!(targets.len(), 2);
     for (t, (name, c, region, _, online)) in targets.iter().zip(rows.iter()) {
-        assert_eq!(&t.name, name);
+        assert_eq!(&t.name(), name);
         assert_eq!(t.credit_code.as_str(), c);
         assert_eq!(&t.region, region);
         assert_eq!(t.online_monitoring, *online == "是");

@@ -581,7 +581,7 @@ fn two_clients_editing_one_target_from_one_revision_the_second_is_refused_and_th
     let audit = ok(&db, &sock, &["--lang", "en", "verify"]);
     // The second client (a TUI form opened at the same revision) saves another field: refused
     // with who changed it and when, in its language.
-    form.address = "宜良县匡远街道另一个地址".into();
+    form.set_address("宜良县匡远街道另一个地址");
     let Response::Error(e) = tui
         .call(&Request::SaveTarget {
             target: Box::new(form.clone()),

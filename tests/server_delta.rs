@@ -151,7 +151,7 @@ fn a_one_record_change_sends_a_subscriber_at_most_64_kb() {
 
     // One target's field, in a full chunk of 1024 (the chunk itself is some 230 kB).
     let mut t = office.state().target(2000).expect("target 2000").clone();
-    t.address = "新地址 1 号".into();
+    t.set_address("新地址 1 号");
     call(
         &mut c,
         Request::SaveTarget {
@@ -245,7 +245,7 @@ fn a_replica_follows_the_events_and_equals_a_fresh_snapshot() {
 
     // Edit, add, status changes, a plan, a draw, task steps, a void.
     let mut t = office.state().target(5).expect("target").clone();
-    t.name = format!("{}（改）", t.name);
+    t.set_name(&format!("{}（改）", t.name()));
     call(
         &mut c,
         Request::SaveTarget {
@@ -279,7 +279,7 @@ fn a_replica_follows_the_events_and_equals_a_fresh_snapshot() {
         .take(5)
         .collect();
     let mut changed = office.state().target(9).expect("target").clone();
-    changed.address = "导入改的地址".into();
+    changed.set_address("导入改的地址");
     rows.push(changed);
     let mut csv = Vec::new();
     shuangsui::synth::write_targets_csv(&mut csv, &rows).expect("csv");
@@ -356,7 +356,7 @@ fn a_replica_follows_the_events_and_equals_a_fresh_snapshot() {
     )
     .expect("snapshot");
     let mut t = office.state().target(6).expect("target").clone();
-    t.address = "自己改的".into();
+    t.set_address("自己改的");
     a.call(&Request::SaveTarget {
         target: Box::new(t),
         base_revision: None,
@@ -383,7 +383,7 @@ fn a_gap_or_a_reload_fetches_what_is_missing() {
     let mut c = Client::connect(&sock, Lang::En).expect("writer");
     for id in [7, 8] {
         let mut t = office.state().target(id).expect("target").clone();
-        t.address = format!("地址 {id}");
+        t.set_address(&format!("地址 {id}"));
         call(
             &mut c,
             Request::SaveTarget {

@@ -63,7 +63,7 @@ pub fn edit(conn: &mut Conn, what: &EditWhat, lang: Lang) -> Result<i32, OfficeE
         "{}{} {}",
         lang.pick("已保存：检查对象 ", "saved: target "),
         t.id,
-        t.name
+        t.name()
     );
     Ok(0)
 }

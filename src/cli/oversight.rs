@@ -340,14 +340,14 @@ pub fn adjust(conn: &mut Conn, a: &AdjustArgs, lang: Lang) -> Result<i32, Office
             Lang::Zh => format!(
                 "检查对象 {} {}：经营状态 {}（自 {} 起）",
                 t.id,
-                t.name,
+                t.name(),
                 status.label(lang),
                 a.date
             ),
             Lang::En => format!(
                 "target {} {}: status {} (from {})",
                 t.id,
-                t.name,
+                t.name(),
                 status.label(lang),
                 a.date
             ),

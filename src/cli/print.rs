@@ -343,7 +343,7 @@ pub(crate) fn listing_text(l: &crate::office::listing::Listing, lang: Lang) -> S
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     t.id,
                     t.credit_code,
-                    t.name,
+                    t.name(),
                     t.region,
                     t.permit_class.label(lang),
                     t.status.label(lang)

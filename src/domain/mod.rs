@@ -12,6 +12,8 @@ pub mod rules;
 pub mod scope;
 pub mod sym;
 pub mod target;
+mod target_serde;
+pub mod target_text;
 pub mod task;
 pub mod violation;
 
@@ -32,4 +34,5 @@ pub use rules::{
 pub use sym::{Sym, SymList};
 pub use target::{
     MonthSet, PermitClass, StatusChange, SupervisionLists, Target, TargetId, TargetStatus,
+    TargetText,
 };

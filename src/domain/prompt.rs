@@ -40,7 +40,7 @@ pub fn status_prompt(t: &Task, target: &Target) -> Option<StatusPrompt> {
     (target.status != to).then(|| StatusPrompt {
         task: t.id,
         target: target.id,
-        name: target.name.clone(),
+        name: target.name().to_string(),
         from: target.status,
         to,
         effective: r.determined,

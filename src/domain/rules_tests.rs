@@ -1,17 +1,15 @@
 use super::*;
 use crate::domain::credit_code::CreditCode;
-use crate::domain::target::{MonthSet, TargetStatus};
+use crate::domain::target::{MonthSet, TargetStatus, TargetText};
 
 fn target() -> Target {
     Target {
         id: 1,
-        name: "宜良某厂".into(),
+        text: TargetText::new("宜良某厂", "", ""),
         credit_code: CreditCode::from_stored("91530125MA6K5XQ10X".into()),
         region: "匡远街道".into(),
         industry: "化工".into(),
-        address: String::new(),
         permit_class: PermitClass::None,
-        permit_number: String::new(),
         lists: SupervisionLists::default(),
         radiation_user: false,
         construction_project: false,

@@ -319,13 +319,11 @@ mod tests {
         let (code, _) = super::super::CreditCode::parse("91440300708461136T").unwrap();
         Target {
             id: 1,
-            name: "宜良狗街水泥有限公司".into(),
+            text: super::super::TargetText::new("宜良狗街水泥有限公司", "", ""),
             credit_code: code,
             region: "狗街镇".into(),
             industry: "水泥制造".into(),
-            address: String::new(),
             permit_class: PermitClass::Key,
-            permit_number: String::new(),
             lists: Default::default(),
             radiation_user: false,
             construction_project: false,

@@ -2,6 +2,7 @@
 
 use super::credit_code::CreditCode;
 use super::sym::{Sym, SymList};
+pub use super::target_text::TargetText;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -280,24 +281,23 @@ impl MonthSet {
     }
 }
 
-/// A record in the target registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A record in the target registry. Serialized field by field as it always was (单位名称 after
+/// the id, 地址 after the industry, 许可证编号 after the permit class): see
+/// [`super::target_text`], which keeps the three texts in one allocation.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub id: TargetId,
-    /// 单位名称
-    pub name: String,
+    /// 单位名称, 生产经营场所地址, 许可证编号 ([`Target::name`], [`Target::address`],
+    /// [`Target::permit_number`]).
+    pub text: TargetText,
     /// 统一社会信用代码
     pub credit_code: CreditCode,
     /// 所在地区 (town or subdistrict)
     pub region: Sym,
     /// 行业类别
     pub industry: Sym,
-    /// 生产经营场所地址
-    pub address: String,
     /// 管理类别
     pub permit_class: PermitClass,
-    /// 许可证编号
-    pub permit_number: String,
     pub lists: SupervisionLists,
     /// 核技术利用单位
     pub radiation_user: bool,

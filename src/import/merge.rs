@@ -90,13 +90,13 @@ pub(crate) fn merge<T: Clone>(
 /// A target's field as text, for comparison and the preview (Chinese labels).
 pub fn target_text(r: &Target, fi: usize) -> String {
     match fi {
-        t::NAME => r.name.clone(),
+        t::NAME => r.name().to_string(),
         t::CREDIT_CODE => r.credit_code.to_string(),
         t::REGION => r.region.to_string(),
         t::INDUSTRY => r.industry.to_string(),
-        t::ADDRESS => r.address.clone(),
+        t::ADDRESS => r.address().to_string(),
         t::PERMIT_CLASS => r.permit_class.label(Lang::Zh).to_string(),
-        t::PERMIT_NUMBER => r.permit_number.clone(),
+        t::PERMIT_NUMBER => r.permit_number().to_string(),
         fi if t::LISTS.contains(&fi) => yes_no(r.lists.entries()[fi - t::LISTS.start].3),
         t::RADIATION_USER => yes_no(r.radiation_user),
         t::CONSTRUCTION_PROJECT => yes_no(r.construction_project),
@@ -117,13 +117,13 @@ pub fn target_text(r: &Target, fi: usize) -> String {
 
 fn take_target(dst: &mut Target, src: &Target, fi: usize) {
     match fi {
-        t::NAME => dst.name = src.name.clone(),
+        t::NAME => dst.set_name(src.name()),
         t::CREDIT_CODE => dst.credit_code = src.credit_code.clone(),
         t::REGION => dst.region = src.region,
         t::INDUSTRY => dst.industry = src.industry,
-        t::ADDRESS => dst.address = src.address.clone(),
+        t::ADDRESS => dst.set_address(src.address()),
         t::PERMIT_CLASS => dst.permit_class = src.permit_class,
-        t::PERMIT_NUMBER => dst.permit_number = src.permit_number.clone(),
+        t::PERMIT_NUMBER => dst.set_permit_number(src.permit_number()),
         fi if t::LISTS.contains(&fi) => {
             let (name, _, _, v) = src.lists.entries()[fi - t::LISTS.start];
             dst.lists.set(name, v);
@@ -239,11 +239,12 @@ mod tests {
             clear_empty: false,
         };
         let (merged, changes) = merge_target(&old, &new, keep);
-        assert_eq!(merged.name, "新名称有限公司");
+        assert_eq!(merged.name(), "新名称有限公司");
         assert_eq!(merged.region, "狗街镇");
         assert_eq!(merged.industry, "水泥", "an empty cell keeps the value");
         assert_eq!(
-            merged.address, old.address,
+            merged.address(),
+            old.address(),
             "an absent column keeps the value"
         );
         assert_eq!(merged.permit_class, old.permit_class);
@@ -258,7 +259,11 @@ mod tests {
         };
         let (merged, changes) = merge_target(&old, &new, clear);
         assert_eq!(merged.industry, "", "--clear-empty clears");
-        assert_eq!(merged.address, old.address, "still only present columns");
+        assert_eq!(
+            merged.address(),
+            old.address(),
+            "still only present columns"
+        );
         assert_eq!(changes.len(), 3);
     }
 

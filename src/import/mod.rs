@@ -828,14 +828,15 @@ fn target_from(cx: &mut Cx<'_, '_>, months: &mut Memo<MonthSet>) -> Option<Targe
     }
     // `credit_code?` comes last in the literal so every other cell is checked (and its
     // errors recorded) before a row with a bad code returns.
+    let industry = cx.text(t::INDUSTRY).into();
+    let address = cx.text(t::ADDRESS);
+    let permit_number = cx.text(t::PERMIT_NUMBER);
     let target = Target {
         id: 0,
-        name,
+        text: crate::domain::TargetText::new(&name, &address, &permit_number),
         region: region.into(),
-        industry: cx.text(t::INDUSTRY).into(),
-        address: cx.text(t::ADDRESS),
+        industry,
         permit_class,
-        permit_number: cx.text(t::PERMIT_NUMBER),
         lists,
         radiation_user: cx.flag(t::RADIATION_USER),
         construction_project: cx.flag(t::CONSTRUCTION_PROJECT),

@@ -42,12 +42,12 @@ fn gbk_csv_with_chinese_headers() {
     assert_eq!(rows, [2, 3, 4]);
     let a = &r.records[0].1;
     assert_eq!(a.id, 0);
-    assert_eq!(a.name, "宜良县北古城镇某水泥有限公司");
+    assert_eq!(a.name(), "宜良县北古城镇某水泥有限公司");
     assert_eq!(a.credit_code, code("91530125MA6K1234X"));
     assert_eq!(a.region, "北古城镇");
     assert_eq!(a.industry, "水泥制造");
     assert_eq!(a.permit_class, PermitClass::Key);
-    assert_eq!(a.permit_number, "91530125MA6K1234XC001P");
+    assert_eq!(a.permit_number(), "91530125MA6K1234XC001P");
     assert!(a.lists.mee_provincial_key && a.lists.kunming_key_discharge);
     assert!(!a.lists.inspection_key && !a.lists.county_government);
     assert!(a.online_monitoring && a.video_monitoring && !a.positive_list);
@@ -65,7 +65,7 @@ fn gbk_csv_with_chinese_headers() {
     assert!(b.lists.county_government && b.lists.concentrated_complaints && b.positive_list);
     assert!(!b.construction_project && !b.radiation_user && !b.online_monitoring);
     assert_eq!(b.production_months.to_text(), "3-10");
-    assert_eq!(b.permit_number, "");
+    assert_eq!(b.permit_number(), "");
     let c = &r.records[2].1;
     assert_eq!(
         (c.permit_class, c.status),
@@ -94,7 +94,7 @@ fn utf8_bom_aliases_unknown_column_and_pilot_warning() {
     assert_eq!(r.unknown_columns, ["备注"]);
     assert_eq!(r.records.len(), 2);
     let a = &r.records[0].1;
-    assert_eq!(a.name, "宜良县某砖厂", "企业名称 is an alias of 单位名称");
+    assert_eq!(a.name(), "宜良县某砖厂", "企业名称 is an alias of 单位名称");
     assert_eq!(a.region, "南羊街道", "乡镇（街道） is an alias of 所在地区");
     assert_eq!(a.industry, "砖瓦制造");
     assert_eq!(a.permit_class, PermitClass::Simplified);
@@ -126,7 +126,7 @@ fn english_headers_case_and_spacing_tolerated() {
     let r = read_targets(&sample("targets-en.csv")).unwrap();
     assert!(r.unknown_columns.is_empty(), "{:?}", r.unknown_columns);
     let a = &r.records[0].1;
-    assert_eq!(a.name, "Yiliang Cement Co.");
+    assert_eq!(a.name(), "Yiliang Cement Co.");
     assert_eq!(a.region, "Beigucheng");
     assert_eq!(a.permit_class, PermitClass::Key);
     assert!(a.positive_list && a.online_monitoring && a.video_monitoring);
@@ -506,7 +506,7 @@ fn tab_separated_utf16_text_from_excel() {
     }
     let r = read_targets_bytes("t.txt", &bytes).unwrap();
     assert_eq!(r.encoding, "UTF-16LE");
-    assert_eq!(r.records[0].1.name, "宜良县某厂");
+    assert_eq!(r.records[0].1.name(), "宜良县某厂");
 }
 
 /// Release-mode throughput check: `cargo test --release --lib import::tests::million -- --ignored`.
@@ -650,7 +650,7 @@ fn xlsx_registry_on_the_second_sheet_is_read_and_named() {
     let bytes = wb.save_to_buffer().unwrap();
     let r = read_targets_bytes("名录.xlsx", &bytes).unwrap();
     assert_eq!(r.records.len(), 1);
-    assert_eq!(r.records[0].1.name, "甲公司");
+    assert_eq!(r.records[0].1.name(), "甲公司");
     assert_eq!(r.encoding, "XLSX: 名录", "the sheet read is named");
 }
 

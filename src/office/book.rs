@@ -299,7 +299,7 @@ pub fn task_json_of(
         credit_code: target
             .map(|x| x.credit_code.to_string())
             .unwrap_or_default(),
-        name: target.map(|x| x.name.clone()).unwrap_or_default(),
+        name: target.map(|x| x.name().to_string()).unwrap_or_default(),
         row: t.row.clone(),
         items: std::iter::once(None)
             .chain(t.merged.iter().map(|m| Some(m.added)))

@@ -57,7 +57,7 @@ impl Lookup {
             targets: st
                 .targets
                 .iter()
-                .map(|t| (t.id, (t.name.clone(), t.region.to_string())))
+                .map(|t| (t.id, (t.name().to_string(), t.region.to_string())))
                 .collect(),
             inspectors: st
                 .inspectors

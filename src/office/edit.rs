@@ -83,7 +83,7 @@ impl Office {
         }
         // The required columns with their stored values, then the fields set.
         let mut cols: Vec<(usize, String)> = vec![
-            (schema::t::NAME, old.name.clone()),
+            (schema::t::NAME, old.name().to_string()),
             (schema::t::CREDIT_CODE, old.credit_code.as_str().to_string()),
             (schema::t::REGION, old.region.to_string()),
         ];

@@ -428,7 +428,7 @@ impl Office {
             out.push(DueItem {
                 task: t.id,
                 target: t.target,
-                name: target.map(|x| x.name.clone()).unwrap_or_default(),
+                name: target.map(|x| x.name().to_string()).unwrap_or_default(),
                 credit_code: target
                     .map(|x| x.credit_code.to_string())
                     .unwrap_or_default(),

@@ -48,7 +48,7 @@ impl Office {
                 Lang::En => format!("target {target}"),
             }));
         };
-        let (tid, tname) = (t.id, t.name.clone());
+        let (tid, tname) = (t.id, t.name().to_string());
         let mut codes: Vec<String> = Vec::new();
         for code in items.iter().map(|c| c.trim().to_ascii_uppercase()) {
             if code.is_empty() || codes.contains(&code) {

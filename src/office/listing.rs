@@ -63,7 +63,7 @@ impl Office {
                     .iter()
                     .map(|c| {
                         let insp = st.inspector(c.inspector).map(|p| p.name.clone());
-                        let targ = st.target(c.target).map(|t| t.name.clone());
+                        let targ = st.target(c.target).map(|t| t.name().to_string());
                         (
                             c.clone(),
                             insp.unwrap_or_else(|| "?".into()),
@@ -78,7 +78,7 @@ impl Office {
                     book.tasks
                         .iter()
                         .map(|t| {
-                            let name = st.target(t.target).map(|x| x.name.clone());
+                            let name = st.target(t.target).map(|x| x.name().to_string());
                             (
                                 t.clone(),
                                 name.unwrap_or_else(|| "?".into()),
@@ -101,7 +101,7 @@ impl Office {
                 st.inspections
                     .iter()
                     .map(|i| {
-                        let name = st.target(i.target).map(|t| t.name.clone());
+                        let name = st.target(i.target).map(|t| t.name().to_string());
                         (i.clone(), name.unwrap_or_else(|| "?".into()))
                     })
                     .collect(),

@@ -200,7 +200,7 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The registries (with their indexes rebuilt) and the book.
+    /// The registries (their indexes built on first use) and the book.
     pub fn into_parts(self) -> Result<(super::State, super::Book, u64), OfficeError> {
         let state = super::State::from_parts(
             self.targets,

@@ -191,11 +191,25 @@ impl State {
     }
     /// The targets by credit code, built now if it was not.
     pub fn code_index(&self) -> &code_index::CodeIndex {
-        (self.target_by_code).get_or(|| code_index::CodeIndex::build(&self.targets))
+        let build = || apart(|| code_index::CodeIndex::build(&self.targets));
+        (self.target_by_code).get_or(build)
     }
     /// The targets' search text, built now if it was not.
     pub fn target_search(&self) -> &search::TargetSearch {
-        (self.target_search).get_or(|| search::TargetSearch::build(&self.targets))
+        let build = || apart(|| search::TargetSearch::build(&self.targets));
+        (self.target_search).get_or(build)
+    }
+    /// Both target indexes built (the code index and the search text side by side).
+    pub fn build_indexes(&self) {
+        std::thread::scope(|s| {
+            let codes = std::thread::Builder::new().spawn_scoped(s, || {
+                self.code_index();
+            });
+            self.target_search();
+            if codes.is_err() {
+                self.code_index();
+            }
+        });
     }
     /// Store target `t` in its place (id `len + 1`: appended), keeping the indexes that are
     /// built in step with it.
@@ -239,13 +253,14 @@ impl State {
         if let Some(id) = self.target_id_by_code(&k.to_uppercase()) {
             return self.target(id);
         }
-        self.targets.iter().find(|t| t.name == k)
+        self.targets.iter().find(|t| t.name() == k)
     }
 }
 
 pub struct Office {
     store: Store,
-    state: Shared<State>,
+    /// In an `Arc` for the thread that builds the target indexes after a large open.
+    state: Arc<Shared<State>>,
     book: Shared<book::Book>,
     /// The records' revisions (lock order 5: taken alone, after a commit).
     revisions: Shared<Revisions>,
@@ -278,6 +293,7 @@ impl Office {
         let store = Store::open(path)?;
         let opened = started.elapsed();
         let state = load_state(&store)?;
+        let loaded = started.elapsed();
         // sled keeps every target chunk it has read: it stores a chunk of 1,024 targets as a
         // blob and counts it in its cache by the few bytes of the blob's pointer, so it never
         // evicts one (220 MB at 1M targets, whatever its cache capacity). Closing and reopening
@@ -288,20 +304,25 @@ impl Office {
         } else {
             store
         };
+        let reopened = started.elapsed();
         let book = draws::load_book(&store)?;
         let rule_book = rules::RuleBook::load(&store)?;
         let revisions = Revisions::load(&store)?;
         let fresh = store.is_empty();
+        let rest = started.elapsed();
         release_free_memory();
         tracing::info!(
             targets = state.targets.len(),
             sled_ms = opened.as_millis() as u64,
+            loaded_ms = loaded.as_millis() as u64,
+            reopened_ms = reopened.as_millis() as u64,
+            book_ms = rest.as_millis() as u64,
             total_ms = started.elapsed().as_millis() as u64,
             "registries loaded"
         );
         let office = Office {
             store,
-            state: Shared::new(state),
+            state: Arc::new(Shared::new(state)),
             book: Shared::new(book),
             revisions: Shared::new(revisions),
             user: crate::store::audit::os_user(),
@@ -666,17 +687,14 @@ fn load_targets(store: &Store) -> Result<Vec<Target>, OfficeError> {
     // (A damaged last key must not ask for more than any real store needs.)
     let mut targets = Vec::with_capacity(chunks.min(1 << 16) * TARGET_CHUNK as usize);
     let mut iter = tree.iter();
-    loop {
-        let raw = iter
-            .by_ref()
+    let mut read = move || {
+        iter.by_ref()
             .take(BATCH)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(sled_err)?;
-        if raw.is_empty() {
-            break;
-        }
-        let decoded = raw
-            .par_iter()
+            .map_err(sled_err)
+    };
+    let decode = |raw: Vec<(sled::IVec, sled::IVec)>| {
+        raw.par_iter()
             .map(|(k, v)| {
                 let mut chunk: Vec<Target> = Store::decode_value(TreeName::Targets, k, v)?;
                 for t in &mut chunk {
@@ -684,17 +702,28 @@ fn load_targets(store: &Store) -> Result<Vec<Target>, OfficeError> {
                 }
                 Ok(chunk)
             })
-            .collect::<Result<Vec<_>, OfficeError>>()?;
-        for chunk in decoded {
+            .collect::<Result<Vec<_>, OfficeError>>()
+    };
+    // sled reads the next batch (one thread: its blobs are files) while this one decodes.
+    let mut raw = read()?;
+    while !raw.is_empty() {
+        let (decoded, next) = rayon::join(|| decode(raw), &mut read);
+        for chunk in decoded? {
             targets.extend(chunk);
         }
+        raw = next?;
     }
     targets.shrink_to_fit();
     Ok(targets)
 }
 
 fn load_state(store: &Store) -> Result<State, OfficeError> {
+    let started = std::time::Instant::now();
     let targets = load_targets(store)?;
+    tracing::info!(
+        decoded_ms = started.elapsed().as_millis() as u64,
+        "targets decoded"
+    );
     let today = chrono::Local::now().date_naive();
     let mut inspectors: Vec<Inspector> = store.scan(TreeName::Inspectors)?;
     for p in &mut inspectors {
@@ -748,6 +777,32 @@ impl State {
         }
         Ok(st)
     }
+}
+
+/// Run `build` (an index build, parallel with rayon) on a thread and a rayon pool of its own,
+/// this thread blocked meanwhile without taking other work. An index is built inside a
+/// `OnceLock` that tasks of the global pool may be waiting on (an import matches its rows in
+/// parallel by credit code): built there, the build would need the threads that wait for it, or
+/// a worker waiting on the build's own tasks could take a row's task that asks for the index it
+/// is building.
+fn apart<T: Send>(build: impl FnOnce() -> T + Send) -> T {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|s| {
+        let built = s
+            .spawn(move || {
+                match rayon::ThreadPoolBuilder::new()
+                    .num_threads(cores.min(8))
+                    .thread_name(|i| format!("index-build-{i}"))
+                    .build()
+                {
+                    Ok(pool) => pool.install(build),
+                    // No pool of its own: the global one, as any caller would.
+                    Err(_) => build(),
+                }
+            })
+            .join();
+        built.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// The head signature of `store` checked against its chain.

@@ -611,7 +611,7 @@ impl Office {
         Ok(format!(
             "{} {} {}\n{}\n",
             t.id,
-            t.name,
+            t.name(),
             t.credit_code,
             self.rules().explain(t, lang)
         ))

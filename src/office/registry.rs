@@ -424,7 +424,7 @@ impl Office {
                 let Some(old) = st.target(id) else {
                     return merge::Matched::Skip;
                 };
-                let mismatch = language_differs(&old.name, &t.name)
+                let mismatch = language_differs(old.name(), t.name())
                     || language_differs(&old.region, &t.region);
                 let (merged, changes) = merge::merge_target(old, t, take(blank));
                 if changes.is_empty() {
@@ -466,7 +466,7 @@ impl Office {
                     out.preview.record_merge(
                         &schema::TARGET_FIELDS,
                         old.credit_code.to_string(),
-                        old.name.clone(),
+                        old.name().to_string(),
                         changes,
                     );
                     changed.push(t);
@@ -819,7 +819,7 @@ impl Office {
         let summary = format!(
             "检查对象 {} {}：{} → {}，{} 起{}，原因：{}",
             t.id,
-            t.name,
+            t.name(),
             old.status.label(Lang::Zh),
             status.label(Lang::Zh),
             effective,
@@ -900,7 +900,7 @@ impl Office {
                 )]));
             }
         }
-        if t.name.trim().is_empty() {
+        if t.name().trim().is_empty() {
             return Err(OfficeError::Invalid(vec![format!(
                 "{}: {}",
                 lang.pick("单位名称", "name"),
@@ -942,7 +942,7 @@ impl Office {
             "{}检查对象 {} {} {}",
             if is_new { "新增" } else { "编辑" },
             t.id,
-            t.name,
+            t.name(),
             t.credit_code
         );
         let base = if is_new { None } else { base };

@@ -33,7 +33,7 @@ fn reimport_with_changes_updates_store_and_memory_alike() {
         1,
         "the change is in the history"
     );
-    assert!(in_memory[0].address.starts_with("云南省"));
+    assert!(in_memory[0].address().starts_with("云南省"));
     let office = reopen(dir.path(), office);
     assert_eq!(
         office.state().targets,
@@ -91,7 +91,7 @@ fn status_change_and_new_target_land_in_their_chunk() {
     let mut t = office.state().targets[0].clone();
     t.id = 0;
     t.credit_code = CreditCode::complete("91530125MA6K1234X").unwrap();
-    t.name = "宜良新增测试有限公司".into();
+    t.set_name("宜良新增测试有限公司");
     let saved = office.save_target(t).unwrap();
     assert_eq!(saved.id, office.state().targets.len() as u64);
     let before = office.state().targets.clone();
@@ -119,13 +119,13 @@ fn the_lazy_indexes_follow_edits_whether_built_or_not() {
         // An edit of target 2 (new name and code) and a new target.
         let mut t = office.state().targets[1].clone();
         let old_code = t.credit_code.to_string();
-        t.name = "改名后的测试公司".into();
+        t.set_name("改名后的测试公司");
         t.credit_code = CreditCode::complete("91530125MA6K7777X").unwrap();
         office.save_target(t).unwrap();
         let mut n = office.state().targets[0].clone();
         n.id = 0;
         n.credit_code = CreditCode::complete("91530125MA6K8888X").unwrap();
-        n.name = "新增的检索测试公司".into();
+        n.set_name("新增的检索测试公司");
         let n = office.save_target(n).unwrap();
         let st = office.state();
         assert_eq!(st.target_search.is_built(), built, "edits do not build it");
@@ -140,4 +140,40 @@ fn the_lazy_indexes_follow_edits_whether_built_or_not() {
         assert_eq!(st.target_id_by_code(n.credit_code.as_str()), Some(n.id));
         assert_eq!(st.target_id_by_code(&old_code), None, "{built}");
     }
+}
+
+/// The target indexes are built on first use (`State::code_index`, `State::target_search`) or by
+/// `State::build_indexes` on another thread (the TUI's, after its first frame): whoever asks
+/// first, and while another thread builds, the answers are those of indexes built at once.
+#[test]
+fn target_indexes_built_later_answer_as_if_built_at_once() {
+    let ts = crate::synth::targets(3000, 9);
+    let st =
+        crate::office::State::from_parts(ts.clone(), Vec::new(), Vec::new(), Vec::new()).unwrap();
+    assert!(!st.target_by_code.is_built() && !st.target_search.is_built());
+    let at_once = crate::office::search::TargetSearch::build(&ts);
+    let found = std::thread::scope(|s| {
+        s.spawn(|| st.build_indexes());
+        st.target_search().find("狗街")
+    });
+    assert_eq!(found, at_once.find("狗街"));
+    assert!(!found.is_empty());
+    assert!(st.target_by_code.is_built() && st.target_search.is_built());
+    for t in [&ts[0], &ts[1234], &ts[2999]] {
+        assert_eq!(st.target_id_by_code(t.credit_code.as_str()), Some(t.id));
+        assert_eq!(st.find_target(t.name()).map(|f| f.name()), Some(t.name()));
+    }
+    assert_eq!(st.target_id_by_code("91530125XXXXXXXXXX"), None);
+    // Tasks of the global rayon pool asking for the code index (an import matching its rows)
+    // while the office's thread builds it: neither waits for the other forever.
+    use rayon::prelude::*;
+    let st =
+        crate::office::State::from_parts(ts.clone(), Vec::new(), Vec::new(), Vec::new()).unwrap();
+    let ids: Vec<Option<u64>> = std::thread::scope(|s| {
+        s.spawn(|| st.build_indexes());
+        (ts.par_iter())
+            .map(|t| st.target_id_by_code(t.credit_code.as_str()))
+            .collect()
+    });
+    assert_eq!(ids, ts.iter().map(|t| Some(t.id)).collect::<Vec<_>>());
 }

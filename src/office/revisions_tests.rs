@@ -49,7 +49,7 @@ fn the_second_save_from_the_same_revision_is_refused_and_the_first_kept() {
     let mut a = loaded.clone();
     a.industry = "水泥制造".into();
     let mut b = loaded.clone();
-    b.address = "另一个地址".into();
+    b.set_address("另一个地址");
     assert!(matches!(
         save_target(&o, &zhang, &a, Some(base)),
         Response::Ok(Reply::Target(_))
@@ -78,7 +78,7 @@ fn the_second_save_from_the_same_revision_is_refused_and_the_first_kept() {
         "水泥制造",
         "the first change is kept"
     );
-    assert_eq!(o.state().targets[2].address, loaded.address);
+    assert_eq!(o.state().targets[2].address(), loaded.address());
     // Reloaded (the current revision), the second user's change goes through.
     assert!(matches!(
         save_target(
@@ -86,7 +86,7 @@ fn the_second_save_from_the_same_revision_is_refused_and_the_first_kept() {
             &li,
             &{
                 let mut t = o.state().targets[2].clone();
-                t.address = "另一个地址".into();
+                t.set_address("另一个地址");
                 t
             },
             Some(after_first.rev)
@@ -94,7 +94,7 @@ fn the_second_save_from_the_same_revision_is_refused_and_the_first_kept() {
         Response::Ok(_)
     ));
     assert_eq!(o.state().targets[2].industry, "水泥制造");
-    assert_eq!(o.state().targets[2].address, "另一个地址");
+    assert_eq!(o.state().targets[2].address(), "另一个地址");
     assert_eq!(o.verify().unwrap().problem, None);
 }
 
@@ -163,7 +163,9 @@ fn an_import_bumps_the_revisions_of_what_it_changes() {
     assert_eq!(o.revisions().rev(TreeName::Targets, t.id), 0);
     let csv = format!(
         "单位名称,统一社会信用代码,所在地区,行业类别\n{},{},{},新行业\n",
-        t.name, t.credit_code, t.region
+        t.name(),
+        t.credit_code,
+        t.region
     );
     let out = o
         .import_bytes(
@@ -182,7 +184,7 @@ fn an_import_bumps_the_revisions_of_what_it_changes() {
     );
     // A form opened before the import is now stale.
     let mut edited = t.clone();
-    edited.address = "x".into();
+    edited.set_address("x");
     assert!(o.save_target_at(edited, Some(0)).is_err());
     // The revisions are read back from the store at open.
     let path = o.store_path();

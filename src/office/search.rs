@@ -54,12 +54,12 @@ fn push_field(blob: &mut Vec<u8>, s: &str) {
 
 /// Bytes of a record's own text in the blob.
 fn own_len(t: &Target) -> usize {
-    t.name.len() + t.credit_code.as_str().len() + t.address.len() + 4
+    t.name().len() + t.credit_code.as_str().len() + t.address().len() + 4
 }
 
 fn write_own(out: &mut [u8], t: &Target) {
     let mut at = 0;
-    for s in [t.name.as_str(), t.credit_code.as_str(), t.address.as_str()] {
+    for s in [t.name(), t.credit_code.as_str(), t.address()] {
         for (o, b) in out[at..at + s.len()].iter_mut().zip(s.bytes()) {
             *o = b.to_ascii_lowercase();
         }
@@ -333,7 +333,7 @@ mod tests {
         for (i, j) in [(0, 3), (150, 7), (299, 300), (17, 309)] {
             let mut t = other[j].clone();
             t.id = i as u64 + 1;
-            t.name = format!("{}{}", t.name, "长".repeat(i % 5));
+            t.set_name(&format!("{}{}", t.name(), "长".repeat(i % 5)));
             ts[i] = t.clone();
             idx.set(i, &t);
         }
@@ -371,8 +371,8 @@ mod tests {
     #[test]
     fn finds_each_matching_record_once() {
         let mut ts = crate::synth::targets(2000, 3);
-        ts[7].name = "ABC水泥厂".into();
-        ts[8].address = "宜良县 Xyz 路 1 号".into();
+        ts[7].set_name("ABC水泥厂");
+        ts[8].set_address("宜良县 Xyz 路 1 号");
         let idx = TargetSearch::build(&ts);
         for q in [
             "狗街",
@@ -393,9 +393,9 @@ mod tests {
                 .filter(|(_, t)| {
                     let ql = q.to_ascii_lowercase();
                     let has = |s: &str| s.to_ascii_lowercase().contains(&ql);
-                    has(&t.name)
+                    has(t.name())
                         || has(t.credit_code.as_str())
-                        || has(&t.address)
+                        || has(t.address())
                         || has(&t.region)
                         || has(&t.industry)
                         || has(t.permit_class.label(Lang::Zh))
@@ -444,8 +444,8 @@ mod tests {
             .filter(|&i| {
                 let t = &ts[i as usize];
                 Condition::key_of(t) == k
-                    || t.name.contains("狗街")
-                    || t.address.contains("狗街")
+                    || t.name().contains("狗街")
+                    || t.address().contains("狗街")
                     || t.region.contains("狗街")
             })
             .collect();

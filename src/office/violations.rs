@@ -177,7 +177,7 @@ impl Office {
                     target: t.target,
                     name: st
                         .target(t.target)
-                        .map(|x| x.name.clone())
+                        .map(|x| x.name().to_string())
                         .unwrap_or_default(),
                     phrase: t
                         .result

@@ -250,7 +250,7 @@ pub(super) fn announcement(wb: &mut Workbook, office: &Office, id: u64, lang: La
             t.text(0, &s.row)?;
             t.num(1, (i + 1) as f64)?;
             t.num(2, *id as f64)?;
-            t.text(3, target.map(|x| x.name.as_str()).unwrap_or(""))?;
+            t.text(3, target.map(|x| x.name()).unwrap_or(""))?;
             t.text(4, target.map(|x| x.credit_code.as_str()).unwrap_or(""))?;
         }
     }

@@ -148,9 +148,9 @@ pub(super) fn draw(
                 .map(|r| lang.pick(&r.short_zh, &r.short_en))
                 .unwrap_or(""),
         )?;
-        t.text(3, target.map(|x| x.name.as_str()).unwrap_or(""))?;
+        t.text(3, target.map(|x| x.name()).unwrap_or(""))?;
         t.text(4, target.map(|x| x.credit_code.as_str()).unwrap_or(""))?;
-        t.text(5, target.map(|x| x.address.as_str()).unwrap_or(""))?;
+        t.text(5, target.map(|x| x.address()).unwrap_or(""))?;
         let team: Vec<String> = task
             .team
             .iter()
@@ -227,7 +227,7 @@ pub(super) fn draw(
             t.text(0, &s.row)?;
             t.num(1, (i + 1) as f64)?;
             t.num(2, *id as f64)?;
-            t.text(3, target.map(|x| x.name.as_str()).unwrap_or(""))?;
+            t.text(3, target.map(|x| x.name()).unwrap_or(""))?;
             t.text(4, target.map(|x| x.credit_code.as_str()).unwrap_or(""))?;
             match picks.get(id) {
                 Some(order) => {

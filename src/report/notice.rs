@@ -56,7 +56,7 @@ pub fn is_natural_person(t: &Target) -> bool {
     if t.tags.iter().any(|g| g == "自然人" || g == "个人") {
         return true;
     }
-    let n = t.name.trim();
+    let n = t.name().trim();
     let len = n.chars().count();
     (2..=4).contains(&len)
         && n.chars()
@@ -125,7 +125,7 @@ pub fn notice_rows(office: &Office, spec: &NoticeSpec, lang: Lang) -> Vec<Notice
         .map(|(t, _, phrase)| {
             let target = st.target(t.target);
             let person = target.is_some_and(is_natural_person);
-            let name = target.map(|x| x.name.clone()).unwrap_or_default();
+            let name = target.map(|x| x.name().to_string()).unwrap_or_default();
             let plan = book.plans.iter().find(|p| p.id == t.plan);
             NoticeRow {
                 name: if person { mask_name(&name) } else { name },
@@ -303,11 +303,11 @@ mod tests {
     fn persons_are_told_from_organisations() {
         let mut t = crate::synth::targets(1, 1).remove(0);
         t.tags.clear();
-        t.name = "张三明".into();
+        t.set_name("张三明");
         assert!(is_natural_person(&t));
-        t.name = "宜良县某某水泥有限公司".into();
+        t.set_name("宜良县某某水泥有限公司");
         assert!(!is_natural_person(&t));
-        t.name = "顺益汽修店".into();
+        t.set_name("顺益汽修店");
         assert!(!is_natural_person(&t));
         t.tags.push("自然人".into());
         assert!(is_natural_person(&t));

@@ -64,13 +64,13 @@ pub fn cells<'a>(x: &'a Target, lang: Lang, s: &'a mut Scratch) -> [Cell<'a>; CO
     let s: &'a Scratch = s;
     let l = x.lists.entries();
     [
-        Cell::Text(&x.name),
+        Cell::Text(x.name()),
         Cell::Text(x.credit_code.as_str()),
         Cell::Text(&x.region),
         Cell::Text(&x.industry),
-        Cell::Text(&x.address),
+        Cell::Text(x.address()),
         Cell::Text(x.permit_class.label(lang)),
-        Cell::Text(&x.permit_number),
+        Cell::Text(x.permit_number()),
         Cell::Text(yes_no(l[0].3, lang)),
         Cell::Text(yes_no(l[1].3, lang)),
         Cell::Text(yes_no(l[2].3, lang)),
@@ -396,8 +396,8 @@ mod tests {
     #[test]
     fn streamed_sheet_equals_the_table_written_one() {
         let mut targets = crate::synth::targets(300, 7);
-        targets[0].name = " 宜良 & <某某> 厂\t".into();
-        targets[1].address = "A_x0041_B\u{1}".into();
+        targets[0].set_name(" 宜良 & <某某> 厂\t");
+        targets[1].set_address("A_x0041_B\u{1}");
         targets[2].tags.clear();
         targets[2].pollutants = vec!["废气", "废水"].into();
         targets[3].credit_grade = Default::default();
@@ -442,7 +442,7 @@ mod tests {
     #[test]
     fn too_long_text_is_refused() {
         let mut targets = crate::synth::targets(3, 7);
-        targets[2].address = "长".repeat(MAX_STRING_LEN + 1);
+        targets[2].set_address(&"长".repeat(MAX_STRING_LEN + 1));
         let dir = tempfile::tempdir().unwrap();
         let r = save_targets(
             crate::report::workbook("t", "test"),

@@ -399,26 +399,22 @@ impl Backend {
         }
     }
 
-    /// Build the target search text on another thread, so the first frame does not wait for
-    /// it and the first filter keystroke rarely does (`State::target_search` is built on first
-    /// use; whichever asks first builds it, the other waits).
+    /// Build the target indexes (search text, code index) on another thread, so the first frame
+    /// does not wait for them and the first filter keystroke rarely does (they are built on
+    /// first use; whichever asks first builds, the other waits).
     pub fn warm_indexes(&self) {
         let _ = match self {
             Backend::Local { office, .. } => {
                 let st = office.state();
                 std::thread::Builder::new()
                     .name("search-index".into())
-                    .spawn(move || {
-                        st.target_search();
-                    })
+                    .spawn(move || st.build_indexes())
             }
             Backend::Remote(r) => {
                 let r = Arc::clone(r);
                 std::thread::Builder::new()
                     .name("search-index".into())
-                    .spawn(move || {
-                        r.replica().state.target_search();
-                    })
+                    .spawn(move || r.replica().state.build_indexes())
             }
         };
     }
@@ -850,7 +846,7 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
             OpResult::Saved(Ok(format!(
                 "{}{} {} {}",
                 status_changed_label(&date, lang),
-                t.name,
+                t.name(),
                 status.label(lang),
                 date
             )))
@@ -868,7 +864,7 @@ pub(crate) fn run_op(via: &impl Via, op: Op, lang: Lang, progress: &dyn Fn(f64))
             "{}{} {}",
             lang.pick("已保存：", "saved: "),
             t.id,
-            t.name
+            t.name()
         ))),
         (Op::SavePlan(..), Reply::Plan(p)) => OpResult::Saved(Ok(format!(
             "{}{} {}",

@@ -54,7 +54,7 @@ fn filter_by_chinese_town_keeps_only_matching_rows() {
         .iter()
         .enumerate()
         .filter(|(_, t)| {
-            t.name.contains("狗街镇")
+            t.name().contains("狗街镇")
                 || t.region.contains("狗街镇")
                 || t.industry.contains("狗街镇")
                 || t.tags.iter().any(|g| g.contains("狗街镇"))
@@ -102,7 +102,7 @@ fn sort_by_column_and_reverse() {
         app.list()
             .matches
             .iter()
-            .map(|&i| st.targets[i as usize].name.clone())
+            .map(|&i| st.targets[i as usize].name().to_string())
             .collect()
     };
     assert!(names.windows(2).all(|w| w[0] <= w[1]), "ascending by name");
@@ -112,7 +112,7 @@ fn sort_by_column_and_reverse() {
         .list()
         .matches
         .iter()
-        .map(|&i| st.targets[i as usize].name.as_str())
+        .map(|&i| st.targets[i as usize].name())
         .collect();
     assert!(rev.windows(2).all(|w| w[0] >= w[1]), "descending by name");
     assert_eq!(rev.len(), st.targets.len());
@@ -219,10 +219,7 @@ fn adding_a_target_through_the_form_saves_it() {
     let st = office.state();
     assert_eq!(st.targets.len(), before + 1);
     let t = st.targets.last().expect("new target");
-    assert_eq!(
-        (t.name.as_str(), t.region.as_str()),
-        ("宜良测试厂", "狗街镇")
-    );
+    assert_eq!((t.name(), t.region.as_str()), ("宜良测试厂", "狗街镇"));
     assert_eq!(app.list().matches.len(), before + 1);
 }
 

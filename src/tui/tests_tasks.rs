@@ -110,7 +110,7 @@ fn o_sorts_the_tasks_by_the_next_column_and_shift_o_reverses() {
     let book = office.book();
     let name = |id: u64| {
         let t = book.tasks.iter().find(|t| t.id == id).expect("task");
-        st.target(t.target).expect("target").name.clone()
+        st.target(t.target).expect("target").name().to_string()
     };
     let names: Vec<String> = ids(&office, &app).into_iter().map(name).collect();
     let mut sorted = names.clone();

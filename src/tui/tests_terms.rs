@@ -14,7 +14,7 @@ fn filtered(office: &Office, text: &str) -> Vec<String> {
     app.list()
         .matches
         .iter()
-        .map(|&i| st.targets[i as usize].name.clone())
+        .map(|&i| st.targets[i as usize].name().to_string())
         .collect()
 }
 
@@ -48,10 +48,10 @@ fn a_town_in_the_address_and_the_row_column_are_searched() {
         .state()
         .targets
         .iter()
-        .find(|t| t.name == "宜良县狗街下村冷链物流中心项目")
+        .find(|t| t.name() == "宜良县狗街下村冷链物流中心项目")
         .cloned()
         .expect("demo target");
-    assert!(t.address.contains("狗街镇"));
+    assert!(t.address().contains("狗街镇"));
     t.region = "宜良县".into();
     office.save_target(t).expect("save");
     assert!(
@@ -66,11 +66,11 @@ fn a_town_in_the_address_and_the_row_column_are_searched() {
                 .data
                 .targets
                 .iter()
-                .find(|t| &t.name == name)
+                .find(|t| t.name() == name)
                 .expect("t");
             let text = ctx.rules.obligation_text(t);
             assert!(
-                text.contains("A-1") || t.name.to_lowercase().contains("a-1"),
+                text.contains("A-1") || t.name().to_lowercase().contains("a-1"),
                 "{name}: {text}"
             );
         }

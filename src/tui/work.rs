@@ -34,7 +34,7 @@ pub fn draw_result_in(
         .map(|t| {
             let target = st.target(t.target);
             DrawnTask {
-                target: target.map(|x| x.name.clone()).unwrap_or_default(),
+                target: target.map(|x| x.name().to_string()).unwrap_or_default(),
                 credit_code: target
                     .map(|x| x.credit_code.as_str().to_string())
                     .unwrap_or_default(),

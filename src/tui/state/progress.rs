@@ -422,7 +422,7 @@ impl AppState {
         let name = ctx
             .data
             .target(t.target)
-            .map(|x| x.name.clone())
+            .map(|x| x.name().to_string())
             .unwrap_or_default();
         // A step already recorded reopens with its stored values.
         let check = t.check.as_ref();

@@ -222,7 +222,7 @@ impl AppState {
                 (
                     Registry::Targets,
                     t.id,
-                    t.name.clone(),
+                    t.name().to_string(),
                     t.status.label(lang),
                     [
                         TargetStatus::Operating,
@@ -305,7 +305,12 @@ impl AppState {
         .map(|s| s.label(lang))
         .join(" / ");
         let fields = vec![
-            Field::new("单位名称", "Name", &get(|t| t.name.clone()), String::new()),
+            Field::new(
+                "单位名称",
+                "Name",
+                &get(|t| t.name().to_string()),
+                String::new(),
+            ),
             Field::new(
                 "信用代码",
                 "Credit code",
@@ -327,7 +332,7 @@ impl AppState {
             Field::new(
                 "地址",
                 "Address",
-                &get(|t| t.address.clone()),
+                &get(|t| t.address().to_string()),
                 String::new(),
             ),
             Field::new(
@@ -351,7 +356,7 @@ impl AppState {
                 "{} {} {}",
                 lang.pick("编辑检查对象", "Edit target"),
                 self.cfg.symbols.separator,
-                t.name
+                t.name()
             ),
             None => lang.pick("新增检查对象", "Add target").to_string(),
         };
@@ -429,13 +434,11 @@ pub(super) fn parse_import_kind(s: &str) -> Option<ImportKind> {
 pub fn blank_target(code: CreditCode) -> Target {
     Target {
         id: 0,
-        name: String::new(),
+        text: crate::domain::TargetText::default(),
         credit_code: code,
         region: Sym::default(),
         industry: Sym::default(),
-        address: String::new(),
         permit_class: PermitClass::None,
-        permit_number: String::new(),
         lists: SupervisionLists::default(),
         radiation_user: false,
         construction_project: false,
@@ -510,7 +513,7 @@ impl Query {
         }
         match r {
             Registry::Targets => data.targets.get(i).is_some_and(|t| {
-                self.hit(&t.name)
+                self.hit(t.name())
                     || self.upper.find(t.credit_code.as_str().as_bytes()).is_some()
                     || self.hit(&t.region)
                     || self.hit(&t.industry)
@@ -533,7 +536,7 @@ impl Query {
                     || data
                         .inspector(c.inspector)
                         .is_some_and(|p| self.hit(&p.name))
-                    || data.target(c.target).is_some_and(|t| self.hit(&t.name))
+                    || data.target(c.target).is_some_and(|t| self.hit(t.name()))
             }),
             Registry::Items => data
                 .items
@@ -560,7 +563,7 @@ pub(super) fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: 
             } else {
                 let key = |t: &Target| -> String {
                     match col {
-                        0 => t.name.clone(),
+                        0 => t.name().to_string(),
                         1 => t.credit_code.as_str().to_string(),
                         2 => t.region.to_string(),
                         4 => t.status.label(lang).to_string(),
@@ -602,7 +605,7 @@ pub(super) fn sorted_order(r: Registry, ctx: &Ctx, col: usize, rev: bool, lang: 
                     .unwrap_or_default(),
                 1 => d
                     .target(c.target)
-                    .map(|t| t.name.clone())
+                    .map(|t| t.name().to_string())
                     .unwrap_or_default(),
                 _ => c.reason.clone(),
             }

@@ -75,9 +75,9 @@ impl AppState {
         let mut f = vec![format!("#{}", t.id), t.row.clone()];
         if let Some(x) = ctx.data.target(t.target) {
             f.extend([
-                x.name.clone(),
+                x.name().to_string(),
                 x.credit_code.as_str().to_string(),
-                x.address.clone(),
+                x.address().to_string(),
                 x.region.to_string(),
             ]);
         }
@@ -130,7 +130,7 @@ impl AppState {
                     1 => ctx
                         .data
                         .target(t.target)
-                        .map(|x| x.name.clone())
+                        .map(|x| x.name().to_string())
                         .unwrap_or_default(),
                     2 => t.row.clone(),
                     3 => t

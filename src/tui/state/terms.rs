@@ -38,7 +38,7 @@ impl<'a> RowColumn<'a> {
 
 /// Whether a target's address (lower-cased) contains `lower`.
 fn address_has(t: &Target, lower: &str) -> bool {
-    t.address.to_ascii_lowercase().contains(lower)
+    t.address().to_ascii_lowercase().contains(lower)
 }
 
 /// Rows of `r` among `candidates` (in their order) that match every term of `query`.

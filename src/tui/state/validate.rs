@@ -158,11 +158,11 @@ fn target(c: &mut Check, ctx: &Ctx, id: u64, revision: Option<u64>) -> Option<Op
         .target(id)
         .cloned()
         .unwrap_or_else(|| blank_target(code.clone()));
-    t.name = name;
+    t.set_name(&name);
     t.credit_code = code;
     t.region = region.into();
     t.industry = c.form.get("Industry").into();
-    t.address = c.form.get("Address").to_string();
+    t.set_address(c.form.get("Address"));
     t.permit_class = permit_class;
     t.status = status;
     Some(Op::SaveTarget(Box::new(t), revision))

@@ -164,7 +164,7 @@ fn cells(r: Registry, i: usize, ctx: &Ctx, lang: Lang, wanted: &[usize]) -> Vec<
                 String::new()
             };
             vec![
-                t.name.clone(),
+                t.name().to_string(),
                 t.credit_code.as_str().to_string(),
                 t.region.to_string(),
                 rule,
@@ -207,7 +207,7 @@ fn cells(r: Registry, i: usize, ctx: &Ctx, lang: Lang, wanted: &[usize]) -> Vec<
                     .map(|p| p.name.clone())
                     .unwrap_or_else(|| c.inspector.to_string()),
                 d.target(c.target)
-                    .map(|t| t.name.clone())
+                    .map(|t| t.name().to_string())
                     .unwrap_or_else(|| c.target.to_string()),
                 c.reason.clone(),
             ]
@@ -326,7 +326,11 @@ pub fn detail_lines(app: &AppState, ctx: &Ctx) -> Vec<String> {
             };
             out.push(format!(
                 "{} {} {} {} {}",
-                t.name, sym.separator, t.credit_code, sym.separator, t.address
+                t.name(),
+                sym.separator,
+                t.credit_code,
+                sym.separator,
+                t.address()
             ));
             out.extend(ctx.rules.explain(t, lang).lines().map(str::to_string));
             let lists: Vec<&str> = t
@@ -429,7 +433,7 @@ pub fn detail_lines(app: &AppState, ctx: &Ctx) -> Vec<String> {
                 .filter(|c| c.inspector == p.id)
                 .map(|c| {
                     d.target(c.target)
-                        .map(|t| t.name.clone())
+                        .map(|t| t.name().to_string())
                         .unwrap_or_else(|| c.target.to_string())
                 })
                 .collect();
@@ -480,7 +484,7 @@ pub fn detail_lines(app: &AppState, ctx: &Ctx) -> Vec<String> {
                     "{} {} {}",
                     p.map(|p| p.name.as_str()).unwrap_or("?"),
                     sym.arrow_right,
-                    t.map(|t| t.name.as_str()).unwrap_or("?")
+                    t.map(|t| t.name()).unwrap_or("?")
                 ));
                 out.push(format!("{}{}", lang.pick("事由：", "Reason: "), c.reason));
             }

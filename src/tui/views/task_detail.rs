@@ -30,7 +30,7 @@ pub fn lines(app: &AppState, ctx: &Ctx, t: &Task) -> Vec<(String, String)> {
     let mut v = vec![
         row(
             &p("检查对象", "Target"),
-            target.map(|x| x.name.clone()).unwrap_or_default(),
+            target.map(|x| x.name().to_string()).unwrap_or_default(),
         ),
         row(
             &p("信用代码", "Credit code"),
@@ -41,7 +41,7 @@ pub fn lines(app: &AppState, ctx: &Ctx, t: &Task) -> Vec<(String, String)> {
         row(
             &p("地址", "Address"),
             target
-                .map(|x| format!("{} {}", x.region, x.address))
+                .map(|x| format!("{} {}", x.region, x.address()))
                 .unwrap_or_default(),
         ),
         row(&p("分层", "Row"), t.rows_text()),
@@ -241,7 +241,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, t: &Task, 
     let name = ctx
         .data
         .target(t.target)
-        .map(|x| x.name.clone())
+        .map(|x| x.name().to_string())
         .unwrap_or_default();
     let head = format!(
         " {} #{} {} {name} {} {}  {}",

@@ -165,7 +165,7 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &AppState, ctx: &Ctx, them
                     format!("#{}", t.id),
                     ctx.data
                         .target(t.target)
-                        .map(|x| x.name.clone())
+                        .map(|x| x.name().to_string())
                         .unwrap_or_default(),
                     t.rows_text(),
                     t.team
