@@ -23,16 +23,20 @@ fn cli(db: &Path) -> Command {
     c
 }
 
-fn targets_held(db: &Path) -> usize {
-    let out = cli(db)
-        .args(["list", "targets", "--json"])
-        .output()
-        .unwrap();
+/// The output of a command that must succeed (its stdout and stderr shown if it did not).
+fn succeeded(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+fn targets_held(db: &Path) -> usize {
+    let out = succeeded(cli(db).args(["list", "targets", "--json"]));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v.as_array()
         .map(Vec::len)
@@ -40,13 +44,7 @@ fn targets_held(db: &Path) -> usize {
 }
 
 fn verify_passes(db: &Path) {
-    let out = cli(db).arg("verify").output().unwrap();
-    assert!(
-        out.status.success(),
-        "verify failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(cli(db).arg("verify"));
 }
 
 #[test]
@@ -69,16 +67,7 @@ fn killing_an_import_in_parallel_parts_leaves_none_or_all_of_it() {
     let probe = dir.path().join("probe");
     assert!(cli(&probe).arg("init").status().unwrap().success());
     let started = Instant::now();
-    let out = cli(&probe)
-        .args(["import", "targets"])
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(cli(&probe).args(["import", "targets"]).arg(&csv));
     let whole = started.elapsed();
 
     let mut seen = [false, false];
