@@ -120,7 +120,7 @@ pub struct Announcement {
     pub replaces: Option<u64>,
     pub preview: DrawPreview,
     /// The frozen input, exactly as [`Office::prepare_draw`] built it.
-    pub input: DrawInput,
+    pub input: std::sync::Arc<DrawInput>,
     /// `engine::pool_hash(&input)`.
     pub input_hash: [u8; 32],
     /// Sampler and engine versions.
@@ -401,7 +401,12 @@ impl Office {
             "" => ONE_SITTING_SOURCE.to_string(),
             s => s.to_string(),
         };
+        let started = std::time::Instant::now();
         let (preview, input) = self.prepare_draw(&draw)?;
+        tracing::info!(
+            prepare_ms = started.elapsed().as_millis() as u64,
+            "draw input prepared"
+        );
         let plan = self.plan(draw.plan)?;
         if let Err((c, target, row)) = precheck(&input) {
             return Err(refused(format!(
@@ -481,7 +486,7 @@ impl Office {
                 .unwrap_or_else(|| engine::pool_hash(&input)),
             algorithm: format!("{}+{}", sampler::ALGORITHM_VERSION, input.engine_name()),
             preview,
-            input,
+            input: std::sync::Arc::new(input),
             entropy,
             commitment: commitment_of(&entropy),
             state: AttemptState::Announced,
@@ -680,12 +685,22 @@ impl Office {
         if req.seed.is_some() {
             return Err(chosen_seed_refused(self.lang()));
         }
+        let started = std::time::Instant::now();
         let a = self.announce_draw(&AnnounceRequest {
             draw: req.clone(),
             source: String::new(),
             reason: req.reason.clone(),
         })?;
-        self.commit_frozen(a.id, &req.witness)
+        let announced = started.elapsed();
+        let d = self.commit_frozen(a.id, &req.witness)?;
+        tracing::info!(
+            draw = d.id,
+            tasks = d.tasks.len(),
+            announce_ms = announced.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "drawn at one sitting"
+        );
+        Ok(d)
     }
 
     /// Replay a chosen seed on the current input: what it would draw. Nothing is written.
@@ -819,7 +834,7 @@ pub struct RecordJson {
     pub rules_number: Option<u32>,
     pub announcement: Option<AnnouncementJson>,
     /// The frozen input, exactly as the engine reads it.
-    pub input: DrawInput,
+    pub input: std::sync::Arc<DrawInput>,
     /// SHA-256 of the input's canonical encoding (docs/sampler.md, "The input hash").
     pub input_hash: String,
     pub seed_derivation: SeedDerivation,
@@ -910,7 +925,7 @@ impl Office {
         };
         let cap = a.input.workload_cap;
         let mut kept = false;
-        for i in &mut a.input.inspectors {
+        for i in &mut std::sync::Arc::make_mut(&mut a.input).inspectors {
             if i.internal && i.certified && !kept {
                 kept = true;
             } else {

@@ -31,7 +31,7 @@ pub struct DrawRecord {
     /// Sampler and engine versions.
     pub algorithm: String,
     pub pool_hash: [u8; 32],
-    pub input: DrawInput,
+    pub input: std::sync::Arc<DrawInput>,
     pub outcome: DrawOutcome,
     pub tasks: Vec<u64>,
     /// Year's internal joint figures before and after this draw: (joint, total).
@@ -356,4 +356,49 @@ pub fn task_json_of(
             .map(|r| r.unsigned_reason.clone()),
         integrity_card: t.result.as_ref().map(|r| r.integrity_card),
     }
+}
+
+/// The book as stored: plans, draws, tasks and announcements.
+pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, super::OfficeError> {
+    // The draws and the announcements (each holding its frozen input) and the tasks are read
+    // side by side: what a store's later draws add to its open.
+    let started = std::time::Instant::now();
+    let (((draws, draws_ms), (tasks, tasks_ms)), (announcements, announcements_ms)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let started = std::time::Instant::now();
+                    let r = store.scan::<DrawRecord>(crate::store::TreeName::Draws);
+                    (r, started.elapsed().as_millis() as u64)
+                },
+                || {
+                    let started = std::time::Instant::now();
+                    let r = super::task_chunks::load_tasks(store);
+                    (r, started.elapsed().as_millis() as u64)
+                },
+            )
+        },
+        || {
+            let started = std::time::Instant::now();
+            let r = super::announce::load_announcements(store);
+            (r, started.elapsed().as_millis() as u64)
+        },
+    );
+    let book = Book {
+        plans: store.scan(crate::store::TreeName::Plans)?,
+        draws: draws?,
+        tasks: tasks?,
+        announcements: announcements?,
+    };
+    tracing::info!(
+        draws = book.draws.len(),
+        tasks = book.tasks.len(),
+        announcements = book.announcements.len(),
+        draws_ms,
+        tasks_ms,
+        announcements_ms,
+        total_ms = started.elapsed().as_millis() as u64,
+        "book loaded"
+    );
+    Ok(book)
 }

@@ -49,7 +49,7 @@ fn record(
         seed: [0; 32],
         algorithm: String::new(),
         pool_hash: [0; 32],
-        input: DrawInput {
+        input: std::sync::Arc::new(DrawInput {
             strata: strata
                 .iter()
                 .map(|(row, quota, pool, _)| StratumInput {
@@ -66,7 +66,7 @@ fn record(
             partners: vec![],
             workload_cap: 99,
             draw2: None,
-        },
+        }),
         outcome: DrawOutcome {
             picks: strata
                 .iter()

@@ -275,20 +275,37 @@ impl Office {
         // Per live task (routine plans): its target, period and the categories of its items
         // from routine draws, worked out once rather than once per row.
         let category_bit = |c: crate::domain::rules::Category| 1u8 << (c as u8);
+        // A row's category bit by its id (a task of an unknown row counts for no category).
+        let row_bits: HashMap<&str, u8> = rules
+            .rows()
+            .iter()
+            .rev() // the first row of an id wins, as in `Rules::row`
+            .map(|r| (r.id.as_str(), category_bit(r.category())))
+            .collect();
+        // In parallel: at the end of a year this goes over every task of the year.
         let routine: Vec<(TargetId, Option<Period>, u8)> = if directed {
             Vec::new()
         } else {
-            live_tasks()
+            use rayon::prelude::*;
+            book.tasks
+                .par_iter()
+                .zip(periods.par_iter())
+                .filter(|(t, q)| !t.voided && q.is_some())
                 .map(|(t, q)| {
                     let cats = t
                         .items()
                         .filter(|item| !directed_draws.contains(&item.draw))
-                        .filter_map(|item| rules.row(item.row))
-                        .fold(0u8, |m, r| m | category_bit(r.category()));
+                        .fold(0u8, |m, item| {
+                            m | row_bits.get(item.row).copied().unwrap_or(0)
+                        });
                     (t.target, *q, cats)
                 })
+                .filter(|(_, _, cats)| *cats != 0)
                 .collect()
         };
+        // The targets with a routine visit of a category in a cycle: the same for every row of
+        // that category and cycle, so worked out once for them.
+        let mut drawn_by_cycle: HashMap<(u8, Period), std::rc::Rc<ids::IdSet>> = HashMap::new();
         for row in rules.applicable_rows() {
             if !plan.draws_row(rules, &row.id) {
                 continue;
@@ -302,22 +319,31 @@ impl Office {
                 .unwrap_or(&[]);
             let category = row.category();
             let in_cycle = |q: &Option<Period>| q.is_some_and(|p| cycle_period.contains(p.start()));
-            let drawn_in_cycle: ids::IdSet = if directed {
-                live_tasks()
-                    .filter(|(t, q)| {
-                        in_cycle(q)
-                            && t.items()
-                                .any(|item| item.plan == plan.id && item.row == row.id)
-                    })
-                    .map(|(t, _)| t.target)
-                    .collect()
+            let drawn_in_cycle: std::rc::Rc<ids::IdSet> = if directed {
+                std::rc::Rc::new(
+                    live_tasks()
+                        .filter(|(t, q)| {
+                            in_cycle(q)
+                                && t.items()
+                                    .any(|item| item.plan == plan.id && item.row == row.id)
+                        })
+                        .map(|(t, _)| t.target)
+                        .collect(),
+                )
             } else {
                 let bit = category_bit(category);
-                routine
-                    .iter()
-                    .filter(|(_, q, cats)| cats & bit != 0 && in_cycle(q))
-                    .map(|(target, _, _)| *target)
-                    .collect()
+                drawn_by_cycle
+                    .entry((bit, cycle_period))
+                    .or_insert_with(|| {
+                        std::rc::Rc::new(
+                            routine
+                                .iter()
+                                .filter(|(_, q, cats)| cats & bit != 0 && in_cycle(q))
+                                .map(|(target, _, _)| *target)
+                                .collect(),
+                        )
+                    })
+                    .clone()
             };
             let slots = plan.remaining_slots(period, cycle_period).max(1);
             let mut eligible = 0usize;
@@ -379,21 +405,21 @@ impl Office {
         }
 
         // The year's internal joint ratio.
-        let year_tasks: Vec<&Task> = live_tasks()
+        let (year_count, year_joint) = live_tasks()
             .filter(|(_, q)| q.is_some_and(|p| p.year() == period.year()))
-            .map(|(t, _)| t)
-            .collect();
-        let year_joint = year_tasks.iter().filter(|t| t.is_joint()).count();
+            .fold((0usize, 0usize), |(n, j), (t, _)| {
+                (n + 1, j + usize::from(t.is_joint()))
+            });
         let internal_joint = match joint {
             JointKind::Internal => total,
             _ => engine::internal_joint_needed(
-                year_tasks.len(),
+                year_count,
                 year_joint,
                 total,
                 settings.internal_joint_min_percent,
             ),
         };
-        let year_before = (year_joint, year_tasks.len());
+        let year_before = (year_joint, year_count);
 
         // Inspectors.
         let partners = match &joint {
@@ -475,7 +501,7 @@ impl Office {
         } else {
             internal_joint
         };
-        let year_after = (year_joint + internal_joint, year_tasks.len() + total);
+        let year_after = (year_joint + internal_joint, year_count + total);
         let pool_ids: ids::IdSet = strata.iter().flat_map(|s| s.pool.iter().copied()).collect();
         let inspector_ids: HashSet<InspectorId> = inspectors.iter().map(|i| i.id).collect();
         let mut recusals: Vec<(u64, u64)> = st
@@ -486,24 +512,44 @@ impl Office {
             .collect();
         recusals.sort_unstable();
         recusals.dedup();
-        // Per pool target, its latest live task (the team is copied once, at the end).
-        let mut last: BTreeMap<u64, &Task> = BTreeMap::new();
+        // Per pool target, its latest live task (the team is copied once, at the end): by
+        // target id in a vector (ids are dense), any id beyond it in a map.
+        let mut last_by_id: Vec<Option<&Task>> = vec![None; st.targets.len() + 1];
+        let mut last_beyond: BTreeMap<u64, Option<&Task>> = BTreeMap::new();
         for (t, _) in live_tasks() {
             if pool_ids.contains(&t.target) {
-                let e = last.entry(t.target).or_insert(t);
-                if t.id >= e.id {
-                    *e = t;
+                let slot = match usize::try_from(t.target)
+                    .ok()
+                    .and_then(|i| last_by_id.get_mut(i))
+                {
+                    Some(slot) => slot,
+                    None => last_beyond.entry(t.target).or_insert(None),
+                };
+                if slot.is_none_or(|e| t.id >= e.id) {
+                    *slot = Some(t);
                 }
             }
         }
-        let last_teams: Vec<(u64, Vec<u64>)> = last
-            .into_iter()
-            .map(|(k, t)| {
-                let mut team = t.team.clone();
-                team.sort_unstable();
-                (k, team)
-            })
-            .collect();
+        let team_of = |(k, t): (u64, &Task)| {
+            let mut team = t.team.clone();
+            team.sort_unstable();
+            (k, team)
+        };
+        let mut last_teams: Vec<(u64, Vec<u64>)> = {
+            use rayon::prelude::*;
+            last_by_id
+                .par_iter()
+                .enumerate()
+                .filter_map(|(id, t)| Some((id as u64, (*t)?)))
+                .map(team_of)
+                .collect()
+        };
+        last_teams.extend(
+            last_beyond
+                .iter()
+                .filter_map(|(&id, t)| Some((id, (*t)?)))
+                .map(team_of),
+        );
         let input = DrawInput {
             strata,
             internal_joint,
@@ -567,7 +613,7 @@ impl Office {
         &self,
         req: &DrawRequest,
         preview: &DrawPreview,
-        input: DrawInput,
+        input: std::sync::Arc<DrawInput>,
         input_hash: [u8; 32],
         entropy: [u8; 32],
         seed: Seed,
@@ -927,25 +973,7 @@ pub(crate) fn drawable_in(t: &Target, period: Period) -> bool {
     t.status == TargetStatus::Operating && period.months().any(|m| t.production_months.contains(m))
 }
 
-pub(crate) fn load_book(store: &crate::store::Store) -> Result<Book, OfficeError> {
-    // The draws and the announcements (each holding its frozen input) and the tasks are read
-    // side by side: what a store's later draws add to its open.
-    let ((draws, tasks), announcements) = rayon::join(
-        || {
-            rayon::join(
-                || store.scan(TreeName::Draws),
-                || super::task_chunks::load_tasks(store),
-            )
-        },
-        || super::announce::load_announcements(store),
-    );
-    Ok(Book {
-        plans: store.scan(TreeName::Plans)?,
-        draws: draws?,
-        tasks: tasks?,
-        announcements: announcements?,
-    })
-}
+pub(crate) use super::book::load_book;
 
 #[path = "draws_ids.rs"]
 mod ids;

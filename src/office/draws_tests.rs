@@ -525,7 +525,9 @@ fn a_stored_draw_with_an_altered_pool_is_named() {
         .iter()
         .position(|t| !picked.contains(t))
         .unwrap();
-    stored.input.strata[s].pool.remove(gone);
+    std::sync::Arc::make_mut(&mut stored.input).strata[s]
+        .pool
+        .remove(gone);
     let bytes = crate::store::codec::encode(&stored).unwrap();
     o.store.tamper_raw("draws", &key, &bytes).unwrap();
     let reread: DrawRecord =
@@ -541,4 +543,60 @@ fn a_stored_draw_with_an_altered_pool_is_named() {
         "{:?}",
         report.problem
     );
+}
+
+/// The last teams `prepare_draw` freezes (built by target id in parallel, issue 17) are what a
+/// plain reading of the rule gives: for each pool target with a live task, the team of its
+/// latest live task, sorted, in target order; after three quarters of the demo year, with a
+/// voided draw among them.
+#[test]
+fn the_frozen_last_teams_are_each_pool_targets_latest_live_team() {
+    let (o, _dir) = Office::open_demo(Lang::En).unwrap();
+    for q in 1..=3u8 {
+        let period = Period::quarter(2022, q).unwrap();
+        let date = period.start() + chrono::Days::new(4);
+        let _ = o.draw_period(period, &request(date));
+    }
+    // The latest draw: nothing was merged into its tasks, so it may be voided.
+    let latest = o.book().draws.last().map(|d| d.id).unwrap();
+    o.void_draw(latest, "test: a voided draw keeps no last team")
+        .unwrap();
+    let period = Period::quarter(2022, 4).unwrap();
+    let (mut tried, mut with_teams) = (0, 0);
+    for plan in o.plans_due(period) {
+        let req = DrawRequest {
+            plan,
+            period: period.to_string(),
+            ..request(period.start() + chrono::Days::new(4))
+        };
+        let Ok((_, input)) = o.prepare_draw(&req) else {
+            continue;
+        };
+        tried += 1;
+        let pool: HashSet<u64> = input
+            .strata
+            .iter()
+            .flat_map(|s| s.pool.iter().copied())
+            .collect();
+        let book = o.book();
+        let mut expected: BTreeMap<u64, (u64, Vec<u64>)> = BTreeMap::new();
+        for t in book.tasks.iter().filter(|t| !t.voided) {
+            if pool.contains(&t.target) {
+                let mut team = t.team.clone();
+                team.sort_unstable();
+                let e = expected.entry(t.target).or_insert((t.id, team.clone()));
+                if t.id >= e.0 {
+                    *e = (t.id, team);
+                }
+            }
+        }
+        let expected: Vec<(u64, Vec<u64>)> = expected
+            .into_iter()
+            .map(|(k, (_, team))| (k, team))
+            .collect();
+        with_teams += usize::from(!expected.is_empty());
+        assert_eq!(input.last_teams, expected, "plan {plan}");
+    }
+    assert!(tried > 0, "no plan could be prepared for {period}");
+    assert!(with_teams > 0, "no plan's pool had a target visited before");
 }

@@ -294,7 +294,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
         rules_number: None,
         announcement: None,
         input_hash: hex::encode(engine::pool_hash(&input)),
-        input,
+        input: input.into(),
         seed_derivation: SeedDerivation {
             rule: String::new(),
             entropy: Some(hex::encode(entropy)),
@@ -350,7 +350,7 @@ fn the_worked_example_as_a_record_rechecks_with_the_python_reference() {
     let mut merges = 0;
     for w in 0..12 {
         let mut r = record.clone();
-        r.input.draw2 = Some(engine::Draw2 {
+        std::sync::Arc::make_mut(&mut r.input).draw2 = Some(engine::Draw2 {
             visits: vec![
                 engine::Visit {
                     target: 12,
