@@ -824,7 +824,7 @@ fn task_step(conn: &mut Conn, id: u64, step: &TaskStep, lang: Lang) -> Result<()
                 text.push_str(part);
             }
             let reply = call(Step::Exempt { reason: text })?;
-            let reason = match reply.publication {
+            let reason = match reply.publication.map(|p| *p) {
                 Some(crate::domain::task::Publication::Exempt { reason, .. }) => reason,
                 _ => reason.clone(),
             };

@@ -158,9 +158,12 @@ pub struct Task {
     pub relaxed_last_team: bool,
     /// Set when the draw is voided.
     pub voided: bool,
-    pub check: Option<CheckStep>,
-    pub result: Option<ResultStep>,
-    pub publication: Option<Publication>,
+    /// The steps, boxed: most tasks of a large store have none yet, and a task is moved and
+    /// copied whole (a draw makes 60,000 at once, the book holds every task of the year), so
+    /// an empty step costs 8 bytes instead of its size (issue 17). Stored as the step itself.
+    pub check: Option<Box<CheckStep>>,
+    pub result: Option<Box<ResultStep>>,
+    pub publication: Option<Box<Publication>>,
     pub follow_up: FollowUp,
     /// The further 抽查事项 (plan and row) that later draws of the period merged into this
     /// visit (one visit per target per period, `shuangsui-draw-2`), in the order merged.

@@ -288,7 +288,7 @@ pub fn task_json_of(
 ) -> TaskJson {
     use crate::domain::task::{phrase_text, Publication};
     let target = st.target(t.target);
-    let (published, url, exempt_reason) = match &t.publication {
+    let (published, url, exempt_reason) = match t.publication.as_deref() {
         None => (None, None, None),
         Some(Publication::Published { date, url, .. }) => (Some(*date), Some(url.clone()), None),
         Some(Publication::Exempt { reason, .. }) => (None, None, Some(reason.clone())),

@@ -182,7 +182,7 @@ pub fn publication_state(
         return Ok(None);
     };
     let due = cal.publication_due(r.determined)?;
-    let state = match &t.publication {
+    let state = match t.publication.as_deref() {
         Some(Publication::Exempt { .. }) => PublicationState::Exempt,
         Some(Publication::Published { date, .. }) if *date <= due => PublicationState::OnTime,
         Some(Publication::Published { .. }) => PublicationState::Late,

@@ -80,9 +80,9 @@ impl From<TaskV1> for Task {
             method: t.method,
             relaxed_last_team: t.relaxed_last_team,
             voided: t.voided,
-            check: t.check,
-            result: t.result,
-            publication: t.publication,
+            check: t.check.map(Box::new),
+            result: t.result.map(Box::new),
+            publication: t.publication.map(Box::new),
             follow_up: t.follow_up,
             merged: Vec::new(),
         }

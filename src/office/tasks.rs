@@ -201,12 +201,12 @@ impl Office {
                     .into());
             }
             let mut next = t.clone();
-            next.check = Some(CheckStep {
+            next.check = Some(Box::new(CheckStep {
                 date,
                 method,
                 approval: approval.to_string(),
                 by: user,
-            });
+            }));
             Ok((next, format!("{date} {}", method.label(Lang::Zh))))
         })
     }
@@ -286,7 +286,7 @@ impl Office {
                 Some(r) => r.trim().to_string(),
             };
             let mut next = t.clone();
-            next.result = Some(ResultStep {
+            next.result = Some(Box::new(ResultStep {
                 phrase,
                 determined,
                 findings: findings.trim().to_string(),
@@ -294,7 +294,7 @@ impl Office {
                 unsigned_reason: reason,
                 integrity_card,
                 by: user,
-            });
+            }));
             Ok((next, format!("{text}，认定 {determined}，公示期限 {due}")))
         })
     }
@@ -324,11 +324,11 @@ impl Office {
                 ));
             }
             let mut next = t.clone();
-            next.publication = Some(Publication::Published {
+            next.publication = Some(Box::new(Publication::Published {
                 date,
                 url: url.trim().to_string(),
                 by: user,
-            });
+            }));
             Ok((next, format!("{date} {}", url.trim())))
         })
     }
@@ -363,10 +363,10 @@ impl Office {
                 });
             }
             let mut next = t.clone();
-            next.publication = Some(Publication::Exempt {
+            next.publication = Some(Box::new(Publication::Exempt {
                 reason: e.text(),
                 by: user,
-            });
+            }));
             Ok((next, e.text()))
         })
     }
@@ -631,7 +631,7 @@ impl Office {
                 CorrectStep::Result => {
                     let d = need_date()?;
                     let check = t.check.as_ref().map(|c| c.date);
-                    let published = match &t.publication {
+                    let published = match t.publication.as_deref() {
                         Some(Publication::Published { date, .. }) => Some(*date),
                         _ => None,
                     };
@@ -661,7 +661,8 @@ impl Office {
                 CorrectStep::Publish => {
                     let d = need_date()?;
                     let determined = t.result.as_ref().map(|r| r.determined);
-                    let Some(Publication::Published { date: p, .. }) = next.publication.as_mut()
+                    let Some(Publication::Published { date: p, .. }) =
+                        next.publication.as_deref_mut()
                     else {
                         return Err(nothing(lang.pick("公示", "publication")));
                     };
@@ -687,7 +688,8 @@ impl Office {
                             )
                             .into());
                     }
-                    let Some(Publication::Exempt { reason: r, .. }) = next.publication.as_mut()
+                    let Some(Publication::Exempt { reason: r, .. }) =
+                        next.publication.as_deref_mut()
                     else {
                         return Err(nothing(lang.pick("不予公开", "exemption")));
                     };
@@ -739,7 +741,7 @@ fn numbered_phrases() -> String {
 }
 
 fn needs_result(t: &Task, lang: Lang) -> Result<&ResultStep, String> {
-    t.result.as_ref().ok_or_else(|| {
+    t.result.as_deref().ok_or_else(|| {
         lang.pick(
             "尚未登记检查结果，先登记结果（result）",
             "no result recorded yet: record the result first",
@@ -749,7 +751,7 @@ fn needs_result(t: &Task, lang: Lang) -> Result<&ResultStep, String> {
 }
 
 fn not_yet_published(t: &Task, lang: Lang) -> Result<(), String> {
-    match &t.publication {
+    match t.publication.as_deref() {
         None => Ok(()),
         Some(Publication::Published { date, .. }) => Err(zh_en(
             lang,

@@ -98,8 +98,8 @@ fn steps_in_order_are_committed_audited_and_persisted() {
     assert_eq!(r.findings, "废水设施未运行");
     let t = o.task_publish(1, d(2022, 10, 20), " http://x/1 ").unwrap();
     assert_eq!(
-        t.publication,
-        Some(Publication::Published {
+        t.publication.as_deref(),
+        Some(&Publication::Published {
             date: d(2022, 10, 20),
             url: "http://x/1".into(),
             by: o.user()
@@ -344,7 +344,7 @@ fn out_of_order_steps_and_bad_input_are_refused_without_change() {
     );
     let t = o.task_exempt(1, "涉及国家安全；张三；2022-08-02").unwrap();
     assert!(matches!(
-        t.publication,
+        t.publication.as_deref(),
         Some(Publication::Exempt { ref reason, .. })
             if reason == "涉及国家安全；批准人：张三；批准日期：2022-08-02"
     ));
@@ -562,4 +562,112 @@ fn a_wrong_check_date_is_corrected_on_record_with_the_old_value() {
         "nothing to correct",
     );
     assert_eq!(o.verify().unwrap().problem, None);
+}
+
+/// A task's steps are boxed in memory (issue 17), never in the store: a task with every step
+/// encodes to the bytes of the unboxed shape it always had, and reads back equal; and a task is
+/// small enough to be moved and copied by the hundred thousand.
+#[test]
+fn boxed_steps_keep_the_stored_shape_and_a_task_is_compact() {
+    use crate::domain::plan::InspectionMethod;
+    use crate::domain::task::{CheckStep, FollowUp, MergedItem, Publication, ResultStep, Task};
+    /// The stored shape of a task, as written before the steps were boxed.
+    #[derive(serde::Serialize)]
+    struct Unboxed {
+        id: u64,
+        draw: u64,
+        plan: u64,
+        period: String,
+        target: u64,
+        row: String,
+        team: Vec<u64>,
+        internal_joint: bool,
+        partners: Vec<String>,
+        method: InspectionMethod,
+        relaxed_last_team: bool,
+        voided: bool,
+        check: Option<CheckStep>,
+        result: Option<ResultStep>,
+        publication: Option<Publication>,
+        follow_up: FollowUp,
+        merged: Vec<MergedItem>,
+    }
+    let check = CheckStep {
+        date: d(2022, 8, 1),
+        method: InspectionMethod::Remote,
+        approval: String::new(),
+        by: "甲".into(),
+    };
+    let result = ResultStep {
+        phrase: 5,
+        determined: d(2022, 8, 3),
+        findings: "废水设施未运行".into(),
+        signed: false,
+        unsigned_reason: "拒签".into(),
+        integrity_card: true,
+        by: "乙".into(),
+    };
+    let publication = Publication::Published {
+        date: d(2022, 8, 20),
+        url: "http://x/1".into(),
+        by: "丙".into(),
+    };
+    let follow_up = FollowUp {
+        case_number: "宜环罚〔2022〕1号".into(),
+        ..Default::default()
+    };
+    let merged = vec![MergedItem {
+        draw: 2,
+        plan: 7,
+        row: "R".into(),
+        added: Some(9),
+    }];
+    let task = Task {
+        id: 11,
+        draw: 1,
+        plan: 3,
+        period: "2022Q3".into(),
+        target: 42,
+        row: "C-2".into(),
+        team: vec![4, 8],
+        internal_joint: true,
+        partners: vec!["SCJG".into()],
+        method: InspectionMethod::OnSite,
+        relaxed_last_team: false,
+        voided: false,
+        check: Some(Box::new(check.clone())),
+        result: Some(Box::new(result.clone())),
+        publication: Some(Box::new(publication.clone())),
+        follow_up: follow_up.clone(),
+        merged: merged.clone(),
+    };
+    let unboxed = Unboxed {
+        id: 11,
+        draw: 1,
+        plan: 3,
+        period: "2022Q3".into(),
+        target: 42,
+        row: "C-2".into(),
+        team: vec![4, 8],
+        internal_joint: true,
+        partners: vec!["SCJG".into()],
+        method: InspectionMethod::OnSite,
+        relaxed_last_team: false,
+        voided: false,
+        check: Some(check),
+        result: Some(result),
+        publication: Some(publication),
+        follow_up,
+        merged,
+    };
+    let bytes = crate::store::codec::encode(&task).unwrap();
+    assert_eq!(bytes, crate::store::codec::encode(&unboxed).unwrap());
+    let back: Task = crate::store::codec::decode(&bytes).unwrap();
+    assert_eq!(back, task);
+    // 392 bytes with the steps inline, 224 boxed.
+    assert!(
+        std::mem::size_of::<Task>() <= 224,
+        "{}",
+        std::mem::size_of::<Task>()
+    );
 }

@@ -116,7 +116,7 @@ pub fn notice_rows(office: &Office, spec: &NoticeSpec, lang: Lang) -> Vec<Notice
         .filter_map(|t| t.result.as_ref().map(|r| (t, r.determined, r.phrase)))
         .filter(|(_, d, _)| (spec.from..=spec.to).contains(d))
         .filter(|(t, ..)| {
-            spec.own_copy || !matches!(t.publication, Some(Publication::Exempt { .. }))
+            spec.own_copy || !matches!(t.publication.as_deref(), Some(Publication::Exempt { .. }))
         })
         .collect();
     tasks.sort_by_key(|(t, d, _)| (*d, t.id));
@@ -141,11 +141,11 @@ pub fn notice_rows(office: &Office, spec: &NoticeSpec, lang: Lang) -> Vec<Notice
                 checked: t.check.as_ref().map(|c| c.date),
                 phrase: phrase_text(phrase).unwrap_or("").into(),
                 handling: handling(t, lang),
-                published: match &t.publication {
+                published: match t.publication.as_deref() {
                     Some(Publication::Published { date, .. }) => *date,
                     _ => spec.today,
                 },
-                exempt: match &t.publication {
+                exempt: match t.publication.as_deref() {
                     Some(Publication::Exempt { reason, .. }) => Some(reason.clone()),
                     _ => None,
                 },

@@ -252,7 +252,12 @@ pub(super) fn quarterly(
         book.tasks
             .iter()
             .filter(|t| t.row == row && belongs_to(t, p))
-            .filter(|t| matches!(t.publication, Some(Publication::Published { .. })))
+            .filter(|t| {
+                matches!(
+                    t.publication.as_deref(),
+                    Some(Publication::Published { .. })
+                )
+            })
             .count()
     };
     let mut sum = [0usize; 4];

@@ -235,7 +235,7 @@ pub(super) fn fill(
                 Col::Determined => t.date_opt(c, task.result.as_ref().map(|r| r.determined))?,
                 Col::Published => t.date_opt(
                     c,
-                    match &task.publication {
+                    match task.publication.as_deref() {
                         Some(Publication::Published { date, .. }) => Some(*date),
                         _ => None,
                     },

@@ -91,7 +91,11 @@ pub enum StepOp {
 
 /// Where a task stands, in the user's language: 已分派 / 已检查 / 已录入结果 / 已公示 / 免于公示.
 pub fn step_label(t: &Task, lang: Lang) -> &'static str {
-    match (&t.publication, &t.result, &t.check) {
+    match (
+        t.publication.as_deref(),
+        t.result.as_deref(),
+        t.check.as_deref(),
+    ) {
         (Some(Publication::Exempt { .. }), _, _) => lang.pick("免于公示", "exempt"),
         (Some(Publication::Published { .. }), _, _) => lang.pick("已公示", "published"),
         (None, Some(_), _) => lang.pick("已录入结果", "result entered"),
@@ -429,7 +433,7 @@ impl AppState {
         let check_date = check.map_or_else(|| today.clone(), |c| c.date.to_string());
         let result = t.result.as_ref();
         let determined = result.map_or_else(|| today.clone(), |r| r.determined.to_string());
-        let (published, url) = match &t.publication {
+        let (published, url) = match t.publication.as_deref() {
             Some(crate::domain::task::Publication::Published { date, url, .. }) => {
                 (date.to_string(), url.clone())
             }

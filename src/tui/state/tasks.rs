@@ -288,7 +288,11 @@ impl AppState {
 
 /// How far a task has gone: 0 assigned … 3 published or exempt.
 fn step_rank(t: &Task) -> u8 {
-    match (&t.publication, &t.result, &t.check) {
+    match (
+        t.publication.as_deref(),
+        t.result.as_deref(),
+        t.check.as_deref(),
+    ) {
         (Some(_), _, _) => 3,
         (None, Some(_), _) => 2,
         (None, None, Some(_)) => 1,

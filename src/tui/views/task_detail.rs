@@ -164,7 +164,7 @@ pub fn lines(app: &AppState, ctx: &Ctx, t: &Task) -> Vec<(String, String)> {
         .data
         .as_ref()
         .and_then(|f| f.due.iter().find(|x| x.task == t.id));
-    match &t.publication {
+    match t.publication.as_deref() {
         Some(Publication::Published { date, url, by }) => {
             v.push(row(&p("公示日期", "Published"), date.to_string()));
             v.push(row(&p("公示网址", "URL"), url.clone()));
