@@ -144,11 +144,12 @@ pub struct Task {
     pub id: TaskId,
     pub draw: DrawId,
     pub plan: PlanId,
-    /// The draw's period, e.g. `2022Q3`.
-    pub period: String,
+    /// The draw's period, e.g. `2022Q3` (interned: a year's tasks name four periods).
+    pub period: super::sym::Sym,
     pub target: TargetId,
-    /// The Table 1 row that governed the target in this draw.
-    pub row: String,
+    /// The Table 1 row that governed the target in this draw (interned: Table 1 has a few
+    /// dozen rows).
+    pub row: super::sym::Sym,
     pub team: Vec<InspectorId>,
     pub internal_joint: bool,
     /// Inter-department partners (department codes), empty if none.
@@ -177,7 +178,7 @@ pub struct Task {
 pub struct MergedItem {
     pub draw: DrawId,
     pub plan: PlanId,
-    pub row: String,
+    pub row: super::sym::Sym,
     pub added: Option<InspectorId>,
 }
 

@@ -300,7 +300,7 @@ pub fn task_json_of(
             .map(|x| x.credit_code.to_string())
             .unwrap_or_default(),
         name: target.map(|x| x.name().to_string()).unwrap_or_default(),
-        row: t.row.clone(),
+        row: t.row.to_string(),
         items: std::iter::once(None)
             .chain(t.merged.iter().map(|m| Some(m.added)))
             .zip(t.items())
@@ -325,7 +325,7 @@ pub fn task_json_of(
         },
         method: t.method.label(Lang::En).to_string(),
         draw: t.draw,
-        period: t.period.clone(),
+        period: t.period.to_string(),
         voided: t.voided,
         check_date: t.check.as_ref().map(|c| c.date),
         check_method: t

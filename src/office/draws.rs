@@ -900,15 +900,16 @@ pub(crate) fn tasks_from_outcome(
     draw_id: DrawId,
     first_task: u64,
 ) -> Vec<Task> {
+    let period = crate::domain::sym::Sym::new(period);
     (first_task..)
         .zip(outcome.tasks.iter())
         .map(|(id, d)| Task {
             id,
             draw: draw_id,
             plan: plan.id,
-            period: period.to_string(),
+            period,
             target: d.target,
-            row: d.row.clone(),
+            row: crate::domain::sym::Sym::new(&d.row),
             team: d.team.clone(),
             internal_joint: d.internal_joint,
             partners: input.partners.clone(),

@@ -79,7 +79,7 @@ fn a_whole_demo_year_follows_table_1_per_target_and_category() {
     let mut per_quarter: HashMap<(TargetId, String), Vec<&Task>> = HashMap::new();
     for t in &live {
         per_quarter
-            .entry((t.target, t.period.clone()))
+            .entry((t.target, t.period.to_string()))
             .or_default()
             .push(t);
     }
@@ -166,7 +166,7 @@ fn check_year_invariants(o: &Office) {
     let mut per_quarter: HashSet<(TargetId, String)> = HashSet::new();
     for t in book.tasks.iter().filter(|t| !t.voided) {
         assert!(
-            per_quarter.insert((t.target, t.period.clone())),
+            per_quarter.insert((t.target, t.period.to_string())),
             "target {} has two tasks in {}",
             t.target,
             t.period

@@ -47,7 +47,7 @@ pub(crate) fn merged_tasks(
         t.merged.push(MergedItem {
             draw,
             plan: plan.id,
-            row: m.row.clone(),
+            row: m.row.as_str().into(),
             added: m.added,
         });
         t.team.extend(m.added);

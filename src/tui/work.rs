@@ -38,7 +38,7 @@ pub fn draw_result_in(
                 credit_code: target
                     .map(|x| x.credit_code.as_str().to_string())
                     .unwrap_or_default(),
-                row: t.row.clone(),
+                row: t.row.to_string(),
                 team: t
                     .team
                     .iter()

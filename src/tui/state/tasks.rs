@@ -72,7 +72,7 @@ impl AppState {
 
     /// The texts a filter term is looked for in, for one task.
     fn task_fields(&self, t: &Task, ctx: &Ctx, overdue: bool) -> Vec<String> {
-        let mut f = vec![format!("#{}", t.id), t.row.clone()];
+        let mut f = vec![format!("#{}", t.id), t.row.to_string()];
         if let Some(x) = ctx.data.target(t.target) {
             f.extend([
                 x.name().to_string(),
@@ -132,7 +132,7 @@ impl AppState {
                         .target(t.target)
                         .map(|x| x.name().to_string())
                         .unwrap_or_default(),
-                    2 => t.row.clone(),
+                    2 => t.row.to_string(),
                     3 => t
                         .team
                         .iter()
