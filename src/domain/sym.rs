@@ -1,5 +1,5 @@
-//! Interned text for the target fields that take few distinct values (town, industry, grades,
-//! pollutants, tags): a [`Sym`] is a 4-byte number naming a string kept once for the whole
+//! Interned text for the fields that take few distinct values (a target's town, industry, grades,
+//! pollutants and tags; a task's period and Table 1 row): a [`Sym`] is a 4-byte number naming a string kept once for the whole
 //! process, a [`SymList`] a 4-byte number naming a list of them kept once. A million targets
 //! name a few dozen towns and industries: the registry holds each once instead of a million
 //! small heap strings (issue 17, "Memory").

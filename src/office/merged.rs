@@ -47,7 +47,7 @@ pub(crate) fn merged_tasks(
         t.merged.push(MergedItem {
             draw,
             plan: plan.id,
-            row: m.row.as_str().into(),
+            row: crate::domain::sym::Sym::new(&m.row),
             added: m.added,
         });
         t.team.extend(m.added);
